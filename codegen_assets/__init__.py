@@ -1,0 +1,1 @@
+"""onex-nodegen: stage logic, Dagster assets, templates and resources for ONEX node generation."""

@@ -1,0 +1,220 @@
+"""Pydantic models for every payload that crosses a stage or process boundary."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Frozen(BaseModel):
+    """Immutable, strict base for stage payloads."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class NodeType(StrEnum):
+    """The four ONEX node kinds."""
+
+    EFFECT = "effect"
+    COMPUTE = "compute"
+    REDUCER = "reducer"
+    ORCHESTRATOR = "orchestrator"
+
+
+class FieldType(StrEnum):
+    """Scalar field types a prompt may name."""
+
+    STRING = "string"
+    INT = "int"
+    FLOAT = "float"
+    BOOL = "bool"
+    UUID = "uuid"
+    DATETIME = "datetime"
+    OBJECT = "object"
+
+
+class MetricKind(StrEnum):
+    """Metric instrument kinds."""
+
+    COUNTER = "counter"
+    GAUGE = "gauge"
+
+
+class InputField(Frozen):
+    """One typed input field of an operation."""
+
+    name: str
+    type: FieldType
+    is_list: bool = False
+    optional: bool = False
+
+
+class Operation(Frozen):
+    """An operation the node handles, with its inputs and possible result events."""
+
+    name: str
+    description: str = ""
+    inputs: tuple[InputField, ...]
+    outcomes: tuple[str, ...] = ()
+
+
+class Topic(Frozen):
+    """A Kafka topic and the event types carried on it."""
+
+    name: str
+    event_types: tuple[str, ...] = ()
+
+
+class Dependency(Frozen):
+    """A client injected into the node."""
+
+    name: str
+    client_type: str
+    required: bool = True
+    description: str = ""
+
+
+class Metric(Frozen):
+    """A metric the node keeps."""
+
+    name: str
+    kind: MetricKind
+
+
+class PerformanceTargets(Frozen):
+    """Targets named in the prompt; absent ones stay None."""
+
+    p95_latency_ms: float | None = None
+    p99_latency_ms: float | None = None
+    throughput_ops_per_sec: float | None = None
+    success_rate_pct: float | None = None
+    error_rate_pct: float | None = None
+    conflict_rate_pct: float | None = None
+
+
+class NodeSpec(Frozen):
+    """Everything the prompt parser extracted: the single source for later stages."""
+
+    name: str
+    node_type: NodeType
+    description: str
+    operations: tuple[Operation, ...]
+    subscribe_topics: tuple[Topic, ...] = ()
+    publish_topics: tuple[Topic, ...] = ()
+    dependencies: tuple[Dependency, ...] = ()
+    metrics: tuple[Metric, ...] = ()
+    performance: PerformanceTargets = PerformanceTargets()
+    warnings: tuple[str, ...] = ()
+
+
+class Pattern(Frozen):
+    """A design pattern from the intelligence stage."""
+
+    name: str
+    title: str
+    score: float
+    guidance: str
+
+
+class Intelligence(Frozen):
+    """Result of the intelligence stage."""
+
+    enabled: bool
+    source: str
+    patterns: tuple[Pattern, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+
+class GenerationOptions(Frozen):
+    """User options that, with the prompt and generator version, define the output bytes."""
+
+    node_type: NodeType | None = None
+    name: str | None = None
+    enable_intelligence: bool = True
+
+
+class GenerationRequest(Frozen):
+    """One request: the unit of a Dagster partition."""
+
+    request_id: str
+    prompt: str
+    options: GenerationOptions = GenerationOptions()
+    output_dir: str | None = None
+    correlation_id: str
+
+
+class FileSet(Frozen):
+    """Generated files keyed by POSIX path relative to the node directory."""
+
+    files: dict[str, str] = Field(default_factory=dict)
+
+    def merged(self, other: FileSet) -> FileSet:
+        """Return a new set with ``other``'s files added or replacing ours."""
+        return FileSet(files={**self.files, **other.files})
+
+
+class CheckResult(Frozen):
+    """Outcome of one validator."""
+
+    name: str
+    passed: bool
+    weight: float
+    duration_seconds: float
+    output: str = ""
+
+
+class ValidationReport(Frozen):
+    """All validator outcomes and the weighted quality score."""
+
+    checks: tuple[CheckResult, ...]
+    quality_score: float
+    refined: bool = False
+
+    @property
+    def passed(self) -> bool:
+        """True when every check passed."""
+        return all(check.passed for check in self.checks)
+
+    def check(self, name: str) -> CheckResult:
+        """Return the check called ``name``."""
+        return next(check for check in self.checks if check.name == name)
+
+
+class RefinedCode(Frozen):
+    """Files after automatic fixes, with the report that holds for them."""
+
+    files: FileSet
+    report: ValidationReport
+    fixed_files: tuple[str, ...] = ()
+
+
+class WriteOutcome(Frozen):
+    """Where files went: the output directory, or the artifact store when writing failed."""
+
+    written: tuple[str, ...] = ()
+    stored_in_artifact_store: bool = False
+    error: str | None = None
+
+
+class GenerationResult(BaseModel):
+    """The seed's ``GenerationResult``, printed by ``--json``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    success: bool
+    workflow_id: str
+    correlation_id: str
+    total_duration_seconds: float
+    generated_files: list[str] = Field(default_factory=list)
+    test_files: list[str] = Field(default_factory=list)
+    test_file_count: int = 0
+    quality_score: float = 0.0
+    node_type: str = ""
+    service_name: str = ""
+    needs_review: bool = False
+    warnings: list[str] = Field(default_factory=list)
+    partial_success: bool = False
+    generated_code_in_database: bool = False
+    error_code: str | None = None
+    error_message: str | None = None

@@ -1,0 +1,203 @@
+"""The template context of a node: every name and literal the templates print, derived from a spec."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from codegen_assets.models import FieldType, InputField, MetricKind, NodeSpec, NodeType, Operation
+from codegen_assets.naming import camel, constant, snake
+
+_ANNOTATIONS = {
+    FieldType.STRING: "str",
+    FieldType.INT: "int",
+    FieldType.FLOAT: "float",
+    FieldType.BOOL: "bool",
+    FieldType.UUID: "UUID",
+    FieldType.DATETIME: "datetime",
+    FieldType.OBJECT: "dict[str, object]",
+}
+_SAMPLES: dict[FieldType, tuple[object, object]] = {
+    FieldType.STRING: ("sample", "other"),
+    FieldType.INT: (1, 2),
+    FieldType.FLOAT: (1.5, 2.5),
+    FieldType.BOOL: (True, False),
+    FieldType.UUID: ("12345678-1234-5678-1234-567812345678", "87654321-4321-8765-4321-876543218765"),
+    FieldType.DATETIME: ("2026-01-01T00:00:00+00:00", "2026-06-30T12:00:00+00:00"),
+    FieldType.OBJECT: ({"key": "value"}, {"key": "other"}),
+}
+_ERROR_WORDS = {"error", "errors", "fail", "failed", "failure", "failures", "exception"}
+_EVENT_WORDS = {"event", "events", "publish", "published", "publication", "kafka"}
+_COMMON_WORDS = {"total", "count", "pct", "rate", "avg", "ms", "per", "sec", "second"}
+_STEM = 5
+
+
+def doc_text(text: str) -> str:
+    """One line of ASCII text that is safe inside a docstring."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    flat = re.sub(r"\s+", " ", ascii_text.replace("\\", "/").replace('"', "'")).strip()
+    return flat[:90].rstrip(" .") or "Generated ONEX node"
+
+
+def class_name(spec: NodeSpec) -> str:
+    """``Node<Name><Type>``, without repeating the type when the name already ends with it."""
+    stem = spec.name.removesuffix(f"_{spec.node_type.value}")
+    return f"Node{camel(stem)}{camel(spec.node_type.value)}"
+
+
+def _annotation(field: InputField) -> str:
+    base = _ANNOTATIONS[field.type]
+    base = f"list[{base}]" if field.is_list else base
+    return f"{base} | None" if field.optional else base
+
+
+def _sample(op: Operation, index: int) -> dict[str, object]:
+    values: dict[str, object] = {}
+    for field in op.inputs:
+        value = _SAMPLES[field.type][index]
+        values[field.name] = [value] if field.is_list else value
+    return values
+
+
+def _stems(words: set[str]) -> set[str]:
+    return {w[:_STEM] for w in words if w not in _COMMON_WORDS}
+
+
+def _operation(op: Operation) -> dict[str, Any]:
+    name = camel(op.name)
+    return {
+        "name": op.name,
+        "doc": doc_text(op.description or f"Handle the {op.name} operation"),
+        "doc_description": doc_text(op.description) if op.description else "",
+        "input_model": f"Model{name}Input",
+        "output_model": f"Model{name}Output",
+        "enum_name": f"Enum{name}Outcome",
+        "enum_module": f"enum_{op.name}_outcome",
+        "outcomes": [{"member": constant(snake(o)) or "DONE", "value": snake(o) or "done", "event": o}
+                     for o in op.outcomes],
+        "fields": [{"name": f.name, "annotation": _annotation(f), "optional": f.optional}
+                   for f in op.inputs],
+        "sample": repr(_sample(op, 0)),
+        "other_sample": repr(_sample(op, 1)),
+    }
+
+
+def _metric_roles(spec: NodeSpec, outcomes: list[str]) -> dict[str, Any]:
+    """Which declared metric each runtime fact feeds, decided by the words in the metric's name."""
+    roles: dict[str, Any] = {
+        "counters": [], "gauges": [], "outcome_counters": {}, "error_counters": [],
+        "request_counters": [], "published_counters": [], "publish_failure_counters": [],
+        "latency_gauges": [], "rate_gauges": {}, "success_gauges": [],
+    }
+    shared = set.intersection(*(set(o.split("_")) for o in outcomes)) if len(outcomes) > 1 else set()
+    outcome_stems = {o: _stems(set(o.split("_")) - shared) for o in outcomes}
+    for metric in spec.metrics:
+        words = set(metric.name.split("_"))
+        stems = _stems(words)
+        matched = [o for o in outcomes if outcome_stems[o] & stems]
+        if metric.kind is MetricKind.COUNTER:
+            roles["counters"].append(metric.name)
+            if words & _ERROR_WORDS:
+                key = "publish_failure_counters" if words & _EVENT_WORDS else "error_counters"
+                roles[key].append(metric.name)
+            elif words & _EVENT_WORDS and "published" in words:
+                roles["published_counters"].append(metric.name)
+            elif matched:
+                for outcome in matched:
+                    roles["outcome_counters"].setdefault(outcome, []).append(metric.name)
+            else:
+                roles["request_counters"].append(metric.name)
+            continue
+        roles["gauges"].append(metric.name)
+        if "latency" in words:
+            roles["latency_gauges"].append(metric.name)
+        elif "rate" in words or "pct" in words:
+            if words & _ERROR_WORDS:
+                roles["rate_gauges"][metric.name] = "errors"
+            elif "success" in words or not matched:
+                roles["rate_gauges"][metric.name] = "success"
+                roles["success_gauges"].append(metric.name)
+            else:
+                roles["rate_gauges"][metric.name] = matched[0]
+    return roles
+
+
+def _topic_constants(spec: NodeSpec) -> dict[str, str]:
+    constants: dict[str, str] = {}
+    for topic in (*spec.subscribe_topics, *spec.publish_topics):
+        if topic.name not in constants:
+            base = "TOPIC_" + (constant(snake(topic.name)) or "UNNAMED")
+            name, n = base, 2
+            while name in constants.values():
+                name, n = f"{base}_{n}", n + 1
+            constants[topic.name] = name
+    return constants
+
+
+def _outcome_topics(spec: NodeSpec, constants: dict[str, str]) -> dict[str, str]:
+    """Each outcome's topic: the one carrying its event type, else paired by position, else the first."""
+    mapping: dict[str, str] = {}
+    publish = spec.publish_topics
+    if not publish:
+        return mapping
+    for op in spec.operations:
+        for index, outcome in enumerate(op.outcomes):
+            carrying = [t for t in publish if outcome in t.event_types]
+            if carrying:
+                topic = carrying[0]
+            elif len(publish) == len(op.outcomes):
+                topic = publish[index]
+            else:
+                topic = publish[0]
+            mapping.setdefault(snake(outcome) or "done", constants[topic.name])
+    return mapping
+
+
+def build_context(spec: NodeSpec) -> dict[str, Any]:
+    """The full template context for ``spec``."""
+    is_pure = spec.node_type in (NodeType.COMPUTE, NodeType.REDUCER)
+    events = [d for d in spec.dependencies if re.search(r"kafka|event|bus|producer|publisher", d.name)]
+    clients = [d for d in spec.dependencies if d not in events] if not is_pure else []
+    operations = [_operation(op) for op in spec.operations]
+    outcomes = [o["value"] for op in operations for o in op["outcomes"]]
+    publisher = None
+    if not is_pure:
+        chosen = events[0] if events else None
+        publisher = {"name": chosen.name if chosen else "event_publisher",
+                     "required": bool(chosen and chosen.required)}
+    constants = _topic_constants(spec)
+    fields = [f for op in spec.operations for f in op.inputs]
+    base = camel(spec.name)
+    deps = [{"name": d.name, "protocol": d.client_type,
+             "doc": doc_text(d.description or f"Client behind {d.name}")} for d in clients]
+    return {
+        "node": {
+            "name": spec.name,
+            "class_name": class_name(spec),
+            "metrics_class": f"{base}Metrics",
+            "type": spec.node_type.value,
+            "type_upper": spec.node_type.value.upper(),
+            "doc": doc_text(spec.description),
+            "is_pure": is_pure,
+            "has_events": not is_pure,
+            "publisher": publisher,
+            "input_union": f"Model{base}Input",
+            "output_union": f"Model{base}Output",
+            "step_union": " | ".join(dict.fromkeys(d["protocol"] for d in deps)),
+        },
+        "operations": operations,
+        "deps": deps,
+        "protocols": list({d["protocol"]: d for d in deps}.values()),
+        "metrics": _metric_roles(spec, outcomes),
+        "performance": spec.performance.model_dump(exclude_none=True),
+        "imports": {
+            "uuid": any(f.type is FieldType.UUID for f in fields),
+            "datetime": any(f.type is FieldType.DATETIME for f in fields),
+        },
+        "topics": [{"name": n, "constant": c} for n, c in constants.items()],
+        "subscribe_constants": [constants[t.name] for t in spec.subscribe_topics],
+        "publish_constants": [constants[t.name] for t in spec.publish_topics],
+        "outcome_topics": _outcome_topics(spec, constants),
+        "spec_subscribe": [t.name for t in spec.subscribe_topics],
+    }

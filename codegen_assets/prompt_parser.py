@@ -1,0 +1,342 @@
+"""Deterministic prompt parsing: plain language in, a ``NodeSpec`` out, no network."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from codegen_assets.models import (
+    Dependency,
+    FieldType,
+    GenerationOptions,
+    InputField,
+    Metric,
+    MetricKind,
+    NodeSpec,
+    NodeType,
+    Operation,
+    PerformanceTargets,
+    Topic,
+)
+from codegen_assets.naming import NameError_, camel, event_name, identifier, snake
+
+MAX_PROMPT_BYTES = 64 * 1024
+MAX_DESCRIPTION = 240
+
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_LIST_MARKER = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+")
+_QUOTED = re.compile(r"['\"`]([A-Za-z0-9._\-]{1,249})['\"`]")
+_FIELD = re.compile(r"([A-Za-z_]\w*)\s*\(([^)]*)\)")
+_METRIC = re.compile(r"^([A-Za-z_]\w*)\s*\((counter|gauge)\)", re.IGNORECASE)
+_DEPENDENCY = re.compile(r"^([a-z_]\w*)\s*\(([A-Z]\w*)\)\s*(?:[-\u2013:]\s*(.*))?$")
+_OPERATION = re.compile(r"^([a-z_]\w*)\s*:\s*(.*)$")
+_NAME = re.compile(r"\b(?:named|called)\s+['\"`]?([^\s'\"`,]+)", re.IGNORECASE)
+_TYPE_MENTION = re.compile(r"\b(effect|compute|reducer|orchestrator)\s+node\b", re.IGNORECASE)
+_PURPOSE = re.compile(r"\bfor\s+(?:the\s+|an?\s+)?([A-Za-z][\w -]*?)(?:\s+with\b|\s+using\b|[.,;:\n]|$)",
+                      re.IGNORECASE)
+_WITH_OPERATIONS = re.compile(r"\bwith\s+([\w ,]+?)\s+operations?\b", re.IGNORECASE)
+_EVENT_BEFORE = re.compile(r"\b([A-Z][A-Za-z0-9]+)\s+events?\b")
+
+_TYPE_WORDS: dict[str, FieldType] = {
+    "string": FieldType.STRING,
+    "str": FieldType.STRING,
+    "text": FieldType.STRING,
+    "int": FieldType.INT,
+    "integer": FieldType.INT,
+    "float": FieldType.FLOAT,
+    "number": FieldType.FLOAT,
+    "double": FieldType.FLOAT,
+    "decimal": FieldType.FLOAT,
+    "bool": FieldType.BOOL,
+    "boolean": FieldType.BOOL,
+    "uuid": FieldType.UUID,
+    "datetime": FieldType.DATETIME,
+    "timestamp": FieldType.DATETIME,
+    "object": FieldType.OBJECT,
+    "dict": FieldType.OBJECT,
+    "json": FieldType.OBJECT,
+    "map": FieldType.OBJECT,
+}
+
+_TYPE_HINTS: dict[NodeType, tuple[str, ...]] = {
+    NodeType.EFFECT: ("database", "postgres", "kafka", "http", "api", "store", "persist", "send",
+                      "fetch", "write", "crud", "email", "file", "cache", "queue"),
+    NodeType.COMPUTE: ("calculate", "compute", "transform", "convert", "score", "normalize",
+                       "validate", "parse", "hash", "format", "pure"),
+    NodeType.REDUCER: ("aggregate", "reduce", "fold", "accumulate", "summarize", "tally", "metrics"),
+    NodeType.ORCHESTRATOR: ("orchestrate", "coordinate", "saga", "steps", "sequence", "pipeline"),
+}
+_STOPWORDS = {"a", "an", "the", "that", "which", "for", "of", "to", "and", "with", "node", "create",
+              "build", "make", "generate", "write", "please", "new", "simple", "in", "on", "from",
+              "by", "i", "we", "need", "want", "should", "it", "this", "effect", "compute", "reducer",
+              "orchestrator", "onex", "orchestrate", "coordinate", "calculate", "aggregate", "handle",
+              "manage", "steps", "step"}
+_SECTIONS = {
+    "dependencies": ("dependenc", "depends on", "requires"),
+    "operations": ("operation",),
+    "metrics": ("metric",),
+    "performance": ("performance", "target"),
+}
+
+
+class PromptError(ValueError):
+    """A prompt that cannot be turned into a node; the message names the problem."""
+
+
+@dataclass
+class _DraftOperation:
+    """An operation while its Input/Output lines are still being read."""
+
+    name: str
+    description: str = ""
+    inputs: list[InputField] = field(default_factory=list)
+    outcomes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Draft:
+    """Mutable accumulator while reading the prompt's lines."""
+
+    operations: list[_DraftOperation] = field(default_factory=list)
+    subscribe: dict[str, list[str]] = field(default_factory=dict)
+    publish: dict[str, list[str]] = field(default_factory=dict)
+    dependencies: dict[str, Dependency] = field(default_factory=dict)
+    metrics: dict[str, Metric] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def clean_prompt(prompt: str) -> str:
+    """Normalise untrusted text: NFC, no HTML comments, no invisible or control characters."""
+    text = unicodedata.normalize("NFC", prompt)
+    text = _HTML_COMMENT.sub(" ", text)
+    text = _INVISIBLE.sub("", text)
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    return text.replace("\t", " ").strip()
+
+
+def parse_prompt(prompt: str, options: GenerationOptions | None = None) -> NodeSpec:
+    """Parse ``prompt`` into a ``NodeSpec``; options (type, name) win over what the text says."""
+    options = options or GenerationOptions()
+    size = len(prompt.encode("utf-8", "surrogatepass"))
+    if size > MAX_PROMPT_BYTES:
+        raise PromptError(f"prompt is {size:,} bytes; the limit is {MAX_PROMPT_BYTES:,} bytes")
+    text = clean_prompt(prompt)
+    if not text:
+        raise PromptError("prompt is empty: describe the node to generate")
+    draft = _Draft()
+    _read_lines(text, draft)
+    node_type = _node_type(text, options, draft)
+    name = _node_name(text, options, node_type, draft)
+    operations = _operations(text, draft, node_type)
+    spec = NodeSpec(
+        name=name,
+        node_type=node_type,
+        description=_description(text),
+        operations=operations,
+        subscribe_topics=_topics(draft.subscribe),
+        publish_topics=_topics(draft.publish),
+        dependencies=_dependencies(draft, node_type),
+        metrics=tuple(draft.metrics.values()),
+        performance=_performance(text),
+        warnings=tuple(dict.fromkeys(draft.warnings)),
+    )
+    return spec
+
+
+def _read_lines(text: str, draft: _Draft) -> None:
+    section = ""
+    for raw in text.splitlines():
+        line = _LIST_MARKER.sub("", raw).strip()
+        if not line:
+            continue
+        header = _section_of(line)
+        if header is not None:
+            section = header
+            if line.endswith(":"):
+                continue
+        _read_topics(line, draft)
+        _read_item(line, section, draft)
+
+
+def _section_of(line: str) -> str | None:
+    head = line.split(":", 1)[0].lower() if ":" in line else ""
+    if not head or len(head.split()) > 5:
+        return None
+    for section, words in _SECTIONS.items():
+        if any(word in head for word in words):
+            return section
+    return None
+
+
+def _read_item(line: str, section: str, draft: _Draft) -> None:
+    lowered = line.lower()
+    if metric := _METRIC.match(line):
+        name = identifier(metric.group(1), what="metric")
+        draft.metrics.setdefault(name, Metric(name=name, kind=MetricKind(metric.group(2).lower())))
+    elif dep := _DEPENDENCY.match(line):
+        name = identifier(dep.group(1), what="dependency")
+        note = (dep.group(3) or "").strip()
+        draft.dependencies.setdefault(name, Dependency(
+            name=name,
+            client_type=camel(snake(dep.group(2))) or "Client",
+            required="optional" not in note.lower(),
+            description=note[:MAX_DESCRIPTION],
+        ))
+    elif lowered.startswith(("input:", "inputs:")) and draft.operations:
+        draft.operations[-1].inputs = _fields(line.split(":", 1)[1], draft)
+    elif lowered.startswith(("output:", "outputs:", "returns:")) and draft.operations:
+        draft.operations[-1].outcomes = _outcomes(line.split(":", 1)[1])
+    elif section == "operations" and (op := _OPERATION.match(line)):
+        draft.operations.append(_DraftOperation(op.group(1), op.group(2).strip()))
+
+
+def _read_topics(line: str, draft: _Draft) -> None:
+    names = _QUOTED.findall(line)
+    if not names or "topic" not in line.lower() and "events" not in line.lower():
+        return
+    lowered = line.lower()
+    events = [event_name(e) for e in _EVENT_BEFORE.findall(line) if e.lower() not in {"kafka"}]
+    incoming = re.search(r"\b(subscribe|consume|listen|from)\b", lowered) is not None
+    outgoing = re.search(r"\b(publish|emit|produce|send|to)\b", lowered) is not None
+    target = draft.subscribe if incoming and not lowered.startswith(tuple(events)) else draft.publish
+    if not incoming and not outgoing:
+        return
+    for topic in names:
+        target.setdefault(topic, [])
+        target[topic].extend(e for e in events if e not in target[topic])
+
+
+def _fields(text: str, draft: _Draft) -> list[InputField]:
+    fields: list[InputField] = []
+    for raw_name, raw_type in _FIELD.findall(text):
+        words = [w.strip().lower() for w in re.split(r"[,;]", raw_type) if w.strip()]
+        optional = "optional" in words
+        type_words = [w for w in words if w not in {"optional", "required"}] or ["object"]
+        spec = type_words[0]
+        is_list = False
+        inner = re.match(r"(?:list|array)\s*(?:of\s+|\[)\s*(\w+)", spec)
+        if inner:
+            is_list, spec = True, inner.group(1)
+        if spec not in _TYPE_WORDS:
+            draft.warnings.append(f"unknown type {spec!r} for field {raw_name!r}; using object")
+        name = identifier(raw_name, what="field")
+        if any(f.name == name for f in fields):
+            continue
+        fields.append(InputField(name=name, type=_TYPE_WORDS.get(spec, FieldType.OBJECT),
+                                 is_list=is_list, optional=optional))
+    return fields
+
+
+def _outcomes(text: str) -> list[str]:
+    parts = re.split(r"\s+or\s+|[,|/]", text)
+    return list(dict.fromkeys(event_name(p) for p in parts if p.strip()))
+
+
+def _node_type(text: str, options: GenerationOptions, draft: _Draft) -> NodeType:
+    if options.node_type is not None:
+        return options.node_type
+    mention = _TYPE_MENTION.search(text)
+    if mention:
+        return NodeType(mention.group(1).lower())
+    lowered = text.lower()
+    scores = {kind: sum(lowered.count(word) for word in words) for kind, words in _TYPE_HINTS.items()}
+    best = max(scores, key=lambda kind: scores[kind])
+    if scores[best] == 0:
+        draft.warnings.append("node type not stated or implied; defaulting to effect")
+        return NodeType.EFFECT
+    return best
+
+
+def _node_name(text: str, options: GenerationOptions, node_type: NodeType, draft: _Draft) -> str:
+    requested = options.name
+    if requested is None and (match := _NAME.search(text)):
+        requested = match.group(1)
+    try:
+        if requested is not None:
+            name = identifier(requested, what="node name")
+            if name != requested:
+                draft.warnings.append(f"node name {requested!r} was sanitised to {name!r}")
+            return name
+    except NameError_ as exc:
+        raise PromptError(str(exc)) from exc
+    purpose = _PURPOSE.search(text)
+    source = purpose.group(1) if purpose else text.split("\n", 1)[0]
+    words = [w for w in snake(source).split("_") if w not in _STOPWORDS]
+    base = "_".join(words[:3]) or "generated"
+    return identifier(f"{base}_{node_type.value}", what="node name")
+
+
+def _operations(text: str, draft: _Draft, node_type: NodeType) -> tuple[Operation, ...]:
+    if not draft.operations and (match := _WITH_OPERATIONS.search(text)):
+        names = re.split(r"\s*,\s*|\s+and\s+", match.group(1))
+        draft.operations = [_DraftOperation(n) for n in names if snake(n)]
+    if not draft.operations:
+        draft.warnings.append("no operations found in the prompt; generated a single 'process' operation")
+        draft.operations = [_DraftOperation("process", "Process one request")]
+    operations: dict[str, Operation] = {}
+    for raw in draft.operations:
+        name = identifier(raw.name, what="operation")
+        inputs = raw.inputs
+        if not inputs:
+            draft.warnings.append(f"operation {name!r} names no inputs; it takes one 'payload' object")
+            inputs = [InputField(name="payload", type=FieldType.OBJECT)]
+        outcomes = raw.outcomes or _default_outcomes(name, draft, node_type)
+        operations.setdefault(name, Operation(
+            name=name,
+            description=raw.description[:MAX_DESCRIPTION],
+            inputs=tuple(inputs),
+            outcomes=tuple(outcomes),
+        ))
+    return tuple(operations.values())
+
+
+def _default_outcomes(operation: str, draft: _Draft, node_type: NodeType) -> list[str]:
+    published = [event for events in draft.publish.values() for event in events]
+    if published and len(draft.operations) == 1:
+        return list(dict.fromkeys(published))
+    return [camel(operation) + ("Computed" if node_type is NodeType.COMPUTE else "Completed")]
+
+
+def _topics(found: dict[str, list[str]]) -> tuple[Topic, ...]:
+    return tuple(Topic(name=name, event_types=tuple(events)) for name, events in found.items())
+
+
+def _dependencies(draft: _Draft, node_type: NodeType) -> tuple[Dependency, ...]:
+    deps = dict(draft.dependencies)
+    if node_type in (NodeType.COMPUTE, NodeType.REDUCER):
+        if deps:
+            draft.warnings.append(f"{node_type.value} nodes are pure; declared dependencies are not injected")
+        return ()
+    if not any(not _is_event_client(d) for d in deps.values()):
+        default = "io_client" if node_type is NodeType.EFFECT else "step_runner"
+        deps[default] = Dependency(name=default, client_type=camel(default), required=True,
+                                   description="Added by the generator: the prompt named no client")
+        draft.warnings.append(f"no client dependency named; added {default!r}")
+    return tuple(deps.values())
+
+
+def _is_event_client(dep: Dependency) -> bool:
+    return re.search(r"kafka|event|bus|producer|publisher", dep.name) is not None
+
+
+def _number(pattern: str, text: str) -> float | None:
+    match = re.search(pattern, text, re.IGNORECASE)
+    return float(match.group(1).replace(",", "")) if match else None
+
+
+def _performance(text: str) -> PerformanceTargets:
+    return PerformanceTargets(
+        p95_latency_ms=_number(r"p95[^\n\d]*?(\d+(?:\.\d+)?)\s*ms", text),
+        p99_latency_ms=_number(r"p99[^\n\d]*?(\d+(?:\.\d+)?)\s*ms", text),
+        throughput_ops_per_sec=_number(r"throughput[^\n\d]*?(\d[\d,]*(?:\.\d+)?)", text),
+        success_rate_pct=_number(r"success rate[^\n\d]*?(\d+(?:\.\d+)?)\s*%", text),
+        error_rate_pct=_number(r"error rate[^\n\d]*?(\d+(?:\.\d+)?)\s*%", text),
+        conflict_rate_pct=_number(r"conflict rate[^\n\d]*?(\d+(?:\.\d+)?)\s*%", text),
+    )
+
+
+def _description(text: str) -> str:
+    first = re.split(r"(?<=[.!?])\s|\n", text, maxsplit=1)[0].strip()
+    return first[:MAX_DESCRIPTION] or "Generated ONEX node"

@@ -1,0 +1,1 @@
+"""GitHub App (webhook server, commands, publishing); see the README's roadmap."""
