@@ -43,13 +43,9 @@ def _terms(prompt: str, spec: NodeSpec) -> set[str]:
 
 
 def gather_intelligence(prompt: str, spec: NodeSpec, *, enabled: bool) -> Intelligence:
-    """Patterns whose keywords the prompt uses, best first; disabled means none, with a warning."""
+    """Patterns whose keywords the prompt uses, best first; disabled (the user's choice) means none."""
     if not enabled:
-        return Intelligence(
-            enabled=False,
-            source="disabled",
-            warnings=("intelligence disabled: no design patterns were applied",),
-        )
+        return Intelligence(enabled=False, source="disabled")
     terms = _terms(prompt, spec)
     scored = []
     for pattern in pattern_library():

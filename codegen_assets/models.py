@@ -181,11 +181,16 @@ class ValidationReport(Frozen):
         return next(check for check in self.checks if check.name == name)
 
 
-class RefinedCode(Frozen):
-    """Files after automatic fixes, with the report that holds for them."""
+class ValidatedCode(Frozen):
+    """Files (code and tests) with the validation report that holds for them."""
 
     files: FileSet
     report: ValidationReport
+
+
+class RefinedCode(ValidatedCode):
+    """Files after automatic fixes, with the report that holds for them."""
+
     fixed_files: tuple[str, ...] = ()
 
 

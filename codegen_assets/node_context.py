@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from typing import Any
 
 from codegen_assets.models import FieldType, InputField, MetricKind, NodeSpec, NodeType, Operation
 from codegen_assets.naming import camel, constant, snake
+from codegen_assets.pysource import block
 
 _ANNOTATIONS = {
     FieldType.STRING: "str",
@@ -78,8 +80,8 @@ def _operation(op: Operation) -> dict[str, Any]:
                      for o in op.outcomes],
         "fields": [{"name": f.name, "annotation": _annotation(f), "optional": f.optional}
                    for f in op.inputs],
-        "sample": repr(_sample(op, 0)),
-        "other_sample": repr(_sample(op, 1)),
+        "sample": _sample(op, 0),
+        "other_sample": _sample(op, 1),
     }
 
 
@@ -169,6 +171,7 @@ def build_context(spec: NodeSpec) -> dict[str, Any]:
     constants = _topic_constants(spec)
     fields = [f for op in spec.operations for f in op.inputs]
     base = camel(spec.name)
+    metrics = _metric_roles(spec, outcomes)
     deps = [{"name": d.name, "protocol": d.client_type,
              "doc": doc_text(d.description or f"Client behind {d.name}")} for d in clients]
     return {
@@ -189,7 +192,7 @@ def build_context(spec: NodeSpec) -> dict[str, Any]:
         "operations": operations,
         "deps": deps,
         "protocols": list({d["protocol"]: d for d in deps}.values()),
-        "metrics": _metric_roles(spec, outcomes),
+        "metrics": metrics,
         "performance": spec.performance.model_dump(exclude_none=True),
         "imports": {
             "uuid": any(f.type is FieldType.UUID for f in fields),
@@ -200,4 +203,25 @@ def build_context(spec: NodeSpec) -> dict[str, Any]:
         "publish_constants": [constants[t.name] for t in spec.publish_topics],
         "outcome_topics": _outcome_topics(spec, constants),
         "spec_subscribe": [t.name for t in spec.subscribe_topics],
+        "outcome_counter_entries": [
+            f'"{outcome}": {block([json.dumps(n) for n in names], 4)}'
+            for outcome, names in metrics["outcome_counters"].items()
+        ],
+        "outcome_topic_entries": [f'"{o}": {c}' for o, c in _outcome_topics(spec, constants).items()],
+        "client_entries": [f'"{d["name"]}": FakeClient()' for d in deps],
+        "success_outcomes": [op["outcomes"][0]["value"] for op in operations],
+        "input_imports": sorted([*(op["input_model"] for op in operations), f"Model{base}Input"]),
+        "output_imports": sorted([
+            *(op["output_model"] for op in operations),
+            f"Model{base}Output",
+            *(["ModelReducerState"] if spec.node_type is NodeType.REDUCER else []),
+        ]),
+        "test_node_imports": [
+            *sorted([*(op["input_model"] for op in operations),
+                     *([f"Model{base}Input"] if is_pure else [])]),
+            *(["parse_input"] if spec.node_type is NodeType.COMPUTE else []),
+        ],
+        "input_union_expr": " | ".join(op["input_model"] for op in operations),
+        "output_union_expr": " | ".join(op["output_model"] for op in operations),
+        "step_refs": [f"self._{d['name']}" for d in deps],
     }

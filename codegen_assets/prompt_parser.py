@@ -72,7 +72,7 @@ _STOPWORDS = {"a", "an", "the", "that", "which", "for", "of", "to", "and", "with
               "build", "make", "generate", "write", "please", "new", "simple", "in", "on", "from",
               "by", "i", "we", "need", "want", "should", "it", "this", "effect", "compute", "reducer",
               "orchestrator", "onex", "orchestrate", "coordinate", "calculate", "aggregate", "handle",
-              "manage", "steps", "step"}
+              "manage", "steps", "step", "into", "per", "each", "all", "some", "via"}
 _SECTIONS = {
     "dependencies": ("dependenc", "depends on", "requires"),
     "operations": ("operation",),
@@ -263,7 +263,7 @@ def _node_name(text: str, options: GenerationOptions, node_type: NodeType, draft
         raise PromptError(str(exc)) from exc
     purpose = _PURPOSE.search(text)
     source = purpose.group(1) if purpose else text.split("\n", 1)[0]
-    words = [w for w in snake(source).split("_") if w not in _STOPWORDS]
+    words = [w for w in snake(" ".join(source.split()[:12])).split("_") if w not in _STOPWORDS]
     base = "_".join(words[:3]) or "generated"
     return identifier(f"{base}_{node_type.value}", what="node name")
 

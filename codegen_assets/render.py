@@ -10,6 +10,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from codegen_assets.contract import ContractDocument, contract_yaml
 from codegen_assets.models import FileSet, NodeSpec
 from codegen_assets.node_context import build_context
+from codegen_assets.pysource import alias_line, block, dict_block, py_literal
 
 TEST_FILES = ("__init__", "test_node", "test_integration", "test_contract", "test_performance")
 
@@ -17,7 +18,7 @@ TEST_FILES = ("__init__", "test_node", "test_integration", "test_contract", "tes
 @cache
 def environment() -> Environment:
     """The template environment: strict, no autoescaping (the output is Python, not HTML)."""
-    return Environment(
+    env = Environment(
         loader=PackageLoader("codegen_assets", "templates"),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -25,6 +26,12 @@ def environment() -> Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
+    env.filters["py"] = py_literal
+    env.filters["block"] = block
+    env.filters["import_block"] = lambda names: block(names, tuple_=False)
+    env.filters["dict_block"] = dict_block
+    env.globals["alias_line"] = alias_line
+    return env
 
 
 def _render(template: str, context: dict[str, Any]) -> str:

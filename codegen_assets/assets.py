@@ -1,0 +1,234 @@
+"""The nine generation stages as Dagster assets, one partition per request.
+
+Each asset is a thin wrapper: it loads its inputs, calls the stage function, and attaches metadata.
+"""
+
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    DynamicPartitionsDefinition,
+    MetadataValue,
+    Output,
+    asset,
+)
+
+from codegen_assets.contract import ContractDocument, build_contract
+from codegen_assets.file_writer import deliver
+from codegen_assets.intelligence import gather_intelligence
+from codegen_assets.models import (
+    FileSet,
+    GenerationRequest,
+    Intelligence,
+    NodeSpec,
+    RefinedCode,
+    ValidatedCode,
+    ValidationReport,
+    WriteOutcome,
+)
+from codegen_assets.prompt_parser import parse_prompt
+from codegen_assets.render import render_event_bus, render_node_code, render_tests
+from codegen_assets.resources import ArtifactStoreResource, ValidatorResource
+from codegen_assets.validation import WEIGHTS, report_markdown
+
+requests_partitions = DynamicPartitionsDefinition(name="generation_requests")
+GROUP = "node_generation"
+STAGES = (
+    "parsed_prompt",
+    "intelligence",
+    "contract",
+    "node_code",
+    "event_bus",
+    "validation_report",
+    "refined_code",
+    "written_files",
+    "generated_tests",
+)
+
+
+def _request(context: AssetExecutionContext, artifacts: ArtifactStoreResource) -> GenerationRequest:
+    return artifacts.store().get_request(context.partition_key)
+
+
+def _timed(started: float) -> MetadataValue:
+    return MetadataValue.float(round(time.perf_counter() - started, 4))
+
+
+def _check_specs(asset_name: str) -> list[AssetCheckSpec]:
+    return [AssetCheckSpec(name, asset=asset_name) for name in WEIGHTS]
+
+
+def _check_results(report: ValidationReport) -> Iterator[AssetCheckResult]:
+    for check in report.checks:
+        yield AssetCheckResult(
+            check_name=check.name,
+            passed=check.passed,
+            severity=AssetCheckSeverity.WARN,
+            metadata={"weight": check.weight, "duration_seconds": check.duration_seconds,
+                      "output": MetadataValue.md(f"```\n{check.output}\n```" if check.output else "")},
+        )
+
+
+@asset(partitions_def=requests_partitions, group_name=GROUP)
+def parsed_prompt(context: AssetExecutionContext, artifacts: ArtifactStoreResource) -> Output[NodeSpec]:
+    """Stage 1: requirements extracted from the prompt."""
+    started = time.perf_counter()
+    request = _request(context, artifacts)
+    spec = parse_prompt(request.prompt, request.options)
+    return Output(spec, metadata={
+        "duration_seconds": _timed(started),
+        "node_name": spec.name,
+        "node_type": spec.node_type.value,
+        "operations": [op.name for op in spec.operations],
+        "warnings": list(spec.warnings),
+    })
+
+
+@asset(partitions_def=requests_partitions, group_name=GROUP)
+def intelligence(
+    context: AssetExecutionContext, artifacts: ArtifactStoreResource, parsed_prompt: NodeSpec
+) -> Output[Intelligence]:
+    """Stage 2: design patterns ranked against the prompt."""
+    started = time.perf_counter()
+    request = _request(context, artifacts)
+    result = gather_intelligence(request.prompt, parsed_prompt,
+                                 enabled=request.options.enable_intelligence)
+    return Output(result, metadata={
+        "duration_seconds": _timed(started),
+        "source": result.source,
+        "patterns": [p.name for p in result.patterns],
+    })
+
+
+@asset(partitions_def=requests_partitions, group_name=GROUP)
+def contract(parsed_prompt: NodeSpec, intelligence: Intelligence) -> Output[ContractDocument]:
+    """Stage 3: the ONEX v2.0 contract."""
+    started = time.perf_counter()
+    document = build_contract(parsed_prompt, intelligence)
+    return Output(document, metadata={"duration_seconds": _timed(started),
+                                      "operations": len(document.operations)})
+
+
+@asset(partitions_def=requests_partitions, group_name=GROUP)
+def node_code(parsed_prompt: NodeSpec, contract: ContractDocument) -> Output[FileSet]:
+    """Stage 4: contract.yaml, node.py and the models."""
+    started = time.perf_counter()
+    files = render_node_code(parsed_prompt, contract)
+    return Output(files, metadata={"duration_seconds": _timed(started), "files": sorted(files.files)})
+
+
+@asset(partitions_def=requests_partitions, group_name=GROUP)
+def event_bus(parsed_prompt: NodeSpec, node_code: FileSet) -> Output[FileSet]:
+    """Stage 5: node code plus the event bus wiring (topics, event model, publisher protocol)."""
+    started = time.perf_counter()
+    wiring = render_event_bus(parsed_prompt)
+    return Output(node_code.merged(wiring), metadata={
+        "duration_seconds": _timed(started), "files_added": sorted(wiring.files)})
+
+
+@asset(partitions_def=requests_partitions, group_name=GROUP, check_specs=_check_specs("validation_report"))
+def validation_report(
+    parsed_prompt: NodeSpec, event_bus: FileSet, validator: ValidatorResource
+) -> Iterator[Output[ValidatedCode] | AssetCheckResult]:
+    """Stage 6: ruff, format, mypy --strict, pytest and the contract schema on a sandboxed copy.
+
+    The test suite is rendered here so the checks can run it; stage 9 delivers it.
+    """
+    started = time.perf_counter()
+    files = event_bus.merged(render_tests(parsed_prompt))
+    report = validator.validate(files)
+    yield Output(ValidatedCode(files=files, report=report), metadata={
+        "duration_seconds": _timed(started),
+        "quality_score": report.quality_score,
+        "report": MetadataValue.md(report_markdown(report, [], list(parsed_prompt.warnings))),
+    })
+    yield from _check_results(report)
+
+
+@asset(partitions_def=requests_partitions, group_name=GROUP, check_specs=_check_specs("refined_code"))
+def refined_code(
+    parsed_prompt: NodeSpec,
+    intelligence: Intelligence,
+    validation_report: ValidatedCode,
+    validator: ValidatorResource,
+) -> Iterator[Output[RefinedCode] | AssetCheckResult]:
+    """Stage 7: automatic fixes (ruff --fix, ruff format) and one re-validation."""
+    started = time.perf_counter()
+    refined = validator.refine(validation_report.files, validation_report.report)
+    warnings = [*parsed_prompt.warnings, *intelligence.warnings]
+    yield Output(refined, metadata={
+        "duration_seconds": _timed(started),
+        "fixed_files": list(refined.fixed_files),
+        "quality_score": refined.report.quality_score,
+        "report": MetadataValue.md(
+            report_markdown(refined.report, [p.name for p in intelligence.patterns], warnings)),
+    })
+    yield from _check_results(refined.report)
+
+
+def _split(files: FileSet) -> tuple[FileSet, FileSet]:
+    tests = {k: v for k, v in files.files.items() if k.startswith("tests/")}
+    code = {k: v for k, v in files.files.items() if not k.startswith("tests/")}
+    return FileSet(files=code), FileSet(files=tests)
+
+
+def _deliver(context: AssetExecutionContext, artifacts: ArtifactStoreResource, spec: NodeSpec,
+             refined: RefinedCode, part: FileSet) -> WriteOutcome:
+    request = _request(context, artifacts)
+    if request.output_dir is None:
+        raise ValueError(f"request {request.request_id} has no output directory")
+    return deliver(Path(request.output_dir), part, keep=refined.files, store=artifacts.store(),
+                   workflow_id=request.request_id, node_name=spec.name)
+
+
+@asset(partitions_def=requests_partitions, group_name=GROUP)
+def written_files(
+    context: AssetExecutionContext,
+    artifacts: ArtifactStoreResource,
+    parsed_prompt: NodeSpec,
+    refined_code: RefinedCode,
+) -> Output[WriteOutcome]:
+    """Stage 8: the node's code written atomically; kept in the artifact store if that fails."""
+    started = time.perf_counter()
+    code, _ = _split(refined_code.files)
+    outcome = _deliver(context, artifacts, parsed_prompt, refined_code, code)
+    return Output(outcome, metadata={"duration_seconds": _timed(started), "files": list(outcome.written),
+                                     "stored_in_artifact_store": outcome.stored_in_artifact_store})
+
+
+@asset(partitions_def=requests_partitions, group_name=GROUP)
+def generated_tests(
+    context: AssetExecutionContext,
+    artifacts: ArtifactStoreResource,
+    parsed_prompt: NodeSpec,
+    refined_code: RefinedCode,
+    written_files: WriteOutcome,
+) -> Output[WriteOutcome]:
+    """Stage 9: the validated test suite delivered beside the code."""
+    started = time.perf_counter()
+    _, tests = _split(refined_code.files)
+    if written_files.stored_in_artifact_store:
+        outcome = WriteOutcome(stored_in_artifact_store=True, error=written_files.error)
+    else:
+        outcome = _deliver(context, artifacts, parsed_prompt, refined_code, tests)
+    return Output(outcome, metadata={"duration_seconds": _timed(started), "files": list(outcome.written),
+                                     "test_file_count": len(tests.files)})
+
+
+generation_assets = [
+    parsed_prompt,
+    intelligence,
+    contract,
+    node_code,
+    event_bus,
+    validation_report,
+    refined_code,
+    written_files,
+    generated_tests,
+]

@@ -1,0 +1,41 @@
+"""Whole resource sets per deployment, chosen by settings (as Dagster's project_fully_featured does)."""
+
+from __future__ import annotations
+
+from dagster import AssetSelection, Definitions, define_asset_job
+
+from codegen_assets.assets import generation_assets, requests_partitions
+from codegen_assets.resources import ArtifactStoreResource, ValidatorResource
+from codegen_assets.settings import NodegenSettings
+
+GENERATE_JOB = "generate_node"
+
+generate_node_job = define_asset_job(
+    GENERATE_JOB,
+    selection=AssetSelection.assets(*generation_assets),
+    partitions_def=requests_partitions,
+    description="Generate, validate and deliver one ONEX node (one partition per request).",
+)
+
+
+def local_resources(settings: NodegenSettings) -> dict[str, object]:
+    """Embedded defaults: SQLite beside the instance, validators as local subprocesses."""
+    return {
+        "artifacts": ArtifactStoreResource(path=str(settings.artifact_db)),
+        "validator": ValidatorResource(
+            timeout_seconds=settings.validation_timeout_seconds,
+            mypy_cache_dir=str(settings.mypy_cache),
+        ),
+    }
+
+
+RESOURCE_SETS = {"local": local_resources}
+
+
+def build_definitions(settings: NodegenSettings) -> Definitions:
+    """The Definitions for ``settings.deployment``."""
+    return Definitions(
+        assets=generation_assets,
+        jobs=[generate_node_job],
+        resources=RESOURCE_SETS[settings.deployment](settings),
+    )

@@ -1,0 +1,220 @@
+"""The embedded mode: one request materialized in-process on a local Dagster instance, no servers."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from dagster import (
+    DagsterEventType,
+    DagsterInstance,
+    ExecuteInProcessResult,
+    JobDefinition,
+)
+
+from codegen_assets.artifact_store import ArtifactStore
+from codegen_assets.assets import STAGES, requests_partitions
+from codegen_assets.deployments import GENERATE_JOB, build_definitions
+from codegen_assets.models import (
+    GenerationOptions,
+    GenerationRequest,
+    GenerationResult,
+    Intelligence,
+    NodeSpec,
+    RefinedCode,
+    WriteOutcome,
+)
+from codegen_assets.settings import NodegenSettings
+from codegen_assets.validation import terminate_running
+
+StageCallback = Callable[[str, str, float], None]
+_STEP_EVENTS = {
+    DagsterEventType.STEP_START: "started",
+    DagsterEventType.STEP_SUCCESS: "completed",
+    DagsterEventType.STEP_FAILURE: "failed",
+}
+_ERROR_CODES = {"PromptError": "INVALID_PROMPT", "NameError_": "INVALID_PROMPT"}
+_QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+POLL_SECONDS = 0.05
+
+
+@dataclass
+class _Execution:
+    result: ExecuteInProcessResult | None = None
+    error: BaseException | None = None
+
+
+class EmbeddedRunner:
+    """Runs the generation job in this process against an instance under ``settings.home``."""
+
+    def __init__(self, settings: NodegenSettings) -> None:
+        self.settings = settings
+        settings.dagster_home.mkdir(parents=True, exist_ok=True)
+        config = settings.dagster_home / "dagster.yaml"
+        if not config.exists():
+            config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+        self.instance = DagsterInstance.from_config(str(settings.dagster_home))
+        self.store = ArtifactStore(settings.artifact_db)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self.job: JobDefinition = build_definitions(settings).resolve_job_def(GENERATE_JOB)
+
+    def submit(
+        self,
+        prompt: str,
+        options: GenerationOptions,
+        output_dir: Path,
+        correlation_id: str | None = None,
+    ) -> GenerationRequest:
+        """Store a request and add its partition; returns it (its id is the workflow id)."""
+        request = GenerationRequest(
+            request_id=str(uuid.uuid4()),
+            prompt=prompt,
+            options=options,
+            output_dir=str(output_dir.absolute()),
+            correlation_id=correlation_id or str(uuid.uuid4()),
+        )
+        self.store.put_request(request)
+        self.instance.add_dynamic_partitions(requests_partitions.name or "", [request.request_id])
+        return request
+
+    def run(
+        self,
+        request: GenerationRequest,
+        *,
+        timeout: float,
+        on_stage: StageCallback | None = None,
+    ) -> GenerationResult:
+        """Materialize every stage for ``request``; past ``timeout`` seconds the run is stopped."""
+        started = time.perf_counter()
+        execution = _Execution()
+        worker = threading.Thread(target=self._execute, args=(request, execution), daemon=True)
+        worker.start()
+        seen = 0
+        running: str | None = None
+        while worker.is_alive() and time.perf_counter() - started < timeout:
+            worker.join(POLL_SECONDS)
+            seen, running = self._report(request.request_id, seen, running, on_stage)
+        seen, running = self._report(request.request_id, seen, running, on_stage)
+        elapsed = round(time.perf_counter() - started, 3)
+        if worker.is_alive():
+            return self._timed_out(request, running, timeout, elapsed)
+        if execution.result is None:
+            return _failure(request, elapsed, "INTERNAL_ERROR", f"run did not start: {execution.error}")
+        return self._result(request, execution.result, elapsed)
+
+    def _execute(self, request: GenerationRequest, execution: _Execution) -> None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                execution.result = self.job.execute_in_process(
+                    run_config=_QUIET,
+                    instance=self.instance,
+                    partition_key=request.request_id,
+                    run_id=request.request_id,
+                    raise_on_error=False,
+                    tags={"nodegen/correlation_id": request.correlation_id, "nodegen/mode": "embedded"},
+                )
+        except Exception as exc:  # reported to the caller as INTERNAL_ERROR
+            execution.error = exc
+
+    def _report(
+        self, run_id: str, seen: int, running: str | None, on_stage: StageCallback | None
+    ) -> tuple[int, str | None]:
+        records = self.instance.all_logs(run_id, of_type=set(_STEP_EVENTS))
+        for record in records[seen:]:
+            event = record.dagster_event
+            if event is None or event.step_key not in STAGES:
+                continue
+            status = _STEP_EVENTS[event.event_type]
+            running = event.step_key if status == "started" else None
+            if on_stage is not None:
+                on_stage(event.step_key, status, record.timestamp)
+        return len(records), running
+
+    def _timed_out(
+        self, request: GenerationRequest, stage: str | None, timeout: float, elapsed: float
+    ) -> GenerationResult:
+        terminate_running()
+        run = self.instance.get_run_by_id(request.request_id)
+        if run is not None:
+            self.instance.report_run_canceled(run, message=f"stopped after the {timeout:g} s timeout")
+        where = f"while running stage '{stage}'" if stage else "before any stage started"
+        return _failure(request, elapsed, "TIMEOUT",
+                        f"generation timed out after {timeout:g} s {where}; the run was stopped")
+
+    def _result(
+        self, request: GenerationRequest, result: ExecuteInProcessResult, elapsed: float
+    ) -> GenerationResult:
+        if not result.success:
+            return self._failed_run(request, result, elapsed)
+        spec: NodeSpec = result.output_for_node("parsed_prompt")
+        intel: Intelligence = result.output_for_node("intelligence")
+        refined: RefinedCode = result.output_for_node("refined_code", "result")
+        code: WriteOutcome = result.output_for_node("written_files")
+        tests: WriteOutcome = result.output_for_node("generated_tests")
+        report = refined.report
+        failed = [c.name for c in report.checks if not c.passed]
+        warnings_ = [*spec.warnings, *intel.warnings,
+                     *(f"validation check '{name}' failed" for name in failed)]
+        out = Path(request.output_dir or ".")
+        test_names = sorted(k for k in refined.files.files if k.startswith("tests/"))
+        base = GenerationResult(
+            success=not failed and not code.stored_in_artifact_store,
+            workflow_id=request.request_id,
+            correlation_id=request.correlation_id,
+            total_duration_seconds=elapsed,
+            generated_files=[str(out / name) for name in (*code.written, *tests.written)],
+            test_files=[str(out / name) for name in tests.written],
+            test_file_count=len(test_names),
+            quality_score=report.quality_score,
+            node_type=spec.node_type.value,
+            service_name=spec.name,
+            needs_review=bool(warnings_),
+            warnings=warnings_,
+        )
+        if code.stored_in_artifact_store:
+            return base.model_copy(update={
+                "partial_success": True,
+                "generated_code_in_database": True,
+                "error_code": "WRITE_FAILED",
+                "error_message": f"{code.error}. The generated code is kept in {self.store.path}; "
+                f"restore it with: omninode-generate recover {request.request_id} --output-dir DIR",
+            })
+        if failed:
+            return base.model_copy(update={
+                "error_code": "VALIDATION_FAILED",
+                "error_message": "generated node failed: " + ", ".join(failed),
+            })
+        return base
+
+    def _failed_run(
+        self, request: GenerationRequest, result: ExecuteInProcessResult, elapsed: float
+    ) -> GenerationResult:
+        for event in result.all_events:
+            if event.event_type is DagsterEventType.STEP_FAILURE and event.step_failure_data:
+                error = event.step_failure_data.error
+                cause = error.cause if error is not None and error.cause is not None else error
+                if cause is None:
+                    continue
+                code = _ERROR_CODES.get(cause.cls_name or "", "STAGE_FAILED")
+                message = cause.message.strip()
+                return _failure(request, elapsed, code, f"stage '{event.step_key}' failed: {message}")
+        return _failure(request, elapsed, "STAGE_FAILED", "the run failed without a step failure")
+
+
+def _failure(request: GenerationRequest, elapsed: float, code: str, message: str) -> GenerationResult:
+    return GenerationResult(
+        success=False,
+        workflow_id=request.request_id,
+        correlation_id=request.correlation_id,
+        total_duration_seconds=elapsed,
+        needs_review=True,
+        error_code=code,
+        error_message=message,
+    )

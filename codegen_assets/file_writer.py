@@ -1,0 +1,86 @@
+"""File-writing stages: atomic delivery to the output directory, or the artifact store on failure."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path, PurePosixPath
+
+from codegen_assets.artifact_store import ArtifactStore
+from codegen_assets.models import FileSet, WriteOutcome
+
+
+class UnsafePathError(ValueError):
+    """A generated path that would escape the output directory."""
+
+
+def _checked(rel: str) -> PurePosixPath:
+    path = PurePosixPath(rel)
+    if path.is_absolute() or ".." in path.parts or not path.parts or "\\" in rel:
+        raise UnsafePathError(f"refusing to write {rel!r}: not a plain relative path")
+    return path
+
+
+def _write_new_dir(dest: Path, files: FileSet) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.nodegen-", dir=dest.parent))
+    for rel, text in sorted(files.files.items()):
+        target = tmp.joinpath(*_checked(rel).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    tmp.chmod(0o755)
+    os.rename(tmp, dest)
+
+
+def _replace_in_dir(dest: Path, files: FileSet) -> None:
+    for rel, text in sorted(files.files.items()):
+        target = dest.joinpath(*_checked(rel).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def write_atomically(dest: Path, files: FileSet) -> None:
+    """Write ``files`` under ``dest``: a new directory appears whole; existing files are replaced
+    one by one with ``os.replace``, so no reader ever sees a half-written file."""
+    for rel in files.files:
+        _checked(rel)
+    if dest.is_dir():
+        _replace_in_dir(dest, files)
+    elif dest.exists():
+        raise NotADirectoryError(f"output path {dest} exists and is not a directory")
+    else:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        _write_new_dir(dest, files)
+
+
+def deliver(
+    dest: Path,
+    files: FileSet,
+    *,
+    keep: FileSet,
+    store: ArtifactStore,
+    workflow_id: str,
+    node_name: str,
+) -> WriteOutcome:
+    """Write ``files``; if that fails, keep ``keep`` (the whole node) in the artifact store."""
+    try:
+        write_atomically(dest, files)
+    except OSError as exc:
+        reason = f"could not write to {dest}: {exc.strerror or exc}"
+        store.put_files(workflow_id, node_name, keep, reason)
+        return WriteOutcome(stored_in_artifact_store=True, error=reason)
+    return WriteOutcome(written=tuple(sorted(files.files)))
+
+
+def recover(store: ArtifactStore, workflow_id: str, dest: Path) -> list[str]:
+    """Write the code kept for ``workflow_id`` to ``dest``; returns the files written."""
+    _, files = store.get_files(workflow_id)
+    write_atomically(dest, files)
+    return sorted(files.files)

@@ -1,0 +1,38 @@
+"""Dagster resources: each external system, with an embedded default."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dagster import ConfigurableResource
+
+from codegen_assets.artifact_store import ArtifactStore
+from codegen_assets.models import FileSet, RefinedCode, ValidationReport
+from codegen_assets.validation import refine_files, validate_files
+
+
+class ArtifactStoreResource(ConfigurableResource):  # type: ignore[misc]
+    """Requests and undelivered code; SQLite in the embedded instance directory."""
+
+    path: str
+
+    def store(self) -> ArtifactStore:
+        """Open the store."""
+        return ArtifactStore(Path(self.path))
+
+
+class ValidatorResource(ConfigurableResource):  # type: ignore[misc]
+    """Runs ruff, ruff format, mypy --strict and pytest on a sandboxed copy of a node."""
+
+    timeout_seconds: float = 120.0
+    mypy_cache_dir: str
+
+    def validate(self, files: FileSet) -> ValidationReport:
+        """Validate ``files``."""
+        return validate_files(files, timeout=self.timeout_seconds, mypy_cache=Path(self.mypy_cache_dir))
+
+    def refine(self, files: FileSet, report: ValidationReport) -> RefinedCode:
+        """Apply automatic fixes and re-validate once."""
+        return refine_files(
+            files, report, timeout=self.timeout_seconds, mypy_cache=Path(self.mypy_cache_dir)
+        )

@@ -1,0 +1,34 @@
+"""Settings from the environment (prefix ``NODEGEN_``), read once per process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class NodegenSettings(BaseSettings):
+    """Where the embedded instance lives and how validation runs."""
+
+    model_config = SettingsConfigDict(env_prefix="NODEGEN_", extra="ignore")
+
+    home: Path = Field(default_factory=lambda: Path.home() / ".onex-nodegen")
+    deployment: Literal["local"] = "local"
+    validation_timeout_seconds: float = Field(default=120.0, gt=0)
+
+    @property
+    def dagster_home(self) -> Path:
+        """The embedded Dagster instance directory (use it as ``DAGSTER_HOME`` for the UI)."""
+        return self.home / "dagster"
+
+    @property
+    def artifact_db(self) -> Path:
+        """SQLite file holding requests and undelivered code."""
+        return self.home / "artifacts.sqlite3"
+
+    @property
+    def mypy_cache(self) -> Path:
+        """mypy cache reused across validations."""
+        return self.home / "mypy-cache"
