@@ -60,7 +60,9 @@ class ArtifactStore:
     def get_request(self, request_id: str) -> GenerationRequest:
         """The request stored under ``request_id``."""
         with self._connect() as db:
-            row = db.execute("SELECT body FROM requests WHERE request_id = ?", (request_id,)).fetchone()
+            row = db.execute(
+                "SELECT body FROM requests WHERE request_id = ?", (request_id,)
+            ).fetchone()
         if row is None:
             raise UnknownArtifactError(f"no generation request {request_id!r} in {self.path}")
         return GenerationRequest.model_validate_json(row[0])
@@ -70,7 +72,13 @@ class ArtifactStore:
         with self._connect() as db:
             db.execute(
                 "INSERT OR REPLACE INTO artifacts VALUES (?, ?, ?, ?, ?)",
-                (workflow_id, node_name, json.dumps(files.files, sort_keys=True), reason, time.time()),
+                (
+                    workflow_id,
+                    node_name,
+                    json.dumps(files.files, sort_keys=True),
+                    reason,
+                    time.time(),
+                ),
             )
 
     def get_files(self, workflow_id: str) -> tuple[str, FileSet]:
@@ -80,5 +88,7 @@ class ArtifactStore:
                 "SELECT node_name, files FROM artifacts WHERE workflow_id = ?", (workflow_id,)
             ).fetchone()
         if row is None:
-            raise UnknownArtifactError(f"no stored code for workflow {workflow_id!r} in {self.path}")
+            raise UnknownArtifactError(
+                f"no stored code for workflow {workflow_id!r} in {self.path}"
+            )
         return row[0], FileSet(files=json.loads(row[1]))

@@ -3,7 +3,6 @@
 Each asset is a thin wrapper: it loads its inputs, calls the stage function, and attaches metadata.
 """
 
-
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +12,7 @@ from dagster import (
     AssetCheckSeverity,
     AssetCheckSpec,
     AssetExecutionContext,
+    DagsterRunStatus,
     DynamicPartitionsDefinition,
     MetadataValue,
     Output,
@@ -52,7 +52,16 @@ STAGES = (
 )
 
 
+class RunCancelledError(RuntimeError):
+    """The run was stopped (timeout, or terminated in the UI); later stages must not run."""
+
+
 def _request(context: AssetExecutionContext, artifacts: ArtifactStoreResource) -> GenerationRequest:
+    run = context.instance.get_run_by_id(context.run_id)
+    if run is not None and run.status in (DagsterRunStatus.CANCELING, DagsterRunStatus.CANCELED):
+        raise RunCancelledError(
+            f"run {context.run_id} was stopped; not running {context.op_def.name}"
+        )
     return artifacts.store().get_request(context.partition_key)
 
 
@@ -70,24 +79,32 @@ def _check_results(report: ValidationReport) -> Iterator[AssetCheckResult]:
             check_name=check.name,
             passed=check.passed,
             severity=AssetCheckSeverity.WARN,
-            metadata={"weight": check.weight, "duration_seconds": check.duration_seconds,
-                      "output": MetadataValue.md(f"```\n{check.output}\n```" if check.output else "")},
+            metadata={
+                "weight": check.weight,
+                "duration_seconds": check.duration_seconds,
+                "output": MetadataValue.md(f"```\n{check.output}\n```" if check.output else ""),
+            },
         )
 
 
 @asset(partitions_def=requests_partitions, group_name=GROUP)
-def parsed_prompt(context: AssetExecutionContext, artifacts: ArtifactStoreResource) -> Output[NodeSpec]:
+def parsed_prompt(
+    context: AssetExecutionContext, artifacts: ArtifactStoreResource
+) -> Output[NodeSpec]:
     """Stage 1: requirements extracted from the prompt."""
     started = time.perf_counter()
     request = _request(context, artifacts)
     spec = parse_prompt(request.prompt, request.options)
-    return Output(spec, metadata={
-        "duration_seconds": _timed(started),
-        "node_name": spec.name,
-        "node_type": spec.node_type.value,
-        "operations": [op.name for op in spec.operations],
-        "warnings": list(spec.warnings),
-    })
+    return Output(
+        spec,
+        metadata={
+            "duration_seconds": _timed(started),
+            "node_name": spec.name,
+            "node_type": spec.node_type.value,
+            "operations": [op.name for op in spec.operations],
+            "warnings": list(spec.warnings),
+        },
+    )
 
 
 @asset(partitions_def=requests_partitions, group_name=GROUP)
@@ -97,13 +114,17 @@ def intelligence(
     """Stage 2: design patterns ranked against the prompt."""
     started = time.perf_counter()
     request = _request(context, artifacts)
-    result = gather_intelligence(request.prompt, parsed_prompt,
-                                 enabled=request.options.enable_intelligence)
-    return Output(result, metadata={
-        "duration_seconds": _timed(started),
-        "source": result.source,
-        "patterns": [p.name for p in result.patterns],
-    })
+    result = gather_intelligence(
+        request.prompt, parsed_prompt, enabled=request.options.enable_intelligence
+    )
+    return Output(
+        result,
+        metadata={
+            "duration_seconds": _timed(started),
+            "source": result.source,
+            "patterns": [p.name for p in result.patterns],
+        },
+    )
 
 
 @asset(partitions_def=requests_partitions, group_name=GROUP)
@@ -111,8 +132,10 @@ def contract(parsed_prompt: NodeSpec, intelligence: Intelligence) -> Output[Cont
     """Stage 3: the ONEX v2.0 contract."""
     started = time.perf_counter()
     document = build_contract(parsed_prompt, intelligence)
-    return Output(document, metadata={"duration_seconds": _timed(started),
-                                      "operations": len(document.operations)})
+    return Output(
+        document,
+        metadata={"duration_seconds": _timed(started), "operations": len(document.operations)},
+    )
 
 
 @asset(partitions_def=requests_partitions, group_name=GROUP)
@@ -120,7 +143,9 @@ def node_code(parsed_prompt: NodeSpec, contract: ContractDocument) -> Output[Fil
     """Stage 4: contract.yaml, node.py and the models."""
     started = time.perf_counter()
     files = render_node_code(parsed_prompt, contract)
-    return Output(files, metadata={"duration_seconds": _timed(started), "files": sorted(files.files)})
+    return Output(
+        files, metadata={"duration_seconds": _timed(started), "files": sorted(files.files)}
+    )
 
 
 @asset(partitions_def=requests_partitions, group_name=GROUP)
@@ -128,11 +153,17 @@ def event_bus(parsed_prompt: NodeSpec, node_code: FileSet) -> Output[FileSet]:
     """Stage 5: node code plus the event bus wiring (topics, event model, publisher protocol)."""
     started = time.perf_counter()
     wiring = render_event_bus(parsed_prompt)
-    return Output(node_code.merged(wiring), metadata={
-        "duration_seconds": _timed(started), "files_added": sorted(wiring.files)})
+    return Output(
+        node_code.merged(wiring),
+        metadata={"duration_seconds": _timed(started), "files_added": sorted(wiring.files)},
+    )
 
 
-@asset(partitions_def=requests_partitions, group_name=GROUP, check_specs=_check_specs("validation_report"))
+@asset(
+    partitions_def=requests_partitions,
+    group_name=GROUP,
+    check_specs=_check_specs("validation_report"),
+)
 def validation_report(
     parsed_prompt: NodeSpec, event_bus: FileSet, validator: ValidatorResource
 ) -> Iterator[Output[ValidatedCode] | AssetCheckResult]:
@@ -142,16 +173,21 @@ def validation_report(
     """
     started = time.perf_counter()
     files = event_bus.merged(render_tests(parsed_prompt))
-    report = validator.validate(files)
-    yield Output(ValidatedCode(files=files, report=report), metadata={
-        "duration_seconds": _timed(started),
-        "quality_score": report.quality_score,
-        "report": MetadataValue.md(report_markdown(report, [], list(parsed_prompt.warnings))),
-    })
+    report = validator.check(files)
+    yield Output(
+        ValidatedCode(files=files, report=report),
+        metadata={
+            "duration_seconds": _timed(started),
+            "quality_score": report.quality_score,
+            "report": MetadataValue.md(report_markdown(report, [], list(parsed_prompt.warnings))),
+        },
+    )
     yield from _check_results(report)
 
 
-@asset(partitions_def=requests_partitions, group_name=GROUP, check_specs=_check_specs("refined_code"))
+@asset(
+    partitions_def=requests_partitions, group_name=GROUP, check_specs=_check_specs("refined_code")
+)
 def refined_code(
     parsed_prompt: NodeSpec,
     intelligence: Intelligence,
@@ -162,13 +198,17 @@ def refined_code(
     started = time.perf_counter()
     refined = validator.refine(validation_report.files, validation_report.report)
     warnings = [*parsed_prompt.warnings, *intelligence.warnings]
-    yield Output(refined, metadata={
-        "duration_seconds": _timed(started),
-        "fixed_files": list(refined.fixed_files),
-        "quality_score": refined.report.quality_score,
-        "report": MetadataValue.md(
-            report_markdown(refined.report, [p.name for p in intelligence.patterns], warnings)),
-    })
+    yield Output(
+        refined,
+        metadata={
+            "duration_seconds": _timed(started),
+            "fixed_files": list(refined.fixed_files),
+            "quality_score": refined.report.quality_score,
+            "report": MetadataValue.md(
+                report_markdown(refined.report, [p.name for p in intelligence.patterns], warnings)
+            ),
+        },
+    )
     yield from _check_results(refined.report)
 
 
@@ -178,13 +218,24 @@ def _split(files: FileSet) -> tuple[FileSet, FileSet]:
     return FileSet(files=code), FileSet(files=tests)
 
 
-def _deliver(context: AssetExecutionContext, artifacts: ArtifactStoreResource, spec: NodeSpec,
-             refined: RefinedCode, part: FileSet) -> WriteOutcome:
+def _deliver(
+    context: AssetExecutionContext,
+    artifacts: ArtifactStoreResource,
+    spec: NodeSpec,
+    refined: RefinedCode,
+    part: FileSet,
+) -> WriteOutcome:
     request = _request(context, artifacts)
     if request.output_dir is None:
         raise ValueError(f"request {request.request_id} has no output directory")
-    return deliver(Path(request.output_dir), part, keep=refined.files, store=artifacts.store(),
-                   workflow_id=request.request_id, node_name=spec.name)
+    return deliver(
+        Path(request.output_dir),
+        part,
+        keep=refined.files,
+        store=artifacts.store(),
+        workflow_id=request.request_id,
+        node_name=spec.name,
+    )
 
 
 @asset(partitions_def=requests_partitions, group_name=GROUP)
@@ -198,8 +249,14 @@ def written_files(
     started = time.perf_counter()
     code, _ = _split(refined_code.files)
     outcome = _deliver(context, artifacts, parsed_prompt, refined_code, code)
-    return Output(outcome, metadata={"duration_seconds": _timed(started), "files": list(outcome.written),
-                                     "stored_in_artifact_store": outcome.stored_in_artifact_store})
+    return Output(
+        outcome,
+        metadata={
+            "duration_seconds": _timed(started),
+            "files": list(outcome.written),
+            "stored_in_artifact_store": outcome.stored_in_artifact_store,
+        },
+    )
 
 
 @asset(partitions_def=requests_partitions, group_name=GROUP)
@@ -217,8 +274,14 @@ def generated_tests(
         outcome = WriteOutcome(stored_in_artifact_store=True, error=written_files.error)
     else:
         outcome = _deliver(context, artifacts, parsed_prompt, refined_code, tests)
-    return Output(outcome, metadata={"duration_seconds": _timed(started), "files": list(outcome.written),
-                                     "test_file_count": len(tests.files)})
+    return Output(
+        outcome,
+        metadata={
+            "duration_seconds": _timed(started),
+            "files": list(outcome.written),
+            "test_file_count": len(tests.files),
+        },
+    )
 
 
 generation_assets = [

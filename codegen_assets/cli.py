@@ -30,14 +30,21 @@ def _generate_parser() -> argparse.ArgumentParser:
         prog="omninode-generate",
         description="Generate a validated ONEX v2.0 node from a plain-language prompt. "
         "Runs the Dagster asset graph in-process: no servers needed. "
-        "`omninode-generate recover WORKFLOW_ID --output-dir DIR` restores code that could not be written.",
+        "`omninode-generate recover WORKFLOW_ID --output-dir DIR` restores code that could not "
+        "be written.",
     )
     parser.add_argument("prompt", help="what the node should do (use - to read it from stdin)")
     parser.add_argument("--output-dir", required=True, type=Path, help="directory of the node")
-    parser.add_argument("--node-type", choices=[t.value for t in NodeType], help="override inference")
+    parser.add_argument(
+        "--node-type", choices=[t.value for t in NodeType], help="override inference"
+    )
     parser.add_argument("--name", help="node name (sanitised to a Python identifier)")
-    parser.add_argument("--disable-intelligence", action="store_true", help="skip pattern retrieval")
-    parser.add_argument("--timeout", type=float, default=300.0, help="seconds before the run is stopped")
+    parser.add_argument(
+        "--disable-intelligence", action="store_true", help="skip pattern retrieval"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=300.0, help="seconds before the run is stopped"
+    )
     parser.add_argument("--correlation-id", help="correlation id to carry (default: a new UUID)")
     parser.add_argument("--json", action="store_true", help="print exactly one JSON result object")
     return parser
@@ -59,7 +66,9 @@ def _print_result(console: Console, result: GenerationResult) -> None:
     console.print(f"  workflow id    {result.workflow_id}")
     console.print(f"  correlation id {result.correlation_id}")
     console.print(f"  quality score  {result.quality_score:.3f}")
-    console.print(f"  files          {len(result.generated_files)} ({result.test_file_count} tests)")
+    console.print(
+        f"  files          {len(result.generated_files)} ({result.test_file_count} tests)"
+    )
     console.print(f"  duration       {result.total_duration_seconds:.2f} s")
     for warning in result.warnings:
         console.print(f"  [yellow]warning[/] {warning}", highlight=False, markup=True)
@@ -69,9 +78,17 @@ def _print_result(console: Console, result: GenerationResult) -> None:
 
 def _input_error(args: argparse.Namespace, console: Console, message: str) -> int:
     if args.json:
-        print(GenerationResult(success=False, workflow_id="", correlation_id=args.correlation_id or "",
-                               total_duration_seconds=0.0, needs_review=True,
-                               error_code="INVALID_PROMPT", error_message=message).model_dump_json())
+        print(
+            GenerationResult(
+                success=False,
+                workflow_id="",
+                correlation_id=args.correlation_id or "",
+                total_duration_seconds=0.0,
+                needs_review=True,
+                error_code="INVALID_PROMPT",
+                error_message=message,
+            ).model_dump_json()
+        )
     else:
         console.print(f"[red]error:[/] {message}", highlight=False)
     return EXIT_INPUT
@@ -98,8 +115,15 @@ def generate(argv: list[str]) -> int:
     runner = EmbeddedRunner(NodegenSettings())
     request = runner.submit(prompt, options, args.output_dir, args.correlation_id)
     bar = console.is_terminal and not args.json
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeElapsedColumn(), console=console, disable=not bar, transient=True) as progress:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not bar,
+        transient=True,
+    ) as progress:
         task = progress.add_task("starting", total=len(STAGES))
 
         def on_stage(stage: str, status: str, _timestamp: float) -> None:

@@ -1,10 +1,10 @@
-"""Whole resource sets per deployment, chosen by settings (as Dagster's project_fully_featured does)."""
+"""Resource sets per deployment, chosen by settings (as in Dagster's project_fully_featured)."""
 
 from __future__ import annotations
 
 from dagster import AssetSelection, Definitions, define_asset_job
 
-from codegen_assets.assets import generation_assets, requests_partitions
+from codegen_assets.assets import generation_assets
 from codegen_assets.resources import ArtifactStoreResource, ValidatorResource
 from codegen_assets.settings import NodegenSettings
 
@@ -13,7 +13,6 @@ GENERATE_JOB = "generate_node"
 generate_node_job = define_asset_job(
     GENERATE_JOB,
     selection=AssetSelection.assets(*generation_assets),
-    partitions_def=requests_partitions,
     description="Generate, validate and deliver one ONEX node (one partition per request).",
 )
 

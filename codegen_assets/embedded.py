@@ -1,4 +1,4 @@
-"""The embedded mode: one request materialized in-process on a local Dagster instance, no servers."""
+"""Embedded mode: one request materialized in-process on a local Dagster instance, no servers."""
 
 from __future__ import annotations
 
@@ -105,7 +105,9 @@ class EmbeddedRunner:
         if worker.is_alive():
             return self._timed_out(request, running, timeout, elapsed)
         if execution.result is None:
-            return _failure(request, elapsed, "INTERNAL_ERROR", f"run did not start: {execution.error}")
+            return _failure(
+                request, elapsed, "INTERNAL_ERROR", f"run did not start: {execution.error}"
+            )
         return self._result(request, execution.result, elapsed)
 
     def _execute(self, request: GenerationRequest, execution: _Execution) -> None:
@@ -118,7 +120,10 @@ class EmbeddedRunner:
                     partition_key=request.request_id,
                     run_id=request.request_id,
                     raise_on_error=False,
-                    tags={"nodegen/correlation_id": request.correlation_id, "nodegen/mode": "embedded"},
+                    tags={
+                        "nodegen/correlation_id": request.correlation_id,
+                        "nodegen/mode": "embedded",
+                    },
                 )
         except Exception as exc:  # reported to the caller as INTERNAL_ERROR
             execution.error = exc
@@ -143,10 +148,16 @@ class EmbeddedRunner:
         terminate_running()
         run = self.instance.get_run_by_id(request.request_id)
         if run is not None:
-            self.instance.report_run_canceled(run, message=f"stopped after the {timeout:g} s timeout")
+            self.instance.report_run_canceled(
+                run, message=f"stopped after the {timeout:g} s timeout"
+            )
         where = f"while running stage '{stage}'" if stage else "before any stage started"
-        return _failure(request, elapsed, "TIMEOUT",
-                        f"generation timed out after {timeout:g} s {where}; the run was stopped")
+        return _failure(
+            request,
+            elapsed,
+            "TIMEOUT",
+            f"generation timed out after {timeout:g} s {where}; the run was stopped",
+        )
 
     def _result(
         self, request: GenerationRequest, result: ExecuteInProcessResult, elapsed: float
@@ -160,8 +171,11 @@ class EmbeddedRunner:
         tests: WriteOutcome = result.output_for_node("generated_tests")
         report = refined.report
         failed = [c.name for c in report.checks if not c.passed]
-        warnings_ = [*spec.warnings, *intel.warnings,
-                     *(f"validation check '{name}' failed" for name in failed)]
+        warnings_ = [
+            *spec.warnings,
+            *intel.warnings,
+            *(f"validation check '{name}' failed" for name in failed),
+        ]
         out = Path(request.output_dir or ".")
         test_names = sorted(k for k in refined.files.files if k.startswith("tests/"))
         base = GenerationResult(
@@ -179,18 +193,23 @@ class EmbeddedRunner:
             warnings=warnings_,
         )
         if code.stored_in_artifact_store:
-            return base.model_copy(update={
-                "partial_success": True,
-                "generated_code_in_database": True,
-                "error_code": "WRITE_FAILED",
-                "error_message": f"{code.error}. The generated code is kept in {self.store.path}; "
-                f"restore it with: omninode-generate recover {request.request_id} --output-dir DIR",
-            })
+            return base.model_copy(
+                update={
+                    "partial_success": True,
+                    "generated_code_in_database": True,
+                    "error_code": "WRITE_FAILED",
+                    "error_message": f"{code.error}. The generated code is kept in "
+                    f"{self.store.path}; restore it with: omninode-generate recover "
+                    f"{request.request_id} --output-dir DIR",
+                }
+            )
         if failed:
-            return base.model_copy(update={
-                "error_code": "VALIDATION_FAILED",
-                "error_message": "generated node failed: " + ", ".join(failed),
-            })
+            return base.model_copy(
+                update={
+                    "error_code": "VALIDATION_FAILED",
+                    "error_message": "generated node failed: " + ", ".join(failed),
+                }
+            )
         return base
 
     def _failed_run(
@@ -204,11 +223,15 @@ class EmbeddedRunner:
                     continue
                 code = _ERROR_CODES.get(cause.cls_name or "", "STAGE_FAILED")
                 message = cause.message.strip()
-                return _failure(request, elapsed, code, f"stage '{event.step_key}' failed: {message}")
+                return _failure(
+                    request, elapsed, code, f"stage '{event.step_key}' failed: {message}"
+                )
         return _failure(request, elapsed, "STAGE_FAILED", "the run failed without a step failure")
 
 
-def _failure(request: GenerationRequest, elapsed: float, code: str, message: str) -> GenerationResult:
+def _failure(
+    request: GenerationRequest, elapsed: float, code: str, message: str
+) -> GenerationResult:
     return GenerationResult(
         success=False,
         workflow_id=request.request_id,

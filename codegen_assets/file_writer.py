@@ -1,4 +1,4 @@
-"""File-writing stages: atomic delivery to the output directory, or the artifact store on failure."""
+"""Delivery: atomic writes to the output directory, or the artifact store when writing fails."""
 
 from __future__ import annotations
 

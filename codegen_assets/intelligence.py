@@ -43,7 +43,7 @@ def _terms(prompt: str, spec: NodeSpec) -> set[str]:
 
 
 def gather_intelligence(prompt: str, spec: NodeSpec, *, enabled: bool) -> Intelligence:
-    """Patterns whose keywords the prompt uses, best first; disabled (the user's choice) means none."""
+    """Patterns whose keywords the prompt uses, best first; none when the user disabled it."""
     if not enabled:
         return Intelligence(enabled=False, source="disabled")
     terms = _terms(prompt, spec)
@@ -52,7 +52,10 @@ def gather_intelligence(prompt: str, spec: NodeSpec, *, enabled: bool) -> Intell
         hits = sum(1 for keyword in pattern.keywords if keyword in terms)
         if hits:
             score = round(hits / len(pattern.keywords), 3)
-            scored.append(Pattern(name=pattern.name, title=pattern.title, score=score,
-                                  guidance=pattern.guidance))
+            scored.append(
+                Pattern(
+                    name=pattern.name, title=pattern.title, score=score, guidance=pattern.guidance
+                )
+            )
     scored.sort(key=lambda p: (-p.score, p.name))
     return Intelligence(enabled=True, source="embedded", patterns=tuple(scored[:MAX_PATTERNS]))

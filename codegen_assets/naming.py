@@ -9,7 +9,7 @@ import unicodedata
 MAX_IDENTIFIER_LENGTH = 40
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _SOFT_KEYWORDS = {"match", "case", "type", "_"}
-# Module names the generated node owns; a field or operation with one of these names would shadow it.
+# Names the generated node owns; a field or operation with one of these names would shadow it.
 _RESERVED = {"self", "node", "models", "tests", "metrics", "request", "data"}
 
 
@@ -33,7 +33,9 @@ def identifier(text: str, *, what: str) -> str:
     """
     name = snake(text)
     if not name:
-        raise NameError_(f"{what} {text!r} has no letters or digits to build a Python identifier from")
+        raise NameError_(
+            f"{what} {text!r} has no letters or digits to build a Python identifier from"
+        )
     if keyword.iskeyword(name) or name in _SOFT_KEYWORDS or name in _RESERVED:
         name = f"{name}_value"
     return name

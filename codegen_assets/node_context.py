@@ -1,4 +1,4 @@
-"""The template context of a node: every name and literal the templates print, derived from a spec."""
+"""The template context of a node: every name and literal the templates print."""
 
 from __future__ import annotations
 
@@ -25,7 +25,10 @@ _SAMPLES: dict[FieldType, tuple[object, object]] = {
     FieldType.INT: (1, 2),
     FieldType.FLOAT: (1.5, 2.5),
     FieldType.BOOL: (True, False),
-    FieldType.UUID: ("12345678-1234-5678-1234-567812345678", "87654321-4321-8765-4321-876543218765"),
+    FieldType.UUID: (
+        "12345678-1234-5678-1234-567812345678",
+        "87654321-4321-8765-4321-876543218765",
+    ),
     FieldType.DATETIME: ("2026-01-01T00:00:00+00:00", "2026-06-30T12:00:00+00:00"),
     FieldType.OBJECT: ({"key": "value"}, {"key": "other"}),
 }
@@ -76,52 +79,79 @@ def _operation(op: Operation) -> dict[str, Any]:
         "output_model": f"Model{name}Output",
         "enum_name": f"Enum{name}Outcome",
         "enum_module": f"enum_{op.name}_outcome",
-        "outcomes": [{"member": constant(snake(o)) or "DONE", "value": snake(o) or "done", "event": o}
-                     for o in op.outcomes],
-        "fields": [{"name": f.name, "annotation": _annotation(f), "optional": f.optional}
-                   for f in op.inputs],
+        "outcomes": [
+            {"member": constant(snake(o)) or "DONE", "value": snake(o) or "done", "event": o}
+            for o in op.outcomes
+        ],
+        "fields": [
+            {"name": f.name, "annotation": _annotation(f), "optional": f.optional}
+            for f in op.inputs
+        ],
         "sample": _sample(op, 0),
         "other_sample": _sample(op, 1),
     }
 
 
+def _counter_role(words: set[str], matched: list[str]) -> str:
+    if words & _ERROR_WORDS:
+        return "publish_failure_counters" if words & _EVENT_WORDS else "error_counters"
+    if words & _EVENT_WORDS and "published" in words:
+        return "published_counters"
+    return "outcome_counters" if matched else "request_counters"
+
+
+def _rate_source(words: set[str], matched: list[str]) -> str | None:
+    """What a gauge measures: "latency", a rate source ("errors", "success", an outcome) or None."""
+    if "latency" in words:
+        return "latency"
+    if "rate" not in words and "pct" not in words:
+        return None
+    if words & _ERROR_WORDS:
+        return "errors"
+    return "success" if "success" in words or not matched else matched[0]
+
+
 def _metric_roles(spec: NodeSpec, outcomes: list[str]) -> dict[str, Any]:
     """Which declared metric each runtime fact feeds, decided by the words in the metric's name."""
     roles: dict[str, Any] = {
-        "counters": [], "gauges": [], "outcome_counters": {}, "error_counters": [],
-        "request_counters": [], "published_counters": [], "publish_failure_counters": [],
-        "latency_gauges": [], "rate_gauges": {}, "success_gauges": [],
+        key: []
+        for key in (
+            "counters",
+            "gauges",
+            "error_counters",
+            "request_counters",
+            "published_counters",
+            "publish_failure_counters",
+            "latency_gauges",
+            "success_gauges",
+        )
     }
-    shared = set.intersection(*(set(o.split("_")) for o in outcomes)) if len(outcomes) > 1 else set()
-    outcome_stems = {o: _stems(set(o.split("_")) - shared) for o in outcomes}
+    roles["outcome_counters"] = {}
+    roles["rate_gauges"] = {}
+    common = (
+        set.intersection(*(set(o.split("_")) for o in outcomes)) if len(outcomes) > 1 else set()
+    )
+    outcome_stems = {o: _stems(set(o.split("_")) - common) for o in outcomes}
     for metric in spec.metrics:
         words = set(metric.name.split("_"))
-        stems = _stems(words)
-        matched = [o for o in outcomes if outcome_stems[o] & stems]
+        matched = [o for o in outcomes if outcome_stems[o] & _stems(words)]
         if metric.kind is MetricKind.COUNTER:
             roles["counters"].append(metric.name)
-            if words & _ERROR_WORDS:
-                key = "publish_failure_counters" if words & _EVENT_WORDS else "error_counters"
-                roles[key].append(metric.name)
-            elif words & _EVENT_WORDS and "published" in words:
-                roles["published_counters"].append(metric.name)
-            elif matched:
+            role = _counter_role(words, matched)
+            if role == "outcome_counters":
                 for outcome in matched:
-                    roles["outcome_counters"].setdefault(outcome, []).append(metric.name)
+                    roles[role].setdefault(outcome, []).append(metric.name)
             else:
-                roles["request_counters"].append(metric.name)
+                roles[role].append(metric.name)
             continue
         roles["gauges"].append(metric.name)
-        if "latency" in words:
+        source = _rate_source(words, matched)
+        if source == "latency":
             roles["latency_gauges"].append(metric.name)
-        elif "rate" in words or "pct" in words:
-            if words & _ERROR_WORDS:
-                roles["rate_gauges"][metric.name] = "errors"
-            elif "success" in words or not matched:
-                roles["rate_gauges"][metric.name] = "success"
+        elif source is not None:
+            roles["rate_gauges"][metric.name] = source
+            if source == "success":
                 roles["success_gauges"].append(metric.name)
-            else:
-                roles["rate_gauges"][metric.name] = matched[0]
     return roles
 
 
@@ -138,7 +168,7 @@ def _topic_constants(spec: NodeSpec) -> dict[str, str]:
 
 
 def _outcome_topics(spec: NodeSpec, constants: dict[str, str]) -> dict[str, str]:
-    """Each outcome's topic: the one carrying its event type, else paired by position, else the first."""
+    """Each outcome's topic: the one carrying its event type, else by position, else the first."""
     mapping: dict[str, str] = {}
     publish = spec.publish_topics
     if not publish:
@@ -159,21 +189,31 @@ def _outcome_topics(spec: NodeSpec, constants: dict[str, str]) -> dict[str, str]
 def build_context(spec: NodeSpec) -> dict[str, Any]:
     """The full template context for ``spec``."""
     is_pure = spec.node_type in (NodeType.COMPUTE, NodeType.REDUCER)
-    events = [d for d in spec.dependencies if re.search(r"kafka|event|bus|producer|publisher", d.name)]
+    events = [
+        d for d in spec.dependencies if re.search(r"kafka|event|bus|producer|publisher", d.name)
+    ]
     clients = [d for d in spec.dependencies if d not in events] if not is_pure else []
     operations = [_operation(op) for op in spec.operations]
     outcomes = [o["value"] for op in operations for o in op["outcomes"]]
     publisher = None
     if not is_pure:
         chosen = events[0] if events else None
-        publisher = {"name": chosen.name if chosen else "event_publisher",
-                     "required": bool(chosen and chosen.required)}
+        publisher = {
+            "name": chosen.name if chosen else "event_publisher",
+            "required": bool(chosen and chosen.required),
+        }
     constants = _topic_constants(spec)
     fields = [f for op in spec.operations for f in op.inputs]
     base = camel(spec.name)
     metrics = _metric_roles(spec, outcomes)
-    deps = [{"name": d.name, "protocol": d.client_type,
-             "doc": doc_text(d.description or f"Client behind {d.name}")} for d in clients]
+    deps = [
+        {
+            "name": d.name,
+            "protocol": d.client_type,
+            "doc": doc_text(d.description or f"Client behind {d.name}"),
+        }
+        for d in clients
+    ]
     return {
         "node": {
             "name": spec.name,
@@ -207,18 +247,26 @@ def build_context(spec: NodeSpec) -> dict[str, Any]:
             f'"{outcome}": {block([json.dumps(n) for n in names], 4)}'
             for outcome, names in metrics["outcome_counters"].items()
         ],
-        "outcome_topic_entries": [f'"{o}": {c}' for o, c in _outcome_topics(spec, constants).items()],
+        "outcome_topic_entries": [
+            f'"{o}": {c}' for o, c in _outcome_topics(spec, constants).items()
+        ],
         "client_entries": [f'"{d["name"]}": FakeClient()' for d in deps],
         "success_outcomes": [op["outcomes"][0]["value"] for op in operations],
         "input_imports": sorted([*(op["input_model"] for op in operations), f"Model{base}Input"]),
-        "output_imports": sorted([
-            *(op["output_model"] for op in operations),
-            f"Model{base}Output",
-            *(["ModelReducerState"] if spec.node_type is NodeType.REDUCER else []),
-        ]),
+        "output_imports": sorted(
+            [
+                *(op["output_model"] for op in operations),
+                f"Model{base}Output",
+                *(["ModelReducerState"] if spec.node_type is NodeType.REDUCER else []),
+            ]
+        ),
         "test_node_imports": [
-            *sorted([*(op["input_model"] for op in operations),
-                     *([f"Model{base}Input"] if is_pure else [])]),
+            *sorted(
+                [
+                    *(op["input_model"] for op in operations),
+                    *([f"Model{base}Input"] if is_pure else []),
+                ]
+            ),
             *(["parse_input"] if spec.node_type is NodeType.COMPUTE else []),
         ],
         "input_union_expr": " | ".join(op["input_model"] for op in operations),

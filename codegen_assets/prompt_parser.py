@@ -34,8 +34,10 @@ _DEPENDENCY = re.compile(r"^([a-z_]\w*)\s*\(([A-Z]\w*)\)\s*(?:[-\u2013:]\s*(.*))
 _OPERATION = re.compile(r"^([a-z_]\w*)\s*:\s*(.*)$")
 _NAME = re.compile(r"\b(?:named|called)\s+['\"`]?([^\s'\"`,]+)", re.IGNORECASE)
 _TYPE_MENTION = re.compile(r"\b(effect|compute|reducer|orchestrator)\s+node\b", re.IGNORECASE)
-_PURPOSE = re.compile(r"\bfor\s+(?:the\s+|an?\s+)?([A-Za-z][\w -]*?)(?:\s+with\b|\s+using\b|[.,;:\n]|$)",
-                      re.IGNORECASE)
+_PURPOSE = re.compile(
+    r"\bfor\s+(?:the\s+|an?\s+)?([A-Za-z][\w -]*?)(?:\s+with\b|\s+using\b|[.,;:\n]|$)",
+    re.IGNORECASE,
+)
 _WITH_OPERATIONS = re.compile(r"\bwith\s+([\w ,]+?)\s+operations?\b", re.IGNORECASE)
 _EVENT_BEFORE = re.compile(r"\b([A-Z][A-Za-z0-9]+)\s+events?\b")
 
@@ -61,18 +63,99 @@ _TYPE_WORDS: dict[str, FieldType] = {
 }
 
 _TYPE_HINTS: dict[NodeType, tuple[str, ...]] = {
-    NodeType.EFFECT: ("database", "postgres", "kafka", "http", "api", "store", "persist", "send",
-                      "fetch", "write", "crud", "email", "file", "cache", "queue"),
-    NodeType.COMPUTE: ("calculate", "compute", "transform", "convert", "score", "normalize",
-                       "validate", "parse", "hash", "format", "pure"),
-    NodeType.REDUCER: ("aggregate", "reduce", "fold", "accumulate", "summarize", "tally", "metrics"),
+    NodeType.EFFECT: (
+        "database",
+        "postgres",
+        "kafka",
+        "http",
+        "api",
+        "store",
+        "persist",
+        "send",
+        "fetch",
+        "write",
+        "crud",
+        "email",
+        "file",
+        "cache",
+        "queue",
+    ),
+    NodeType.COMPUTE: (
+        "calculate",
+        "compute",
+        "transform",
+        "convert",
+        "score",
+        "normalize",
+        "validate",
+        "parse",
+        "hash",
+        "format",
+        "pure",
+    ),
+    NodeType.REDUCER: (
+        "aggregate",
+        "reduce",
+        "fold",
+        "accumulate",
+        "summarize",
+        "tally",
+        "metrics",
+    ),
     NodeType.ORCHESTRATOR: ("orchestrate", "coordinate", "saga", "steps", "sequence", "pipeline"),
 }
-_STOPWORDS = {"a", "an", "the", "that", "which", "for", "of", "to", "and", "with", "node", "create",
-              "build", "make", "generate", "write", "please", "new", "simple", "in", "on", "from",
-              "by", "i", "we", "need", "want", "should", "it", "this", "effect", "compute", "reducer",
-              "orchestrator", "onex", "orchestrate", "coordinate", "calculate", "aggregate", "handle",
-              "manage", "steps", "step", "into", "per", "each", "all", "some", "via"}
+_LEADING_VERB_BONUS = 3  # "Orchestrate ...", "Calculate ...": the opening verb says most
+_STOPWORDS = {
+    "a",
+    "an",
+    "the",
+    "that",
+    "which",
+    "for",
+    "of",
+    "to",
+    "and",
+    "with",
+    "node",
+    "create",
+    "build",
+    "make",
+    "generate",
+    "write",
+    "please",
+    "new",
+    "simple",
+    "in",
+    "on",
+    "from",
+    "by",
+    "i",
+    "we",
+    "need",
+    "want",
+    "should",
+    "it",
+    "this",
+    "effect",
+    "compute",
+    "reducer",
+    "orchestrator",
+    "onex",
+    "orchestrate",
+    "coordinate",
+    "calculate",
+    "aggregate",
+    "handle",
+    "manage",
+    "steps",
+    "step",
+    "into",
+    "per",
+    "each",
+    "all",
+    "some",
+    "via",
+}
 _SECTIONS = {
     "dependencies": ("dependenc", "depends on", "requires"),
     "operations": ("operation",),
@@ -178,12 +261,15 @@ def _read_item(line: str, section: str, draft: _Draft) -> None:
     elif dep := _DEPENDENCY.match(line):
         name = identifier(dep.group(1), what="dependency")
         note = (dep.group(3) or "").strip()
-        draft.dependencies.setdefault(name, Dependency(
-            name=name,
-            client_type=camel(snake(dep.group(2))) or "Client",
-            required="optional" not in note.lower(),
-            description=note[:MAX_DESCRIPTION],
-        ))
+        draft.dependencies.setdefault(
+            name,
+            Dependency(
+                name=name,
+                client_type=camel(snake(dep.group(2))) or "Client",
+                required="optional" not in note.lower(),
+                description=note[:MAX_DESCRIPTION],
+            ),
+        )
     elif lowered.startswith(("input:", "inputs:")) and draft.operations:
         draft.operations[-1].inputs = _fields(line.split(":", 1)[1], draft)
     elif lowered.startswith(("output:", "outputs:", "returns:")) and draft.operations:
@@ -194,13 +280,15 @@ def _read_item(line: str, section: str, draft: _Draft) -> None:
 
 def _read_topics(line: str, draft: _Draft) -> None:
     names = _QUOTED.findall(line)
-    if not names or "topic" not in line.lower() and "events" not in line.lower():
+    if not names or ("topic" not in line.lower() and "events" not in line.lower()):
         return
     lowered = line.lower()
     events = [event_name(e) for e in _EVENT_BEFORE.findall(line) if e.lower() not in {"kafka"}]
     incoming = re.search(r"\b(subscribe|consume|listen|from)\b", lowered) is not None
     outgoing = re.search(r"\b(publish|emit|produce|send|to)\b", lowered) is not None
-    target = draft.subscribe if incoming and not lowered.startswith(tuple(events)) else draft.publish
+    target = (
+        draft.subscribe if incoming and not lowered.startswith(tuple(events)) else draft.publish
+    )
     if not incoming and not outgoing:
         return
     for topic in names:
@@ -224,8 +312,14 @@ def _fields(text: str, draft: _Draft) -> list[InputField]:
         name = identifier(raw_name, what="field")
         if any(f.name == name for f in fields):
             continue
-        fields.append(InputField(name=name, type=_TYPE_WORDS.get(spec, FieldType.OBJECT),
-                                 is_list=is_list, optional=optional))
+        fields.append(
+            InputField(
+                name=name,
+                type=_TYPE_WORDS.get(spec, FieldType.OBJECT),
+                is_list=is_list,
+                optional=optional,
+            )
+        )
     return fields
 
 
@@ -240,8 +334,12 @@ def _node_type(text: str, options: GenerationOptions, draft: _Draft) -> NodeType
     mention = _TYPE_MENTION.search(text)
     if mention:
         return NodeType(mention.group(1).lower())
-    lowered = text.lower()
-    scores = {kind: sum(lowered.count(word) for word in words) for kind, words in _TYPE_HINTS.items()}
+    tokens = re.findall(r"[a-z]+", text.lower())
+    scores = {
+        kind: sum(1 for token in tokens for word in words if token.startswith(word))
+        + (_LEADING_VERB_BONUS if tokens and any(tokens[0].startswith(w) for w in words) else 0)
+        for kind, words in _TYPE_HINTS.items()
+    }
     best = max(scores, key=lambda kind: scores[kind])
     if scores[best] == 0:
         draft.warnings.append("node type not stated or implied; defaulting to effect")
@@ -273,22 +371,29 @@ def _operations(text: str, draft: _Draft, node_type: NodeType) -> tuple[Operatio
         names = re.split(r"\s*,\s*|\s+and\s+", match.group(1))
         draft.operations = [_DraftOperation(n) for n in names if snake(n)]
     if not draft.operations:
-        draft.warnings.append("no operations found in the prompt; generated a single 'process' operation")
+        draft.warnings.append(
+            "no operations found in the prompt; generated a single 'process' operation"
+        )
         draft.operations = [_DraftOperation("process", "Process one request")]
     operations: dict[str, Operation] = {}
     for raw in draft.operations:
         name = identifier(raw.name, what="operation")
         inputs = raw.inputs
         if not inputs:
-            draft.warnings.append(f"operation {name!r} names no inputs; it takes one 'payload' object")
+            draft.warnings.append(
+                f"operation {name!r} names no inputs; it takes one 'payload' object"
+            )
             inputs = [InputField(name="payload", type=FieldType.OBJECT)]
         outcomes = raw.outcomes or _default_outcomes(name, draft, node_type)
-        operations.setdefault(name, Operation(
-            name=name,
-            description=raw.description[:MAX_DESCRIPTION],
-            inputs=tuple(inputs),
-            outcomes=tuple(outcomes),
-        ))
+        operations.setdefault(
+            name,
+            Operation(
+                name=name,
+                description=raw.description[:MAX_DESCRIPTION],
+                inputs=tuple(inputs),
+                outcomes=tuple(outcomes),
+            ),
+        )
     return tuple(operations.values())
 
 
@@ -307,12 +412,18 @@ def _dependencies(draft: _Draft, node_type: NodeType) -> tuple[Dependency, ...]:
     deps = dict(draft.dependencies)
     if node_type in (NodeType.COMPUTE, NodeType.REDUCER):
         if deps:
-            draft.warnings.append(f"{node_type.value} nodes are pure; declared dependencies are not injected")
+            draft.warnings.append(
+                f"{node_type.value} nodes are pure; declared dependencies are not injected"
+            )
         return ()
     if not any(not _is_event_client(d) for d in deps.values()):
         default = "io_client" if node_type is NodeType.EFFECT else "step_runner"
-        deps[default] = Dependency(name=default, client_type=camel(default), required=True,
-                                   description="Added by the generator: the prompt named no client")
+        deps[default] = Dependency(
+            name=default,
+            client_type=camel(default),
+            required=True,
+            description="Added by the generator: the prompt named no client",
+        )
         draft.warnings.append(f"no client dependency named; added {default!r}")
     return tuple(deps.values())
 

@@ -21,7 +21,9 @@ def py_literal(value: object) -> str:
     raise TypeError(f"no literal for {type(value).__name__}")
 
 
-def block(items: Iterable[str], indent: int = 0, brackets: str = "()", *, tuple_: bool = True) -> str:
+def block(
+    items: Iterable[str], indent: int = 0, brackets: str = "()", *, tuple_: bool = True
+) -> str:
     """One item per line with a trailing comma, which ruff format keeps as it is."""
     lines = [f"{' ' * (indent + 4)}{item}," for item in items]
     if not lines:

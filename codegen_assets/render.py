@@ -60,12 +60,16 @@ def render_event_bus(spec: NodeSpec) -> FileSet:
     context = build_context(spec)
     if not context["node"]["has_events"]:
         return FileSet()
-    return FileSet(files={"models/model_events.py": _render("node/models/model_events.py.j2", context)})
+    return FileSet(
+        files={"models/model_events.py": _render("node/models/model_events.py.j2", context)}
+    )
 
 
 def render_tests(spec: NodeSpec) -> FileSet:
     """The node's own test suite."""
     context = build_context(spec)
     return FileSet(
-        files={f"tests/{name}.py": _render(f"node/tests/{name}.py.j2", context) for name in TEST_FILES}
+        files={
+            f"tests/{name}.py": _render(f"node/tests/{name}.py.j2", context) for name in TEST_FILES
+        }
     )

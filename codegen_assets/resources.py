@@ -11,7 +11,7 @@ from codegen_assets.models import FileSet, RefinedCode, ValidationReport
 from codegen_assets.validation import refine_files, validate_files
 
 
-class ArtifactStoreResource(ConfigurableResource):  # type: ignore[misc]
+class ArtifactStoreResource(ConfigurableResource["ArtifactStoreResource"]):
     """Requests and undelivered code; SQLite in the embedded instance directory."""
 
     path: str
@@ -21,15 +21,17 @@ class ArtifactStoreResource(ConfigurableResource):  # type: ignore[misc]
         return ArtifactStore(Path(self.path))
 
 
-class ValidatorResource(ConfigurableResource):  # type: ignore[misc]
+class ValidatorResource(ConfigurableResource["ValidatorResource"]):
     """Runs ruff, ruff format, mypy --strict and pytest on a sandboxed copy of a node."""
 
     timeout_seconds: float = 120.0
     mypy_cache_dir: str
 
-    def validate(self, files: FileSet) -> ValidationReport:
+    def check(self, files: FileSet) -> ValidationReport:
         """Validate ``files``."""
-        return validate_files(files, timeout=self.timeout_seconds, mypy_cache=Path(self.mypy_cache_dir))
+        return validate_files(
+            files, timeout=self.timeout_seconds, mypy_cache=Path(self.mypy_cache_dir)
+        )
 
     def refine(self, files: FileSet, report: ValidationReport) -> RefinedCode:
         """Apply automatic fixes and re-validate once."""

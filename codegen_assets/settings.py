@@ -17,6 +17,7 @@ class NodegenSettings(BaseSettings):
     home: Path = Field(default_factory=lambda: Path.home() / ".onex-nodegen")
     deployment: Literal["local"] = "local"
     validation_timeout_seconds: float = Field(default=120.0, gt=0)
+    mypy_cache_dir: Path | None = None
 
     @property
     def dagster_home(self) -> Path:
@@ -30,5 +31,5 @@ class NodegenSettings(BaseSettings):
 
     @property
     def mypy_cache(self) -> Path:
-        """mypy cache reused across validations."""
-        return self.home / "mypy-cache"
+        """mypy cache reused across validations (``NODEGEN_MYPY_CACHE_DIR`` overrides)."""
+        return self.mypy_cache_dir or self.home / "mypy-cache"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import threading
 import time
@@ -15,7 +18,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pydantic import ValidationError
-from ruff.__main__ import find_ruff_bin
 
 from codegen_assets.contract import validate_contract_text
 from codegen_assets.models import CheckResult, FileSet, RefinedCode, ValidationReport
@@ -31,6 +33,22 @@ WEIGHTS: dict[str, float] = {
 RUFF_RULES = "E,F,W,I,UP,B,C4,SIM,RUF,C90"
 RUFF_OPTIONS = ("--isolated", "--line-length", "100", "--target-version", "py311")
 MAX_OUTPUT = 4000
+
+
+class ValidatorMissingError(RuntimeError):
+    """A validator executable is not installed beside this interpreter."""
+
+
+def ruff_bin() -> str:
+    """The ruff executable installed with this package (its version defines the output bytes)."""
+    candidate = Path(sysconfig.get_path("scripts")) / "ruff"
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which("ruff")
+    if found is None:
+        raise ValidatorMissingError("ruff is not installed; reinstall onex-nodegen")
+    return found
+
 
 _running: set[subprocess.Popen[str]] = set()
 _running_lock = threading.Lock()
@@ -60,10 +78,8 @@ def terminate_running() -> None:
 
 
 def _kill(proc: subprocess.Popen[str]) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 def _run(name: str, args: list[str], cwd: Path, timeout: float) -> CheckResult:
@@ -138,12 +154,23 @@ def read_tree(root: Path, names: list[str]) -> FileSet:
 
 
 def _commands(mypy_cache: Path) -> dict[str, list[str]]:
-    ruff = os.fsdecode(find_ruff_bin())
+    ruff = ruff_bin()
     return {
         "ruff": [ruff, "check", *RUFF_OPTIONS, "--select", RUFF_RULES, "--no-cache", "."],
         "format": [ruff, "format", *RUFF_OPTIONS, "--check", "--no-cache", "."],
-        "mypy": [sys.executable, "-m", "mypy", "--strict", "--sqlite-cache", "--cache-dir",
-                 str(mypy_cache), "--no-color-output", "node.py", "models", "tests"],
+        "mypy": [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--sqlite-cache",
+            "--cache-dir",
+            str(mypy_cache),
+            "--no-color-output",
+            "node.py",
+            "models",
+            "tests",
+        ],
         "pytest": [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
     }
 
@@ -153,7 +180,9 @@ def validate_files(files: FileSet, *, timeout: float, mypy_cache: Path) -> Valid
     with sandbox(files) as root:
         commands = _commands(mypy_cache)
         with ThreadPoolExecutor(max_workers=len(commands)) as pool:
-            futures = [pool.submit(_run, name, args, root, timeout) for name, args in commands.items()]
+            futures = [
+                pool.submit(_run, name, args, root, timeout) for name, args in commands.items()
+            ]
             contract = _contract_check(files)
             results = [future.result() for future in futures]
     checks = tuple(sorted((*results, contract), key=lambda c: -c.weight))
@@ -172,7 +201,7 @@ def refine_files(
     """Apply ruff's fixes and formatter when style checks failed, then validate once more."""
     if report.check("ruff").passed and report.check("format").passed:
         return RefinedCode(files=files, report=report)
-    ruff = os.fsdecode(find_ruff_bin())
+    ruff = ruff_bin()
     names = sorted(files.files)
     with sandbox(files) as root:
         fix = [ruff, "check", *RUFF_OPTIONS, "--select", RUFF_RULES, "--fix", "--no-cache", "."]
@@ -199,12 +228,21 @@ def report_markdown(report: ValidationReport, patterns: list[str], warnings: lis
     ]
     for check in report.checks:
         mark = "pass" if check.passed else "FAIL"
-        lines.append(f"| {check.name} | {mark} | {check.weight:.2f} | {check.duration_seconds:.2f} |")
+        lines.append(
+            f"| {check.name} | {mark} | {check.weight:.2f} | {check.duration_seconds:.2f} |"
+        )
     lines += ["", "**Patterns:** " + (", ".join(patterns) or "none")]
     if warnings:
         lines += ["", "**Warnings:**", *(f"- {w}" for w in warnings)]
     for check in report.checks:
         if not check.passed and check.output:
-            lines += ["", f"<details><summary>{check.name} output</summary>", "", "```",
-                      check.output, "```", "</details>"]
+            lines += [
+                "",
+                f"<details><summary>{check.name} output</summary>",
+                "",
+                "```",
+                check.output,
+                "```",
+                "</details>",
+            ]
     return "\n".join(lines) + "\n"

@@ -1,0 +1,145 @@
+"""End to end through the CLI: the embedded Dagster run, the real validators, files on disk."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from codegen_assets.cli import EXIT_INPUT, EXIT_OK, EXIT_PARTIAL, main
+from codegen_assets.models import FileSet, GenerationResult
+from codegen_assets.validation import validate_files
+
+pytestmark = pytest.mark.e2e
+
+PROMPTS = {
+    "effect": "Create a PostgreSQL CRUD node for user management with create, read, update, "
+    "delete operations",
+    "compute": "Calculate a risk score for loan applications. Operations:\n"
+    "- score_application: Score one application\n"
+    "  Input: applicant_id (uuid), income (float), debts (list of float), employed (bool), "
+    "submitted_at (datetime)\n  Output: ScoreComputed\n",
+    "reducer": "Aggregate order events into daily totals with record, refund operations",
+    "orchestrator": "Orchestrate user onboarding with create_account and send_welcome.\n"
+    "Dependencies:\n- account_client (AccountClient) - required\n"
+    "- mailer (MailerClient) - required\n- event_bus (EventBus) - optional\n"
+    "Publishes OnboardingCompleted events to topic 'users.onboarded.v1'\n",
+}
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, GenerationResult]:
+    capsys.readouterr()
+    code = main([*args, "--json"])
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1, out  # exactly one JSON object
+    return code, GenerationResult.model_validate(json.loads(out[0]))
+
+
+def read_tree(root: Path) -> FileSet:
+    return FileSet(
+        files={
+            str(p.relative_to(root)): p.read_text("utf-8")
+            for p in sorted(root.rglob("*"))
+            if p.is_file()
+        }
+    )
+
+
+def test_seed_command_generates_a_valid_store_effect(
+    nodegen_home: Path,
+    tmp_path: Path,
+    store_prompt: str,
+    capsys: pytest.CaptureFixture[str],
+    shared_mypy_cache: Path,
+) -> None:
+    out = tmp_path / "test_regeneration"
+    code, result = run_cli(
+        capsys,
+        store_prompt,
+        "--output-dir",
+        str(out),
+        "--disable-intelligence",
+        "--node-type",
+        "effect",
+        "--timeout",
+        "120",
+    )
+    assert code == EXIT_OK, result.error_message
+    assert result.success and not result.partial_success and result.error_code is None
+    assert result.service_name == "store_effect" and result.node_type == "effect"
+    assert result.quality_score == 1.0
+    assert result.test_file_count == 5 and len(result.test_files) == 5
+    assert sorted(Path(f).relative_to(out).as_posix() for f in result.generated_files) == sorted(
+        read_tree(out).files
+    )
+    assert result.total_duration_seconds < 120
+    report = validate_files(read_tree(out), timeout=120, mypy_cache=shared_mypy_cache)
+    assert report.passed, [c.output for c in report.checks if not c.passed]
+
+
+@pytest.mark.parametrize("node_type", sorted(PROMPTS))
+def test_each_node_type_end_to_end(
+    node_type: str,
+    nodegen_home: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    shared_mypy_cache: Path,
+) -> None:
+    out = tmp_path / node_type
+    code, result = run_cli(capsys, PROMPTS[node_type], "--output-dir", str(out))
+    assert code == EXIT_OK, result.error_message
+    assert result.node_type == node_type
+    report = validate_files(read_tree(out), timeout=120, mypy_cache=shared_mypy_cache)
+    assert report.passed, [c.output for c in report.checks if not c.passed]
+
+
+def test_same_prompt_gives_byte_identical_files(
+    nodegen_home: Path,
+    tmp_path: Path,
+    store_prompt: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    trees = []
+    for name in ("first", "second"):
+        code, result = run_cli(capsys, store_prompt, "--output-dir", str(tmp_path / name))
+        assert code == EXIT_OK, result.error_message
+        trees.append(read_tree(tmp_path / name))
+    assert trees[0] == trees[1]
+
+
+def test_unwritable_output_keeps_code_and_recover_restores_it(
+    nodegen_home: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    shared_mypy_cache: Path,
+) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("")
+    code, result = run_cli(capsys, PROMPTS["compute"], "--output-dir", str(blocker / "node"))
+    assert code == EXIT_PARTIAL
+    assert not result.success and result.partial_success and result.generated_code_in_database
+    assert result.error_code == "WRITE_FAILED"
+    assert f"omninode-generate recover {result.workflow_id} --output-dir" in (
+        result.error_message or ""
+    )
+    restored = tmp_path / "restored"
+    assert main(["recover", result.workflow_id, "--output-dir", str(restored)]) == EXIT_OK
+    reference = tmp_path / "reference"
+    assert run_cli(capsys, PROMPTS["compute"], "--output-dir", str(reference))[0] == EXIT_OK
+    assert read_tree(restored) == read_tree(reference)
+    assert main(["recover", "no-such-workflow", "--output-dir", str(restored)]) == EXIT_INPUT
+
+
+@pytest.mark.parametrize("prompt", ["", "x" * (1024 * 1024), "An effect node named '../..'"])
+def test_bad_prompts_get_a_clear_error_and_no_run(
+    prompt: str,
+    nodegen_home: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, result = run_cli(capsys, prompt, "--output-dir", str(tmp_path / "out"))
+    assert code == EXIT_INPUT
+    assert result.error_code == "INVALID_PROMPT" and result.error_message
+    assert not (tmp_path / "out").exists()
+    assert not (nodegen_home / "dagster").exists()  # rejected before any Dagster run
