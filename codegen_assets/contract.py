@@ -11,7 +11,6 @@ from codegen_assets.models import Intelligence, NodeSpec, NodeType
 from codegen_assets.naming import camel
 from codegen_assets.version import GENERATOR_VERSION, TEMPLATE_SET_VERSION
 
-
 NodeTypeName = Literal["EFFECT", "COMPUTE", "REDUCER", "ORCHESTRATOR"]
 
 

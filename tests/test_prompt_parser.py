@@ -127,7 +127,7 @@ def test_hostile_names_are_sanitised(prompt: str, expected: str, tmp_path: Path)
 
 
 def test_name_without_letters_is_a_clear_error() -> None:
-    with pytest.raises(PromptError, match="node name '../..' has no letters or digits"):
+    with pytest.raises(PromptError, match=r"node name '\.\./\.\.' has no letters or digits"):
         parse_prompt("An effect node named '../..'")
 
 

@@ -1,0 +1,87 @@
+"""The Dagster side: lineage, asset checks, one-stage reruns, and the timeout that stops a run."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from dagster import AssetKey, DagsterRunStatus
+
+from codegen_assets import resources
+from codegen_assets.assets import STAGES
+from codegen_assets.embedded import EmbeddedRunner
+from codegen_assets.models import GenerationOptions, NodeType
+from codegen_assets.settings import NodegenSettings
+from codegen_assets.validation import WEIGHTS
+from definitions import defs
+
+pytestmark = pytest.mark.e2e
+OPTIONS = GenerationOptions(node_type=NodeType.COMPUTE)
+PROMPT = "Calculate a checksum for invoices with verify operations"
+
+
+def test_lineage_is_the_nine_stage_chain() -> None:
+    graph = defs.resolve_asset_graph()
+    for upstream, downstream in itertools.pairwise(STAGES):
+        parents = {key.path[-1] for key in graph.get(AssetKey(downstream)).parent_keys}
+        assert upstream in parents, (upstream, downstream)
+    assert graph.get(AssetKey("parsed_prompt")).parent_keys == set()
+
+
+def test_validation_checks_are_asset_checks() -> None:
+    graph = defs.resolve_asset_graph()
+    for asset in ("validation_report", "refined_code"):
+        checks = {key.name for key in graph.get(AssetKey(asset)).check_keys}
+        assert checks == set(WEIGHTS)
+
+
+def test_one_stage_can_be_rerun_for_one_request(nodegen_home: Path, tmp_path: Path) -> None:
+    runner = EmbeddedRunner(NodegenSettings())
+    request = runner.submit(PROMPT, OPTIONS, tmp_path / "node")
+    assert runner.run(request, timeout=120).success
+    rerun = runner.job.execute_in_process(
+        instance=runner.instance,
+        partition_key=request.request_id,
+        asset_selection=[AssetKey("validation_report")],
+        raise_on_error=False,
+    )
+    assert rerun.success
+    materialized = [e.asset_key for e in rerun.get_asset_materialization_events()]
+    assert materialized == [AssetKey("validation_report")]
+    checks = rerun.get_asset_check_evaluations()
+    assert {c.check_name for c in checks} == set(WEIGHTS) and all(c.passed for c in checks)
+
+
+def test_timeout_stops_the_run_and_names_the_stage(
+    nodegen_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    release = threading.Event()
+
+    def stuck_validator(*_args: object, **_kwargs: object) -> None:
+        release.wait(60)
+        raise RuntimeError("released")
+
+    monkeypatch.setattr(resources, "validate_files", stuck_validator)
+    runner = EmbeddedRunner(NodegenSettings())
+    out = tmp_path / "node"
+    request = runner.submit(PROMPT, OPTIONS, out)
+    seen: list[tuple[str, str]] = []
+    result = runner.run(request, timeout=8, on_stage=lambda s, st, _t: seen.append((s, st)))
+    assert result.error_code == "TIMEOUT"
+    assert "while running stage 'validation_report'" in (result.error_message or "")
+    assert ("event_bus", "completed") in seen
+    run = runner.instance.get_run_by_id(request.request_id)
+    assert run is not None and run.status in (DagsterRunStatus.CANCELING, DagsterRunStatus.CANCELED)
+    release.set()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not _finished(runner, request.request_id):
+        time.sleep(0.1)
+    assert not out.exists()  # the stopped run never writes
+
+
+def _finished(runner: EmbeddedRunner, run_id: str) -> bool:
+    run = runner.instance.get_run_by_id(run_id)
+    return run is not None and run.is_finished
