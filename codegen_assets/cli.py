@@ -97,7 +97,7 @@ def _input_error(args: argparse.Namespace, console: Console, message: str) -> in
 def generate(argv: list[str]) -> int:
     """Run one generation; returns the exit code."""
     args = _generate_parser().parse_args(argv)
-    console = Console(stderr=True)
+    console = Console(file=sys.stderr)
     prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
     options = GenerationOptions(
         node_type=NodeType(args.node_type) if args.node_type else None,
@@ -123,6 +123,8 @@ def generate(argv: list[str]) -> int:
         console=console,
         disable=not bar,
         transient=True,
+        redirect_stdout=False,
+        redirect_stderr=False,
     ) as progress:
         task = progress.add_task("starting", total=len(STAGES))
 

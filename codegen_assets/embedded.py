@@ -41,6 +41,15 @@ _STEP_EVENTS = {
 _ERROR_CODES = {"PromptError": "INVALID_PROMPT", "NameError_": "INVALID_PROMPT"}
 _QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 POLL_SECONDS = 0.05
+# Written once into a new embedded instance. Stages print nothing, and capturing each step's
+# stdout/stderr (Dagster's default) redirects the terminal's file descriptors mid-run.
+EMBEDDED_INSTANCE_YAML = """\
+telemetry:
+  enabled: false
+compute_logs:
+  module: dagster._core.storage.noop_compute_log_manager
+  class: NoOpComputeLogManager
+"""
 
 
 @dataclass
@@ -57,7 +66,7 @@ class EmbeddedRunner:
         settings.dagster_home.mkdir(parents=True, exist_ok=True)
         config = settings.dagster_home / "dagster.yaml"
         if not config.exists():
-            config.write_text("telemetry:\n  enabled: false\n", encoding="utf-8")
+            config.write_text(EMBEDDED_INSTANCE_YAML, encoding="utf-8")
         self.instance = DagsterInstance.from_config(str(settings.dagster_home))
         self.store = ArtifactStore(settings.artifact_db)
         with warnings.catch_warnings():
