@@ -6,6 +6,7 @@ Each asset is a thin wrapper: it loads its inputs, calls the stage function, and
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from dagster import (
     AssetCheckResult,
@@ -34,8 +35,9 @@ from codegen_assets.models import (
 )
 from codegen_assets.prompt_parser import parse_prompt
 from codegen_assets.render import render_event_bus, render_node_code, render_tests
-from codegen_assets.resources import ArtifactStoreResource, ValidatorResource
+from codegen_assets.resources import ArtifactStoreResource, GitHubResource, ValidatorResource
 from codegen_assets.validation import WEIGHTS, report_markdown
+from github_app.publishing import PublishOutcome
 
 requests_partitions = DynamicPartitionsDefinition(name="generation_requests")
 GROUP = "node_generation"
@@ -282,6 +284,33 @@ def generated_tests(
             "test_file_count": len(tests.files),
         },
     )
+
+
+@asset(partitions_def=requests_partitions, group_name=GROUP)
+def pull_request(
+    context: AssetExecutionContext,
+    artifacts: ArtifactStoreResource,
+    github: GitHubResource,
+    parsed_prompt: NodeSpec,
+    intelligence: Intelligence,
+    refined_code: RefinedCode,
+    generated_tests: WriteOutcome,
+) -> Output[PublishOutcome]:
+    """Bot mode: one commit with the node, its tests and the report, as a new or updated PR."""
+    started = time.perf_counter()
+    request = _request(context, artifacts)
+    if request.github is None:
+        raise ValueError(f"request {request.request_id} did not come from GitHub")
+    publisher = github.publisher(artifacts.store(), request.github.installation_id)
+    outcome = publisher.publish(request, parsed_prompt, intelligence, refined_code,
+                                github.run_url(context.run_id))
+    metadata: dict[str, Any] = {"duration_seconds": _timed(started), "branch": outcome.branch}
+    if outcome.pr_url:
+        metadata["pull_request"] = MetadataValue.url(outcome.pr_url)
+    if outcome.stored_in_artifact_store:
+        metadata["error"] = outcome.error or ""
+        metadata["kept_files"] = MetadataValue.json(refined_code.files.files)
+    return Output(outcome, metadata=metadata)
 
 
 generation_assets = [

@@ -4,16 +4,30 @@ from __future__ import annotations
 
 from dagster import AssetSelection, Definitions, define_asset_job
 
-from codegen_assets.assets import generation_assets
-from codegen_assets.resources import ArtifactStoreResource, ValidatorResource
+from codegen_assets.assets import generation_assets, pull_request
+from codegen_assets.resources import (
+    ArtifactStoreResource,
+    GitHubResource,
+    RequestQueueResource,
+    ValidatorResource,
+)
+from codegen_assets.sensors import github_requests_sensor
 from codegen_assets.settings import NodegenSettings
 
 GENERATE_JOB = "generate_node"
+GENERATE_PR_JOB = "generate_node_pr"
 
 generate_node_job = define_asset_job(
     GENERATE_JOB,
     selection=AssetSelection.assets(*generation_assets),
     description="Generate, validate and deliver one ONEX node (one partition per request).",
+)
+
+
+generate_node_pr_job = define_asset_job(
+    GENERATE_PR_JOB,
+    selection=AssetSelection.assets(*generation_assets, pull_request),
+    description="Bot mode: generate, validate and deliver one node as a pull request.",
 )
 
 
@@ -25,6 +39,8 @@ def local_resources(settings: NodegenSettings) -> dict[str, object]:
             timeout_seconds=settings.validation_timeout_seconds,
             mypy_cache_dir=str(settings.mypy_cache),
         ),
+        "github": GitHubResource(),
+        "queue": RequestQueueResource(path=str(settings.queue_db)),
     }
 
 
@@ -34,7 +50,8 @@ RESOURCE_SETS = {"local": local_resources}
 def build_definitions(settings: NodegenSettings) -> Definitions:
     """The Definitions for ``settings.deployment``."""
     return Definitions(
-        assets=generation_assets,
-        jobs=[generate_node_job],
+        assets=[*generation_assets, pull_request],
+        jobs=[generate_node_job, generate_node_pr_job],
+        sensors=[github_requests_sensor],
         resources=RESOURCE_SETS[settings.deployment](settings),
     )

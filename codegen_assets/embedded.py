@@ -61,7 +61,7 @@ class _Execution:
 class EmbeddedRunner:
     """Runs the generation job in this process against an instance under ``settings.home``."""
 
-    def __init__(self, settings: NodegenSettings) -> None:
+    def __init__(self, settings: NodegenSettings, job_name: str = GENERATE_JOB) -> None:
         self.settings = settings
         settings.dagster_home.mkdir(parents=True, exist_ok=True)
         config = settings.dagster_home / "dagster.yaml"
@@ -69,9 +69,10 @@ class EmbeddedRunner:
             config.write_text(EMBEDDED_INSTANCE_YAML, encoding="utf-8")
         self.instance = DagsterInstance.from_config(str(settings.dagster_home))
         self.store = ArtifactStore(settings.artifact_db)
+        self.last_result: ExecuteInProcessResult | None = None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            self.job: JobDefinition = build_definitions(settings).resolve_job_def(GENERATE_JOB)
+            self.job: JobDefinition = build_definitions(settings).resolve_job_def(job_name)
 
     def submit(
         self,
@@ -89,8 +90,12 @@ class EmbeddedRunner:
             correlation_id=correlation_id or str(uuid.uuid4()),
         )
         self.store.put_request(request)
-        self.instance.add_dynamic_partitions(requests_partitions.name or "", [request.request_id])
+        self.add_partition(request.request_id)
         return request
+
+    def add_partition(self, request_id: str) -> None:
+        """Register the request's partition (idempotent)."""
+        self.instance.add_dynamic_partitions(requests_partitions.name or "", [request_id])
 
     def run(
         self,
@@ -101,25 +106,31 @@ class EmbeddedRunner:
     ) -> GenerationResult:
         """Materialize every stage for ``request``; past ``timeout`` seconds the run is stopped."""
         started = time.perf_counter()
+        run_id = request.request_id
+        if self.instance.get_run_by_id(run_id) is not None:  # a retry of the same request
+            run_id = str(uuid.uuid4())
         execution = _Execution()
-        worker = threading.Thread(target=self._execute, args=(request, execution), daemon=True)
+        worker = threading.Thread(
+            target=self._execute, args=(request, run_id, execution), daemon=True
+        )
         worker.start()
         seen = 0
         running: str | None = None
         while worker.is_alive() and time.perf_counter() - started < timeout:
             worker.join(POLL_SECONDS)
-            seen, running = self._report(request.request_id, seen, running, on_stage)
-        seen, running = self._report(request.request_id, seen, running, on_stage)
+            seen, running = self._report(run_id, seen, running, on_stage)
+        seen, running = self._report(run_id, seen, running, on_stage)
         elapsed = round(time.perf_counter() - started, 3)
         if worker.is_alive():
-            return self._timed_out(request, running, timeout, elapsed)
+            return self._timed_out(request, run_id, running, timeout, elapsed)
         if execution.result is None:
             return _failure(
                 request, elapsed, "INTERNAL_ERROR", f"run did not start: {execution.error}"
             )
+        self.last_result = execution.result
         return self._result(request, execution.result, elapsed)
 
-    def _execute(self, request: GenerationRequest, execution: _Execution) -> None:
+    def _execute(self, request: GenerationRequest, run_id: str, execution: _Execution) -> None:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -127,7 +138,7 @@ class EmbeddedRunner:
                     run_config=_QUIET,
                     instance=self.instance,
                     partition_key=request.request_id,
-                    run_id=request.request_id,
+                    run_id=run_id,
                     raise_on_error=False,
                     tags={
                         "nodegen/correlation_id": request.correlation_id,
@@ -152,10 +163,15 @@ class EmbeddedRunner:
         return len(records), running
 
     def _timed_out(
-        self, request: GenerationRequest, stage: str | None, timeout: float, elapsed: float
+        self,
+        request: GenerationRequest,
+        run_id: str,
+        stage: str | None,
+        timeout: float,
+        elapsed: float,
     ) -> GenerationResult:
         terminate_running()
-        run = self.instance.get_run_by_id(request.request_id)
+        run = self.instance.get_run_by_id(run_id)
         if run is not None:
             self.instance.report_run_canceled(
                 run, message=f"stopped after the {timeout:g} s timeout"

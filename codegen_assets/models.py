@@ -134,6 +134,23 @@ class GenerationOptions(Frozen):
     enable_intelligence: bool = True
 
 
+class GitHubTarget(Frozen):
+    """Where a bot-mode request came from and where its pull request goes."""
+
+    repository: str
+    installation_id: int
+    issue_number: int
+    is_pull_request: bool = False
+    comment_id: int
+    requester: str
+    head_sha: str
+    check_run_id: int | None = None
+    output_base: str = "nodes"
+    labels: tuple[str, ...] = ()
+    reviewers: tuple[str, ...] = ()
+    draft: bool = False
+
+
 class GenerationRequest(Frozen):
     """One request: the unit of a Dagster partition."""
 
@@ -142,6 +159,7 @@ class GenerationRequest(Frozen):
     options: GenerationOptions = GenerationOptions()
     output_dir: str | None = None
     correlation_id: str
+    github: GitHubTarget | None = None
 
 
 class FileSet(Frozen):

@@ -9,6 +9,10 @@ from dagster import ConfigurableResource
 from codegen_assets.artifact_store import ArtifactStore
 from codegen_assets.models import FileSet, RefinedCode, ValidationReport
 from codegen_assets.validation import refine_files, validate_files
+from github_app.client import installation_client
+from github_app.publishing import Publisher
+from github_app.queue import RequestQueue
+from github_app.settings import AppSettings
 
 
 class ArtifactStoreResource(ConfigurableResource["ArtifactStoreResource"]):
@@ -38,3 +42,26 @@ class ValidatorResource(ConfigurableResource["ValidatorResource"]):
         return refine_files(
             files, report, timeout=self.timeout_seconds, mypy_cache=Path(self.mypy_cache_dir)
         )
+
+
+class GitHubResource(ConfigurableResource["GitHubResource"]):
+    """Publishes pull requests as the GitHub App (credentials from ``NODEGEN_GITHUB_*``)."""
+
+    def publisher(self, store: ArtifactStore, installation_id: int) -> Publisher:
+        """A publisher for one installation."""
+        settings = AppSettings()
+        return Publisher(installation_client(settings, installation_id), settings, store)
+
+    def run_url(self, run_id: str) -> str:
+        """Link to the Dagster run."""
+        return f"{AppSettings().dagster_url.rstrip('/')}/runs/{run_id}"
+
+
+class RequestQueueResource(ConfigurableResource["RequestQueueResource"]):
+    """The durable webhook request queue (SQLite beside the instance)."""
+
+    path: str
+
+    def queue(self) -> RequestQueue:
+        """Open the queue."""
+        return RequestQueue(Path(self.path))

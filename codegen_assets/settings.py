@@ -30,6 +30,16 @@ class NodegenSettings(BaseSettings):
         return self.home / "artifacts.sqlite3"
 
     @property
+    def queue_db(self) -> Path:
+        """SQLite file of the webhook request queue."""
+        return self.home / "webhooks.sqlite3"
+
+    @property
+    def workspace(self) -> Path:
+        """Where bot-mode runs write their files before publishing."""
+        return self.home / "workspace"
+
+    @property
     def mypy_cache(self) -> Path:
         """mypy cache reused across validations (``NODEGEN_MYPY_CACHE_DIR`` overrides)."""
         return self.mypy_cache_dir or self.home / "mypy-cache"

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from github_app.fake_github import FakeGitHub
 
 DATA = Path(__file__).parent / "data"
 SEED_REPORT = Path(__file__).parents[2] / "shared" / "seeds" / "003_efbed761791f3a61.txt"
@@ -29,3 +34,22 @@ def nodegen_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared_mypy_ca
     monkeypatch.setenv("NODEGEN_HOME", str(home))
     monkeypatch.setenv("NODEGEN_MYPY_CACHE_DIR", str(shared_mypy_cache))
     return home
+
+
+@pytest.fixture
+def github_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
+    """A fake GitHub on loopback holding ``octo-org/hello``, and App settings pointing at it."""
+    from github_app.fake_github import FakeGitHub
+    from tests.github_harness import REPO, SECRET, private_key_pem, serve
+
+    fake = FakeGitHub()
+    fake.add_repo(REPO)
+    fake.repos[REPO].permissions.update(alice="admin", orgadmin="admin", mallory="read")
+    with serve(fake.app) as url:
+        monkeypatch.setenv("NODEGEN_GITHUB_API_URL", url)
+        monkeypatch.setenv("NODEGEN_GITHUB_APP_ID", "1")
+        monkeypatch.setenv("NODEGEN_GITHUB_PRIVATE_KEY", private_key_pem())
+        monkeypatch.setenv("NODEGEN_GITHUB_WEBHOOK_SECRET", SECRET)
+        monkeypatch.setenv("NODEGEN_GITHUB_WRITE_INTERVAL_SECONDS", "0")
+        monkeypatch.setenv("NODEGEN_GITHUB_RETRY_BASE_SECONDS", "0.05")
+        yield fake

@@ -1,0 +1,87 @@
+"""githubkit clients per installation, with GitHub's recommended retries and write pacing."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import AsyncGenerator, Generator
+from contextlib import asynccontextmanager, contextmanager
+from datetime import timedelta
+from functools import cache
+from typing import Any
+
+import anyio
+import httpx
+from githubkit import AppAuthStrategy, AppInstallationAuthStrategy, GitHub
+from githubkit.exception import GitHubException, RateLimitExceeded, RequestFailed
+from githubkit.throttling import BaseThrottler
+from githubkit.typing import RetryOption
+
+from github_app.settings import AppSettings
+
+_MUTATING = {"POST", "PATCH", "PUT", "DELETE"}
+
+
+class WritePacer(BaseThrottler):
+    """GitHub's secondary-limit advice: one request at a time, and a pause between writes."""
+
+    def __init__(self, write_interval: float) -> None:
+        self.write_interval = write_interval
+        self._lock = threading.Lock()
+        self._last_write = 0.0
+
+    def _wait(self, request: httpx.Request) -> float:
+        if request.method not in _MUTATING:
+            return 0.0
+        with self._lock:
+            now = time.monotonic()
+            delay = max(0.0, self._last_write + self.write_interval - now)
+            self._last_write = now + delay
+        return delay
+
+    @contextmanager
+    def acquire(self, request: httpx.Request) -> Generator[None, Any, Any]:
+        """Sleep until this write may go."""
+        time.sleep(self._wait(request))
+        yield
+
+    @asynccontextmanager
+    async def async_acquire(self, request: httpx.Request) -> AsyncGenerator[None, Any]:
+        """Sleep until this write may go."""
+        await anyio.sleep(self._wait(request))
+        yield
+
+
+class RetryPolicy:
+    """Retry 5xx and rate limits (primary and secondary) with exponential backoff.
+
+    A ``retry-after`` header, when GitHub sends one, wins over the computed wait.
+    """
+
+    def __init__(self, max_retries: int, base_seconds: float) -> None:
+        self.max_retries = max_retries
+        self.base_seconds = base_seconds
+
+    def __call__(self, exc: GitHubException, retry_count: int) -> RetryOption:
+        if retry_count >= self.max_retries:
+            return RetryOption(False)
+        backoff = timedelta(seconds=min(self.base_seconds * 2**retry_count, 60.0))
+        if isinstance(exc, RateLimitExceeded):
+            return RetryOption(True, exc.retry_after if exc.retry_after.total_seconds() else backoff)
+        if isinstance(exc, RequestFailed) and exc.response.status_code >= 500:
+            return RetryOption(True, backoff)
+        return RetryOption(False)
+
+
+@cache
+def installation_client(settings: AppSettings, installation_id: int) -> GitHub[AppInstallationAuthStrategy]:
+    """One client per installation; githubkit caches its token until a minute before expiry."""
+    auth = AppAuthStrategy(settings.app_id, settings.private_key_pem()).as_installation(installation_id)
+    return GitHub(
+        auth,
+        base_url=settings.api_url,
+        throttler=WritePacer(settings.write_interval_seconds),
+        auto_retry=RetryPolicy(settings.max_retries, settings.retry_base_seconds),
+        http_cache=False,
+        timeout=30.0,
+    )

@@ -1,0 +1,100 @@
+"""``/generate-node`` comment commands: untrusted text in, a validated command out."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from codegen_assets.models import NodeType
+from codegen_assets.prompt_parser import clean_prompt
+
+COMMAND = "/generate-node"
+_SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+HELP = """\
+**`/generate-node`** turns a plain-language request into a validated ONEX v2.0 node and opens a
+pull request with it, its tests and a validation report.
+
+```
+/generate-node <what the node should do>
+/generate-node --type effect --name store_effect --no-intelligence --output-dir nodes <prompt>
+/generate-node retry     # run the last request on this issue again
+/generate-node help
+```
+Options: `--type effect|compute|reducer|orchestrator`, `--name NAME`, `--no-intelligence`,
+`--output-dir PATH` (a relative path in this repository). Defaults come from `.github/nodegen.yml`.
+"""
+
+
+class CommandError(ValueError):
+    """A comment that names the command but cannot be run; the message is shown to the user."""
+
+
+class Command(BaseModel):
+    """A parsed command."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    action: Literal["generate", "help", "retry"]
+    prompt: str = ""
+    node_type: NodeType | None = None
+    name: str | None = None
+    enable_intelligence: bool = True
+    output_dir: str | None = None
+
+
+def safe_repo_path(path: str) -> str:
+    """A relative repository path of plain segments; anything else is refused."""
+    parts = [p for p in path.strip().rstrip("/").split("/") if p]
+    if path.strip().startswith("/") or not parts or any(not _SAFE_SEGMENT.match(p) or p in (".", "..") for p in parts):
+        raise CommandError(f"--output-dir {path!r} is not a plain relative path in the repository")
+    return "/".join(parts)
+
+
+def _options(tokens: list[str]) -> tuple[dict[str, object], list[str]]:
+    options: dict[str, object] = {}
+    rest = list(tokens)
+    while rest and rest[0].startswith("--"):
+        flag = rest.pop(0)
+        if flag == "--no-intelligence":
+            options["enable_intelligence"] = False
+            continue
+        if flag not in ("--type", "--name", "--output-dir") or not rest:
+            raise CommandError(f"unknown or incomplete option {flag!r}; see `/generate-node help`")
+        value = rest.pop(0)
+        if flag == "--type":
+            if value not in {t.value for t in NodeType}:
+                raise CommandError(f"--type must be one of effect, compute, reducer, orchestrator")
+            options["node_type"] = NodeType(value)
+        elif flag == "--name":
+            options["name"] = value
+        else:
+            options["output_dir"] = safe_repo_path(value)
+    return options, rest
+
+
+def parse_command(body: str) -> Command | None:
+    """The command in a comment body, or None when the comment has none."""
+    text = clean_prompt(body)
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.strip().startswith(COMMAND)), None)
+    if start is None:
+        return None
+    first = lines[start].strip()[len(COMMAND):]
+    if first and not first[0].isspace():
+        return None  # e.g. /generate-nodes
+    try:
+        tokens = shlex.split(first)
+    except ValueError:
+        tokens = first.split()
+    if tokens[:1] == ["help"]:
+        return Command(action="help")
+    if tokens[:1] == ["retry"]:
+        return Command(action="retry")
+    options, words = _options(tokens)
+    prompt = "\n".join([" ".join(words), *lines[start + 1 :]]).strip()
+    if not prompt:
+        raise CommandError("the command needs a description of the node; see `/generate-node help`")
+    return Command(action="generate", prompt=prompt, **options)  # type: ignore[arg-type]

@@ -1,0 +1,51 @@
+"""The per-repository ``.github/nodegen.yml``."""
+
+from __future__ import annotations
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from codegen_assets.models import NodeType
+from github_app.commands import safe_repo_path
+
+CONFIG_PATH = ".github/nodegen.yml"
+
+
+class RepoConfigError(ValueError):
+    """A config file that does not parse or validate; the message is shown to the user."""
+
+
+class RepoConfig(BaseModel):
+    """Defaults for requests in one repository."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    output_base: str = "nodes"
+    allowed_users: tuple[str, ...] = ()
+    allowed_teams: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ("generated-node",)
+    reviewers: tuple[str, ...] = ()
+    node_type: NodeType | None = None
+    draft: bool = False
+    max_prompt_bytes: int = Field(default=65_536, gt=0)
+
+    @field_validator("output_base")
+    @classmethod
+    def _plain_path(cls, value: str) -> str:
+        return safe_repo_path(value)
+
+
+def load_repo_config(text: str | None) -> RepoConfig:
+    """Defaults when the file is absent; a ``RepoConfigError`` naming the problem when it is bad."""
+    if text is None:
+        return RepoConfig()
+    try:
+        data = yaml.safe_load(text) or {}
+        if not isinstance(data, dict):
+            raise RepoConfigError(f"{CONFIG_PATH} must be a mapping, not {type(data).__name__}")
+        return RepoConfig.model_validate(data)
+    except yaml.YAMLError as exc:
+        raise RepoConfigError(f"{CONFIG_PATH} is not valid YAML: {exc}") from exc
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise RepoConfigError(f"{CONFIG_PATH} is invalid: {problems}") from exc

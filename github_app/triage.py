@@ -1,0 +1,177 @@
+"""Triage of stored deliveries: who asked, for what, and whether to queue a generation."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import uuid
+from pathlib import Path
+from typing import Any
+
+from githubkit import GitHub
+from githubkit.exception import RequestFailed
+
+from codegen_assets.artifact_store import ArtifactStore, UnknownArtifactError
+from codegen_assets.models import GenerationOptions, GenerationRequest, GitHubTarget
+from github_app.client import installation_client
+from github_app.commands import HELP, Command, CommandError, parse_command
+from github_app.queue import Delivery, RequestQueue
+from github_app.repo_config import CONFIG_PATH, RepoConfig, RepoConfigError, load_repo_config
+from github_app.settings import AppSettings
+
+log = logging.getLogger(__name__)
+CHECK_NAME = "onex-nodegen"
+WRITE_PERMISSIONS = {"admin", "maintain", "write"}
+
+
+class Triage:
+    """Turns one stored delivery into replies and, for accepted commands, a queued request."""
+
+    def __init__(self, settings: AppSettings, queue: RequestQueue, store: ArtifactStore,
+                 workspace: Path) -> None:
+        self.settings = settings
+        self.queue = queue
+        self.store = store
+        self.workspace = workspace
+
+    def handle(self, delivery: Delivery) -> str:
+        """Process ``delivery``; returns a note of what happened (kept in the queue)."""
+        payload = json.loads(delivery.body)
+        action = payload.get("action")
+        if delivery.event == "issue_comment" and action == "created":
+            return self._comment(delivery, payload)
+        if delivery.event == "check_run" and action == "rerequested":
+            return self._rerequested(delivery, payload)
+        return f"ignored: {delivery.event}.{action}"
+
+    def _gh(self, payload: dict[str, Any]) -> GitHub[Any]:
+        return installation_client(self.settings, int(payload["installation"]["id"]))
+
+    def _comment(self, delivery: Delivery, payload: dict[str, Any]) -> str:
+        comment, sender = payload["comment"], payload["sender"]
+        if sender.get("type") == "Bot" or sender["login"] == self.settings.bot_login:
+            return "ignored: comment by a bot"
+        try:
+            command = parse_command(comment["body"] or "")
+        except CommandError as exc:
+            self._reply(payload, f"@{sender['login']} {exc}")
+            return f"rejected: {exc}"
+        if command is None:
+            return "ignored: no command"
+        gh = self._gh(payload)
+        owner, repo = payload["repository"]["full_name"].split("/", 1)
+        gh.rest.reactions.create_for_issue_comment(owner, repo, comment["id"], data={"content": "eyes"})
+        try:
+            config = self._config(gh, owner, repo)
+        except RepoConfigError as exc:
+            self._reply(payload, f"I cannot run: {exc}")
+            return f"rejected: {exc}"
+        if not self._allowed(gh, owner, repo, comment, config):
+            self._reply(payload, f"Sorry @{sender['login']}, only collaborators with write access "
+                                 "can ask me to generate nodes here.")
+            return "refused: not a collaborator"
+        if command.action == "help":
+            self._reply(payload, HELP)
+            return "help"
+        if command.action == "retry":
+            return self._retry(delivery, payload)
+        return self._accept(delivery, payload, command, config)
+
+    def _config(self, gh: GitHub[Any], owner: str, repo: str) -> RepoConfig:
+        try:
+            content = gh.rest.repos.get_content(owner, repo, CONFIG_PATH).json()
+        except RequestFailed as exc:
+            if exc.response.status_code == 404:
+                return load_repo_config(None)
+            raise
+        return load_repo_config(base64.b64decode(content.get("content", "")).decode("utf-8"))
+
+    def _allowed(self, gh: GitHub[Any], owner: str, repo: str, comment: dict[str, Any],
+                 config: RepoConfig) -> bool:
+        login = comment["user"]["login"]
+        if config.allowed_users and login not in config.allowed_users:
+            return False
+        if comment.get("author_association") in self.settings.allowed_associations:
+            return True
+        # author_association can under-report (org admins may show as NONE): ask GitHub directly.
+        level = gh.rest.repos.get_collaborator_permission_level(owner, repo, login).json()
+        return level.get("permission") in WRITE_PERMISSIONS
+
+    def _reply(self, payload: dict[str, Any], body: str) -> None:
+        owner, repo = payload["repository"]["full_name"].split("/", 1)
+        number = payload["issue"]["number"]
+        self._gh(payload).rest.issues.create_comment(owner, repo, number, data={"body": body})
+
+    def _accept(self, delivery: Delivery, payload: dict[str, Any], command: Command,
+                config: RepoConfig) -> str:
+        gh = self._gh(payload)
+        owner, repo = payload["repository"]["full_name"].split("/", 1)
+        issue = payload["issue"]
+        is_pr = issue.get("pull_request") is not None
+        if is_pr:
+            head_sha = gh.rest.pulls.get(owner, repo, issue["number"]).json()["head"]["sha"]
+        else:
+            default = gh.rest.repos.get(owner, repo).json()["default_branch"]
+            head_sha = gh.rest.git.get_ref(owner, repo, f"heads/{default}").json()["object"]["sha"]
+        target = GitHubTarget(
+            repository=f"{owner}/{repo}",
+            installation_id=int(payload["installation"]["id"]),
+            issue_number=int(issue["number"]),
+            is_pull_request=is_pr,
+            comment_id=int(payload["comment"]["id"]),
+            requester=payload["comment"]["user"]["login"],
+            head_sha=head_sha,
+            output_base=command.output_dir or config.output_base,
+            labels=config.labels,
+            reviewers=config.reviewers,
+            draft=config.draft,
+        )
+        options = GenerationOptions(node_type=command.node_type or config.node_type,
+                                    name=command.name,
+                                    enable_intelligence=command.enable_intelligence)
+        return self._queue(delivery, command.prompt, options, target)
+
+    def _queue(self, delivery: Delivery, prompt: str, options: GenerationOptions,
+               target: GitHubTarget) -> str:
+        request_id = str(uuid.uuid4())
+        owner, repo = target.repository.split("/", 1)
+        check = installation_client(self.settings, target.installation_id).rest.checks.create(
+            owner, repo, data={"name": CHECK_NAME, "head_sha": target.head_sha, "status": "queued",
+                               "external_id": request_id,
+                               "output": {"title": "Queued", "summary": "Waiting for a worker."}},
+        ).json()
+        request = GenerationRequest(
+            request_id=request_id,
+            prompt=prompt,
+            options=options,
+            output_dir=str(self.workspace / request_id),
+            correlation_id=delivery.delivery_id,
+            github=target.model_copy(update={"check_run_id": int(check["id"])}),
+        )
+        self.store.put_request(request)
+        self.queue.remember(target.repository, target.issue_number, request_id)
+        self.queue.enqueue_run(request_id, delivery.delivery_id)
+        return f"queued {request_id}"
+
+    def _retry(self, delivery: Delivery, payload: dict[str, Any]) -> str:
+        previous = self.queue.last_request(payload["repository"]["full_name"], payload["issue"]["number"])
+        if previous is None:
+            self._reply(payload, "There is no earlier `/generate-node` request on this thread to retry.")
+            return "rejected: nothing to retry"
+        return self._requeue(delivery, previous)
+
+    def _rerequested(self, delivery: Delivery, payload: dict[str, Any]) -> str:
+        external = payload["check_run"].get("external_id") or ""
+        if payload["check_run"].get("name") != CHECK_NAME or not external:
+            return "ignored: not our check run"
+        return self._requeue(delivery, external)
+
+    def _requeue(self, delivery: Delivery, request_id: str) -> str:
+        try:
+            old = self.store.get_request(request_id)
+        except UnknownArtifactError:
+            return f"ignored: unknown request {request_id}"
+        if old.github is None:
+            return f"ignored: request {request_id} did not come from GitHub"
+        return self._queue(delivery, old.prompt, old.options, old.github)

@@ -1,0 +1,157 @@
+"""Webhook server: signatures, limits, idempotency, permissions, config, replies (no runs)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from codegen_assets.settings import NodegenSettings
+from github_app.commands import HELP, CommandError, parse_command, safe_repo_path
+from github_app.fake_github import FakeGitHub
+from github_app.server import WebhookService
+from github_app.settings import AppSettings
+from tests.github_harness import REPO, comment_payload, signed, wait_for
+
+
+@pytest.fixture
+def service(github_env: FakeGitHub, tmp_path: Path) -> Iterator[tuple[TestClient, WebhookService]]:
+    svc = WebhookService(NodegenSettings(home=tmp_path / "home"), AppSettings(), launcher="off")
+    with TestClient(svc.app) as client:
+        yield client, svc
+
+
+def post(client: TestClient, payload: dict[str, object] | bytes, event: str = "issue_comment",
+         delivery: str | None = None, secret: str | None = None) -> tuple[int, dict[str, object]]:
+    body, headers = signed(payload, event, delivery, **({"secret": secret} if secret else {}))
+    response = client.post("/webhook", content=body, headers=headers)
+    return response.status_code, response.json()
+
+
+def triaged(svc: WebhookService, n: int = 1) -> None:
+    wait_for(lambda: svc.queue.counts().get("deliveries.done", 0) >= n, 30, "triage")
+
+
+def comments(fake: FakeGitHub) -> list[str]:
+    return [c["body"] for c in fake.repos[REPO].comments.values()]
+
+
+def test_signed_delivery_is_queued_once(service: tuple[TestClient, WebhookService],
+                                        github_env: FakeGitHub) -> None:
+    client, svc = service
+    payload = comment_payload("/generate-node Create a store node named store_effect")
+    assert post(client, payload, delivery="d-1") == (202, {"delivery": "d-1", "status": "queued"})
+    assert post(client, payload, delivery="d-1") == (200, {"delivery": "d-1", "status": "duplicate"})
+    triaged(svc)
+    counts = svc.queue.counts()
+    assert counts["deliveries.done"] == 1 and counts["runs.pending"] == 1
+    assert github_env.repos[REPO].reactions == [(7001, "eyes")]
+    (check,) = github_env.repos[REPO].check_runs.values()
+    assert check["status"] == "queued" and check["name"] == "onex-nodegen"
+    assert github_env.violations == []
+
+
+@pytest.mark.parametrize("headers", [
+    {"x-hub-signature-256": "sha256=" + "0" * 64},
+    {"x-hub-signature-256": "sha1=abc"},
+    {"x-hub-signature-256": ""},
+])
+def test_forged_or_missing_signature_is_401(service: tuple[TestClient, WebhookService],
+                                            headers: dict[str, str]) -> None:
+    client, svc = service
+    body, good = signed(comment_payload("/generate-node x"), "issue_comment")
+    response = client.post("/webhook", content=body, headers={**good, **headers})
+    assert response.status_code == 401
+    assert svc.queue.counts() == {}
+
+
+def test_wrong_secret_is_401(service: tuple[TestClient, WebhookService]) -> None:
+    client, svc = service
+    status, _ = post(client, comment_payload("/generate-node x"), secret="not-the-secret")
+    assert status == 401 and svc.queue.counts() == {}
+
+
+def test_oversized_body_is_413(service: tuple[TestClient, WebhookService]) -> None:
+    client, svc = service
+    body = b"{" + b" " * (AppSettings().max_body_bytes + 1) + b"}"
+    status, payload = post(client, body)
+    assert status == 413 and "payload over" in str(payload["error"])
+    assert svc.queue.counts() == {}
+
+
+def test_non_collaborator_gets_a_polite_reply(service: tuple[TestClient, WebhookService],
+                                              github_env: FakeGitHub) -> None:
+    client, svc = service
+    post(client, comment_payload("/generate-node a node", login="mallory", association="NONE"))
+    triaged(svc)
+    assert "runs.pending" not in svc.queue.counts()
+    assert any("only collaborators with write access" in c for c in comments(github_env))
+
+
+def test_org_admin_reported_as_none_is_allowed(service: tuple[TestClient, WebhookService]) -> None:
+    client, svc = service
+    post(client, comment_payload("/generate-node a node", login="orgadmin", association="NONE"))
+    triaged(svc)
+    assert svc.queue.counts()["runs.pending"] == 1
+
+
+@pytest.mark.parametrize(("login", "user_type", "action"), [
+    ("some-ci[bot]", "Bot", "created"),
+    ("onex-nodegen[bot]", "Bot", "created"),
+    ("alice", "User", "edited"),
+    ("alice", "User", "deleted"),
+])
+def test_bots_edits_and_deletions_start_nothing(service: tuple[TestClient, WebhookService],
+                                                github_env: FakeGitHub, login: str,
+                                                user_type: str, action: str) -> None:
+    client, svc = service
+    post(client, comment_payload("/generate-node a node", login=login, user_type=user_type,
+                                 action=action))
+    triaged(svc)
+    assert "runs.pending" not in svc.queue.counts()
+    assert comments(github_env) == [] and github_env.repos[REPO].reactions == []
+
+
+def test_malformed_config_gets_a_clear_comment(service: tuple[TestClient, WebhookService],
+                                               github_env: FakeGitHub) -> None:
+    github_env.push(REPO, "main", {".github/nodegen.yml": "labels: 5\nsurprise: true\n"}, "alice")
+    client, svc = service
+    post(client, comment_payload("/generate-node a node"))
+    triaged(svc)
+    assert "runs.pending" not in svc.queue.counts()
+    (reply,) = comments(github_env)
+    assert ".github/nodegen.yml is invalid" in reply and "surprise" in reply
+
+
+def test_help_and_bad_options_are_answered(service: tuple[TestClient, WebhookService],
+                                           github_env: FakeGitHub) -> None:
+    client, svc = service
+    post(client, comment_payload("/generate-node help"))
+    post(client, comment_payload("/generate-node --output-dir ../../etc a node", issue=8))
+    triaged(svc, 2)
+    replies = comments(github_env)
+    assert HELP in replies
+    assert any("is not a plain relative path" in r for r in replies)
+    assert "runs.pending" not in svc.queue.counts()
+
+
+def test_health(service: tuple[TestClient, WebhookService]) -> None:
+    client, _ = service
+    assert client.get("/health").json()["status"] == "ok"
+
+
+def test_command_parsing_strips_hidden_text() -> None:
+    command = parse_command("hi <!-- /generate-node evil -->\n/generate-node --type compute "
+                            "--no-intelligence Sum\u200b numbers\nwith add operations")
+    assert command is not None and command.action == "generate"
+    assert command.prompt == "Sum numbers\nwith add operations"
+    assert command.enable_intelligence is False and command.node_type is not None
+    assert parse_command("no command here") is None
+    assert parse_command("/generate-nodes x") is None
+    with pytest.raises(CommandError, match="needs a description"):
+        parse_command("/generate-node")
+    with pytest.raises(CommandError):
+        safe_repo_path("/abs/path")
+    assert safe_repo_path("nodes/effects/") == "nodes/effects"
