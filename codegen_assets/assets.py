@@ -302,8 +302,9 @@ def pull_request(
     if request.github is None:
         raise ValueError(f"request {request.request_id} did not come from GitHub")
     publisher = github.publisher(artifacts.store(), request.github.installation_id)
-    outcome = publisher.publish(request, parsed_prompt, intelligence, refined_code,
-                                github.run_url(context.run_id))
+    outcome = publisher.publish(
+        request, parsed_prompt, intelligence, refined_code, github.run_url(context.run_id)
+    )
     metadata: dict[str, Any] = {"duration_seconds": _timed(started), "branch": outcome.branch}
     if outcome.pr_url:
         metadata["pull_request"] = MetadataValue.url(outcome.pr_url)

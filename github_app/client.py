@@ -67,16 +67,27 @@ class RetryPolicy:
             return RetryOption(False)
         backoff = timedelta(seconds=min(self.base_seconds * 2**retry_count, 60.0))
         if isinstance(exc, RateLimitExceeded):
-            return RetryOption(True, exc.retry_after if exc.retry_after.total_seconds() else backoff)
+            return RetryOption(
+                True, exc.retry_after if exc.retry_after.total_seconds() else backoff
+            )
         if isinstance(exc, RequestFailed) and exc.response.status_code >= 500:
             return RetryOption(True, backoff)
         return RetryOption(False)
 
 
+def body_of(response: Any) -> Any:
+    """A response's JSON, untyped: the code reads only the few fields it needs."""
+    return response.json()
+
+
 @cache
-def installation_client(settings: AppSettings, installation_id: int) -> GitHub[AppInstallationAuthStrategy]:
+def installation_client(
+    settings: AppSettings, installation_id: int
+) -> GitHub[AppInstallationAuthStrategy]:
     """One client per installation; githubkit caches its token until a minute before expiry."""
-    auth = AppAuthStrategy(settings.app_id, settings.private_key_pem()).as_installation(installation_id)
+    auth = AppAuthStrategy(settings.app_id, settings.private_key_pem()).as_installation(
+        installation_id
+    )
     return GitHub(
         auth,
         base_url=settings.api_url,

@@ -48,7 +48,11 @@ class Command(BaseModel):
 def safe_repo_path(path: str) -> str:
     """A relative repository path of plain segments; anything else is refused."""
     parts = [p for p in path.strip().rstrip("/").split("/") if p]
-    if path.strip().startswith("/") or not parts or any(not _SAFE_SEGMENT.match(p) or p in (".", "..") for p in parts):
+    if (
+        path.strip().startswith("/")
+        or not parts
+        or any(not _SAFE_SEGMENT.match(p) or p in (".", "..") for p in parts)
+    ):
         raise CommandError(f"--output-dir {path!r} is not a plain relative path in the repository")
     return "/".join(parts)
 
@@ -66,7 +70,7 @@ def _options(tokens: list[str]) -> tuple[dict[str, object], list[str]]:
         value = rest.pop(0)
         if flag == "--type":
             if value not in {t.value for t in NodeType}:
-                raise CommandError(f"--type must be one of effect, compute, reducer, orchestrator")
+                raise CommandError("--type must be one of effect, compute, reducer, orchestrator")
             options["node_type"] = NodeType(value)
         elif flag == "--name":
             options["name"] = value
@@ -82,7 +86,7 @@ def parse_command(body: str) -> Command | None:
     start = next((i for i, line in enumerate(lines) if line.strip().startswith(COMMAND)), None)
     if start is None:
         return None
-    first = lines[start].strip()[len(COMMAND):]
+    first = lines[start].strip()[len(COMMAND) :]
     if first and not first[0].isspace():
         return None  # e.g. /generate-nodes
     try:

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from openapi_core import OpenAPI
-from openapi_core.testing import MockRequest
 from openapi_core.templating.paths.exceptions import PathNotFound
+from openapi_core.testing import MockRequest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -35,7 +35,7 @@ BASE = "https://api.github.com"
 
 
 def spec_path() -> Path:
-    """Where GitHub's OpenAPI description is (``npm install`` at the repository root puts it there)."""
+    """Where GitHub's OpenAPI description is (``npm install`` at the repository root)."""
     if env := os.environ.get(SPEC_ENV):
         return Path(env)
     return Path(__file__).resolve().parents[1] / SPEC_RELATIVE
@@ -348,8 +348,12 @@ class FakeGitHub:
                     content = item["content"].encode()
                     entries[item["path"]] = self._blob_entry(repo, item["path"], content)
                 else:
-                    entries[item["path"]] = {"path": item["path"], "mode": item["mode"],
-                                             "type": "blob", "sha": item["sha"]}
+                    entries[item["path"]] = {
+                        "path": item["path"],
+                        "mode": item["mode"],
+                        "type": "blob",
+                        "sha": item["sha"],
+                    }
             sha = self._store_tree(repo, sorted(entries.values(), key=lambda e: e["path"]))
             return 201, {"sha": sha, "tree": repo.trees[sha]}
         if method == "POST" and kind == "commits":

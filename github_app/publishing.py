@@ -2,22 +2,39 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
-from typing import Any
+from typing import Any, cast
 
 from githubkit import GitHub
 from githubkit.exception import GitHubException, RequestFailed
 from pydantic import BaseModel, ConfigDict
 
 from codegen_assets.artifact_store import ArtifactStore
-from codegen_assets.models import GenerationRequest, GitHubTarget, Intelligence, NodeSpec, RefinedCode
+from codegen_assets.models import (
+    GenerationRequest,
+    GitHubTarget,
+    Intelligence,
+    NodeSpec,
+    RefinedCode,
+)
 from codegen_assets.validation import report_markdown
+from github_app.client import body_of
 from github_app.settings import AppSettings
 
 TRAILER = "Nodegen-Request"
-STAGE_NAMES = ("parsed_prompt", "intelligence", "contract", "node_code", "event_bus",
-               "validation_report", "refined_code", "written_files", "generated_tests")
+STAGE_NAMES = (
+    "parsed_prompt",
+    "intelligence",
+    "contract",
+    "node_code",
+    "event_bus",
+    "validation_report",
+    "refined_code",
+    "written_files",
+    "generated_tests",
+)
 
 
 class PublishOutcome(BaseModel):
@@ -43,12 +60,10 @@ def split_repo(target: GitHubTarget) -> tuple[str, str]:
 
 def branch_name(target: GitHubTarget, node_name: str) -> str:
     """Deterministic per issue and node, so a rerun updates the same branch and PR."""
-    short = hashlib.sha1(f"{target.repository}#{target.issue_number}:{node_name}".encode()).hexdigest()
+    short = hashlib.sha1(
+        f"{target.repository}#{target.issue_number}:{node_name}".encode()
+    ).hexdigest()
     return f"nodegen/{node_name}-{short[:7]}"
-
-
-def _json(response: Any) -> Any:
-    return response.json()
 
 
 class Publisher:
@@ -59,8 +74,14 @@ class Publisher:
         self.settings = settings
         self.store = store
 
-    def publish(self, request: GenerationRequest, spec: NodeSpec, intel: Intelligence,
-                refined: RefinedCode, run_url: str) -> PublishOutcome:
+    def publish(
+        self,
+        request: GenerationRequest,
+        spec: NodeSpec,
+        intel: Intelligence,
+        refined: RefinedCode,
+        run_url: str,
+    ) -> PublishOutcome:
         """Open or update the PR; on any GitHub failure keep the files and tell the user."""
         target = request.github
         if target is None:
@@ -70,72 +91,117 @@ class Publisher:
             return self._publish(request, target, branch, spec, intel, refined, run_url)
         except (GitHubException, KeyError) as exc:
             reason = _reason(exc)
-            self.store.put_files(request.request_id, spec.name, refined.files,
-                                 f"pull request could not be written: {reason}")
+            self.store.put_files(
+                request.request_id,
+                spec.name,
+                refined.files,
+                f"pull request could not be written: {reason}",
+            )
             self._notify_failure(request, target, spec, refined, reason)
             return PublishOutcome(branch=branch, stored_in_artifact_store=True, error=reason)
 
-    def _publish(self, request: GenerationRequest, target: GitHubTarget, branch: str,
-                 spec: NodeSpec, intel: Intelligence, refined: RefinedCode,
-                 run_url: str) -> PublishOutcome:
+    def _publish(
+        self,
+        request: GenerationRequest,
+        target: GitHubTarget,
+        branch: str,
+        spec: NodeSpec,
+        intel: Intelligence,
+        refined: RefinedCode,
+        run_url: str,
+    ) -> PublishOutcome:
         owner, repo = split_repo(target)
         git = self.gh.rest.git
-        default = _json(self.gh.rest.repos.get(owner, repo))["default_branch"]
+        default = body_of(self.gh.rest.repos.get(owner, repo))["default_branch"]
         existing = self._branch_head(owner, repo, branch)
-        if existing is not None and TRAILER not in _json(git.get_commit(owner, repo, existing))["message"]:
-            self._comment(target, f"A person has pushed to `{branch}`, so I did not overwrite it. "
-                                  "Delete the branch or ask for the change there.")
+        if (
+            existing is not None
+            and TRAILER not in body_of(git.get_commit(owner, repo, existing))["message"]
+        ):
+            self._comment(
+                target,
+                f"A person has pushed to `{branch}`, so I did not overwrite it. "
+                "Delete the branch or ask for the change there.",
+            )
             return PublishOutcome(branch=branch, stopped_for_human_push=True)
-        parent = existing or _json(git.get_ref(owner, repo, f"heads/{default}"))["object"]["sha"]
-        base_tree = _json(git.get_commit(owner, repo, parent))["tree"]["sha"]
+        parent = existing or body_of(git.get_ref(owner, repo, f"heads/{default}"))["object"]["sha"]
+        base_tree = body_of(git.get_commit(owner, repo, parent))["tree"]["sha"]
         prefix = f"{target.output_base}/{spec.name}"
         # Tree entries carry their content, so git creates the blobs: one write instead of one
         # per file keeps a delivery well inside GitHub's content-creation limits.
-        entries = [{"path": f"{prefix}/{rel}", "mode": "100644", "type": "blob", "content": text}
-                   for rel, text in sorted(refined.files.files.items())]
-        tree = _json(git.create_tree(owner, repo, data={"base_tree": base_tree, "tree": entries}))
-        message = (f"Add generated node {spec.name}\n\nRequested in #{target.issue_number} by "
-                   f"@{target.requester}.\n\n{TRAILER}: {request.request_id}\n")
-        commit = _json(git.create_commit(owner, repo, data={
-            "message": message, "tree": tree["sha"], "parents": [parent]}))
+        entries = [
+            {"path": f"{prefix}/{rel}", "mode": "100644", "type": "blob", "content": text}
+            for rel, text in sorted(refined.files.files.items())
+        ]
+        tree = body_of(
+            git.create_tree(owner, repo, data=cast(Any, {"base_tree": base_tree, "tree": entries}))
+        )
+        message = (
+            f"Add generated node {spec.name}\n\nRequested in #{target.issue_number} by "
+            f"@{target.requester}.\n\n{TRAILER}: {request.request_id}\n"
+        )
+        commit = body_of(
+            git.create_commit(
+                owner, repo, data={"message": message, "tree": tree["sha"], "parents": [parent]}
+            )
+        )
         if existing is None:
             git.create_ref(owner, repo, data={"ref": f"refs/heads/{branch}", "sha": commit["sha"]})
         else:
-            git.update_ref(owner, repo, f"heads/{branch}", data={"sha": commit["sha"], "force": False})
+            git.update_ref(
+                owner, repo, f"heads/{branch}", data={"sha": commit["sha"], "force": False}
+            )
         draft = target.draft or not refined.report.passed
         body = pr_body(request, spec, intel, refined, run_url)
         pull, updated = self._open_or_update_pr(owner, repo, branch, default, spec, body, draft)
         if not updated:
             self._decorate(owner, repo, pull["number"], target)
-        outcome = PublishOutcome(branch=branch, pr_number=pull["number"], pr_url=pull["html_url"],
-                                 draft=draft, updated_existing=updated)
+        outcome = PublishOutcome(
+            branch=branch,
+            pr_number=pull["number"],
+            pr_url=pull["html_url"],
+            draft=draft,
+            updated_existing=updated,
+        )
         self._comment(target, final_comment(outcome, spec, refined))
         return outcome
 
     def _branch_head(self, owner: str, repo: str, branch: str) -> str | None:
         try:
-            return str(_json(self.gh.rest.git.get_ref(owner, repo, f"heads/{branch}"))["object"]["sha"])
+            return str(
+                body_of(self.gh.rest.git.get_ref(owner, repo, f"heads/{branch}"))["object"]["sha"]
+            )
         except RequestFailed as exc:
             if exc.response.status_code == 404:
                 return None
             raise
 
-    def _open_or_update_pr(self, owner: str, repo: str, branch: str, base: str, spec: NodeSpec,
-                           body: str, draft: bool) -> tuple[dict[str, Any], bool]:
+    def _open_or_update_pr(
+        self, owner: str, repo: str, branch: str, base: str, spec: NodeSpec, body: str, draft: bool
+    ) -> tuple[dict[str, Any], bool]:
         pulls = self.gh.rest.pulls
-        found = _json(pulls.list(owner, repo, state="open", head=f"{owner}:{branch}"))
+        found = body_of(pulls.list(owner, repo, state="open", head=f"{owner}:{branch}"))
         if found:
-            pull = _json(pulls.update(owner, repo, found[0]["number"], data={"body": body}))
+            pull = body_of(pulls.update(owner, repo, found[0]["number"], data={"body": body}))
             return pull, True
         title = f"Add generated {spec.node_type.value} node {spec.name}"
-        pull = _json(pulls.create(owner, repo, data={
-            "title": title, "head": branch, "base": base, "body": body, "draft": draft}))
+        pull = body_of(
+            pulls.create(
+                owner,
+                repo,
+                data={"title": title, "head": branch, "base": base, "body": body, "draft": draft},
+            )
+        )
         return pull, False
 
     def _decorate(self, owner: str, repo: str, number: int, target: GitHubTarget) -> None:
         if target.labels:
-            self.gh.rest.issues.add_labels(owner, repo, number, data={"labels": list(target.labels)})
-        reviewers = [r for r in (target.reviewers or (target.requester,)) if not r.endswith("[bot]")]
+            self.gh.rest.issues.add_labels(
+                owner, repo, number, data={"labels": list(target.labels)}
+            )
+        reviewers = [
+            r for r in (target.reviewers or (target.requester,)) if not r.endswith("[bot]")
+        ]
         if reviewers:
             self.gh.rest.pulls.request_reviewers(owner, repo, number, data={"reviewers": reviewers})
 
@@ -143,32 +209,45 @@ class Publisher:
         owner, repo = split_repo(target)
         self.gh.rest.issues.create_comment(owner, repo, target.issue_number, data={"body": body})
 
-    def _notify_failure(self, request: GenerationRequest, target: GitHubTarget, spec: NodeSpec,
-                        refined: RefinedCode, reason: str) -> None:
+    def _notify_failure(
+        self,
+        request: GenerationRequest,
+        target: GitHubTarget,
+        spec: NodeSpec,
+        refined: RefinedCode,
+        reason: str,
+    ) -> None:
         body = failure_comment(request, spec, refined, reason, self.settings.patch_comment_limit)
-        try:
+        # If GitHub is down this fails too: the files are in the artifact store and run metadata.
+        with contextlib.suppress(GitHubException):
             self._comment(target, body)
-        except GitHubException:
-            pass  # GitHub is down: the files are in the artifact store and in the run's metadata
 
 
 def _reason(exc: Exception) -> str:
     if isinstance(exc, RequestFailed):
-        return f"GitHub answered {exc.response.status_code} to {exc.request.method} {exc.request.url.path}"
+        request = exc.request
+        return f"GitHub answered {exc.response.status_code} to {request.method} {request.url.path}"
     return f"{type(exc).__name__}: {exc}"
 
 
-def pr_body(request: GenerationRequest, spec: NodeSpec, intel: Intelligence, refined: RefinedCode,
-            run_url: str) -> str:
+def pr_body(
+    request: GenerationRequest,
+    spec: NodeSpec,
+    intel: Intelligence,
+    refined: RefinedCode,
+    run_url: str,
+) -> str:
     """The PR description: the validation report and where the request came from."""
     target = request.github
     origin = f"Requested in #{target.issue_number} by @{target.requester}." if target else ""
     warnings = [*spec.warnings, *intel.warnings]
     review = "" if refined.report.passed else "\n> **Needs review:** a validation check failed.\n"
-    return (f"Generated ONEX v2.0 {spec.node_type.value} node `{spec.name}`. {origin}\n{review}\n"
-            f"### Validation report\n\n"
-            f"{report_markdown(refined.report, [p.name for p in intel.patterns], warnings)}\n"
-            f"[Dagster run]({run_url}) · workflow `{request.request_id}`\n")
+    return (
+        f"Generated ONEX v2.0 {spec.node_type.value} node `{spec.name}`. {origin}\n{review}\n"
+        f"### Validation report\n\n"
+        f"{report_markdown(refined.report, [p.name for p in intel.patterns], warnings)}\n"
+        f"[Dagster run]({run_url}) · workflow `{request.request_id}`\n"
+    )
 
 
 def final_comment(outcome: PublishOutcome, spec: NodeSpec, refined: RefinedCode) -> str:
@@ -176,21 +255,32 @@ def final_comment(outcome: PublishOutcome, spec: NodeSpec, refined: RefinedCode)
     verb = "Updated" if outcome.updated_existing else "Opened"
     state = " (draft: needs review)" if outcome.draft else ""
     warnings = "".join(f"\n- {w}" for w in spec.warnings)
-    return (f"{verb} {outcome.pr_url}{state} with `{spec.name}`. "
-            f"Quality score: **{refined.report.quality_score:.3f}**."
-            + (f"\n\nWarnings:{warnings}" if warnings else ""))
+    return (
+        f"{verb} {outcome.pr_url}{state} with `{spec.name}`. "
+        f"Quality score: **{refined.report.quality_score:.3f}**."
+        + (f"\n\nWarnings:{warnings}" if warnings else "")
+    )
 
 
-def failure_comment(request: GenerationRequest, spec: NodeSpec, refined: RefinedCode, reason: str,
-                    limit: int) -> str:
+def failure_comment(
+    request: GenerationRequest, spec: NodeSpec, refined: RefinedCode, reason: str, limit: int
+) -> str:
     """Why the PR could not be written, the code as a patch when small, and how to fetch it."""
     patch = "".join(
         "".join(difflib.unified_diff([], text.splitlines(keepends=True), "/dev/null", f"b/{rel}"))
         for rel, text in sorted(refined.files.files.items())
     )
-    shown = (f"\n\n<details><summary>Generated files as a patch</summary>\n\n```diff\n{patch}```\n"
-             "</details>") if len(patch) <= limit else "\n\nThe patch is too large to show here."
-    return (f"I generated `{spec.name}` but could not write the pull request: {reason}.\n\n"
-            f"Nothing is lost: the files are kept in the artifact store. Fetch them with\n"
-            f"`omninode-generate recover {request.request_id} --output-dir DIR`, "
-            f"or comment `/generate-node retry`.{shown}")
+    shown = (
+        (
+            f"\n\n<details><summary>Generated files as a patch</summary>\n\n```diff\n{patch}```\n"
+            "</details>"
+        )
+        if len(patch) <= limit
+        else "\n\nThe patch is too large to show here."
+    )
+    return (
+        f"I generated `{spec.name}` but could not write the pull request: {reason}.\n\n"
+        f"Nothing is lost: the files are kept in the artifact store. Fetch them with\n"
+        f"`omninode-generate recover {request.request_id} --output-dir DIR`, "
+        f"or comment `/generate-node retry`.{shown}"
+    )

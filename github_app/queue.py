@@ -58,17 +58,21 @@ class RequestQueue:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
+        self._local = threading.local()
         with self._connect() as db:
             db.executescript(_SCHEMA)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.execute("PRAGMA synchronous = NORMAL")
-        try:
-            yield db
-        finally:
-            db.close()
+        """This thread's connection (opened once; WAL, autocommit, durable against crashes)."""
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(
+                self.path, timeout=30, isolation_level=None, check_same_thread=True
+            )
+            db.execute("PRAGMA synchronous = NORMAL")
+            self._local.db = db
+        yield db
 
     def record(self, delivery_id: str, event: str, body: bytes) -> bool:
         """Store a delivery; False when this delivery id was seen before."""
@@ -109,8 +113,10 @@ class RequestQueue:
     def remember(self, repository: str, issue_number: int, request_id: str) -> None:
         """Record a request against its issue or PR, for ``/generate-node retry``."""
         with self._lock, self._connect() as db:
-            db.execute("INSERT INTO thread_requests VALUES (?, ?, ?, ?)",
-                       (repository, issue_number, request_id, time.time()))
+            db.execute(
+                "INSERT INTO thread_requests VALUES (?, ?, ?, ?)",
+                (repository, issue_number, request_id, time.time()),
+            )
 
     def last_request(self, repository: str, issue_number: int) -> str | None:
         """The newest request made on that issue or PR."""
@@ -137,7 +143,8 @@ class RequestQueue:
         with self._lock, self._connect() as db:
             rows = db.execute(
                 "UPDATE runs SET status = 'claimed', claimed_at = ? WHERE request_id IN "
-                "(SELECT request_id FROM runs WHERE status = 'pending' ORDER BY created_at LIMIT ?) "
+                "(SELECT request_id FROM runs WHERE status = 'pending' "
+                "ORDER BY created_at LIMIT ?) "
                 "RETURNING request_id, created_at",
                 (time.time(), limit),
             ).fetchall()
@@ -151,13 +158,17 @@ class RequestQueue:
     def release_claims(self) -> int:
         """After a restart: runs claimed by a process that died go back to pending."""
         with self._lock, self._connect() as db:
-            return db.execute("UPDATE runs SET status = 'pending' WHERE status = 'claimed'").rowcount
+            return db.execute(
+                "UPDATE runs SET status = 'pending' WHERE status = 'claimed'"
+            ).rowcount
 
     def counts(self) -> dict[str, int]:
         """Rows per table and status, for health and tests."""
         with self._connect() as db:
             result = {}
             for table in ("deliveries", "runs"):
-                for status, count in db.execute(f"SELECT status, COUNT(*) FROM {table} GROUP BY status"):
+                for status, count in db.execute(
+                    f"SELECT status, COUNT(*) FROM {table} GROUP BY status"
+                ):
                     result[f"{table}.{status}"] = count
         return result

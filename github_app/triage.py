@@ -14,7 +14,7 @@ from githubkit.exception import RequestFailed
 
 from codegen_assets.artifact_store import ArtifactStore, UnknownArtifactError
 from codegen_assets.models import GenerationOptions, GenerationRequest, GitHubTarget
-from github_app.client import installation_client
+from github_app.client import body_of, installation_client
 from github_app.commands import HELP, Command, CommandError, parse_command
 from github_app.queue import Delivery, RequestQueue
 from github_app.repo_config import CONFIG_PATH, RepoConfig, RepoConfigError, load_repo_config
@@ -28,8 +28,9 @@ WRITE_PERMISSIONS = {"admin", "maintain", "write"}
 class Triage:
     """Turns one stored delivery into replies and, for accepted commands, a queued request."""
 
-    def __init__(self, settings: AppSettings, queue: RequestQueue, store: ArtifactStore,
-                 workspace: Path) -> None:
+    def __init__(
+        self, settings: AppSettings, queue: RequestQueue, store: ArtifactStore, workspace: Path
+    ) -> None:
         self.settings = settings
         self.queue = queue
         self.store = store
@@ -61,15 +62,20 @@ class Triage:
             return "ignored: no command"
         gh = self._gh(payload)
         owner, repo = payload["repository"]["full_name"].split("/", 1)
-        gh.rest.reactions.create_for_issue_comment(owner, repo, comment["id"], data={"content": "eyes"})
+        gh.rest.reactions.create_for_issue_comment(
+            owner, repo, comment["id"], data={"content": "eyes"}
+        )
         try:
             config = self._config(gh, owner, repo)
         except RepoConfigError as exc:
             self._reply(payload, f"I cannot run: {exc}")
             return f"rejected: {exc}"
         if not self._allowed(gh, owner, repo, comment, config):
-            self._reply(payload, f"Sorry @{sender['login']}, only collaborators with write access "
-                                 "can ask me to generate nodes here.")
+            self._reply(
+                payload,
+                f"Sorry @{sender['login']}, only collaborators with write access "
+                "can ask me to generate nodes here.",
+            )
             return "refused: not a collaborator"
         if command.action == "help":
             self._reply(payload, HELP)
@@ -80,22 +86,23 @@ class Triage:
 
     def _config(self, gh: GitHub[Any], owner: str, repo: str) -> RepoConfig:
         try:
-            content = gh.rest.repos.get_content(owner, repo, CONFIG_PATH).json()
+            content = body_of(gh.rest.repos.get_content(owner, repo, CONFIG_PATH))
         except RequestFailed as exc:
             if exc.response.status_code == 404:
                 return load_repo_config(None)
             raise
         return load_repo_config(base64.b64decode(content.get("content", "")).decode("utf-8"))
 
-    def _allowed(self, gh: GitHub[Any], owner: str, repo: str, comment: dict[str, Any],
-                 config: RepoConfig) -> bool:
+    def _allowed(
+        self, gh: GitHub[Any], owner: str, repo: str, comment: dict[str, Any], config: RepoConfig
+    ) -> bool:
         login = comment["user"]["login"]
         if config.allowed_users and login not in config.allowed_users:
             return False
         if comment.get("author_association") in self.settings.allowed_associations:
             return True
         # author_association can under-report (org admins may show as NONE): ask GitHub directly.
-        level = gh.rest.repos.get_collaborator_permission_level(owner, repo, login).json()
+        level = body_of(gh.rest.repos.get_collaborator_permission_level(owner, repo, login))
         return level.get("permission") in WRITE_PERMISSIONS
 
     def _reply(self, payload: dict[str, Any], body: str) -> None:
@@ -103,17 +110,20 @@ class Triage:
         number = payload["issue"]["number"]
         self._gh(payload).rest.issues.create_comment(owner, repo, number, data={"body": body})
 
-    def _accept(self, delivery: Delivery, payload: dict[str, Any], command: Command,
-                config: RepoConfig) -> str:
+    def _accept(
+        self, delivery: Delivery, payload: dict[str, Any], command: Command, config: RepoConfig
+    ) -> str:
         gh = self._gh(payload)
         owner, repo = payload["repository"]["full_name"].split("/", 1)
         issue = payload["issue"]
         is_pr = issue.get("pull_request") is not None
         if is_pr:
-            head_sha = gh.rest.pulls.get(owner, repo, issue["number"]).json()["head"]["sha"]
+            head_sha = body_of(gh.rest.pulls.get(owner, repo, issue["number"]))["head"]["sha"]
         else:
-            default = gh.rest.repos.get(owner, repo).json()["default_branch"]
-            head_sha = gh.rest.git.get_ref(owner, repo, f"heads/{default}").json()["object"]["sha"]
+            default = body_of(gh.rest.repos.get(owner, repo))["default_branch"]
+            head_sha = body_of(gh.rest.git.get_ref(owner, repo, f"heads/{default}"))["object"][
+                "sha"
+            ]
         target = GitHubTarget(
             repository=f"{owner}/{repo}",
             installation_id=int(payload["installation"]["id"]),
@@ -127,20 +137,31 @@ class Triage:
             reviewers=config.reviewers,
             draft=config.draft,
         )
-        options = GenerationOptions(node_type=command.node_type or config.node_type,
-                                    name=command.name,
-                                    enable_intelligence=command.enable_intelligence)
+        options = GenerationOptions(
+            node_type=command.node_type or config.node_type,
+            name=command.name,
+            enable_intelligence=command.enable_intelligence,
+        )
         return self._queue(delivery, command.prompt, options, target)
 
-    def _queue(self, delivery: Delivery, prompt: str, options: GenerationOptions,
-               target: GitHubTarget) -> str:
+    def _queue(
+        self, delivery: Delivery, prompt: str, options: GenerationOptions, target: GitHubTarget
+    ) -> str:
         request_id = str(uuid.uuid4())
         owner, repo = target.repository.split("/", 1)
-        check = installation_client(self.settings, target.installation_id).rest.checks.create(
-            owner, repo, data={"name": CHECK_NAME, "head_sha": target.head_sha, "status": "queued",
-                               "external_id": request_id,
-                               "output": {"title": "Queued", "summary": "Waiting for a worker."}},
-        ).json()
+        check = body_of(
+            installation_client(self.settings, target.installation_id).rest.checks.create(
+                owner,
+                repo,
+                data={
+                    "name": CHECK_NAME,
+                    "head_sha": target.head_sha,
+                    "status": "queued",
+                    "external_id": request_id,
+                    "output": {"title": "Queued", "summary": "Waiting for a worker."},
+                },
+            )
+        )
         request = GenerationRequest(
             request_id=request_id,
             prompt=prompt,
@@ -155,9 +176,13 @@ class Triage:
         return f"queued {request_id}"
 
     def _retry(self, delivery: Delivery, payload: dict[str, Any]) -> str:
-        previous = self.queue.last_request(payload["repository"]["full_name"], payload["issue"]["number"])
+        previous = self.queue.last_request(
+            payload["repository"]["full_name"], payload["issue"]["number"]
+        )
         if previous is None:
-            self._reply(payload, "There is no earlier `/generate-node` request on this thread to retry.")
+            self._reply(
+                payload, "There is no earlier `/generate-node` request on this thread to retry."
+            )
             return "rejected: nothing to retry"
         return self._requeue(delivery, previous)
 

@@ -40,7 +40,7 @@ def nodegen_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared_mypy_ca
 def github_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
     """A fake GitHub on loopback holding ``octo-org/hello``, and App settings pointing at it."""
     from github_app.fake_github import FakeGitHub
-    from tests.github_harness import REPO, SECRET, private_key_pem, serve
+    from github_app.local import REPO, SECRET, private_key_pem, serve
 
     fake = FakeGitHub()
     fake.add_repo(REPO)

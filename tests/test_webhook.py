@@ -11,9 +11,9 @@ from starlette.testclient import TestClient
 from codegen_assets.settings import NodegenSettings
 from github_app.commands import HELP, CommandError, parse_command, safe_repo_path
 from github_app.fake_github import FakeGitHub
+from github_app.local import REPO, comment_payload, signed, wait_for
 from github_app.server import WebhookService
 from github_app.settings import AppSettings
-from tests.github_harness import REPO, comment_payload, signed, wait_for
 
 
 @pytest.fixture
@@ -23,8 +23,13 @@ def service(github_env: FakeGitHub, tmp_path: Path) -> Iterator[tuple[TestClient
         yield client, svc
 
 
-def post(client: TestClient, payload: dict[str, object] | bytes, event: str = "issue_comment",
-         delivery: str | None = None, secret: str | None = None) -> tuple[int, dict[str, object]]:
+def post(
+    client: TestClient,
+    payload: dict[str, object] | bytes,
+    event: str = "issue_comment",
+    delivery: str | None = None,
+    secret: str | None = None,
+) -> tuple[int, dict[str, object]]:
     body, headers = signed(payload, event, delivery, **({"secret": secret} if secret else {}))
     response = client.post("/webhook", content=body, headers=headers)
     return response.status_code, response.json()
@@ -38,12 +43,16 @@ def comments(fake: FakeGitHub) -> list[str]:
     return [c["body"] for c in fake.repos[REPO].comments.values()]
 
 
-def test_signed_delivery_is_queued_once(service: tuple[TestClient, WebhookService],
-                                        github_env: FakeGitHub) -> None:
+def test_signed_delivery_is_queued_once(
+    service: tuple[TestClient, WebhookService], github_env: FakeGitHub
+) -> None:
     client, svc = service
     payload = comment_payload("/generate-node Create a store node named store_effect")
     assert post(client, payload, delivery="d-1") == (202, {"delivery": "d-1", "status": "queued"})
-    assert post(client, payload, delivery="d-1") == (200, {"delivery": "d-1", "status": "duplicate"})
+    assert post(client, payload, delivery="d-1") == (
+        200,
+        {"delivery": "d-1", "status": "duplicate"},
+    )
     triaged(svc)
     counts = svc.queue.counts()
     assert counts["deliveries.done"] == 1 and counts["runs.pending"] == 1
@@ -53,13 +62,17 @@ def test_signed_delivery_is_queued_once(service: tuple[TestClient, WebhookServic
     assert github_env.violations == []
 
 
-@pytest.mark.parametrize("headers", [
-    {"x-hub-signature-256": "sha256=" + "0" * 64},
-    {"x-hub-signature-256": "sha1=abc"},
-    {"x-hub-signature-256": ""},
-])
-def test_forged_or_missing_signature_is_401(service: tuple[TestClient, WebhookService],
-                                            headers: dict[str, str]) -> None:
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"x-hub-signature-256": "sha256=" + "0" * 64},
+        {"x-hub-signature-256": "sha1=abc"},
+        {"x-hub-signature-256": ""},
+    ],
+)
+def test_forged_or_missing_signature_is_401(
+    service: tuple[TestClient, WebhookService], headers: dict[str, str]
+) -> None:
     client, svc = service
     body, good = signed(comment_payload("/generate-node x"), "issue_comment")
     response = client.post("/webhook", content=body, headers={**good, **headers})
@@ -81,8 +94,9 @@ def test_oversized_body_is_413(service: tuple[TestClient, WebhookService]) -> No
     assert svc.queue.counts() == {}
 
 
-def test_non_collaborator_gets_a_polite_reply(service: tuple[TestClient, WebhookService],
-                                              github_env: FakeGitHub) -> None:
+def test_non_collaborator_gets_a_polite_reply(
+    service: tuple[TestClient, WebhookService], github_env: FakeGitHub
+) -> None:
     client, svc = service
     post(client, comment_payload("/generate-node a node", login="mallory", association="NONE"))
     triaged(svc)
@@ -97,25 +111,35 @@ def test_org_admin_reported_as_none_is_allowed(service: tuple[TestClient, Webhoo
     assert svc.queue.counts()["runs.pending"] == 1
 
 
-@pytest.mark.parametrize(("login", "user_type", "action"), [
-    ("some-ci[bot]", "Bot", "created"),
-    ("onex-nodegen[bot]", "Bot", "created"),
-    ("alice", "User", "edited"),
-    ("alice", "User", "deleted"),
-])
-def test_bots_edits_and_deletions_start_nothing(service: tuple[TestClient, WebhookService],
-                                                github_env: FakeGitHub, login: str,
-                                                user_type: str, action: str) -> None:
+@pytest.mark.parametrize(
+    ("login", "user_type", "action"),
+    [
+        ("some-ci[bot]", "Bot", "created"),
+        ("onex-nodegen[bot]", "Bot", "created"),
+        ("alice", "User", "edited"),
+        ("alice", "User", "deleted"),
+    ],
+)
+def test_bots_edits_and_deletions_start_nothing(
+    service: tuple[TestClient, WebhookService],
+    github_env: FakeGitHub,
+    login: str,
+    user_type: str,
+    action: str,
+) -> None:
     client, svc = service
-    post(client, comment_payload("/generate-node a node", login=login, user_type=user_type,
-                                 action=action))
+    post(
+        client,
+        comment_payload("/generate-node a node", login=login, user_type=user_type, action=action),
+    )
     triaged(svc)
     assert "runs.pending" not in svc.queue.counts()
     assert comments(github_env) == [] and github_env.repos[REPO].reactions == []
 
 
-def test_malformed_config_gets_a_clear_comment(service: tuple[TestClient, WebhookService],
-                                               github_env: FakeGitHub) -> None:
+def test_malformed_config_gets_a_clear_comment(
+    service: tuple[TestClient, WebhookService], github_env: FakeGitHub
+) -> None:
     github_env.push(REPO, "main", {".github/nodegen.yml": "labels: 5\nsurprise: true\n"}, "alice")
     client, svc = service
     post(client, comment_payload("/generate-node a node"))
@@ -125,8 +149,9 @@ def test_malformed_config_gets_a_clear_comment(service: tuple[TestClient, Webhoo
     assert ".github/nodegen.yml is invalid" in reply and "surprise" in reply
 
 
-def test_help_and_bad_options_are_answered(service: tuple[TestClient, WebhookService],
-                                           github_env: FakeGitHub) -> None:
+def test_help_and_bad_options_are_answered(
+    service: tuple[TestClient, WebhookService], github_env: FakeGitHub
+) -> None:
     client, svc = service
     post(client, comment_payload("/generate-node help"))
     post(client, comment_payload("/generate-node --output-dir ../../etc a node", issue=8))
@@ -143,8 +168,10 @@ def test_health(service: tuple[TestClient, WebhookService]) -> None:
 
 
 def test_command_parsing_strips_hidden_text() -> None:
-    command = parse_command("hi <!-- /generate-node evil -->\n/generate-node --type compute "
-                            "--no-intelligence Sum\u200b numbers\nwith add operations")
+    command = parse_command(
+        "hi <!-- /generate-node evil -->\n/generate-node --type compute "
+        "--no-intelligence Sum\u200b numbers\nwith add operations"
+    )
     assert command is not None and command.action == "generate"
     assert command.prompt == "Sum numbers\nwith add operations"
     assert command.enable_intelligence is False and command.node_type is not None
@@ -155,3 +182,36 @@ def test_command_parsing_strips_hidden_text() -> None:
     with pytest.raises(CommandError):
         safe_repo_path("/abs/path")
     assert safe_repo_path("nodes/effects/") == "nodes/effects"
+
+
+def test_installation_token_is_reused(
+    service: tuple[TestClient, WebhookService], github_env: FakeGitHub
+) -> None:
+    client, svc = service
+    installation = 4242  # githubkit's token cache is per process: use an id no test used before
+    post(client, comment_payload("/generate-node help", installation=installation))
+    post(client, comment_payload("/generate-node help", issue=9, installation=installation))
+    triaged(svc, 2)
+    path = f"/app/installations/{installation}/access_tokens"
+    assert [r for r in github_env.requests if r[1] == path] == [("POST", path)]
+
+
+def test_sensor_turns_queued_requests_into_partitioned_runs(tmp_path: Path) -> None:
+    from dagster import SensorResult, build_sensor_context
+
+    from codegen_assets.resources import RequestQueueResource
+    from codegen_assets.sensors import github_requests_sensor
+
+    queue = RequestQueueResource(path=str(tmp_path / "q.sqlite3"))
+    queue.queue().enqueue_run("r1", "d1")
+    queue.queue().enqueue_run("r2", "d2")
+    result = github_requests_sensor(build_sensor_context(resources={"queue": queue}))
+    assert isinstance(result, SensorResult) and result.run_requests is not None
+    assert result.dynamic_partitions_requests is not None
+    assert [r.partition_key for r in result.run_requests] == ["r1", "r2"]
+    assert [r.run_key for r in result.run_requests] == ["r1", "r2"]
+    assert result.dynamic_partitions_requests[0].partition_keys == ["r1", "r2"]
+    again = github_requests_sensor(
+        build_sensor_context(resources={"queue": queue}, cursor=result.cursor)
+    )
+    assert isinstance(again, SensorResult) and again.run_requests == []

@@ -1,4 +1,8 @@
-"""Helpers for GitHub tests: the fake served on loopback, App credentials, signed real payloads."""
+"""Running the App locally: serve on loopback, a throwaway App key, signed real webhook payloads.
+
+Used by the tests, the benchmarks and ``omninode-github demo``. The payloads come from
+``@octokit/webhooks-examples`` (``npm install`` at the repository root).
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from githubkit.webhooks import sign
 from starlette.types import ASGIApp
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "node_modules/@octokit/webhooks-examples/api.github.com/index.json"
+EXAMPLES = (
+    Path(__file__).resolve().parents[1]
+    / "node_modules/@octokit/webhooks-examples/api.github.com/index.json"
+)
 SECRET = "test-webhook-secret"
 REPO = "octo-org/hello"
 INSTALLATION = 42
@@ -36,8 +43,9 @@ def free_port() -> int:
 def serve(app: ASGIApp) -> Iterator[str]:
     """Serve ``app`` with uvicorn on a free loopback port; yields its base URL."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -55,8 +63,9 @@ def serve(app: ASGIApp) -> Iterator[str]:
 @cache
 def private_key_pem() -> str:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption()).decode()
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
 
 
 @cache
@@ -71,8 +80,16 @@ def example(event: str, action: str) -> dict[str, Any]:
     return copy.deepcopy(next(e for e in _examples()[event] if e.get("action") == action))
 
 
-def comment_payload(body: str, *, login: str = "alice", association: str = "OWNER",
-                    issue: int = 7, user_type: str = "User", action: str = "created") -> dict[str, Any]:
+def comment_payload(
+    body: str,
+    *,
+    login: str = "alice",
+    association: str = "OWNER",
+    issue: int = 7,
+    user_type: str = "User",
+    action: str = "created",
+    installation: int = INSTALLATION,
+) -> dict[str, Any]:
     """An ``issue_comment`` payload aimed at the fake repository."""
     payload = example("issue_comment", action)
     owner, name = REPO.split("/")
@@ -83,12 +100,13 @@ def comment_payload(body: str, *, login: str = "alice", association: str = "OWNE
     payload["comment"].update(body=body, author_association=association, id=issue * 1000 + 1)
     payload["comment"]["user"].update(login=login, type=user_type)
     payload["sender"].update(login=login, type=user_type)
-    payload["installation"] = {"id": INSTALLATION, "node_id": "x"}
+    payload["installation"] = {"id": installation, "node_id": "x"}
     return payload
 
 
-def signed(payload: dict[str, Any] | bytes, event: str, delivery: str | None = None,
-           secret: str = SECRET) -> tuple[bytes, dict[str, str]]:
+def signed(
+    payload: dict[str, Any] | bytes, event: str, delivery: str | None = None, secret: str = SECRET
+) -> tuple[bytes, dict[str, str]]:
     """Body and headers as GitHub sends them."""
     body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
     return body, {
@@ -99,7 +117,9 @@ def signed(payload: dict[str, Any] | bytes, event: str, delivery: str | None = N
     }
 
 
-def wait_for(condition: Callable[[], bool], timeout: float = 120.0, what: str = "condition") -> None:
+def wait_for(
+    condition: Callable[[], bool], timeout: float = 120.0, what: str = "condition"
+) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:

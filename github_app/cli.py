@@ -1,0 +1,108 @@
+"""``omninode-github``: serve the webhook app, or run a self-contained demo on a fake GitHub."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import uvicorn
+
+from codegen_assets.settings import NodegenSettings
+from github_app.settings import AppSettings
+
+DEMO_PROMPT = (
+    "Create an Effect node named ledger_effect for ledger entries with post, void operations"
+)
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Run the webhook server (uvicorn) with its workers."""
+    from github_app.server import WebhookService
+
+    service = WebhookService(
+        NodegenSettings(), AppSettings(), launcher=args.launcher, triage=not args.no_triage
+    )
+    uvicorn.run(service.app, host=args.host, port=args.port, log_level=args.log_level)
+    return 0
+
+
+def demo(args: argparse.Namespace) -> int:
+    """Fake GitHub + webhook server + one signed comment → print the pull request it opened."""
+    from github_app.fake_github import FakeGitHub, spec_path
+    from github_app.local import REPO, SECRET, comment_payload, private_key_pem, signed
+    from github_app.local import serve as run
+    from github_app.server import WebhookService
+
+    validate = spec_path().exists()
+    if not validate:
+        print(
+            f"note: {spec_path()} is missing (run `npm install`); requests are not checked "
+            "against GitHub's OpenAPI description",
+            file=sys.stderr,
+        )
+    fake = FakeGitHub(validate=validate)
+    fake.add_repo(REPO)
+    with tempfile.TemporaryDirectory(prefix="nodegen-demo-") as home, run(fake.app) as api:
+        os.environ.update(
+            NODEGEN_GITHUB_API_URL=api,
+            NODEGEN_GITHUB_APP_ID="1",
+            NODEGEN_GITHUB_PRIVATE_KEY=private_key_pem(),
+            NODEGEN_GITHUB_WEBHOOK_SECRET=SECRET,
+        )
+        service = WebhookService(NodegenSettings(home=Path(home)), AppSettings())
+        with run(service.app) as url:
+            body, headers = signed(
+                comment_payload(f"/generate-node {args.prompt}"), "issue_comment"
+            )
+            print(
+                f"POST {url}/webhook -> "
+                f"{httpx.post(f'{url}/webhook', content=body, headers=headers).status_code}"
+            )
+            started = time.monotonic()
+            while (
+                service.queue.counts().get("runs.done", 0) < 1
+                and time.monotonic() - started < args.timeout
+            ):
+                time.sleep(0.2)
+            repo = fake.repos[REPO]
+            for comment in repo.comments.values():
+                print(f"\ncomment on #{comment['issue']}:\n{comment['body']}")
+            for pull in repo.pulls.values():
+                files = sorted(repo.files_at(pull["head"]["ref"]))
+                print(f"\npull request #{pull['number']} {pull['title']} ({pull['head']['ref']})")
+                print(json.dumps(files, indent=2))
+                print(pull["body"])
+            print(f"\nOpenAPI violations: {fake.violations or 'none'}")
+            return 0 if repo.pulls else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``omninode-github``."""
+    parser = argparse.ArgumentParser(prog="omninode-github", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve_parser = sub.add_parser("serve", help="run the webhook server")
+    serve_parser.add_argument("--host", default="127.0.0.1")
+    serve_parser.add_argument("--port", type=int, default=8080)
+    serve_parser.add_argument(
+        "--launcher",
+        choices=["embedded", "dagster", "off"],
+        default="embedded",
+        help="who launches runs (off: only record)",
+    )
+    serve_parser.add_argument("--no-triage", action="store_true", help="only record deliveries")
+    serve_parser.add_argument("--log-level", default="info")
+    demo_parser = sub.add_parser("demo", help="run against a local fake GitHub; no account needed")
+    demo_parser.add_argument("--prompt", default=DEMO_PROMPT)
+    demo_parser.add_argument("--timeout", type=float, default=120.0)
+    args = parser.parse_args(argv)
+    return serve(args) if args.command == "serve" else demo(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,206 @@
+"""Bot mode end to end: signed comment → queue → Dagster run → pull request on the fake GitHub."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from codegen_assets import validation
+from codegen_assets.artifact_store import ArtifactStore
+from codegen_assets.file_writer import recover
+from codegen_assets.models import ValidationReport
+from codegen_assets.settings import NodegenSettings
+from codegen_assets.validation import quality_score
+from github_app.fake_github import FakeGitHub
+from github_app.local import REPO, comment_payload, example, signed, wait_for
+from github_app.server import WebhookService
+from github_app.settings import AppSettings
+
+pytestmark = pytest.mark.e2e
+PROMPT = "/generate-node --type compute Calculate a checksum for invoices with verify operations"
+
+
+@pytest.fixture
+def bot(
+    github_env: FakeGitHub, tmp_path: Path, shared_mypy_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[TestClient, WebhookService]]:
+    monkeypatch.setenv("NODEGEN_MYPY_CACHE_DIR", str(shared_mypy_cache))
+    service = WebhookService(NodegenSettings(home=tmp_path / "home"), AppSettings())
+    with TestClient(service.app) as client:
+        yield client, service
+
+
+def send(
+    client: TestClient,
+    payload: dict[str, object],
+    event: str = "issue_comment",
+    delivery: str | None = None,
+) -> int:
+    body, headers = signed(payload, event, delivery)
+    return int(client.post("/webhook", content=body, headers=headers).status_code)
+
+
+def runs_done(service: WebhookService, n: int) -> None:
+    wait_for(lambda: service.queue.counts().get("runs.done", 0) >= n, 180, f"{n} runs")
+
+
+def pr_files(fake: FakeGitHub, branch: str) -> dict[str, str]:
+    return {p: c.decode() for p, c in fake.repos[REPO].files_at(branch).items()}
+
+
+def test_comment_becomes_a_pull_request(
+    bot: tuple[TestClient, WebhookService], github_env: FakeGitHub
+) -> None:
+    client, service = bot
+    assert send(client, comment_payload(PROMPT), delivery="e2e-1") == 202
+    assert send(client, comment_payload(PROMPT), delivery="e2e-1") == 200  # redelivery
+    runs_done(service, 1)
+    repo = github_env.repos[REPO]
+    (pull,) = repo.pulls.values()
+    branch = pull["head"]["ref"]
+    assert branch.startswith("nodegen/invoices_compute-")
+    files = pr_files(github_env, branch)
+    prefix = "nodes/invoices_compute/"
+    for rel in (
+        "contract.yaml",
+        "node.py",
+        "models/model_input.py",
+        "tests/test_node.py",
+        "tests/test_contract.py",
+    ):
+        assert prefix + rel in files
+    assert "| pytest | pass |" in pull["body"] and "Quality score:** 1.000" in pull["body"]
+    assert not pull["draft"]
+    assert repo.labels[pull["number"]] == ["generated-node"]
+    assert repo.reviewers[pull["number"]] == ["alice"]
+    final = [c["body"] for c in repo.comments.values()]
+    assert any(pull["html_url"] in body and "Quality score" in body for body in final)
+    (check,) = repo.check_runs.values()
+    assert check["status"] == "completed" and check["conclusion"] == "success"
+    assert "- [x] generated_tests" in check["output"]["summary"]
+    assert service.queue.counts()["runs.done"] == 1  # the redelivery started nothing
+    assert github_env.violations == []
+
+    # A second request for the same node on the same issue updates the same branch and PR.
+    assert send(client, comment_payload(PROMPT + " and a sum")) == 202
+    runs_done(service, 2)
+    assert len(repo.pulls) == 1
+    head = repo.refs[branch]
+    assert (
+        len(repo.commits[head]["parents"]) == 1
+        and repo.commits[head]["parents"][0] != repo.refs["main"]
+    )
+    assert github_env.violations == []
+
+
+def test_github_502_twice_then_success(
+    bot: tuple[TestClient, WebhookService], github_env: FakeGitHub
+) -> None:
+    client, service = bot
+    github_env.inject("POST", "/git/trees", 502, times=2)
+    send(client, comment_payload(PROMPT))
+    runs_done(service, 1)
+    assert len(github_env.repos[REPO].pulls) == 1
+    assert github_env.requests.count(("POST", "/repos/octo-org/hello/git/trees")) == 3
+
+
+def test_refused_ref_keeps_the_code_and_tells_the_user(
+    bot: tuple[TestClient, WebhookService], github_env: FakeGitHub, tmp_path: Path
+) -> None:
+    client, service = bot
+    github_env.inject("POST", "/git/refs", 422, times=1)
+    send(client, comment_payload(PROMPT))
+    runs_done(service, 1)
+    repo = github_env.repos[REPO]
+    assert repo.pulls == {}
+    (message,) = [c["body"] for c in repo.comments.values()]
+    assert "could not write the pull request: GitHub answered 422" in message
+    assert "<summary>Generated files as a patch</summary>" in message
+    request_id = message.split("omninode-generate recover ")[1].split()[0]
+    store = ArtifactStore(service.nodegen.artifact_db)
+    name, kept = store.get_files(request_id)
+    assert name == "invoices_compute" and "node.py" in kept.files
+    written = recover(store, request_id, tmp_path / "restored")
+    assert {p: (tmp_path / "restored" / p).read_text() for p in written} == kept.files
+
+
+def test_human_push_is_never_overwritten(
+    bot: tuple[TestClient, WebhookService], github_env: FakeGitHub
+) -> None:
+    client, service = bot
+    send(client, comment_payload(PROMPT))
+    runs_done(service, 1)
+    repo = github_env.repos[REPO]
+    (pull,) = repo.pulls.values()
+    branch = pull["head"]["ref"]
+    human = github_env.push(REPO, branch, {"nodes/invoices_compute/node.py": "# mine\n"}, "alice")
+    send(client, comment_payload("/generate-node retry"))
+    runs_done(service, 2)
+    assert repo.refs[branch] == human
+    assert any("A person has pushed" in c["body"] for c in repo.comments.values())
+
+
+def test_check_run_rerun_button_reruns_the_request(
+    bot: tuple[TestClient, WebhookService], github_env: FakeGitHub
+) -> None:
+    client, service = bot
+    send(client, comment_payload(PROMPT))
+    runs_done(service, 1)
+    repo = github_env.repos[REPO]
+    (check,) = repo.check_runs.values()
+    payload = example("check_run", "rerequested")
+    payload["repository"].update(full_name=REPO)
+    payload["check_run"].update(name="onex-nodegen", external_id=check["external_id"])
+    payload["installation"] = {"id": 42}
+    assert send(client, payload, event="check_run") == 202
+    runs_done(service, 2)
+    assert len(repo.check_runs) == 2 and len(repo.pulls) == 1
+    rerun = next(c for c in repo.check_runs.values() if c["id"] != check["id"])
+    assert rerun["external_id"] != check["external_id"]
+    assert rerun["status"] == "completed" and rerun["conclusion"] == "success"
+
+
+def test_failed_validation_is_delivered_as_a_draft(
+    bot: tuple[TestClient, WebhookService], github_env: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = validation.validate_files
+
+    def failing(*args: Any, **kwargs: Any) -> ValidationReport:
+        report = real(*args, **kwargs)
+        checks = tuple(
+            c.model_copy(update={"passed": False}) if c.name == "pytest" else c
+            for c in report.checks
+        )
+        return report.model_copy(update={"checks": checks, "quality_score": quality_score(checks)})
+
+    monkeypatch.setattr("codegen_assets.resources.validate_files", failing)
+    client, service = bot
+    send(client, comment_payload(PROMPT))
+    runs_done(service, 1)
+    repo = github_env.repos[REPO]
+    (pull,) = repo.pulls.values()
+    assert pull["draft"] is True
+    assert "Needs review" in pull["body"] and "| pytest | FAIL |" in pull["body"]
+    (check,) = repo.check_runs.values()
+    assert check["conclusion"] == "failure"
+    assert any("draft: needs review" in c["body"] for c in repo.comments.values())
+
+
+def test_request_survives_a_restart(
+    github_env: FakeGitHub, tmp_path: Path, shared_mypy_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NODEGEN_MYPY_CACHE_DIR", str(shared_mypy_cache))
+    home = tmp_path / "home"
+    first = WebhookService(NodegenSettings(home=home), AppSettings(), launcher="off")
+    with TestClient(first.app) as client:  # receives and triages, then "dies" before launching
+        assert send(client, comment_payload(PROMPT)) == 202
+        wait_for(lambda: first.queue.counts().get("runs.pending", 0) == 1, 30, "triage")
+    first.queue.claim_runs(1)  # as if a launcher had claimed it and crashed mid-run
+    second = WebhookService(NodegenSettings(home=home), AppSettings())
+    with TestClient(second.app):
+        runs_done(second, 1)
+    assert len(github_env.repos[REPO].pulls) == 1
