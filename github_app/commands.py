@@ -101,4 +101,4 @@ def parse_command(body: str) -> Command | None:
     prompt = "\n".join([" ".join(words), *lines[start + 1 :]]).strip()
     if not prompt:
         raise CommandError("the command needs a description of the node; see `/generate-node help`")
-    return Command(action="generate", prompt=prompt, **options)  # type: ignore[arg-type]
+    return Command.model_validate({"action": "generate", "prompt": prompt, **options})

@@ -11,11 +11,13 @@ from typing import Any
 
 from githubkit import GitHub
 from githubkit.exception import RequestFailed
+from pydantic import ValidationError
 
 from codegen_assets.artifact_store import ArtifactStore, UnknownArtifactError
 from codegen_assets.models import GenerationOptions, GenerationRequest, GitHubTarget
 from github_app.client import body_of, installation_client
 from github_app.commands import HELP, Command, CommandError, parse_command
+from github_app.events import CheckRunEvent, IssueCommentEvent
 from github_app.queue import Delivery, RequestQueue
 from github_app.repo_config import CONFIG_PATH, RepoConfig, RepoConfigError, load_repo_config
 from github_app.settings import AppSettings
@@ -39,50 +41,52 @@ class Triage:
     def handle(self, delivery: Delivery) -> str:
         """Process ``delivery``; returns a note of what happened (kept in the queue)."""
         payload = json.loads(delivery.body)
-        action = payload.get("action")
-        if delivery.event == "issue_comment" and action == "created":
-            return self._comment(delivery, payload)
-        if delivery.event == "check_run" and action == "rerequested":
-            return self._rerequested(delivery, payload)
+        action = payload.get("action") if isinstance(payload, dict) else None
+        try:
+            if delivery.event == "issue_comment" and action == "created":
+                return self._comment(delivery, IssueCommentEvent.model_validate(payload))
+            if delivery.event == "check_run" and action == "rerequested":
+                return self._rerequested(delivery, CheckRunEvent.model_validate(payload))
+        except ValidationError as exc:
+            return f"ignored: malformed {delivery.event} payload ({exc.error_count()} errors)"
         return f"ignored: {delivery.event}.{action}"
 
-    def _gh(self, payload: dict[str, Any]) -> GitHub[Any]:
-        return installation_client(self.settings, int(payload["installation"]["id"]))
+    def _gh(self, installation_id: int) -> GitHub[Any]:
+        return installation_client(self.settings, installation_id)
 
-    def _comment(self, delivery: Delivery, payload: dict[str, Any]) -> str:
-        comment, sender = payload["comment"], payload["sender"]
-        if sender.get("type") == "Bot" or sender["login"] == self.settings.bot_login:
+    def _comment(self, delivery: Delivery, event: IssueCommentEvent) -> str:
+        if event.sender.type == "Bot" or event.sender.login == self.settings.bot_login:
             return "ignored: comment by a bot"
         try:
-            command = parse_command(comment["body"] or "")
+            command = parse_command(event.comment.body or "")
         except CommandError as exc:
-            self._reply(payload, f"@{sender['login']} {exc}")
+            self._reply(event, f"@{event.sender.login} {exc}")
             return f"rejected: {exc}"
         if command is None:
             return "ignored: no command"
-        gh = self._gh(payload)
-        owner, repo = payload["repository"]["full_name"].split("/", 1)
+        gh = self._gh(event.installation.id)
+        owner, repo = event.repository.owner_and_name
         gh.rest.reactions.create_for_issue_comment(
-            owner, repo, comment["id"], data={"content": "eyes"}
+            owner, repo, event.comment.id, data={"content": "eyes"}
         )
         try:
             config = self._config(gh, owner, repo)
         except RepoConfigError as exc:
-            self._reply(payload, f"I cannot run: {exc}")
+            self._reply(event, f"I cannot run: {exc}")
             return f"rejected: {exc}"
-        if not self._allowed(gh, owner, repo, comment, config):
+        if not self._allowed(gh, event, config):
             self._reply(
-                payload,
-                f"Sorry @{sender['login']}, only collaborators with write access "
+                event,
+                f"Sorry @{event.sender.login}, only collaborators with write access "
                 "can ask me to generate nodes here.",
             )
             return "refused: not a collaborator"
         if command.action == "help":
-            self._reply(payload, HELP)
+            self._reply(event, HELP)
             return "help"
         if command.action == "retry":
-            return self._retry(delivery, payload)
-        return self._accept(delivery, payload, command, config)
+            return self._retry(delivery, event)
+        return self._accept(delivery, event, command, config)
 
     def _config(self, gh: GitHub[Any], owner: str, repo: str) -> RepoConfig:
         try:
@@ -93,44 +97,43 @@ class Triage:
             raise
         return load_repo_config(base64.b64decode(content.get("content", "")).decode("utf-8"))
 
-    def _allowed(
-        self, gh: GitHub[Any], owner: str, repo: str, comment: dict[str, Any], config: RepoConfig
-    ) -> bool:
-        login = comment["user"]["login"]
+    def _allowed(self, gh: GitHub[Any], event: IssueCommentEvent, config: RepoConfig) -> bool:
+        login = event.comment.user.login
         if config.allowed_users and login not in config.allowed_users:
             return False
-        if comment.get("author_association") in self.settings.allowed_associations:
+        if event.comment.author_association in self.settings.allowed_associations:
             return True
         # author_association can under-report (org admins may show as NONE): ask GitHub directly.
+        owner, repo = event.repository.owner_and_name
         level = body_of(gh.rest.repos.get_collaborator_permission_level(owner, repo, login))
         return level.get("permission") in WRITE_PERMISSIONS
 
-    def _reply(self, payload: dict[str, Any], body: str) -> None:
-        owner, repo = payload["repository"]["full_name"].split("/", 1)
-        number = payload["issue"]["number"]
-        self._gh(payload).rest.issues.create_comment(owner, repo, number, data={"body": body})
+    def _reply(self, event: IssueCommentEvent, body: str) -> None:
+        owner, repo = event.repository.owner_and_name
+        self._gh(event.installation.id).rest.issues.create_comment(
+            owner, repo, event.issue.number, data={"body": body}
+        )
 
     def _accept(
-        self, delivery: Delivery, payload: dict[str, Any], command: Command, config: RepoConfig
+        self, delivery: Delivery, event: IssueCommentEvent, command: Command, config: RepoConfig
     ) -> str:
-        gh = self._gh(payload)
-        owner, repo = payload["repository"]["full_name"].split("/", 1)
-        issue = payload["issue"]
-        is_pr = issue.get("pull_request") is not None
+        gh = self._gh(event.installation.id)
+        owner, repo = event.repository.owner_and_name
+        is_pr = event.issue.pull_request is not None
         if is_pr:
-            head_sha = body_of(gh.rest.pulls.get(owner, repo, issue["number"]))["head"]["sha"]
+            head_sha = body_of(gh.rest.pulls.get(owner, repo, event.issue.number))["head"]["sha"]
         else:
             default = body_of(gh.rest.repos.get(owner, repo))["default_branch"]
             head_sha = body_of(gh.rest.git.get_ref(owner, repo, f"heads/{default}"))["object"][
                 "sha"
             ]
         target = GitHubTarget(
-            repository=f"{owner}/{repo}",
-            installation_id=int(payload["installation"]["id"]),
-            issue_number=int(issue["number"]),
+            repository=event.repository.full_name,
+            installation_id=event.installation.id,
+            issue_number=event.issue.number,
             is_pull_request=is_pr,
-            comment_id=int(payload["comment"]["id"]),
-            requester=payload["comment"]["user"]["login"],
+            comment_id=event.comment.id,
+            requester=event.comment.user.login,
             head_sha=head_sha,
             output_base=command.output_dir or config.output_base,
             labels=config.labels,
@@ -149,8 +152,9 @@ class Triage:
     ) -> str:
         request_id = str(uuid.uuid4())
         owner, repo = target.repository.split("/", 1)
+        checks = self._gh(target.installation_id).rest.checks
         check = body_of(
-            installation_client(self.settings, target.installation_id).rest.checks.create(
+            checks.create(
                 owner,
                 repo,
                 data={
@@ -175,20 +179,16 @@ class Triage:
         self.queue.enqueue_run(request_id, delivery.delivery_id)
         return f"queued {request_id}"
 
-    def _retry(self, delivery: Delivery, payload: dict[str, Any]) -> str:
-        previous = self.queue.last_request(
-            payload["repository"]["full_name"], payload["issue"]["number"]
-        )
+    def _retry(self, delivery: Delivery, event: IssueCommentEvent) -> str:
+        previous = self.queue.last_request(event.repository.full_name, event.issue.number)
         if previous is None:
-            self._reply(
-                payload, "There is no earlier `/generate-node` request on this thread to retry."
-            )
+            self._reply(event, "There is no earlier `/generate-node` request here to retry.")
             return "rejected: nothing to retry"
         return self._requeue(delivery, previous)
 
-    def _rerequested(self, delivery: Delivery, payload: dict[str, Any]) -> str:
-        external = payload["check_run"].get("external_id") or ""
-        if payload["check_run"].get("name") != CHECK_NAME or not external:
+    def _rerequested(self, delivery: Delivery, event: CheckRunEvent) -> str:
+        external = event.check_run.external_id or ""
+        if event.check_run.name != CHECK_NAME or not external:
             return "ignored: not our check run"
         return self._requeue(delivery, external)
 

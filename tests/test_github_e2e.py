@@ -204,3 +204,37 @@ def test_request_survives_a_restart(
     with TestClient(second.app):
         runs_done(second, 1)
     assert len(github_env.repos[REPO].pulls) == 1
+
+
+def test_daemon_path_sensor_launches_the_run(
+    github_env: FakeGitHub, tmp_path: Path, shared_mypy_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With --launcher dagster the served app only records and triages; the sensor launches."""
+    from dagster import SensorResult, build_sensor_context
+
+    from codegen_assets.deployments import GENERATE_PR_JOB
+    from codegen_assets.embedded import EmbeddedRunner
+    from codegen_assets.sensors import github_requests_sensor
+
+    monkeypatch.setenv("NODEGEN_MYPY_CACHE_DIR", str(shared_mypy_cache))
+    settings = NodegenSettings(home=tmp_path / "home")
+    service = WebhookService(settings, AppSettings(), launcher="dagster")
+    with TestClient(service.app) as client:
+        assert send(client, comment_payload(PROMPT)) == 202
+        wait_for(lambda: service.queue.counts().get("runs.pending", 0) == 1, 30, "triage")
+    runner = EmbeddedRunner(settings, job_name=GENERATE_PR_JOB)  # stands in for the daemon
+    resources = {"queue": runner.job.resource_defs["queue"]}
+    result = github_requests_sensor(
+        build_sensor_context(instance=runner.instance, resources=resources)
+    )
+    assert isinstance(result, SensorResult) and result.run_requests
+    (run_request,) = result.run_requests
+    for partitions in result.dynamic_partitions_requests or []:
+        runner.instance.add_dynamic_partitions(
+            partitions.partitions_def_name, list(partitions.partition_keys or [])
+        )
+    launched = runner.job.execute_in_process(
+        instance=runner.instance, partition_key=run_request.partition_key
+    )
+    assert launched.success
+    assert len(github_env.repos[REPO].pulls) == 1

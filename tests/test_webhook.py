@@ -215,3 +215,13 @@ def test_sensor_turns_queued_requests_into_partitioned_runs(tmp_path: Path) -> N
         build_sensor_context(resources={"queue": queue}, cursor=result.cursor)
     )
     assert isinstance(again, SensorResult) and again.run_requests == []
+
+
+def test_malformed_payload_is_ignored_not_retried(
+    service: tuple[TestClient, WebhookService], github_env: FakeGitHub
+) -> None:
+    client, svc = service
+    assert post(client, {"action": "created", "comment": {"body": "/generate-node x"}})[0] == 202
+    triaged(svc)
+    assert "runs.pending" not in svc.queue.counts()
+    assert github_env.requests == []
