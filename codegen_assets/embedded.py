@@ -20,6 +20,7 @@ from dagster import (
 from codegen_assets.artifact_store import ArtifactStore
 from codegen_assets.assets import STAGES, requests_partitions
 from codegen_assets.deployments import GENERATE_JOB, build_definitions
+from codegen_assets.kafka_mirror import Outbox, RunMirror
 from codegen_assets.models import (
     GenerationOptions,
     GenerationRequest,
@@ -113,13 +114,18 @@ class EmbeddedRunner:
         worker = threading.Thread(
             target=self._execute, args=(request, run_id, execution), daemon=True
         )
+        mirror = self._mirror()
         worker.start()
+        if mirror is not None:
+            mirror.start(run_id)
         seen = 0
         running: str | None = None
         while worker.is_alive() and time.perf_counter() - started < timeout:
             worker.join(POLL_SECONDS)
             seen, running = self._report(run_id, seen, running, on_stage)
         seen, running = self._report(run_id, seen, running, on_stage)
+        if mirror is not None:
+            mirror.finish()
         elapsed = round(time.perf_counter() - started, 3)
         if worker.is_alive():
             return self._timed_out(request, run_id, running, timeout, elapsed)
@@ -128,7 +134,27 @@ class EmbeddedRunner:
                 request, elapsed, "INTERNAL_ERROR", f"run did not start: {execution.error}"
             )
         self.last_result = execution.result
-        return self._result(request, execution.result, elapsed)
+        result = self._result(request, execution.result, elapsed)
+        if mirror is not None and mirror.publisher.error:
+            depth = mirror.outbox.depth()
+            note = (
+                f"Kafka unreachable ({mirror.publisher.error}): {depth} events kept in "
+                f"{mirror.outbox.path}; they are published in order once Kafka is back"
+            )
+            result = result.model_copy(update={"warnings": [*result.warnings, note]})
+        return result
+
+    def _mirror(self) -> RunMirror | None:
+        settings = self.settings
+        if not settings.kafka_bootstrap_servers:
+            return None
+        return RunMirror(
+            self.instance,
+            Outbox(settings.outbox_db),
+            settings.kafka_bootstrap_servers,
+            settings.kafka_env,
+            settings.kafka_flush_seconds,
+        )
 
     def _execute(self, request: GenerationRequest, run_id: str, execution: _Execution) -> None:
         try:

@@ -18,6 +18,9 @@ class NodegenSettings(BaseSettings):
     deployment: Literal["local"] = "local"
     validation_timeout_seconds: float = Field(default=120.0, gt=0)
     mypy_cache_dir: Path | None = None
+    kafka_bootstrap_servers: str = ""  # empty: no mirroring
+    kafka_env: str = "dev"
+    kafka_flush_seconds: float = Field(default=3.0, ge=0)
 
     @property
     def dagster_home(self) -> Path:
@@ -28,6 +31,11 @@ class NodegenSettings(BaseSettings):
     def artifact_db(self) -> Path:
         """SQLite file holding requests and undelivered code."""
         return self.home / "artifacts.sqlite3"
+
+    @property
+    def outbox_db(self) -> Path:
+        """The Kafka outbox, in the instance directory."""
+        return self.dagster_home / "outbox.sqlite3"
 
     @property
     def queue_db(self) -> Path:

@@ -1,0 +1,218 @@
+"""Kafka mirroring against a real broker: content, order, and an outage that loses nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiokafka import AIOKafkaConsumer
+
+from codegen_assets.cli import EXIT_OK, main
+from codegen_assets.embedded import EmbeddedRunner
+from codegen_assets.events_cli import EXIT_UNREACHABLE
+from codegen_assets.events_cli import main as events_main
+from codegen_assets.kafka_mirror import KINDS, Outbox, drain, topic
+from codegen_assets.models import GenerationOptions, NodeType
+from codegen_assets.settings import NodegenSettings
+from github_app.local import wait_for
+from tests.conftest import Broker
+
+pytestmark = pytest.mark.e2e
+PROMPT = "Calculate a checksum for invoices with verify operations"
+STAGE_COUNT = 9
+
+
+class Collector:
+    """A consumer in its own thread that keeps reading across broker restarts."""
+
+    def __init__(self, bootstrap: str, env: str = "dev") -> None:
+        self.bootstrap = bootstrap
+        self.env = env
+        self.messages: list[tuple[str, str, dict[str, Any]]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=asyncio.run, args=(self._run(),), daemon=True)
+
+    def __enter__(self) -> Collector:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=20)
+
+    async def _run(self) -> None:
+        consumer = AIOKafkaConsumer(
+            *(topic(self.env, k) for k in KINDS),
+            bootstrap_servers=self.bootstrap,
+            auto_offset_reset="earliest",
+            enable_auto_commit=False,
+            metadata_max_age_ms=500,
+        )
+        await consumer.start()
+        try:
+            while not self._stop.is_set():
+                batches = await consumer.getmany(timeout_ms=200)
+                for records in batches.values():
+                    for record in records:
+                        value = json.loads(record.value or b"{}")
+                        self.messages.append((record.topic, (record.key or b"").decode(), value))
+        finally:
+            await consumer.stop()
+
+    def workflow(self, workflow_id: str) -> list[dict[str, Any]]:
+        """Envelopes of one workflow, first copy of each envelope id, in arrival order."""
+        seen: set[str] = set()
+        result = []
+        for _topic, key, value in self.messages:
+            if value["workflow_id"] == workflow_id and value["envelope_id"] not in seen:
+                assert key == workflow_id
+                seen.add(value["envelope_id"])
+                result.append(value)
+        return result
+
+    def ids(self) -> set[str]:
+        """Envelope ids consumed so far."""
+        return {value["envelope_id"] for _topic, _key, value in self.messages}
+
+    def wait(self, workflow_id: str, count: int, timeout: float = 60) -> list[dict[str, Any]]:
+        deadline = time.monotonic() + timeout
+        while len(self.workflow(workflow_id)) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"saw {len(self.workflow(workflow_id))} of {count} events")
+            time.sleep(0.1)
+        return self.workflow(workflow_id)
+
+
+def published_ids(outbox: Outbox) -> set[str]:
+    with sqlite3.connect(outbox.path) as db:
+        return {
+            row[0]
+            for row in db.execute("SELECT envelope_id FROM outbox WHERE published_at IS NOT NULL")
+        }
+
+
+def assert_lifecycle(
+    events: list[dict[str, Any]], workflow_id: str, *, arrival_order: bool = True
+) -> None:
+    stage_topic = [
+        e["payload"]["stage_index"]
+        for e in events
+        if e["event_type"] == "NODE_GENERATION_STAGE_COMPLETED"
+    ]
+    if arrival_order:  # one topic-partition: arrival order is stage order
+        assert stage_topic == sorted(stage_topic)
+    events = sorted(events, key=lambda e: e["payload"]["sequence"])
+    kinds = [e["event_type"] for e in events]
+    assert kinds == (
+        ["NODE_GENERATION_STARTED"]
+        + ["NODE_GENERATION_STAGE_COMPLETED"] * STAGE_COUNT
+        + ["NODE_GENERATION_COMPLETED"]
+    )
+    stages = [e["payload"]["stage_index"] for e in events[1:-1]]
+    assert stages == list(range(1, STAGE_COUNT + 1))
+    for event in events:
+        assert event["version"] == "v1" and event["source"] == "onex-nodegen"
+        assert (
+            event["workflow_id"] == workflow_id and event["correlation_id"] and event["timestamp"]
+        )
+    checks = events[-1]["payload"]["checks"]
+    assert len(checks) == 10 and all(c["passed"] for c in checks)
+
+
+def test_every_generation_event_reaches_kafka_in_order(
+    nodegen_home: Path,
+    tmp_path: Path,
+    kafka_broker: Broker,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("NODEGEN_KAFKA_BOOTSTRAP_SERVERS", kafka_broker.bootstrap)
+    with Collector(kafka_broker.bootstrap) as collector:
+        assert main([PROMPT, "--output-dir", str(tmp_path / "node"), "--json"]) == EXIT_OK
+        workflow_id = json.loads(capsys.readouterr().out)["workflow_id"]
+        events = collector.wait(workflow_id, STAGE_COUNT + 2)
+    assert_lifecycle(events, workflow_id)
+    assert Outbox(NodegenSettings().outbox_db).depth() == 0
+    assert (
+        events_main(
+            [
+                "--bootstrap",
+                kafka_broker.bootstrap,
+                "tail",
+                "--workflow",
+                workflow_id,
+                "--from-beginning",
+                "--timeout",
+                "30",
+            ]
+        )
+        == EXIT_OK
+    )
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert f"{workflow_id} started" in lines and f"{workflow_id} completed" in lines
+    assert sum(f"{workflow_id} stage " in line for line in lines) == STAGE_COUNT
+    assert any(line.startswith(f"{workflow_id} stage 9/9 generated_tests") for line in lines)
+
+
+def test_broker_outage_mid_run_loses_nothing(
+    nodegen_home: Path, tmp_path: Path, kafka_broker: Broker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NODEGEN_KAFKA_BOOTSTRAP_SERVERS", kafka_broker.bootstrap)
+    monkeypatch.setenv("NODEGEN_KAFKA_FLUSH_SECONDS", "1")
+    runner = EmbeddedRunner(NodegenSettings())
+    options = GenerationOptions(node_type=NodeType.COMPUTE)
+    with Collector(kafka_broker.bootstrap) as collector:
+        first = runner.run(runner.submit(PROMPT, options, tmp_path / "a"), timeout=120)
+        assert first.success
+        collector.wait(first.workflow_id, STAGE_COUNT + 2)
+
+        outbox = Outbox(NodegenSettings().outbox_db)
+
+        def stop_broker_mid_run(stage: str, status: str, _ts: float) -> None:
+            # While validation runs no event is emitted: let what was already published be
+            # consumed (a memory broker forgets acknowledged messages when killed), then kill it.
+            if stage == "validation_report" and status == "started":
+                wait_for(
+                    lambda: outbox.depth() == 0 and published_ids(outbox) <= collector.ids(),
+                    30,
+                    "published events to be consumed",
+                )
+                kafka_broker.stop()
+
+        second = runner.run(
+            runner.submit(PROMPT, options, tmp_path / "b"),
+            timeout=120,
+            on_stage=stop_broker_mid_run,
+        )
+        assert second.success, second.error_message  # generation does not depend on Kafka
+        assert any("Kafka unreachable" in w for w in second.warnings)
+        assert outbox.depth() == 5  # validation_report … generated_tests, then completed
+        kafka_broker.start()  # a fresh, empty broker on the same port
+        publisher = drain(outbox, kafka_broker.bootstrap, "dev")
+        assert publisher.error is None and outbox.depth() == 0
+        events = collector.wait(second.workflow_id, STAGE_COUNT + 2)
+    # The outbox published in sequence order, before and after the outage.
+    with sqlite3.connect(outbox.path) as db:
+        published = [row[0] for row in db.execute("SELECT published_at FROM outbox ORDER BY seq")]
+    assert published == sorted(published)
+    assert_lifecycle(collector.workflow(first.workflow_id), first.workflow_id)
+    # The restarted broker lost its log (memory storage), so the consumer's offsets jumped:
+    # consumers order by the envelope's sequence, which is what this checks.
+    assert_lifecycle(events, second.workflow_id, arrival_order=False)
+    unique = {m[2]["envelope_id"] for m in collector.messages}
+    assert len(unique) == 2 * (STAGE_COUNT + 2)
+
+
+def test_tail_fails_fast_when_the_broker_is_unreachable(capsys: pytest.CaptureFixture[str]) -> None:
+    from github_app.local import free_port
+
+    started = time.monotonic()
+    code = events_main(["--bootstrap", f"127.0.0.1:{free_port()}", "tail"])
+    assert code == EXIT_UNREACHABLE and time.monotonic() - started < 5
+    assert "is unreachable" in capsys.readouterr().err
