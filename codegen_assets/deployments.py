@@ -11,7 +11,7 @@ from codegen_assets.resources import (
     RequestQueueResource,
     ValidatorResource,
 )
-from codegen_assets.sensors import github_requests_sensor
+from codegen_assets.sensors import github_requests_sensor, kafka_mirror_sensor
 from codegen_assets.settings import NodegenSettings
 
 GENERATE_JOB = "generate_node"
@@ -52,6 +52,6 @@ def build_definitions(settings: NodegenSettings) -> Definitions:
     return Definitions(
         assets=[*generation_assets, pull_request],
         jobs=[generate_node_job, generate_node_pr_job],
-        sensors=[github_requests_sensor],
+        sensors=[github_requests_sensor, kafka_mirror_sensor],
         resources=RESOURCE_SETS[settings.deployment](settings),
     )

@@ -1,15 +1,21 @@
 """Sensors: pending webhook requests become dynamic partitions and runs (deployed mode)."""
 
+from datetime import UTC, datetime
+
 from dagster import (
     DefaultSensorStatus,
     RunRequest,
+    RunsFilter,
     SensorEvaluationContext,
     SensorResult,
+    SkipReason,
     sensor,
 )
 
 from codegen_assets.assets import requests_partitions
+from codegen_assets.kafka_mirror import Outbox, capture_run, drain
 from codegen_assets.resources import RequestQueueResource
+from codegen_assets.settings import NodegenSettings
 
 BATCH = 25
 
@@ -31,4 +37,34 @@ def github_requests_sensor(
         run_requests=[RunRequest(run_key=rid, partition_key=rid) for rid in ids],
         dynamic_partitions_requests=[requests_partitions.build_add_request(ids)] if ids else [],
         cursor=str(rows[-1][0]) if rows else context.cursor,
+    )
+
+
+@sensor(
+    minimum_interval_seconds=10,
+    default_status=DefaultSensorStatus.STOPPED,
+    description="Mirrors generation runs (including reruns from the UI) to Kafka via the outbox.",
+)
+def kafka_mirror_sensor(context: SensorEvaluationContext) -> SkipReason:
+    """Capture events of runs updated since the cursor, then drain the outbox to Kafka."""
+    settings = NodegenSettings()
+    if not settings.kafka_bootstrap_servers:
+        return SkipReason("NODEGEN_KAFKA_BOOTSTRAP_SERVERS is not set")
+    since = float(context.cursor or 0)
+    records = context.instance.get_run_records(
+        filters=RunsFilter(job_name=None, updated_after=datetime.fromtimestamp(since, UTC)),
+        limit=100,
+        ascending=True,
+    )
+    outbox = Outbox(settings.outbox_db)
+    newest = since
+    for record in records:
+        if record.dagster_run.job_name in ("generate_node", "generate_node_pr"):
+            capture_run(context.instance, record.dagster_run.run_id, outbox, settings.kafka_env)
+        newest = max(newest, record.update_timestamp.timestamp())
+    publisher = drain(outbox, settings.kafka_bootstrap_servers, settings.kafka_env)
+    context.update_cursor(str(newest))
+    return SkipReason(
+        f"published {publisher.published}, {outbox.depth()} pending"
+        + (f" ({publisher.error})" if publisher.error else "")
     )

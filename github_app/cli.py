@@ -14,6 +14,7 @@ import httpx
 import uvicorn
 
 from codegen_assets.settings import NodegenSettings
+from github_app.registration import ConsulRegistration, ConsulSettings
 from github_app.settings import AppSettings
 
 DEMO_PROMPT = (
@@ -25,8 +26,18 @@ def serve(args: argparse.Namespace) -> int:
     """Run the webhook server (uvicorn) with its workers."""
     from github_app.server import WebhookService
 
+    consul_settings = ConsulSettings()
+    registration = (
+        ConsulRegistration(consul_settings, args.advertise or args.host, args.port)
+        if consul_settings.host
+        else None
+    )
     service = WebhookService(
-        NodegenSettings(), AppSettings(), launcher=args.launcher, triage=not args.no_triage
+        NodegenSettings(),
+        AppSettings(),
+        launcher=args.launcher,
+        triage=not args.no_triage,
+        registration=registration,
     )
     uvicorn.run(service.app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
@@ -97,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     serve_parser.add_argument("--no-triage", action="store_true", help="only record deliveries")
     serve_parser.add_argument("--log-level", default="info")
+    serve_parser.add_argument("--advertise", help="address Consul's health check calls")
     demo_parser = sub.add_parser("demo", help="run against a local fake GitHub; no account needed")
     demo_parser.add_argument("--prompt", default=DEMO_PROMPT)
     demo_parser.add_argument("--timeout", type=float, default=120.0)

@@ -32,6 +32,7 @@ from codegen_assets.settings import NodegenSettings
 from github_app.client import installation_client
 from github_app.publishing import STAGE_NAMES, split_repo
 from github_app.queue import RequestQueue
+from github_app.registration import ConsulRegistration
 from github_app.settings import AppSettings
 from github_app.triage import Triage
 
@@ -66,11 +67,13 @@ class WebhookService:
         github: AppSettings,
         launcher: Literal["embedded", "dagster", "off"] = "embedded",
         triage: bool = True,
+        registration: ConsulRegistration | None = None,
     ) -> None:
         self.nodegen = nodegen
         self.github = github
         self.launcher = launcher
         self.run_triage = triage
+        self.registration = registration
         self.queue = RequestQueue(nodegen.queue_db)
         self.store = ArtifactStore(nodegen.artifact_db)
         self.triage = Triage(github, self.queue, self.store, nodegen.workspace)
@@ -136,6 +139,8 @@ class WebhookService:
     def start_workers(self) -> None:
         """Start triage and (unless the daemon launches) the warm launcher."""
         self.queue.release_claims()
+        if self.registration is not None:
+            self.registration.start()
         targets = [self._triage_loop] if self.run_triage else []
         if self.launcher == "embedded":
             targets.append(self._launch_loop)
@@ -150,6 +155,8 @@ class WebhookService:
         self._wake.set()
         for thread in self._threads:
             thread.join(timeout=5)
+        if self.registration is not None:
+            self.registration.stop()
 
     def _triage_loop(self) -> None:
         while not self._stop.is_set():

@@ -216,3 +216,24 @@ def test_tail_fails_fast_when_the_broker_is_unreachable(capsys: pytest.CaptureFi
     code = events_main(["--bootstrap", f"127.0.0.1:{free_port()}", "tail"])
     assert code == EXIT_UNREACHABLE and time.monotonic() - started < 5
     assert "is unreachable" in capsys.readouterr().err
+
+
+def test_mirror_sensor_publishes_runs_it_did_not_launch(
+    nodegen_home: Path, tmp_path: Path, kafka_broker: Broker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run started outside the CLI (e.g. a rerun from the UI) is mirrored by the sensor."""
+    from dagster import build_sensor_context
+
+    from codegen_assets.sensors import kafka_mirror_sensor
+
+    runner = EmbeddedRunner(NodegenSettings())  # Kafka not configured: nothing mirrored yet
+    result = runner.run(
+        runner.submit(PROMPT, GenerationOptions(node_type=NodeType.COMPUTE), tmp_path / "a"),
+        timeout=120,
+    )
+    assert result.success
+    monkeypatch.setenv("NODEGEN_KAFKA_BOOTSTRAP_SERVERS", kafka_broker.bootstrap)
+    with Collector(kafka_broker.bootstrap) as collector:
+        kafka_mirror_sensor(build_sensor_context(instance=runner.instance))
+        events = collector.wait(result.workflow_id, STAGE_COUNT + 2)
+    assert_lifecycle(events, result.workflow_id, arrival_order=False)
