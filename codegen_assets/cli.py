@@ -12,6 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from codegen_assets.artifact_store import ArtifactStore, UnknownArtifactError
 from codegen_assets.assets import STAGES
 from codegen_assets.file_writer import recover
+from codegen_assets.logs import configure_logging
 from codegen_assets.models import GenerationOptions, GenerationResult, NodeType
 from codegen_assets.prompt_parser import PromptError, parse_prompt
 from codegen_assets.settings import NodegenSettings
@@ -112,7 +113,9 @@ def generate(argv: list[str]) -> int:
         return _input_error(args, console, f"--timeout must be positive, got {args.timeout:g}")
     from codegen_assets.embedded import EmbeddedRunner  # imports Dagster: after the cheap checks
 
-    runner = EmbeddedRunner(NodegenSettings())
+    settings = NodegenSettings()
+    configure_logging(settings.log_format, settings.log_level)
+    runner = EmbeddedRunner(settings)
     request = runner.submit(prompt, options, args.output_dir, args.correlation_id)
     bar = console.is_terminal and not args.json
     with Progress(

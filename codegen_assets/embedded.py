@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import uuid
@@ -34,6 +35,7 @@ from codegen_assets.settings import NodegenSettings
 from codegen_assets.validation import terminate_running
 
 StageCallback = Callable[[str, str, float], None]
+log = logging.getLogger(__name__)
 _STEP_EVENTS = {
     DagsterEventType.STEP_START: "started",
     DagsterEventType.STEP_SUCCESS: "completed",
@@ -107,6 +109,8 @@ class EmbeddedRunner:
     ) -> GenerationResult:
         """Materialize every stage for ``request``; past ``timeout`` seconds the run is stopped."""
         started = time.perf_counter()
+        self._workflow_id, self._correlation_id = request.request_id, request.correlation_id
+        self._stage_started: dict[str, float] = {}
         run_id = request.request_id
         if self.instance.get_run_by_id(run_id) is not None:  # a retry of the same request
             run_id = str(uuid.uuid4())
@@ -135,6 +139,15 @@ class EmbeddedRunner:
             )
         self.last_result = execution.result
         result = self._result(request, execution.result, elapsed)
+        log.info(
+            "generation finished",
+            extra={
+                "workflow_id": request.request_id,
+                "correlation_id": request.correlation_id,
+                "duration_seconds": elapsed,
+                "error_type": result.error_code,
+            },
+        )
         if mirror is not None and mirror.publisher.error:
             depth = mirror.outbox.depth()
             note = (
@@ -183,10 +196,26 @@ class EmbeddedRunner:
             if event is None or event.step_key not in STAGES:
                 continue
             status = _STEP_EVENTS[event.event_type]
+            self._log_stage(run_id, event.step_key, status, record.timestamp)
             running = event.step_key if status == "started" else None
             if on_stage is not None:
                 on_stage(event.step_key, status, record.timestamp)
         return len(records), running
+
+    def _log_stage(self, run_id: str, stage: str, status: str, timestamp: float) -> None:
+        fields: dict[str, object] = {
+            "workflow_id": self._workflow_id,
+            "stage": stage,
+            "correlation_id": self._correlation_id,
+        }
+        if status == "started":
+            self._stage_started[stage] = timestamp
+            return
+        fields["duration_seconds"] = round(timestamp - self._stage_started.get(stage, timestamp), 4)
+        if status == "failed":
+            log.error("stage %s failed", stage, extra={**fields, "error_type": "STAGE_FAILED"})
+        else:
+            log.info("stage %s completed", stage, extra=fields)
 
     def _timed_out(
         self,

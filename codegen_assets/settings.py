@@ -21,6 +21,8 @@ class NodegenSettings(BaseSettings):
     kafka_bootstrap_servers: str = ""  # empty: no mirroring
     kafka_env: str = "dev"
     kafka_flush_seconds: float = Field(default=3.0, ge=0)
+    log_format: Literal["json", "text"] = "json"
+    log_level: str = "WARNING"
 
     @property
     def dagster_home(self) -> Path:

@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import uvicorn
 
+from codegen_assets.logs import configure_logging
 from codegen_assets.settings import NodegenSettings
 from github_app.registration import ConsulRegistration, ConsulSettings
 from github_app.settings import AppSettings
@@ -26,6 +27,10 @@ def serve(args: argparse.Namespace) -> int:
     """Run the webhook server (uvicorn) with its workers."""
     from github_app.server import WebhookService
 
+    nodegen = NodegenSettings()
+    configure_logging(
+        nodegen.log_format, "INFO" if nodegen.log_level == "WARNING" else nodegen.log_level
+    )
     consul_settings = ConsulSettings()
     registration = (
         ConsulRegistration(consul_settings, args.advertise or args.host, args.port)
