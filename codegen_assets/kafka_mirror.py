@@ -31,6 +31,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from codegen_assets.assets import STAGES
 
+# How often a running generation's new events are captured and published. Each poll reads the
+# event log while the validators compete for the same two cores; once a second keeps mirroring
+# cheap, and the final flush happens at once when the run ends.
+POLL_SECONDS = 1.0
 ENVELOPE_NAMESPACE = uuid.UUID("5b0f6c1e-8a4e-4f0b-9d7e-2f6a1c3b9e10")
 KINDS = ("started", "stage-completed", "completed", "failed")
 EVENT_TYPES = {
@@ -289,11 +293,15 @@ class Publisher:
         try:
             while rows := self.outbox.pending():
                 producer = await self._connect()
-                for seq, topic_name, key, value in rows:  # one at a time: strict order, no gaps
-                    await asyncio.wait_for(
-                        producer.send_and_wait(topic_name, value.encode(), key=key.encode()),
-                        self.timeout,
-                    )
+                # Queue the batch, then confirm in order: aiokafka sends one batch per partition
+                # at a time, so order within a topic holds, and a row counts as published only
+                # once Kafka acknowledged it and every row before it.
+                sent = [
+                    (seq, await producer.send(topic_name, value.encode(), key=key.encode()))
+                    for seq, topic_name, key, value in rows
+                ]
+                for seq, ack in sent:
+                    await asyncio.wait_for(ack, self.timeout)
                     self.outbox.mark_published([seq])
                     self.published += 1
         except (KafkaError, OSError, TimeoutError) as exc:
@@ -362,5 +370,6 @@ class RunMirror:
             ok = await self.publisher.drain()
             if deadline is not None and (ok or time.monotonic() > deadline):
                 break
-            await asyncio.sleep(0.1 if ok else 0.5)
+            # Wakes at once when the run ends, so the final flush does not wait out a poll.
+            await asyncio.to_thread(self._done.wait, POLL_SECONDS if ok else 2 * POLL_SECONDS)
         await self.publisher.close()

