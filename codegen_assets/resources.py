@@ -64,4 +64,4 @@ class RequestQueueResource(ConfigurableResource["RequestQueueResource"]):
 
     def queue(self) -> RequestQueue:
         """Open the queue."""
-        return RequestQueue(Path(self.path))
+        return RequestQueue(self.path)

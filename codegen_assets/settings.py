@@ -21,6 +21,7 @@ class NodegenSettings(BaseSettings):
     kafka_bootstrap_servers: str = ""  # empty: no mirroring
     kafka_env: str = "dev"
     kafka_flush_seconds: float = Field(default=3.0, ge=0)
+    queue_url: str = ""  # empty: SQLite beside the instance; or a postgresql:// URL
     log_format: Literal["json", "text"] = "json"
     log_level: str = "WARNING"
 
@@ -40,9 +41,9 @@ class NodegenSettings(BaseSettings):
         return self.dagster_home / "outbox.sqlite3"
 
     @property
-    def queue_db(self) -> Path:
-        """SQLite file of the webhook request queue."""
-        return self.home / "webhooks.sqlite3"
+    def queue_db(self) -> Path | str:
+        """The webhook request queue: ``NODEGEN_QUEUE_URL``, or a SQLite file in the home."""
+        return self.queue_url or self.home / "webhooks.sqlite3"
 
     @property
     def workspace(self) -> Path:

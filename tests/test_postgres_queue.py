@@ -7,13 +7,8 @@ Eight `/generate-node` requests are launched by `dagster-daemon run` (a subproce
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlparse
 
-import psycopg2
 import pytest
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 from starlette.testclient import TestClient
@@ -30,27 +25,6 @@ REQUESTS = 8
 CONCURRENCY = 2
 
 
-@pytest.fixture
-def postgres_db() -> Iterator[str]:
-    """A fresh database on the test PostgreSQL; dropped afterwards."""
-    url = os.environ.get("NODEGEN_TEST_POSTGRES_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("NODEGEN_TEST_POSTGRES_URL is not set (.ci/run starts PostgreSQL)")
-        pytest.skip("no PostgreSQL: run `bash .ci/postgres` and export NODEGEN_TEST_POSTGRES_URL")
-    name = f"nodegen_{uuid.uuid4().hex[:10]}"
-    admin = psycopg2.connect(url)
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlparse(url)._replace(path=f"/{name}").geturl()
-    finally:
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
-
-
 def test_eight_requests_through_the_run_queue(
     github_env: FakeGitHub,
     postgres_db: str,
@@ -63,6 +37,7 @@ def test_eight_requests_through_the_run_queue(
     workspace = write_instance(dagster_home, postgres_db, CONCURRENCY)
     monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))
     monkeypatch.setenv("NODEGEN_HOME", str(nodegen_home))
+    monkeypatch.setenv("NODEGEN_QUEUE_URL", postgres_db)  # the queue beside Dagster's tables
     monkeypatch.setenv("NODEGEN_MYPY_CACHE_DIR", str(shared_mypy_cache))
     service = WebhookService(NodegenSettings(), AppSettings(), launcher="dagster")
     with TestClient(service.app) as client:
