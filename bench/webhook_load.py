@@ -19,20 +19,12 @@ import time
 from pathlib import Path
 
 import aiohttp
-import httpx
 from rich.console import Console
 from rich.table import Table
 
 from codegen_assets.settings import NodegenSettings
-from github_app.local import SECRET, comment_payload, free_port, signed, wait_for
+from github_app.local import SECRET, comment_payload, free_port, is_up, signed, wait_for
 from github_app.queue import RequestQueue
-
-
-def _up(url: str) -> bool:
-    try:
-        return httpx.get(f"{url}/health", timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 async def fire(
@@ -105,7 +97,7 @@ def main() -> None:
         )
         url = f"http://127.0.0.1:{port}"
         try:
-            wait_for(lambda: _up(url), 60, "the webhook server")
+            wait_for(lambda: is_up(url), 60, "the webhook server")
             latencies, statuses, server_ms = asyncio.run(
                 fire(url, args.deliveries, args.concurrency)
             )

@@ -41,17 +41,6 @@ from github_app.publishing import PublishOutcome
 
 requests_partitions = DynamicPartitionsDefinition(name="generation_requests")
 GROUP = "node_generation"
-STAGES = (
-    "parsed_prompt",
-    "intelligence",
-    "contract",
-    "node_code",
-    "event_bus",
-    "validation_report",
-    "refined_code",
-    "written_files",
-    "generated_tests",
-)
 
 
 class RunCancelledError(RuntimeError):

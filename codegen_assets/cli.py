@@ -10,12 +10,12 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from codegen_assets.artifact_store import ArtifactStore, UnknownArtifactError
-from codegen_assets.assets import STAGES
 from codegen_assets.file_writer import recover
 from codegen_assets.logs import configure_logging
 from codegen_assets.models import GenerationOptions, GenerationResult, NodeType
 from codegen_assets.prompt_parser import PromptError, parse_prompt
 from codegen_assets.settings import NodegenSettings
+from codegen_assets.stages import STAGES
 
 EXIT_OK, EXIT_VALIDATION, EXIT_PARTIAL, EXIT_INPUT, EXIT_TIMEOUT, EXIT_ERROR = 0, 1, 2, 3, 4, 5
 _EXIT_BY_CODE = {

@@ -19,7 +19,7 @@ from dagster import (
 )
 
 from codegen_assets.artifact_store import ArtifactStore
-from codegen_assets.assets import STAGES, requests_partitions
+from codegen_assets.assets import requests_partitions
 from codegen_assets.deployments import GENERATE_JOB, build_definitions
 from codegen_assets.kafka_mirror import Outbox, RunMirror
 from codegen_assets.models import (
@@ -32,6 +32,7 @@ from codegen_assets.models import (
     WriteOutcome,
 )
 from codegen_assets.settings import NodegenSettings
+from codegen_assets.stages import STAGES
 from codegen_assets.validation import terminate_running
 
 StageCallback = Callable[[str, str, float], None]

@@ -16,9 +16,9 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 
-from codegen_assets.assets import STAGES
 from codegen_assets.kafka_mirror import KINDS, OnexEnvelopeV1, Outbox, drain, topic
 from codegen_assets.settings import NodegenSettings
+from codegen_assets.stages import STAGES
 
 PREFLIGHT_SECONDS = 4.0
 STAGE_COUNT = len(STAGES)

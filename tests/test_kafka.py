@@ -21,7 +21,7 @@ from codegen_assets.kafka_mirror import KINDS, Outbox, drain, topic
 from codegen_assets.models import GenerationOptions, NodeType
 from codegen_assets.settings import NodegenSettings
 from github_app.local import wait_for
-from tests.conftest import Broker
+from github_app.local_stack import TansuBroker
 
 pytestmark = pytest.mark.e2e
 PROMPT = "Calculate a checksum for invoices with verify operations"
@@ -128,7 +128,7 @@ def assert_lifecycle(
 def test_every_generation_event_reaches_kafka_in_order(
     nodegen_home: Path,
     tmp_path: Path,
-    kafka_broker: Broker,
+    kafka_broker: TansuBroker,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -161,7 +161,7 @@ def test_every_generation_event_reaches_kafka_in_order(
 
 
 def test_broker_outage_mid_run_loses_nothing(
-    nodegen_home: Path, tmp_path: Path, kafka_broker: Broker, monkeypatch: pytest.MonkeyPatch
+    nodegen_home: Path, tmp_path: Path, kafka_broker: TansuBroker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NODEGEN_KAFKA_BOOTSTRAP_SERVERS", kafka_broker.bootstrap)
     monkeypatch.setenv("NODEGEN_KAFKA_FLUSH_SECONDS", "1")
@@ -219,7 +219,7 @@ def test_tail_fails_fast_when_the_broker_is_unreachable(capsys: pytest.CaptureFi
 
 
 def test_mirror_sensor_publishes_runs_it_did_not_launch(
-    nodegen_home: Path, tmp_path: Path, kafka_broker: Broker, monkeypatch: pytest.MonkeyPatch
+    nodegen_home: Path, tmp_path: Path, kafka_broker: TansuBroker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A run started outside the CLI (e.g. a rerun from the UI) is mirrored by the sensor."""
     from dagster import build_sensor_context

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from codegen_assets.assets import STAGES
 from codegen_assets.embedded import EmbeddedRunner
 from codegen_assets.logs import FIELDS, JsonFormatter
 from codegen_assets.models import GenerationOptions, NodeType
 from codegen_assets.settings import NodegenSettings
+from codegen_assets.stages import STAGES
 
 pytestmark = pytest.mark.e2e
 
