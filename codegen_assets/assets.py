@@ -48,10 +48,10 @@ class RunCancelledError(RuntimeError):
 
 
 def _request(context: AssetExecutionContext, artifacts: ArtifactStoreResource) -> GenerationRequest:
-    run = context.instance.get_run_by_id(context.run_id)
+    run = context.instance.get_run_by_id(context.run.run_id)
     if run is not None and run.status in (DagsterRunStatus.CANCELING, DagsterRunStatus.CANCELED):
         raise RunCancelledError(
-            f"run {context.run_id} was stopped; not running {context.op_def.name}"
+            f"run {context.run.run_id} was stopped; not running {context.op_def.name}"
         )
     return artifacts.store().get_request(context.partition_key)
 
@@ -292,7 +292,7 @@ def pull_request(
         raise ValueError(f"request {request.request_id} did not come from GitHub")
     publisher = github.publisher(artifacts.store(), request.github.installation_id)
     outcome = publisher.publish(
-        request, parsed_prompt, intelligence, refined_code, github.run_url(context.run_id)
+        request, parsed_prompt, intelligence, refined_code, github.run_url(context.run.run_id)
     )
     metadata: dict[str, Any] = {"duration_seconds": _timed(started), "branch": outcome.branch}
     if outcome.pr_url:
