@@ -10,8 +10,6 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from functools import partial
@@ -25,10 +23,9 @@ from github_app.local import (
     REPO,
     SECRET,
     comment_payload,
-    free_port,
-    is_up,
     private_key_pem,
     serve,
+    serve_process,
     signed,
     wait_for,
 )
@@ -47,7 +44,6 @@ def main() -> None:
     fake.repos[REPO].permissions["alice"] = "admin"
     timings: list[float] = []
     with tempfile.TemporaryDirectory(prefix="nodegen-served-") as home, serve(fake.app) as api:
-        port = free_port()
         env = {
             **os.environ,
             "NODEGEN_HOME": home,
@@ -56,22 +52,7 @@ def main() -> None:
             "NODEGEN_GITHUB_PRIVATE_KEY": private_key_pem(),
             "NODEGEN_GITHUB_WEBHOOK_SECRET": SECRET,
         }
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "github_app.cli",
-                "serve",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_for(lambda: is_up(url), 60, "the webhook server")
+        with serve_process(env) as url:
             for i in range(args.requests + 1):  # the first warms the worker's caches; not counted
                 issue = 10 + i
                 prompt = (
@@ -84,9 +65,6 @@ def main() -> None:
                 wait_for(partial(_has_pr, fake, issue), 300, f"the pull request for #{issue}")
                 if i:
                     timings.append(time.perf_counter() - started)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
     table = Table(
         title=f"comment → PR opened, {args.requests} requests after one warm-up (seconds)"
     )

@@ -12,8 +12,6 @@ import argparse
 import asyncio
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -23,7 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from codegen_assets.settings import NodegenSettings
-from github_app.local import SECRET, comment_payload, free_port, is_up, signed, wait_for
+from github_app.local import SECRET, comment_payload, serve_process, signed
 from github_app.queue import RequestQueue
 
 
@@ -77,33 +75,11 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=50)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="nodegen-load-") as home:
-        port = free_port()
         env = {**os.environ, "NODEGEN_HOME": home, "NODEGEN_GITHUB_WEBHOOK_SECRET": SECRET}
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "github_app.cli",
-                "serve",
-                "--port",
-                str(port),
-                "--launcher",
-                "off",
-                "--no-triage",
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_for(lambda: is_up(url), 60, "the webhook server")
+        with serve_process(env, "--launcher", "off", "--no-triage") as url:
             latencies, statuses, server_ms = asyncio.run(
                 fire(url, args.deliveries, args.concurrency)
             )
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
         counts = RequestQueue(NodegenSettings(home=Path(home)).queue_db).counts()
     stored = counts.get("deliveries.new", 0) + counts.get("deliveries.done", 0)
     table = Table(

@@ -9,6 +9,8 @@ from __future__ import annotations
 import copy
 import json
 import socket
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -40,6 +42,33 @@ def is_up(url: str) -> bool:
         return httpx.get(f"{url}/health", timeout=1).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+@contextmanager
+def serve_process(env: dict[str, str], *args: str) -> Iterator[str]:
+    """``omninode-github serve`` in its own process on a free port; yields its URL once healthy."""
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "github_app.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            *args,
+        ],
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: is_up(url), 60, "the webhook server")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def free_port() -> int:
