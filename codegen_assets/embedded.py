@@ -73,7 +73,6 @@ class EmbeddedRunner:
             config.write_text(EMBEDDED_INSTANCE_YAML, encoding="utf-8")
         self.instance = DagsterInstance.from_config(str(settings.dagster_home))
         self.store = ArtifactStore(settings.artifact_db)
-        self.last_result: ExecuteInProcessResult | None = None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             self.job: JobDefinition = build_definitions(settings).resolve_job_def(job_name)
@@ -138,7 +137,6 @@ class EmbeddedRunner:
             return _failure(
                 request, elapsed, "INTERNAL_ERROR", f"run did not start: {execution.error}"
             )
-        self.last_result = execution.result
         result = self._result(request, execution.result, elapsed)
         log.info(
             "generation finished",
