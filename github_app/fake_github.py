@@ -114,6 +114,7 @@ class FakeGitHub:
 
     def __init__(self, *, validate: bool = True) -> None:
         self.repos: dict[str, Repo] = {}
+        self.teams: dict[tuple[str, str], set[str]] = {}  # (org, team slug) → member logins
         self.violations: list[str] = []
         self.requests: list[tuple[str, str]] = []
         self.faults: list[Fault] = []
@@ -244,6 +245,10 @@ class FakeGitHub:
         if parts[:2] == ["app", "installations"] and parts[3:] == ["access_tokens"]:
             expires = (datetime.now(UTC) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
             return 201, {"token": f"ghs_fake{next(self._ids)}", "expires_at": expires}
+        if parts[0] == "orgs" and parts[2:3] == ["teams"] and parts[4:5] == ["memberships"]:
+            if parts[5] not in self.teams.get((parts[1], parts[3]), set()):
+                return 404, {"message": "Not Found"}
+            return 200, {"state": "active", "role": "member", "url": f"{BASE}/m"}
         if parts[0] != "repos":
             raise KeyError("/".join(parts))
         full = f"{parts[1]}/{parts[2]}"

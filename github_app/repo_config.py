@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from codegen_assets.models import NodeType
 from github_app.commands import safe_repo_path
@@ -22,12 +22,11 @@ class RepoConfig(BaseModel):
 
     output_base: str = "nodes"
     allowed_users: tuple[str, ...] = ()
-    allowed_teams: tuple[str, ...] = ()
+    allowed_teams: tuple[str, ...] = ()  # team slugs in the repository owner's organisation
     labels: tuple[str, ...] = ("generated-node",)
     reviewers: tuple[str, ...] = ()
     node_type: NodeType | None = None
     draft: bool = False
-    max_prompt_bytes: int = Field(default=65_536, gt=0)
 
     @field_validator("output_base")
     @classmethod

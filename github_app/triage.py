@@ -78,6 +78,7 @@ class Triage:
             self._reply(
                 event,
                 f"Sorry @{event.sender.login}, only collaborators with write access "
+                f"(and, where {CONFIG_PATH} lists users or teams, only those) "
                 "can ask me to generate nodes here.",
             )
             return "refused: not a collaborator"
@@ -99,14 +100,29 @@ class Triage:
 
     def _allowed(self, gh: GitHub[Any], event: IssueCommentEvent, config: RepoConfig) -> bool:
         login = event.comment.user.login
-        if config.allowed_users and login not in config.allowed_users:
+        owner, repo = event.repository.owner_and_name
+        if (config.allowed_users or config.allowed_teams) and not (
+            login in config.allowed_users or self._in_team(gh, owner, login, config.allowed_teams)
+        ):
             return False
         if event.comment.author_association in self.settings.allowed_associations:
             return True
         # author_association can under-report (org admins may show as NONE): ask GitHub directly.
-        owner, repo = event.repository.owner_and_name
         level = body_of(gh.rest.repos.get_collaborator_permission_level(owner, repo, login))
         return level.get("permission") in WRITE_PERMISSIONS
+
+    def _in_team(self, gh: GitHub[Any], org: str, login: str, teams: tuple[str, ...]) -> bool:
+        """Active membership in any of ``teams`` (slugs of the repository owner's org)."""
+        for slug in teams:
+            try:
+                membership = body_of(gh.rest.teams.get_membership_for_user_in_org(org, slug, login))
+            except RequestFailed as exc:
+                if exc.response.status_code == 404:
+                    continue
+                raise
+            if membership.get("state") == "active":
+                return True
+        return False
 
     def _reply(self, event: IssueCommentEvent, body: str) -> None:
         owner, repo = event.repository.owner_and_name

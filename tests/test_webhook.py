@@ -225,3 +225,22 @@ def test_malformed_payload_is_ignored_not_retried(
     triaged(svc)
     assert "runs.pending" not in svc.queue.counts()
     assert github_env.requests == []
+
+
+def test_allowed_users_and_teams_restrict_who_may_trigger(
+    service: tuple[TestClient, WebhookService], github_env: FakeGitHub
+) -> None:
+    github_env.push(
+        REPO,
+        "main",
+        {".github/nodegen.yml": "allowed_users: [bob]\nallowed_teams: [node-makers]\n"},
+        "alice",
+    )
+    github_env.teams[("octo-org", "node-makers")] = {"orgadmin"}
+    client, svc = service
+    post(client, comment_payload("/generate-node a node", login="alice"))  # admin, not listed
+    post(client, comment_payload("/generate-node a node", login="orgadmin", issue=8))  # in team
+    triaged(svc, 2)
+    assert svc.queue.counts()["runs.pending"] == 1
+    assert any("only collaborators" in c for c in comments(github_env))
+    assert github_env.violations == []
