@@ -28,6 +28,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from codegen_assets.artifact_store import ArtifactStore
+from codegen_assets.models import GitHubTarget
 from codegen_assets.settings import NodegenSettings
 from codegen_assets.stages import STAGES
 from github_app.client import installation_client
@@ -201,10 +202,7 @@ class WebhookService:
 class CheckRunProgress:
     """Shows each stage on the request's check run, coalescing updates to respect write limits."""
 
-    def __init__(self, settings: AppSettings, target: object) -> None:
-        from codegen_assets.models import GitHubTarget
-
-        assert isinstance(target, GitHubTarget)
+    def __init__(self, settings: AppSettings, target: GitHubTarget) -> None:
         self.target = target
         self.gh = installation_client(settings, target.installation_id)
         self.interval = max(settings.write_interval_seconds, 0.5)
