@@ -15,12 +15,13 @@ from dagster import (
     AssetExecutionContext,
     DagsterRunStatus,
     DynamicPartitionsDefinition,
+    Failure,
     MetadataValue,
     Output,
     asset,
 )
 
-from codegen_assets.contract import ContractDocument, build_contract
+from codegen_assets.contract import ContractDocument, build_contract, contract_data
 from codegen_assets.file_writer import deliver
 from codegen_assets.intelligence import gather_intelligence
 from codegen_assets.models import (
@@ -29,11 +30,14 @@ from codegen_assets.models import (
     Intelligence,
     NodeSpec,
     RefinedCode,
+    Target,
     ValidatedCode,
     ValidationReport,
     WriteOutcome,
 )
+from codegen_assets.onex_oracle import ONEX_MISSING, contract_problems, omnibase_core_available
 from codegen_assets.prompt_parser import parse_prompt
+from codegen_assets.provenance import with_lock
 from codegen_assets.render import render_event_bus, render_node_code, render_tests
 from codegen_assets.resources import ArtifactStoreResource, GitHubResource, ValidatorResource
 from codegen_assets.validation import WEIGHTS, report_markdown
@@ -85,6 +89,8 @@ def parsed_prompt(
     """Stage 1: requirements extracted from the prompt."""
     started = time.perf_counter()
     request = _request(context, artifacts)
+    if request.options.target is Target.ONEX and not omnibase_core_available():
+        raise Failure(description=ONEX_MISSING)
     spec = parse_prompt(request.prompt, request.options)
     return Output(
         spec,
@@ -120,12 +126,25 @@ def intelligence(
 
 @asset(partitions_def=requests_partitions, group_name=GROUP)
 def contract(parsed_prompt: NodeSpec, intelligence: Intelligence) -> Output[ContractDocument]:
-    """Stage 3: the ONEX v2.0 contract."""
+    """Stage 3: the ONEX contract, judged by omnibase-core's ``ModelContract*`` when installed."""
     started = time.perf_counter()
     document = build_contract(parsed_prompt, intelligence)
+    verdict = "not installed"
+    if omnibase_core_available():
+        problems = contract_problems(contract_data(document))
+        if problems:
+            raise Failure(
+                description="omnibase-core rejects the generated contract",
+                metadata={"problems": MetadataValue.md("\n".join(f"- {p}" for p in problems))},
+            )
+        verdict = "accepted"
     return Output(
         document,
-        metadata={"duration_seconds": _timed(started), "operations": len(document.operations)},
+        metadata={
+            "duration_seconds": _timed(started),
+            "operations": len(document.annotations.operations),
+            "omnibase_core": verdict,
+        },
     )
 
 
@@ -180,14 +199,19 @@ def validation_report(
     partitions_def=requests_partitions, group_name=GROUP, check_specs=_check_specs("refined_code")
 )
 def refined_code(
+    context: AssetExecutionContext,
+    artifacts: ArtifactStoreResource,
     parsed_prompt: NodeSpec,
     intelligence: Intelligence,
     validation_report: ValidatedCode,
     validator: ValidatorResource,
 ) -> Iterator[Output[RefinedCode] | AssetCheckResult]:
-    """Stage 7: automatic fixes (ruff --fix, ruff format) and one re-validation."""
+    """Stage 7: automatic fixes (ruff --fix, ruff format), one re-validation, the lock file."""
     started = time.perf_counter()
     refined = validator.refine(validation_report.files, validation_report.report)
+    request = _request(context, artifacts)
+    locked = with_lock(request.prompt, request.options, parsed_prompt, intelligence, refined.files)
+    refined = refined.model_copy(update={"files": locked})
     warnings = [*parsed_prompt.warnings, *intelligence.warnings]
     yield Output(
         refined,

@@ -12,7 +12,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from codegen_assets.artifact_store import ArtifactStore, UnknownArtifactError
 from codegen_assets.file_writer import recover
 from codegen_assets.logs import configure_logging
-from codegen_assets.models import GenerationOptions, GenerationResult, NodeType
+from codegen_assets.models import GenerationOptions, GenerationResult, NodeType, Target
+from codegen_assets.onex_oracle import OnexUnavailable, require_omnibase_core
 from codegen_assets.prompt_parser import PromptError, parse_prompt
 from codegen_assets.settings import NodegenSettings
 from codegen_assets.stages import STAGES
@@ -40,6 +41,12 @@ def _generate_parser() -> argparse.ArgumentParser:
         "--node-type", choices=[t.value for t in NodeType], help="override inference"
     )
     parser.add_argument("--name", help="node name (sanitised to a Python identifier)")
+    parser.add_argument(
+        "--target",
+        choices=[t.value for t in Target],
+        default=Target.ONEX.value,
+        help="onex: omnibase-core base classes (needs the [onex] extra); standalone: pydantic only",
+    )
     parser.add_argument(
         "--disable-intelligence", action="store_true", help="skip pattern retrieval"
     )
@@ -104,10 +111,13 @@ def generate(argv: list[str]) -> int:
         node_type=NodeType(args.node_type) if args.node_type else None,
         name=args.name,
         enable_intelligence=not args.disable_intelligence,
+        target=Target(args.target),
     )
     try:
         parse_prompt(prompt, options)  # pre-flight: a bad prompt never creates a run
-    except PromptError as exc:
+        if options.target is Target.ONEX:
+            require_omnibase_core()
+    except (PromptError, OnexUnavailable) as exc:
         return _input_error(args, console, str(exc))
     if args.timeout <= 0:
         return _input_error(args, console, f"--timeout must be positive, got {args.timeout:g}")

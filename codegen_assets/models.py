@@ -22,6 +22,13 @@ class NodeType(StrEnum):
     ORCHESTRATOR = "orchestrator"
 
 
+class Target(StrEnum):
+    """What generated nodes are built on."""
+
+    ONEX = "onex"  # omnibase-core base classes, container, errors
+    STANDALONE = "standalone"  # pydantic alone
+
+
 class FieldType(StrEnum):
     """Scalar field types a prompt may name."""
 
@@ -60,9 +67,10 @@ class Operation(Frozen):
 
 
 class Topic(Frozen):
-    """A Kafka topic and the event types carried on it."""
+    """A Kafka topic (canonical ONEX suffix) and the event types carried on it."""
 
     name: str
+    source_name: str = ""
     event_types: tuple[str, ...] = ()
 
 
@@ -105,6 +113,7 @@ class NodeSpec(Frozen):
     dependencies: tuple[Dependency, ...] = ()
     metrics: tuple[Metric, ...] = ()
     performance: PerformanceTargets = PerformanceTargets()
+    target: Target = Target.ONEX
     warnings: tuple[str, ...] = ()
 
 
@@ -132,6 +141,7 @@ class GenerationOptions(Frozen):
     node_type: NodeType | None = None
     name: str | None = None
     enable_intelligence: bool = True
+    target: Target = Target.ONEX
 
 
 class GitHubTarget(Frozen):
@@ -180,6 +190,7 @@ class CheckResult(Frozen):
     weight: float
     duration_seconds: float
     output: str = ""
+    skipped: bool = False
 
 
 class ValidationReport(Frozen):
@@ -188,6 +199,8 @@ class ValidationReport(Frozen):
     checks: tuple[CheckResult, ...]
     quality_score: float
     refined: bool = False
+    coverage_pct: float | None = None  # of the node's code by its own tests
+    max_complexity: int | None = None  # highest cyclomatic complexity of any function
 
     @property
     def passed(self) -> bool:

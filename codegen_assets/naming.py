@@ -17,9 +17,31 @@ class NameError_(ValueError):
     """A name that cannot become an identifier."""
 
 
+# Letters NFKD does not decompose into ASCII.
+_TRANSLITERATION = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "ø": "o",
+        "Ø": "O",
+        "œ": "oe",
+        "Œ": "OE",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "þ": "th",
+        "Þ": "Th",
+        "\u0131": "i",  # dotless i
+    }
+)
+
+
 def snake(text: str) -> str:
     """Lower-snake-case ASCII identifier for ``text``, or "" when nothing usable remains."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    folded = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATION))
+    ascii_text = folded.encode("ascii", "ignore").decode()
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z][a-z])", "_", ascii_text).lower()
     words = [w for w in _NON_WORD.split(spaced) if w]
     name = "_".join(words).lstrip("0123456789_")
@@ -55,3 +77,32 @@ def event_name(text: str) -> str:
     """CamelCase event type from text such as ``EventStateCommitted`` or ``state committed``."""
     cleaned = re.sub(r"^Event(?=[A-Z])", "", text.strip())
     return camel(snake(cleaned)) or "Result"
+
+
+def kebab(text: str) -> str:
+    """Kebab-case ASCII of ``text`` starting with a letter, or "" when nothing usable remains."""
+    return snake(text).replace("_", "-")
+
+
+def onex_topic(text: str, *, kind: str, producer: str) -> str:
+    """The canonical ONEX topic suffix ``onex.<kind>.<producer>.<event-name>.v<n>`` for ``text``.
+
+    A version suffix such as ``_v2`` in ``text`` is kept; an already canonical name is unchanged.
+    """
+    stripped = text.strip()
+    if re.fullmatch(
+        r"onex\.(cmd|evt|dlq|intent|snapshot)\.[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*\.v[1-9]\d*",
+        stripped,
+    ):
+        return stripped
+    words = snake(stripped).split("_")
+    version = 1
+    if len(words) > 1 and re.fullmatch(r"v[1-9]\d{0,3}", words[-1]):
+        version, words = int(words[-1][1:]), words[:-1]
+    event = "-".join(w for w in words if w) or "events"
+    return f"onex.{kind}.{kebab(producer) or 'node'}.{event}.v{version}"
+
+
+def progress_topic(node_name: str) -> str:
+    """The topic an orchestrator publishes its workflow progress events to."""
+    return onex_topic("workflow_progress", kind="evt", producer=node_name)

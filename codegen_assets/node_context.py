@@ -7,9 +7,19 @@ import re
 import unicodedata
 from typing import Any
 
-from codegen_assets.models import FieldType, InputField, MetricKind, NodeSpec, NodeType, Operation
-from codegen_assets.naming import camel, constant, snake
+from codegen_assets.models import (
+    Dependency,
+    FieldType,
+    InputField,
+    MetricKind,
+    NodeSpec,
+    NodeType,
+    Operation,
+    Target,
+)
+from codegen_assets.naming import camel, constant, progress_topic, snake
 from codegen_assets.pysource import block
+from codegen_assets.resilience import NODE_BREAKER, NODE_RETRY
 
 _ANNOTATIONS = {
     FieldType.STRING: "str",
@@ -31,6 +41,14 @@ _SAMPLES: dict[FieldType, tuple[object, object]] = {
     ),
     FieldType.DATETIME: ("2026-01-01T00:00:00+00:00", "2026-06-30T12:00:00+00:00"),
     FieldType.OBJECT: ({"key": "value"}, {"key": "other"}),
+}
+_EVENT_CLIENT = re.compile(r"kafka|event|bus|producer|publisher")
+PUBLISHER_PROTOCOL = "ProtocolEventPublisher"
+_BASE_CLASSES = {
+    NodeType.EFFECT: "NodeEffect",
+    NodeType.COMPUTE: "NodeCompute[dict[str, object], dict[str, object]]",
+    NodeType.REDUCER: "NodeReducer[dict[str, object], dict[str, object]]",
+    NodeType.ORCHESTRATOR: "NodeOrchestrator",
 }
 _ERROR_WORDS = {"error", "errors", "fail", "failed", "failure", "failures", "exception"}
 _EVENT_WORDS = {"event", "events", "publish", "published", "publication", "kafka"}
@@ -55,6 +73,45 @@ def _annotation(field: InputField) -> str:
     base = _ANNOTATIONS[field.type]
     base = f"list[{base}]" if field.is_list else base
     return f"{base} | None" if field.optional else base
+
+
+_STRATEGIES = {
+    FieldType.STRING: "st.text(max_size=20)",
+    FieldType.INT: "st.integers()",
+    FieldType.FLOAT: "st.floats(allow_nan=False, allow_infinity=False)",
+    FieldType.BOOL: "st.booleans()",
+    FieldType.UUID: "st.uuids()",
+    FieldType.DATETIME: "st.datetimes()",
+    FieldType.OBJECT: "st.dictionaries(st.text(max_size=5), st.integers(), max_size=3)",
+}
+
+
+def _strategy(field: InputField) -> str:
+    """A hypothesis strategy expression for valid values of ``field``."""
+    strategy = _STRATEGIES[field.type]
+    if field.is_list:
+        strategy = f"st.lists({strategy}, max_size=3)"
+    return f"st.none() | {strategy}" if field.optional else strategy
+
+
+def _request_strategy(operations: list[Operation], base: str) -> str:
+    """``st.builds`` of every operation's input model, formatted as ruff formats it."""
+    builds = []
+    for op in operations:
+        model = f"Model{camel(op.name)}Input"
+        args = [f"{f.name}={_strategy(f)}" for f in op.inputs]
+        one_line = f"st.builds({model}{''.join(', ' + a for a in args)})"
+        builds.append((model, args, one_line))
+    if len(builds) == 1:
+        model, args, one_line = builds[0]
+        if len(f"REQUESTS: st.SearchStrategy[Model{base}Input] = {one_line}") <= 100:
+            return one_line
+        return block([model, *args], 0).replace("(", "st.builds(", 1)
+    items = [
+        one_line if len(one_line) <= 92 else block([model, *args], 4).replace("(", "st.builds(", 1)
+        for model, args, one_line in builds
+    ]
+    return block(items, 0).replace("(", "st.one_of(", 1)
 
 
 def _sample(op: Operation, index: int) -> dict[str, object]:
@@ -87,6 +144,8 @@ def _operation(op: Operation) -> dict[str, Any]:
             {"name": f.name, "annotation": _annotation(f), "optional": f.optional}
             for f in op.inputs
         ],
+        "uses_uuid": any(f.type is FieldType.UUID for f in op.inputs),
+        "uses_datetime": any(f.type is FieldType.DATETIME for f in op.inputs),
         "sample": _sample(op, 0),
         "other_sample": _sample(op, 1),
     }
@@ -159,7 +218,9 @@ def _topic_constants(spec: NodeSpec) -> dict[str, str]:
     constants: dict[str, str] = {}
     for topic in (*spec.subscribe_topics, *spec.publish_topics):
         if topic.name not in constants:
-            base = "TOPIC_" + (constant(snake(topic.name)) or "UNNAMED")
+            parts = topic.name.split(".")
+            short = "_".join([parts[1], *parts[3:]]) if len(parts) == 5 else topic.name
+            base = "TOPIC_" + (constant(snake(short)) or "UNNAMED")
             name, n = base, 2
             while name in constants.values():
                 name, n = f"{base}_{n}", n + 1
@@ -170,7 +231,7 @@ def _topic_constants(spec: NodeSpec) -> dict[str, str]:
 def _outcome_topics(spec: NodeSpec, constants: dict[str, str]) -> dict[str, str]:
     """Each outcome's topic: the one carrying its event type, else by position, else the first."""
     mapping: dict[str, str] = {}
-    publish = spec.publish_topics
+    publish = [t for t in spec.publish_topics if t.name != progress_topic(spec.name)]
     if not publish:
         return mapping
     for op in spec.operations:
@@ -186,13 +247,91 @@ def _outcome_topics(spec: NodeSpec, constants: dict[str, str]) -> dict[str, str]
     return mapping
 
 
+def split_dependencies(spec: NodeSpec) -> tuple[list[Dependency], list[Dependency]]:
+    """(client dependencies, event bus dependencies); pure nodes have neither."""
+    if spec.node_type in (NodeType.COMPUTE, NodeType.REDUCER):
+        return [], []
+    events = [d for d in spec.dependencies if _EVENT_CLIENT.search(d.name)]
+    return [d for d in spec.dependencies if d not in events], events
+
+
+def protocol_name(dependency: Dependency) -> str:
+    """The protocol class a client dependency is typed and resolved by."""
+    return f"Protocol{camel(dependency.name)}"
+
+
+def protocol_interfaces(spec: NodeSpec) -> list[str]:
+    """Every protocol the generated node resolves, in declaration order."""
+    clients, _ = split_dependencies(spec)
+    if spec.node_type in (NodeType.COMPUTE, NodeType.REDUCER):
+        return []
+    return [*(protocol_name(d) for d in clients), PUBLISHER_PROTOCOL]
+
+
+def _onex_imports(node_type: NodeType) -> list[str]:
+    kind = camel(node_type.value)
+    return [f"Model{kind}Input", f"Model{kind}Output", f"Node{kind}"]
+
+
+def _import_maps(
+    spec: NodeSpec, operations: list[dict[str, Any]], deps: list[dict[str, Any]], progress: str
+) -> dict[str, dict[str, list[str]]]:
+    """First-party imports of each generated module, as ``{module: [names]}``."""
+    base = camel(spec.name)
+    union_in, union_out = f"Model{base}Input", f"Model{base}Output"
+    inputs = {f"models.model_{op['name']}_input": [op["input_model"]] for op in operations}
+    outputs = {f"models.model_{op['name']}_output": [op["output_model"]] for op in operations}
+    enums = {f"models.{op['enum_module']}": [op["enum_name"]] for op in operations}
+    protocols = {
+        **{f"protocols.protocol_{d['name']}": [d["protocol"]] for d in deps},
+        "protocols.protocol_event_publisher": [PUBLISHER_PROTOCOL],
+    }
+    node = {
+        **enums,
+        **inputs,
+        **outputs,
+        "models.model_input": [union_in, "parse_input"],
+        "models.model_output": [union_out],
+    }
+    if spec.node_type is NodeType.REDUCER:
+        node["models.model_reducer_state"] = ["ModelReducerState"]
+    if spec.node_type in (NodeType.EFFECT, NodeType.ORCHESTRATOR):
+        node["models.model_node_event"] = ["ModelNodeEvent"]
+        node["topics"] = ["OUTCOME_TOPICS", *(["PROGRESS_TOPIC"] if progress else [])]
+        node.update(protocols)
+        node["resilience"] = [
+            "CircuitBreaker",
+            *(["CircuitOpenError"] if spec.node_type is NodeType.EFFECT else []),
+            "RetryPolicy",
+            "Sleep",
+            "call_with_retry",
+        ]
+        if spec.target is Target.ONEX:
+            node["protocols"] = ["interface"]
+    is_compute = spec.node_type is NodeType.COMPUTE
+    return {
+        "node_imports": node,
+        "input_model_imports": inputs,
+        "output_model_imports": outputs,
+        "protocol_package_imports": protocols,
+        "test_node_imports": {
+            **enums,
+            **inputs,
+            **(
+                {"models.model_input": [union_in, *(["parse_input"] if is_compute else [])]}
+                if spec.node_type in (NodeType.COMPUTE, NodeType.REDUCER)
+                else {}
+            ),
+        },
+        "strategy_imports": {**inputs, "models.model_input": [union_in]},
+    }
+
+
 def build_context(spec: NodeSpec) -> dict[str, Any]:
     """The full template context for ``spec``."""
     is_pure = spec.node_type in (NodeType.COMPUTE, NodeType.REDUCER)
-    events = [
-        d for d in spec.dependencies if re.search(r"kafka|event|bus|producer|publisher", d.name)
-    ]
-    clients = [d for d in spec.dependencies if d not in events] if not is_pure else []
+    clients, events = split_dependencies(spec)
+    onex = spec.target is Target.ONEX
     operations = [_operation(op) for op in spec.operations]
     outcomes = [o["value"] for op in operations for o in op["outcomes"]]
     publisher = None
@@ -209,18 +348,21 @@ def build_context(spec: NodeSpec) -> dict[str, Any]:
     deps = [
         {
             "name": d.name,
-            "protocol": d.client_type,
+            "protocol": protocol_name(d),
             "doc": doc_text(d.description or f"Client behind {d.name}"),
         }
         for d in clients
     ]
+    progress = constants.get(progress_topic(spec.name), "")
     return {
         "node": {
             "name": spec.name,
             "class_name": class_name(spec),
             "metrics_class": f"{base}Metrics",
             "type": spec.node_type.value,
-            "type_upper": spec.node_type.value.upper(),
+            "contract_type": f"{spec.node_type.value.upper()}_GENERIC",
+            "base_class": _BASE_CLASSES[spec.node_type],
+            "resilient": not is_pure,
             "doc": doc_text(spec.description),
             "is_pure": is_pure,
             "has_events": not is_pure,
@@ -229,6 +371,24 @@ def build_context(spec: NodeSpec) -> dict[str, Any]:
             "output_union": f"Model{base}Output",
             "step_union": " | ".join(dict.fromkeys(d["protocol"] for d in deps)),
         },
+        "onex": onex,
+        **_import_maps(spec, operations, deps, progress),
+        "contract_test_imports": sorted(
+            [
+                "COUNTERS",
+                "GAUGES",
+                "NODE_NAME",
+                "NODE_TYPE",
+                "OPERATIONS",
+                "PERFORMANCE_TARGETS",
+                *(["DEFAULT_RETRY"] if not is_pure else []),
+            ]
+        ),
+        "request_strategy": _request_strategy(list(spec.operations), base),
+        "onex_imports": _onex_imports(spec.node_type),
+        "retry": NODE_RETRY,
+        "breaker": NODE_BREAKER,
+        "progress_constant": progress,
         "operations": operations,
         "deps": deps,
         "protocols": list({d["protocol"]: d for d in deps}.values()),
@@ -252,24 +412,7 @@ def build_context(spec: NodeSpec) -> dict[str, Any]:
         ],
         "client_entries": [f'"{d["name"]}": FakeClient()' for d in deps],
         "success_outcomes": [op["outcomes"][0]["value"] for op in operations],
-        "input_imports": sorted([*(op["input_model"] for op in operations), f"Model{base}Input"]),
-        "output_imports": sorted(
-            [
-                *(op["output_model"] for op in operations),
-                f"Model{base}Output",
-                *(["ModelReducerState"] if spec.node_type is NodeType.REDUCER else []),
-            ]
-        ),
-        "test_node_imports": [
-            *sorted(
-                [
-                    *(op["input_model"] for op in operations),
-                    *([f"Model{base}Input"] if is_pure else []),
-                ]
-            ),
-            *(["parse_input"] if spec.node_type is NodeType.COMPUTE else []),
-        ],
         "input_union_expr": " | ".join(op["input_model"] for op in operations),
         "output_union_expr": " | ".join(op["output_model"] for op in operations),
-        "step_refs": [f"self._{d['name']}" for d in deps],
+        "step_refs": [f'("{d["name"]}", self._{d["name"]})' for d in deps],
     }

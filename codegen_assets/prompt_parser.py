@@ -19,7 +19,15 @@ from codegen_assets.models import (
     PerformanceTargets,
     Topic,
 )
-from codegen_assets.naming import NameError_, camel, event_name, identifier, snake
+from codegen_assets.naming import (
+    NameError_,
+    camel,
+    event_name,
+    identifier,
+    onex_topic,
+    progress_topic,
+    snake,
+)
 
 MAX_PROMPT_BYTES = 64 * 1024
 MAX_DESCRIPTION = 240
@@ -218,11 +226,13 @@ def parse_prompt(prompt: str, options: GenerationOptions | None = None) -> NodeS
         node_type=node_type,
         description=_description(text),
         operations=operations,
-        subscribe_topics=_topics(draft.subscribe),
-        publish_topics=_topics(draft.publish),
+        subscribe_topics=_topics(draft.subscribe, kind="cmd", producer=name),
+        publish_topics=_topics(draft.publish, kind="evt", producer=name)
+        + _progress_topics(name, node_type),
         dependencies=_dependencies(draft, node_type),
         metrics=tuple(draft.metrics.values()),
         performance=_performance(text),
+        target=options.target,
         warnings=tuple(dict.fromkeys(draft.warnings)),
     )
     return spec
@@ -404,8 +414,24 @@ def _default_outcomes(operation: str, draft: _Draft, node_type: NodeType) -> lis
     return [camel(operation) + ("Computed" if node_type is NodeType.COMPUTE else "Completed")]
 
 
-def _topics(found: dict[str, list[str]]) -> tuple[Topic, ...]:
-    return tuple(Topic(name=name, event_types=tuple(events)) for name, events in found.items())
+PROGRESS_EVENTS = ("StepCompleted", "StepFailed", "StepCompensated", "CompensationFailed")
+
+
+def _progress_topics(name: str, node_type: NodeType) -> tuple[Topic, ...]:
+    """Orchestrators publish workflow progress on a topic of their own."""
+    if node_type is not NodeType.ORCHESTRATOR:
+        return ()
+    return (Topic(name=progress_topic(name), event_types=PROGRESS_EVENTS),)
+
+
+def _topics(found: dict[str, list[str]], *, kind: str, producer: str) -> tuple[Topic, ...]:
+    """Topics under their canonical ONEX names; the prompt's spelling is kept as ``source_name``."""
+    topics: dict[str, Topic] = {}
+    for source, events in found.items():
+        name = onex_topic(source, kind=kind, producer=producer)
+        if name not in topics:
+            topics[name] = Topic(name=name, source_name=source, event_types=tuple(events))
+    return tuple(topics.values())
 
 
 def _dependencies(draft: _Draft, node_type: NodeType) -> tuple[Dependency, ...]:

@@ -8,11 +8,32 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from codegen_assets.contract import ContractDocument, contract_yaml
-from codegen_assets.models import FileSet, NodeSpec
+from codegen_assets.models import FileSet, NodeSpec, NodeType
 from codegen_assets.node_context import build_context
-from codegen_assets.pysource import alias_line, block, dict_block, py_literal
+from codegen_assets.pysource import (
+    alias_line,
+    assign_line,
+    block,
+    call_line,
+    dict_block,
+    import_lines,
+    py_literal,
+)
 
-TEST_FILES = ("__init__", "test_node", "test_integration", "test_contract", "test_performance")
+TEST_FILES = (
+    "__init__",
+    "test_node",
+    "test_integration",
+    "test_contract",
+    "test_performance",
+    "test_process",
+)
+TYPE_TEST_FILES: dict[NodeType, tuple[str, ...]] = {
+    NodeType.EFFECT: ("test_resilience",),
+    NodeType.COMPUTE: ("test_properties",),
+    NodeType.REDUCER: ("test_reducer_laws",),
+    NodeType.ORCHESTRATOR: ("test_resilience", "test_workflow"),
+}
 
 
 @cache
@@ -31,6 +52,9 @@ def environment() -> Environment:
     env.filters["import_block"] = lambda names: block(names, tuple_=False)
     env.filters["dict_block"] = dict_block
     env.globals["alias_line"] = alias_line
+    env.globals["assign_line"] = assign_line
+    env.globals["call_line"] = call_line
+    env.globals["import_lines"] = import_lines
     return env
 
 
@@ -39,7 +63,7 @@ def _render(template: str, context: dict[str, Any]) -> str:
 
 
 def render_node_code(spec: NodeSpec, contract: ContractDocument) -> FileSet:
-    """Contract, node implementation and models (events come from the event bus stage)."""
+    """Contract, node implementation, models and dependency protocols (one type per module)."""
     context = build_context(spec)
     files = {
         "contract.yaml": contract_yaml(contract),
@@ -49,19 +73,45 @@ def render_node_code(spec: NodeSpec, contract: ContractDocument) -> FileSet:
         "models/model_output.py": _render("node/models/model_output.py.j2", context),
     }
     for op in context["operations"]:
+        op_context = {**context, "op": op}
         files[f"models/{op['enum_module']}.py"] = _render(
-            "node/models/enum_outcome.py.j2", {**context, "op": op}
+            "node/models/enum_outcome.py.j2", op_context
         )
+        files[f"models/model_{op['name']}_input.py"] = _render(
+            "node/models/model_op_input.py.j2", op_context
+        )
+        files[f"models/model_{op['name']}_output.py"] = _render(
+            "node/models/model_op_output.py.j2", op_context
+        )
+    if spec.node_type is NodeType.REDUCER:
+        files["models/model_reducer_state.py"] = _render(
+            "node/models/model_reducer_state.py.j2", context
+        )
+    if context["node"]["resilient"]:
+        files["resilience.py"] = _render("node/resilience.py.j2", context)
+        files["protocols/__init__.py"] = _render("node/protocols/__init__.py.j2", context)
+        files["protocols/protocol_event_publisher.py"] = _render(
+            "node/protocols/protocol_event_publisher.py.j2", context
+        )
+        for dep in context["deps"]:
+            files[f"protocols/protocol_{dep['name']}.py"] = _render(
+                "node/protocols/protocol_dep.py.j2", {**context, "dep": dep}
+            )
+    if not context["onex"]:
+        files["errors.py"] = _render("node/errors.py.j2", context)
     return FileSet(files=files)
 
 
 def render_event_bus(spec: NodeSpec) -> FileSet:
-    """Topic constants, the event model and the publisher protocol; pure nodes have none."""
+    """Topic constants and the event model; pure nodes have none."""
     context = build_context(spec)
     if not context["node"]["has_events"]:
         return FileSet()
     return FileSet(
-        files={"models/model_events.py": _render("node/models/model_events.py.j2", context)}
+        files={
+            "topics.py": _render("node/topics.py.j2", context),
+            "models/model_node_event.py": _render("node/models/model_node_event.py.j2", context),
+        }
     )
 
 
@@ -70,6 +120,7 @@ def render_tests(spec: NodeSpec) -> FileSet:
     context = build_context(spec)
     return FileSet(
         files={
-            f"tests/{name}.py": _render(f"node/tests/{name}.py.j2", context) for name in TEST_FILES
+            f"tests/{name}.py": _render(f"node/tests/{name}.py.j2", context)
+            for name in (*TEST_FILES, *TYPE_TEST_FILES[spec.node_type])
         }
     )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -21,15 +23,28 @@ from pydantic import ValidationError
 
 from codegen_assets.contract import validate_contract_text
 from codegen_assets.models import CheckResult, FileSet, RefinedCode, ValidationReport
+from codegen_assets.onex_oracle import (
+    contract_problems,
+    omnibase_core_available,
+    onex_validate_argv,
+)
 
-# Weights of each check in quality_score (they sum to 1): behaviour first, then types, then style.
+# Weights of each check in quality_score (they sum to 1): behaviour first, then types, the
+# ecosystem's own judges, then style and the seed's quality metrics.
 WEIGHTS: dict[str, float] = {
-    "pytest": 0.35,
-    "mypy": 0.25,
-    "contract_schema": 0.15,
-    "ruff": 0.15,
-    "format": 0.10,
+    "pytest": 0.25,
+    "mypy": 0.20,
+    "onex_contract": 0.10,
+    "onex_validate": 0.10,
+    "coverage": 0.10,
+    "ruff": 0.10,
+    "format": 0.05,
+    "complexity": 0.05,
+    "contract_schema": 0.05,
 }
+MIN_COVERAGE_PCT = 90.0
+MAX_COMPLEXITY = 10
+_COMPLEXITY = re.compile(r"`(?P<name>.+?)` is too complex \((?P<value>\d+) > 0\)")
 RUFF_RULES = "E,F,W,I,UP,B,C4,SIM,RUF,C90"
 RUFF_OPTIONS = ("--isolated", "--line-length", "100", "--target-version", "py311")
 MAX_OUTPUT = 4000
@@ -115,20 +130,82 @@ def _run(name: str, args: list[str], cwd: Path, timeout: float) -> CheckResult:
     )
 
 
-def _contract_check(files: FileSet) -> CheckResult:
+def _result(name: str, started: float, passed: bool, output: str) -> CheckResult:
+    return CheckResult(
+        name=name,
+        passed=passed,
+        weight=WEIGHTS[name],
+        duration_seconds=round(time.perf_counter() - started, 3),
+        output=output.strip()[-MAX_OUTPUT:],
+    )
+
+
+def _skipped(name: str, why: str) -> CheckResult:
+    return CheckResult(
+        name=name, passed=True, weight=0.0, duration_seconds=0.0, output=why, skipped=True
+    )
+
+
+def _contract_checks(files: FileSet) -> list[CheckResult]:
+    """Our contract schema, then omnibase-core's ``ModelContract*`` when it is installed."""
     started = time.perf_counter()
     try:
-        validate_contract_text(files.files["contract.yaml"])
-        passed, output = True, ""
+        contract = validate_contract_text(files.files["contract.yaml"])
+        checks = [_result("contract_schema", started, True, "")]
     except (KeyError, ValidationError, ValueError) as exc:
-        passed, output = False, f"contract.yaml is invalid: {exc}"
-    return CheckResult(
-        name="contract_schema",
-        passed=passed,
-        weight=WEIGHTS["contract_schema"],
-        duration_seconds=round(time.perf_counter() - started, 3),
-        output=output[-MAX_OUTPUT:],
+        checks = [_result("contract_schema", started, False, f"contract.yaml is invalid: {exc}")]
+        contract = None
+    if not omnibase_core_available():
+        return [*checks, _skipped("onex_contract", "omnibase-core is not installed")]
+    started = time.perf_counter()
+    if contract is None:
+        return [*checks, _result("onex_contract", started, False, "contract.yaml does not parse")]
+    problems = contract_problems(contract.model_dump(mode="json", exclude_none=True))
+    return [*checks, _result("onex_contract", started, not problems, "\n".join(problems))]
+
+
+def _complexity_check(root: Path, timeout: float) -> tuple[CheckResult, int | None]:
+    """Cyclomatic complexity of every function (ruff's mccabe); the highest must be <= 10."""
+    started = time.perf_counter()
+    args = [ruff_bin(), "check", *RUFF_OPTIONS, "--select", "C901", "--config"]
+    args += ["lint.mccabe.max-complexity=0", "--output-format", "json", "--exit-zero"]
+    report = root.parent / "complexity.json"
+    run = _run(
+        "complexity", [*args, "--output-file", str(report), "--no-cache", "."], root, timeout
     )
+    try:
+        found = [
+            (int(m["value"]), f"{m['name']} ({os.path.relpath(item['filename'], root)})")
+            for item in json.loads(report.read_text("utf-8"))
+            if (m := _COMPLEXITY.match(item["message"]))
+        ]
+    except (OSError, ValueError, KeyError, TypeError):
+        return run.model_copy(update={"passed": False}), None
+    highest = max((value for value, _ in found), default=0)
+    over = [
+        f"{where}: {value}"
+        for value, where in sorted(found, reverse=True)
+        if value > MAX_COMPLEXITY
+    ]
+    summary = f"highest cyclomatic complexity {highest} (limit {MAX_COMPLEXITY})"
+    output = "\n".join([summary, *over])
+    return _result("complexity", started, run.passed and highest <= MAX_COMPLEXITY, output), highest
+
+
+def _coverage_check(root: Path, timeout: float) -> tuple[CheckResult, float | None]:
+    """Coverage of the node's code by its own tests (recorded while pytest ran)."""
+    started = time.perf_counter()
+    report = root.parent / "coverage.json"
+    args = [sys.executable, "-m", "coverage", "json", "-q", "-o", str(report)]
+    run = _run("coverage", args, root, timeout)
+    try:
+        totals = json.loads(report.read_text("utf-8"))["totals"]
+        percent = round(float(totals["percent_covered"]), 1)
+    except (OSError, ValueError, KeyError):
+        return _result("coverage", started, False, f"no coverage data\n{run.output}"), None
+    passed = percent >= MIN_COVERAGE_PCT
+    output = f"{percent:.1f}% of statements and branches (minimum {MIN_COVERAGE_PCT:.0f}%)"
+    return _result("coverage", started, passed, output), percent
 
 
 @contextmanager
@@ -153,9 +230,23 @@ def read_tree(root: Path, names: list[str]) -> FileSet:
     return FileSet(files={rel: (root / rel).read_text(encoding="utf-8") for rel in names})
 
 
-def _commands(mypy_cache: Path) -> dict[str, list[str]]:
+def _code_modules(files: FileSet) -> list[str]:
+    """Top-level modules and packages of the node's code (not its tests)."""
+    return sorted(
+        {
+            rel.split("/", 1)[0].removesuffix(".py")
+            for rel in files.files
+            if rel.endswith(".py") and not rel.startswith("tests/")
+        }
+    )
+
+
+def _commands(files: FileSet, mypy_cache: Path) -> dict[str, list[str]]:
     ruff = ruff_bin()
-    return {
+    pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"]
+    coverage = [sys.executable, "-m", "coverage", "run", "--branch"]
+    coverage.append("--source=" + ",".join(_code_modules(files)))
+    commands = {
         "ruff": [ruff, "check", *RUFF_OPTIONS, "--select", RUFF_RULES, "--no-cache", "."],
         "format": [ruff, "format", *RUFF_OPTIONS, "--check", "--no-cache", "."],
         "mypy": [
@@ -167,26 +258,38 @@ def _commands(mypy_cache: Path) -> dict[str, list[str]]:
             "--cache-dir",
             str(mypy_cache),
             "--no-color-output",
-            "node.py",
-            "models",
-            "tests",
+            ".",
         ],
-        "pytest": [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        "pytest": [*coverage, *pytest[1:]],
     }
+    if omnibase_core_available():
+        commands["onex_validate"] = list(onex_validate_argv(Path(".")))
+    return commands
 
 
 def validate_files(files: FileSet, *, timeout: float, mypy_cache: Path) -> ValidationReport:
     """Run every check on a sandboxed copy of ``files``, the slow ones in parallel."""
     with sandbox(files) as root:
-        commands = _commands(mypy_cache)
-        with ThreadPoolExecutor(max_workers=len(commands)) as pool:
+        commands = _commands(files, mypy_cache)
+        with ThreadPoolExecutor(max_workers=len(commands) + 1) as pool:
             futures = [
                 pool.submit(_run, name, args, root, timeout) for name, args in commands.items()
             ]
-            contract = _contract_check(files)
+            complexity_future = pool.submit(_complexity_check, root, timeout)
+            checks = _contract_checks(files)
             results = [future.result() for future in futures]
-    checks = tuple(sorted((*results, contract), key=lambda c: -c.weight))
-    return ValidationReport(checks=checks, quality_score=quality_score(checks))
+            complexity, highest = complexity_future.result()
+        coverage, percent = _coverage_check(root, timeout)
+    if "onex_validate" not in commands:
+        results.append(_skipped("onex_validate", "omnibase-core is not installed"))
+    every = (*results, *checks, complexity, coverage)
+    ordered = tuple(sorted(every, key=lambda c: (-c.weight, c.name)))
+    return ValidationReport(
+        checks=ordered,
+        quality_score=quality_score(ordered),
+        coverage_pct=percent,
+        max_complexity=highest,
+    )
 
 
 def quality_score(checks: tuple[CheckResult, ...]) -> float:
@@ -227,10 +330,17 @@ def report_markdown(report: ValidationReport, patterns: list[str], warnings: lis
         "| --- | --- | --- | --- |",
     ]
     for check in report.checks:
-        mark = "pass" if check.passed else "FAIL"
+        mark = "skipped" if check.skipped else "pass" if check.passed else "FAIL"
         lines.append(
             f"| {check.name} | {mark} | {check.weight:.2f} | {check.duration_seconds:.2f} |"
         )
+    if report.coverage_pct is not None:
+        lines += ["", f"**Test coverage of the node:** {report.coverage_pct:.1f}%"]
+    if report.max_complexity is not None:
+        lines += [f"**Highest cyclomatic complexity:** {report.max_complexity}"]
+    skipped = [f"{c.name} ({c.output})" for c in report.checks if c.skipped]
+    if skipped:
+        lines += ["", "**Skipped:** " + ", ".join(skipped)]
     lines += ["", "**Patterns:** " + (", ".join(patterns) or "none")]
     if warnings:
         lines += ["", "**Warnings:**", *(f"- {w}" for w in warnings)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from codegen_assets.models import NodeType
+from codegen_assets.models import NodeType, Target
 from github_app.commands import safe_repo_path
 
 CONFIG_PATH = ".github/nodegen.yml"
@@ -26,6 +26,7 @@ class RepoConfig(BaseModel):
     labels: tuple[str, ...] = ("generated-node",)
     reviewers: tuple[str, ...] = ()
     node_type: NodeType | None = None
+    target: Target = Target.ONEX  # "standalone" for repositories outside the ONEX ecosystem
     draft: bool = False
 
     @field_validator("output_base")

@@ -160,6 +160,7 @@ class Triage:
             node_type=command.node_type or config.node_type,
             name=command.name,
             enable_intelligence=command.enable_intelligence,
+            target=config.target,
         )
         return self._queue(delivery, command.prompt, options, target)
 

@@ -9,6 +9,8 @@ import pytest
 
 from codegen_assets.cli import EXIT_INPUT, EXIT_OK, EXIT_PARTIAL, main
 from codegen_assets.models import FileSet, GenerationResult
+from codegen_assets.prompt_parser import clean_prompt
+from codegen_assets.provenance import LOCK_FILE, hand_edited, read_lock
 from codegen_assets.validation import validate_files
 
 pytestmark = pytest.mark.e2e
@@ -69,13 +71,21 @@ def test_seed_command_generates_a_valid_store_effect(
     assert result.success and not result.partial_success and result.error_code is None
     assert result.service_name == "store_effect" and result.node_type == "effect"
     assert result.quality_score == 1.0
-    assert result.test_file_count == 5 and len(result.test_files) == 5
+    assert result.test_file_count == 7 and len(result.test_files) == 7
     assert sorted(Path(f).relative_to(out).as_posix() for f in result.generated_files) == sorted(
         read_tree(out).files
     )
     assert result.total_duration_seconds < 120
-    report = validate_files(read_tree(out), timeout=120, mypy_cache=shared_mypy_cache)
+    tree = read_tree(out)
+    report = validate_files(tree, timeout=120, mypy_cache=shared_mypy_cache)
     assert report.passed, [c.output for c in report.checks if not c.passed]
+    lock = read_lock(tree.files[LOCK_FILE])
+    assert set(lock.files) == set(tree.files) - {LOCK_FILE}
+    assert hand_edited(lock, tree.files) == []
+    assert lock.prompt == clean_prompt(store_prompt) and lock.options.node_type == "effect"
+    edited = {**tree.files, "node.py": tree.files["node.py"] + "# mine\n"}
+    del edited["tests/test_process.py"]
+    assert hand_edited(lock, edited) == ["node.py", "tests/test_process.py"]
 
 
 @pytest.mark.parametrize("node_type", sorted(PROMPTS))

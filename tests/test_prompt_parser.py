@@ -21,9 +21,9 @@ def test_store_effect_prompt_facts(store_prompt: str) -> None:
     spec = parse_prompt(store_prompt)
     assert spec.name == "store_effect"
     assert spec.node_type is NodeType.EFFECT
-    assert [t.name for t in spec.subscribe_topics] == ["omninode_bridge_intents_v1"]
+    assert [t.source_name for t in spec.subscribe_topics] == ["omninode_bridge_intents_v1"]
     assert spec.subscribe_topics[0].event_types == ("PersistState",)
-    assert {t.name: t.event_types for t in spec.publish_topics} == {
+    assert {t.source_name: t.event_types for t in spec.publish_topics} == {
         "omninode_bridge_state_committed_v1": ("StateCommitted",),
         "omninode_bridge_state_conflicts_v1": ("StateConflict",),
     }

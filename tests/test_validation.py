@@ -9,6 +9,7 @@ import pytest
 
 from codegen_assets import validation
 from codegen_assets.models import FileSet, NodeType
+from codegen_assets.onex_oracle import omnibase_core_available
 from codegen_assets.validation import (
     WEIGHTS,
     quality_score,
@@ -37,17 +38,42 @@ def test_broken_node_fails_the_right_checks(mypy_cache: Path) -> None:
     broken["contract.yaml"] += "unexpected: key\n"
     report = validate_files(FileSet(files=broken), timeout=120, mypy_cache=mypy_cache)
     results = {c.name: c.passed for c in report.checks}
+    onex = omnibase_core_available()
     assert results == {
         "pytest": False,
         "mypy": False,
         "contract_schema": False,
+        "onex_contract": not onex,  # skipped (and so not failed) without omnibase-core
+        "onex_validate": True,  # its YAML model ignores unknown keys
+        "coverage": True,
+        "complexity": True,
         "ruff": True,
         "format": True,
     }
-    assert report.quality_score == pytest.approx(WEIGHTS["ruff"] + WEIGHTS["format"])
+    passed = sum(c.weight for c in report.checks if c.passed)
+    assert report.quality_score == pytest.approx(passed / sum(c.weight for c in report.checks))
+    assert report.coverage_pct is not None and report.coverage_pct >= 90.0
+    assert report.max_complexity is not None and 1 <= report.max_complexity <= 10
     assert "test_fails" in report.check("pytest").output
     markdown = report_markdown(report, ["saga"], ["a warning"])
     assert "| pytest | FAIL |" in markdown and "**Patterns:** saga" in markdown
+
+
+def test_quality_metrics_catch_complex_and_untested_code(mypy_cache: Path) -> None:
+    files = dict(render_all("with alpha operations", NodeType.COMPUTE).files)
+    branches = "".join(f"    if x == {i}:\n        return {i}\n" for i in range(12))
+    untested = "\n".join(f"    y{i} = x + {i}" for i in range(60))
+    files["node.py"] += f"\n\ndef tangled(x: int) -> int:\n{branches}    return -1\n"
+    files["node.py"] += f"\n\ndef untested(x: int) -> int:\n{untested}\n    return x\n"
+    report = validate_files(FileSet(files=files), timeout=120, mypy_cache=mypy_cache)
+    assert not report.check("complexity").passed
+    assert report.max_complexity == 13
+    assert "tangled (node.py): 13" in report.check("complexity").output
+    assert not report.check("coverage").passed
+    assert report.coverage_pct is not None and report.coverage_pct < 90.0
+    markdown = report_markdown(report, [], [])
+    assert f"**Test coverage of the node:** {report.coverage_pct:.1f}%" in markdown
+    assert "**Highest cyclomatic complexity:** 13" in markdown
 
 
 def test_refinement_fixes_style_and_revalidates(mypy_cache: Path) -> None:
@@ -85,7 +111,7 @@ def test_sandbox_environment_has_no_secrets(
 
 def test_hung_validator_is_killed_at_the_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
     sleeper = ["python3", "-c", "import time; time.sleep(60)"]
-    monkeypatch.setattr(validation, "_commands", lambda _cache: {"pytest": sleeper})
+    monkeypatch.setattr(validation, "_commands", lambda _files, _cache: {"pytest": sleeper})
     files = render_all("with alpha operations", NodeType.COMPUTE)
     report = validate_files(files, timeout=0.5, mypy_cache=Path("/tmp"))
     check = report.check("pytest")

@@ -1,0 +1,94 @@
+"""Provenance: the lock file that tells generated content from hand edits later."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from pydantic import BaseModel, ConfigDict
+
+from codegen_assets.models import FileSet, GenerationOptions, Intelligence, NodeSpec
+from codegen_assets.prompt_parser import clean_prompt
+from codegen_assets.version import GENERATOR_VERSION, TEMPLATE_SET_VERSION
+
+LOCK_FILE = "nodegen.lock"
+
+
+class LockFile(BaseModel):
+    """What produced a node: generator and templates, the prompt and options, each file's hash."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    generator: str = "onex-nodegen"
+    generator_version: str
+    template_set: str
+    prompt: str
+    prompt_sha256: str
+    options: GenerationOptions
+    node_name: str
+    node_type: str
+    patterns: tuple[str, ...]
+    files: dict[str, str]
+
+
+def sha256(text: str) -> str:
+    """Hex SHA-256 of ``text`` as UTF-8."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def build_lock(
+    prompt: str,
+    options: GenerationOptions,
+    spec: NodeSpec,
+    intelligence: Intelligence,
+    files: FileSet,
+) -> LockFile:
+    """The lock of ``files`` (the lock itself is not listed)."""
+    normalised = clean_prompt(prompt)
+    return LockFile(
+        generator_version=GENERATOR_VERSION,
+        template_set=TEMPLATE_SET_VERSION,
+        prompt=normalised,
+        prompt_sha256=sha256(normalised),
+        options=options,
+        node_name=spec.name,
+        node_type=spec.node_type.value,
+        patterns=tuple(p.name for p in intelligence.patterns),
+        files={
+            name: sha256(text) for name, text in sorted(files.files.items()) if name != LOCK_FILE
+        },
+    )
+
+
+def lock_text(lock: LockFile) -> str:
+    """Deterministic JSON text of ``lock``."""
+    return (
+        json.dumps(lock.model_dump(mode="json"), indent=2, sort_keys=True, ensure_ascii=False)
+        + "\n"
+    )
+
+
+def read_lock(text: str) -> LockFile:
+    """Parse a lock file; raises ``pydantic.ValidationError`` or ``ValueError`` when invalid."""
+    return LockFile.model_validate_json(text)
+
+
+def with_lock(
+    prompt: str,
+    options: GenerationOptions,
+    spec: NodeSpec,
+    intelligence: Intelligence,
+    files: FileSet,
+) -> FileSet:
+    """``files`` plus their lock file."""
+    lock = build_lock(prompt, options, spec, intelligence, files)
+    return files.merged(FileSet(files={LOCK_FILE: lock_text(lock)}))
+
+
+def hand_edited(lock: LockFile, files: dict[str, str]) -> list[str]:
+    """Generated files whose content no longer matches the lock (edited or deleted)."""
+    return sorted(
+        name
+        for name, digest in lock.files.items()
+        if name not in files or sha256(files[name]) != digest
+    )
