@@ -39,7 +39,12 @@ from codegen_assets.onex_oracle import ONEX_MISSING, contract_problems, omnibase
 from codegen_assets.prompt_parser import parse_prompt
 from codegen_assets.provenance import with_lock
 from codegen_assets.render import render_event_bus, render_node_code, render_tests
-from codegen_assets.resources import ArtifactStoreResource, GitHubResource, ValidatorResource
+from codegen_assets.resources import (
+    ArtifactStoreResource,
+    GitHubResource,
+    IntelligenceResource,
+    ValidatorResource,
+)
 from codegen_assets.validation import WEIGHTS, report_markdown
 from github_app.publishing import PublishOutcome
 
@@ -106,19 +111,26 @@ def parsed_prompt(
 
 @asset(partitions_def=requests_partitions, group_name=GROUP)
 def intelligence(
-    context: AssetExecutionContext, artifacts: ArtifactStoreResource, parsed_prompt: NodeSpec
+    context: AssetExecutionContext,
+    artifacts: ArtifactStoreResource,
+    intelligence_service: IntelligenceResource,
+    parsed_prompt: NodeSpec,
 ) -> Output[Intelligence]:
-    """Stage 2: design patterns ranked against the prompt."""
+    """Stage 2: design patterns ranked against the prompt (BM25; remote RAG when configured)."""
     started = time.perf_counter()
     request = _request(context, artifacts)
     result = gather_intelligence(
-        request.prompt, parsed_prompt, enabled=request.options.enable_intelligence
+        request.prompt,
+        parsed_prompt,
+        enabled=request.options.enable_intelligence,
+        rag=intelligence_service.client(),
     )
     return Output(
         result,
         metadata={
             "duration_seconds": _timed(started),
             "source": result.source,
+            "needs_review": result.needs_review,
             "patterns": [p.name for p in result.patterns],
         },
     )

@@ -9,6 +9,7 @@ its JSON Schema is kept in ``schemas/contract.schema.json``.
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any, Literal
 
@@ -364,3 +365,17 @@ def contract_yaml(contract: ContractDocument) -> str:
 def validate_contract_text(text: str) -> ContractDocument:
     """Parse and validate contract YAML against our schema; raises on any error."""
     return ContractDocument.model_validate(yaml.safe_load(text))
+
+
+def schema_text() -> str:
+    """JSON Schema of ``contract.yaml``, kept in ``codegen_assets/schemas/``."""
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://onex-nodegen.dev/schemas/contract.schema.json",
+        **ContractDocument.model_json_schema(),
+    }
+    return json.dumps(schema, indent=2, sort_keys=True) + "\n"
+
+
+if __name__ == "__main__":
+    print(schema_text(), end="")

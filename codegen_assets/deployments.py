@@ -8,6 +8,7 @@ from codegen_assets.assets import generation_assets, pull_request
 from codegen_assets.resources import (
     ArtifactStoreResource,
     GitHubResource,
+    IntelligenceResource,
     RequestQueueResource,
     ValidatorResource,
 )
@@ -40,6 +41,9 @@ def local_resources(settings: NodegenSettings) -> dict[str, object]:
             mypy_cache_dir=str(settings.mypy_cache),
         ),
         "github": GitHubResource(),
+        "intelligence_service": IntelligenceResource(
+            rag_url=settings.rag_url, timeout_seconds=settings.rag_timeout_seconds
+        ),
         "queue": RequestQueueResource(path=str(settings.queue_db)),
     }
 

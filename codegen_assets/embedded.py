@@ -268,7 +268,7 @@ class EmbeddedRunner:
             quality_score=report.quality_score,
             node_type=spec.node_type.value,
             service_name=spec.name,
-            needs_review=bool(warnings_),
+            needs_review=bool(warnings_) or intel.needs_review,
             warnings=warnings_,
         )
         if code.stored_in_artifact_store:

@@ -133,6 +133,7 @@ class Intelligence(Frozen):
     source: str
     patterns: tuple[Pattern, ...] = ()
     warnings: tuple[str, ...] = ()
+    needs_review: bool = False  # the remote RAG service failed; patterns came from the library
 
 
 class GenerationOptions(Frozen):

@@ -8,6 +8,7 @@ from dagster import ConfigurableResource
 
 from codegen_assets.artifact_store import ArtifactStore
 from codegen_assets.models import FileSet, RefinedCode, ValidationReport
+from codegen_assets.rag_client import RagClient
 from codegen_assets.validation import refine_files, validate_files
 from github_app.client import installation_client
 from github_app.publishing import Publisher
@@ -23,6 +24,19 @@ class ArtifactStoreResource(ConfigurableResource["ArtifactStoreResource"]):
     def store(self) -> ArtifactStore:
         """Open the store."""
         return ArtifactStore(Path(self.path))
+
+
+class IntelligenceResource(ConfigurableResource["IntelligenceResource"]):
+    """The optional remote RAG service; without a URL only the embedded library is used."""
+
+    rag_url: str = ""
+    timeout_seconds: float = 5.0
+
+    def client(self) -> RagClient | None:
+        """A client sharing this process's circuit breaker for the URL, or None."""
+        return (
+            RagClient(self.rag_url, timeout_seconds=self.timeout_seconds) if self.rag_url else None
+        )
 
 
 class ValidatorResource(ConfigurableResource["ValidatorResource"]):

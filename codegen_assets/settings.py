@@ -22,6 +22,8 @@ class NodegenSettings(BaseSettings):
     kafka_env: str = "dev"
     kafka_flush_seconds: float = Field(default=3.0, ge=0)
     queue_url: str = ""  # empty: SQLite beside the instance; or a postgresql:// URL
+    rag_url: str = ""  # empty: the embedded pattern library only
+    rag_timeout_seconds: float = Field(default=5.0, gt=0)
     log_format: Literal["json", "text"] = "json"
     log_level: str = "WARNING"
 

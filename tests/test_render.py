@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
+import jsonschema
 import pytest
 import yaml
 from pydantic import ValidationError
 
-from codegen_assets.contract import build_contract, validate_contract_text
+from codegen_assets.contract import build_contract, schema_text, validate_contract_text
 from codegen_assets.intelligence import gather_intelligence
 from codegen_assets.models import FileSet, GenerationOptions, NodeType, Target
 from codegen_assets.naming import onex_topic
@@ -211,3 +214,13 @@ def test_python_source_helpers() -> None:
     assert import_lines({"m": [f"Name{i:03d}" for i in range(12)]}).startswith(
         "from m import (\n    Name000,\n"
     )
+
+
+def test_contract_json_schema_is_current_and_accepts_contracts(store_prompt: str) -> None:
+    path = Path(__file__).parent.parent / "codegen_assets" / "schemas" / "contract.schema.json"
+    assert path.read_text("utf-8") == schema_text(), "regenerate: python -m codegen_assets.contract"
+    schema = json.loads(schema_text())
+    contract = yaml.safe_load(render_all(store_prompt).files["contract.yaml"])
+    jsonschema.validate(contract, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**contract, "surprise": 1}, schema)
