@@ -28,6 +28,16 @@ from codegen_assets.naming import (
     progress_topic,
     snake,
 )
+from codegen_assets.prompt_items import (
+    DependencyItem,
+    FieldItem,
+    InputsItem,
+    MetricItem,
+    OperationItem,
+    OutputsItem,
+    SignatureItem,
+    parse_item,
+)
 
 MAX_PROMPT_BYTES = 64 * 1024
 MAX_DESCRIPTION = 240
@@ -36,12 +46,13 @@ _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _LIST_MARKER = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+")
 _QUOTED = re.compile(r"['\"`]([A-Za-z0-9._\-]{1,249})['\"`]")
-_FIELD = re.compile(r"([A-Za-z_]\w*)\s*\(([^)]*)\)")
-_METRIC = re.compile(r"^([A-Za-z_]\w*)\s*\((counter|gauge)\)", re.IGNORECASE)
-_DEPENDENCY = re.compile(r"^([a-z_]\w*)\s*\(([A-Z]\w*)\)\s*(?:[-\u2013:]\s*(.*))?$")
-_OPERATION = re.compile(r"^([a-z_]\w*)\s*:\s*(.*)$")
 _NAME = re.compile(r"\b(?:named|called)\s+['\"`]?([^\s'\"`,]+)", re.IGNORECASE)
-_TYPE_MENTION = re.compile(r"\b(effect|compute|reducer|orchestrator)\s+node\b", re.IGNORECASE)
+# "an effect node", "Reducer-Knoten", "nœud orchestrator": the type named next to "node".
+_TYPE_MENTION = re.compile(
+    r"\b(effect|compute|reducer|orchestrator)[\s-]*(?:node|knoten|n\u0153ud|nodo)\b"
+    r"|\b(?:node|knoten|n\u0153ud|nodo)[\s-]+(effect|compute|reducer|orchestrator)\b",
+    re.IGNORECASE,
+)
 _PURPOSE = re.compile(
     r"\bfor\s+(?:the\s+|an?\s+)?([A-Za-z][\w -]*?)(?:\s+with\b|\s+using\b|[.,;:\n]|$)",
     re.IGNORECASE,
@@ -110,7 +121,15 @@ _TYPE_HINTS: dict[NodeType, tuple[str, ...]] = {
         "tally",
         "metrics",
     ),
-    NodeType.ORCHESTRATOR: ("orchestrate", "coordinate", "saga", "steps", "sequence", "pipeline"),
+    NodeType.ORCHESTRATOR: (
+        "orchestrat",
+        "coordinate",
+        "saga",
+        "steps",
+        "sequence",
+        "pipeline",
+        "workflow",
+    ),
 }
 _LEADING_VERB_BONUS = 3  # "Orchestrate ...", "Calculate ...": the opening verb says most
 _STOPWORDS = {
@@ -163,12 +182,47 @@ _STOPWORDS = {
     "all",
     "some",
     "via",
+    # common words of other languages, so "Erstelle einen Reducer-Knoten, der ..." names well
+    "erstelle",
+    "ein",
+    "eine",
+    "einen",
+    "der",
+    "die",
+    "das",
+    "und",
+    "fur",
+    "pro",
+    "mit",
+    "knoten",
+    "zuerst",
+    "dann",
+    "then",
+    "creer",
+    "un",
+    "une",
+    "le",
+    "la",
+    "les",
+    "de",
+    "des",
+    "du",
+    "pour",
+    "qui",
+    "noeud",
+    "el",
+    "los",
+    "para",
+    "con",
+    "que",
+    "nodo",
 }
 _SECTIONS = {
     "dependencies": ("dependenc", "depends on", "requires"),
     "operations": ("operation",),
     "metrics": ("metric",),
     "performance": ("performance", "target"),
+    "steps": ("step", "workflow", "sequence"),
 }
 
 
@@ -195,6 +249,7 @@ class _Draft:
     publish: dict[str, list[str]] = field(default_factory=dict)
     dependencies: dict[str, Dependency] = field(default_factory=dict)
     metrics: dict[str, Metric] = field(default_factory=dict)
+    steps: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -229,7 +284,7 @@ def parse_prompt(prompt: str, options: GenerationOptions | None = None) -> NodeS
         subscribe_topics=_topics(draft.subscribe, kind="cmd", producer=name),
         publish_topics=_topics(draft.publish, kind="evt", producer=name)
         + _progress_topics(name, node_type),
-        dependencies=_dependencies(draft, node_type),
+        dependencies=_dependencies(draft, node_type, text),
         metrics=tuple(draft.metrics.values()),
         performance=_performance(text),
         target=options.target,
@@ -264,28 +319,33 @@ def _section_of(line: str) -> str | None:
 
 
 def _read_item(line: str, section: str, draft: _Draft) -> None:
-    lowered = line.lower()
-    if metric := _METRIC.match(line):
-        name = identifier(metric.group(1), what="metric")
-        draft.metrics.setdefault(name, Metric(name=name, kind=MetricKind(metric.group(2).lower())))
-    elif dep := _DEPENDENCY.match(line):
-        name = identifier(dep.group(1), what="dependency")
-        note = (dep.group(3) or "").strip()
+    """Apply one structured line (see ``prompt_grammar.lark``) to the draft."""
+    item = parse_item(line)
+    if isinstance(item, MetricItem):
+        name = identifier(item.name, what="metric")
+        draft.metrics.setdefault(name, Metric(name=name, kind=MetricKind(item.kind)))
+    elif isinstance(item, DependencyItem):
+        name = identifier(item.name, what="dependency")
         draft.dependencies.setdefault(
             name,
             Dependency(
                 name=name,
-                client_type=camel(snake(dep.group(2))) or "Client",
-                required="optional" not in note.lower(),
-                description=note[:MAX_DESCRIPTION],
+                client_type=camel(snake(item.client_type)) or "Client",
+                required="optional" not in item.note.lower(),
+                description=item.note[:MAX_DESCRIPTION],
             ),
         )
-    elif lowered.startswith(("input:", "inputs:")) and draft.operations:
-        draft.operations[-1].inputs = _fields(line.split(":", 1)[1], draft)
-    elif lowered.startswith(("output:", "outputs:", "returns:")) and draft.operations:
-        draft.operations[-1].outcomes = _outcomes(line.split(":", 1)[1])
-    elif section == "operations" and (op := _OPERATION.match(line)):
-        draft.operations.append(_DraftOperation(op.group(1), op.group(2).strip()))
+    elif isinstance(item, InputsItem) and draft.operations:
+        draft.operations[-1].inputs = _fields(item.fields, draft)
+    elif isinstance(item, OutputsItem) and draft.operations:
+        draft.operations[-1].outcomes = list(dict.fromkeys(event_name(e) for e in item.events))
+    elif isinstance(item, SignatureItem):
+        operation = _DraftOperation(item.name, item.note, _fields(item.fields, draft))
+        draft.operations.append(operation)
+    elif section == "steps":
+        draft.steps.append(item.name if isinstance(item, OperationItem) else line)
+    elif section == "operations" and isinstance(item, OperationItem):
+        draft.operations.append(_DraftOperation(item.name, item.text))
 
 
 def _read_topics(line: str, draft: _Draft) -> None:
@@ -306,36 +366,25 @@ def _read_topics(line: str, draft: _Draft) -> None:
         target[topic].extend(e for e in events if e not in target[topic])
 
 
-def _fields(text: str, draft: _Draft) -> list[InputField]:
-    fields: list[InputField] = []
-    for raw_name, raw_type in _FIELD.findall(text):
-        words = [w.strip().lower() for w in re.split(r"[,;]", raw_type) if w.strip()]
-        optional = "optional" in words
-        type_words = [w for w in words if w not in {"optional", "required"}] or ["object"]
-        spec = type_words[0]
-        is_list = False
-        inner = re.match(r"(?:list|array)\s*(?:of\s+|\[)\s*(\w+)", spec)
-        if inner:
-            is_list, spec = True, inner.group(1)
-        if spec not in _TYPE_WORDS:
-            draft.warnings.append(f"unknown type {spec!r} for field {raw_name!r}; using object")
-        name = identifier(raw_name, what="field")
-        if any(f.name == name for f in fields):
-            continue
-        fields.append(
+def _fields(items: tuple[FieldItem, ...], draft: _Draft) -> list[InputField]:
+    """Typed input fields; an unknown type becomes ``object`` with a warning."""
+    fields: dict[str, InputField] = {}
+    for item in items:
+        if item.type_word not in _TYPE_WORDS:
+            draft.warnings.append(
+                f"unknown type {item.type_word!r} for field {item.name!r}; using object"
+            )
+        name = identifier(item.name, what="field")
+        fields.setdefault(
+            name,
             InputField(
                 name=name,
-                type=_TYPE_WORDS.get(spec, FieldType.OBJECT),
-                is_list=is_list,
-                optional=optional,
-            )
+                type=_TYPE_WORDS.get(item.type_word, FieldType.OBJECT),
+                is_list=item.is_list,
+                optional=item.optional,
+            ),
         )
-    return fields
-
-
-def _outcomes(text: str) -> list[str]:
-    parts = re.split(r"\s+or\s+|[,|/]", text)
-    return list(dict.fromkeys(event_name(p) for p in parts if p.strip()))
+    return list(fields.values())
 
 
 def _node_type(text: str, options: GenerationOptions, draft: _Draft) -> NodeType:
@@ -343,7 +392,7 @@ def _node_type(text: str, options: GenerationOptions, draft: _Draft) -> NodeType
         return options.node_type
     mention = _TYPE_MENTION.search(text)
     if mention:
-        return NodeType(mention.group(1).lower())
+        return NodeType((mention.group(1) or mention.group(2)).lower())
     tokens = re.findall(r"[a-z]+", text.lower())
     scores = {
         kind: sum(1 for token in tokens for word in words if token.startswith(word))
@@ -371,7 +420,8 @@ def _node_name(text: str, options: GenerationOptions, node_type: NodeType, draft
         raise PromptError(str(exc)) from exc
     purpose = _PURPOSE.search(text)
     source = purpose.group(1) if purpose else text.split("\n", 1)[0]
-    words = [w for w in snake(" ".join(source.split()[:12])).split("_") if w not in _STOPWORDS]
+    tokens = [part for word in source.split()[:12] for part in snake(word).split("_")]
+    words = [w for w in tokens if w and w not in _STOPWORDS]
     base = "_".join(words[:3]) or "generated"
     return identifier(f"{base}_{node_type.value}", what="node name")
 
@@ -434,7 +484,32 @@ def _topics(found: dict[str, list[str]], *, kind: str, producer: str) -> tuple[T
     return tuple(topics.values())
 
 
-def _dependencies(draft: _Draft, node_type: NodeType) -> tuple[Dependency, ...]:
+_THEN = re.compile(r"\b(?:then|dann|puis|luego|depois|poi)\b", re.IGNORECASE)
+_STEP_SKIP = _STOPWORDS | {"finally", "first", "next", "after", "that", "lastly", "last"}
+MAX_STEPS = 8
+
+
+def _step_name(fragment: str) -> str:
+    """The step a sentence fragment names: its first few meaningful words."""
+    clause = re.split(r"[:;]", fragment)[-1]
+    words = [w for w in snake(clause).split("_") if w and w not in _STEP_SKIP]
+    return "_".join(words[:3])
+
+
+def _steps_from_text(text: str) -> list[str]:
+    """Steps of an orchestrator from "A, then B, then C" in free text."""
+    for sentence in re.split(r"(?<=[.!?])\s+|\n", text):
+        fragments = _THEN.split(sentence)
+        if len(fragments) < 2:
+            continue
+        names = [n for n in (_step_name(f) for f in fragments) if n]
+        steps = list(dict.fromkeys(names))[:MAX_STEPS]
+        if len(steps) >= 2:
+            return steps
+    return []
+
+
+def _dependencies(draft: _Draft, node_type: NodeType, text: str) -> tuple[Dependency, ...]:
     deps = dict(draft.dependencies)
     if node_type in (NodeType.COMPUTE, NodeType.REDUCER):
         if deps:
@@ -442,6 +517,16 @@ def _dependencies(draft: _Draft, node_type: NodeType) -> tuple[Dependency, ...]:
                 f"{node_type.value} nodes are pure; declared dependencies are not injected"
             )
         return ()
+    if node_type is NodeType.ORCHESTRATOR and not any(
+        not _is_event_client(d) for d in deps.values()
+    ):
+        for step in draft.steps or _steps_from_text(text):
+            name = identifier(step, what="workflow step")
+            description = f"Workflow step {name}: call it, and compensate it if a later step fails"
+            deps.setdefault(
+                name,
+                Dependency(name=name, client_type=camel(name), description=description),
+            )
     if not any(not _is_event_client(d) for d in deps.values()):
         default = "io_client" if node_type is NodeType.EFFECT else "step_runner"
         deps[default] = Dependency(

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import keyword
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from codegen_assets.models import FieldType, GenerationOptions, MetricKind, NodeType
+from codegen_assets.prompt_items import (
+    DependencyItem,
+    FieldItem,
+    InputsItem,
+    Item,
+    MetricItem,
+    OperationItem,
+    OutputsItem,
+    SignatureItem,
+    parse_item,
+)
 from codegen_assets.prompt_parser import MAX_PROMPT_BYTES, PromptError, clean_prompt, parse_prompt
 from tests.conftest import SEED_REPORT
 
@@ -140,3 +155,115 @@ def test_non_ascii_prompt() -> None:
     spec = parse_prompt("Créer un nœud pour la gestion des commandes with créer, lire operations")
     assert spec.name.isascii() and spec.name.isidentifier()
     assert all(op.name.isidentifier() for op in spec.operations)
+
+
+@pytest.mark.parametrize(
+    ("line", "item"),
+    [
+        ("hits_total (counter) - every request", MetricItem("hits_total", "counter")),
+        (
+            "db (PostgresClient) - optional cache",
+            DependencyItem("db", "PostgresClient", "optional cache"),
+        ),
+        (
+            "Input: tags (list of string, optional), at: datetime",
+            InputsItem(
+                (
+                    FieldItem("tags", "string", is_list=True, optional=True),
+                    FieldItem("at", "datetime", is_list=False, optional=False),
+                )
+            ),
+        ),
+        (
+            "Returns: Done | Failed / Skipped or Retried",
+            OutputsItem(("Done", "Failed", "Skipped", "Retried")),
+        ),
+        (
+            "archive(reason: string) - archive it",
+            SignatureItem("archive", (FieldItem("reason", "string", False, False),), "archive it"),
+        ),
+        ("persist: store the state", OperationItem("persist", "store the state")),
+        ("p95 latency: < 10ms", None),
+        ("Subscribe to Foo events from topic 'x'", None),
+    ],
+)
+def test_grammar_items(line: str, item: Item | None) -> None:
+    assert parse_item(line) == item
+
+
+def test_one_line_operation_signatures() -> None:
+    spec = parse_prompt(
+        "Effect node for archives.\n- archive_state(reason: string, until: datetime optional)\n"
+        "- restore_state(key: uuid) - bring one back"
+    )
+    archive, restore = spec.operations
+    assert [(f.name, f.type, f.optional) for f in archive.inputs] == [
+        ("reason", FieldType.STRING, False),
+        ("until", FieldType.DATETIME, True),
+    ]
+    assert restore.description == "bring one back" and restore.inputs[0].type is FieldType.UUID
+
+
+@pytest.mark.parametrize(
+    ("prompt", "steps"),
+    [
+        (
+            "Orchestrator node that books a trip: reserve a flight, then book a hotel, "
+            "then charge the card.",
+            ["reserve_flight", "book_hotel", "charge_card"],
+        ),
+        (
+            "Orchestrator for fulfilment.\nSteps:\n- reserve_stock: hold items\n- charge_payment\n",
+            ["reserve_stock", "charge_payment"],
+        ),
+        (
+            "Orchestrator-Knoten: zuerst Lager prüfen, dann Zahlung buchen",
+            ["lager_prufen", "zahlung_buchen"],
+        ),
+    ],
+)
+def test_orchestrator_steps_become_step_dependencies(prompt: str, steps: list[str]) -> None:
+    spec = parse_prompt(prompt)
+    assert spec.node_type is NodeType.ORCHESTRATOR
+    assert [d.name for d in spec.dependencies] == steps
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(
+    st.text(max_size=400)
+    | st.lists(
+        st.sampled_from(
+            [
+                "Operations:",
+                "Dependencies:",
+                "Steps:",
+                "- a_b: do it",
+                "Input: x (int), y (list of weird, optional)",
+                "Output: A or B",
+                "m (counter)",
+                "c (Client) - note",
+                "op(q: uuid)",
+                "publish to '../../etc' topic events",
+                "orchestrator node: x then y",
+                "named '../x'",
+                "\u202e\u200b<!-- x -->",
+                "größe (int)",
+                "",
+            ]
+        ),
+        max_size=12,
+    ).map("\n".join)
+)
+def test_fuzz_parser_never_crashes_and_names_are_identifiers(prompt: str) -> None:
+    try:
+        spec = parse_prompt(prompt)
+    except PromptError:
+        return
+    names = [spec.name, *(op.name for op in spec.operations)]
+    names += [f.name for op in spec.operations for f in op.inputs]
+    names += [d.name for d in spec.dependencies] + [m.name for m in spec.metrics]
+    for name in names:
+        assert name.isascii() and name.isidentifier() and not keyword.iskeyword(name), name
+    topic = re.compile(r"^onex\.(cmd|evt)\.[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*\.v\d+$")
+    for t in (*spec.subscribe_topics, *spec.publish_topics):
+        assert topic.match(t.name), t.name
