@@ -187,21 +187,28 @@ def event_bus(parsed_prompt: NodeSpec, node_code: FileSet) -> Output[FileSet]:
     check_specs=_check_specs("validation_report"),
 )
 def validation_report(
-    parsed_prompt: NodeSpec, event_bus: FileSet, validator: ValidatorResource
+    parsed_prompt: NodeSpec,
+    intelligence: Intelligence,
+    event_bus: FileSet,
+    validator: ValidatorResource,
 ) -> Iterator[Output[ValidatedCode] | AssetCheckResult]:
-    """Stage 6: ruff, format, mypy --strict, pytest and the contract schema on a sandboxed copy.
+    """Stage 6: ruff, format, mypy --strict, pytest with coverage, complexity, the contract
+    schema and omnibase-core's two judges, on a sandboxed copy.
 
     The test suite is rendered here so the checks can run it; stage 9 delivers it.
     """
     started = time.perf_counter()
-    files = event_bus.merged(render_tests(parsed_prompt))
+    patterns = tuple(p.name for p in intelligence.patterns)
+    files = event_bus.merged(render_tests(parsed_prompt, patterns))
     report = validator.check(files)
     yield Output(
         ValidatedCode(files=files, report=report),
         metadata={
             "duration_seconds": _timed(started),
             "quality_score": report.quality_score,
-            "report": MetadataValue.md(report_markdown(report, [], list(parsed_prompt.warnings))),
+            "report": MetadataValue.md(
+                report_markdown(report, list(patterns), list(parsed_prompt.warnings))
+            ),
         },
     )
     yield from _check_results(report)

@@ -324,15 +324,58 @@ def _import_maps(
             ),
         },
         "strategy_imports": {**inputs, "models.model_input": [union_in]},
+        "pattern_test_imports": {**enums, **inputs},
     }
 
 
-def build_context(spec: NodeSpec) -> dict[str, Any]:
-    """The full template context for ``spec``."""
+_IDEMPOTENCY_KEYS = ("idempotency_key", "action_id", "event_id", "request_id", "message_id")
+
+
+def _pattern_hooks(spec: NodeSpec, op: Operation, patterns: tuple[str, ...]) -> dict[str, Any]:
+    """Where chosen patterns show up in an operation's handler (empty when they do not apply)."""
+    hooks: dict[str, Any] = {
+        "version_field": None,
+        "conflict_member": None,
+        "idempotency_field": None,
+    }
+    if spec.node_type is not NodeType.EFFECT:
+        return hooks
+    if "optimistic_concurrency" in patterns:
+        version = next(
+            (
+                f
+                for f in op.inputs
+                if "version" in f.name and f.type is FieldType.INT and not f.is_list
+            ),
+            None,
+        )
+        conflict = next((o for o in op.outcomes if "conflict" in snake(o)), None)
+        if version is not None and conflict is not None and conflict != op.outcomes[0]:
+            hooks["version_field"] = {"name": version.name, "optional": version.optional}
+            hooks["conflict_member"] = constant(snake(conflict))
+    if "idempotent_consumer" in patterns:
+        key = next(
+            (
+                f
+                for name in _IDEMPOTENCY_KEYS
+                for f in op.inputs
+                if f.name == name and f.type in (FieldType.UUID, FieldType.STRING) and not f.is_list
+            ),
+            None,
+        )
+        if key is not None:
+            hooks["idempotency_field"] = {"name": key.name, "optional": key.optional}
+    return hooks
+
+
+def build_context(spec: NodeSpec, patterns: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The full template context for ``spec`` and the chosen design patterns."""
     is_pure = spec.node_type in (NodeType.COMPUTE, NodeType.REDUCER)
     clients, events = split_dependencies(spec)
     onex = spec.target is Target.ONEX
-    operations = [_operation(op) for op in spec.operations]
+    operations = [
+        {**_operation(op), **_pattern_hooks(spec, op, patterns)} for op in spec.operations
+    ]
     outcomes = [o["value"] for op in operations for o in op["outcomes"]]
     publisher = None
     if not is_pure:
@@ -372,6 +415,14 @@ def build_context(spec: NodeSpec) -> dict[str, Any]:
             "step_union": " | ".join(dict.fromkeys(d["protocol"] for d in deps)),
         },
         "onex": onex,
+        "patterns": sorted(patterns),
+        "uses_versions": any(op["version_field"] for op in operations),
+        "uses_idempotency": any(op["idempotency_field"] for op in operations),
+        "idempotency_entries": [
+            f'"{op["name"]}": "{op["idempotency_field"]["name"]}"'
+            for op in operations
+            if op["idempotency_field"]
+        ],
         **_import_maps(spec, operations, deps, progress),
         "contract_test_imports": sorted(
             [

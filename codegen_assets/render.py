@@ -64,7 +64,7 @@ def _render(template: str, context: dict[str, Any]) -> str:
 
 def render_node_code(spec: NodeSpec, contract: ContractDocument) -> FileSet:
     """Contract, node implementation, models and dependency protocols (one type per module)."""
-    context = build_context(spec)
+    context = build_context(spec, contract_patterns(contract))
     files = {
         "contract.yaml": contract_yaml(contract),
         "node.py": _render("node/node.py.j2", context),
@@ -115,12 +115,19 @@ def render_event_bus(spec: NodeSpec) -> FileSet:
     )
 
 
-def render_tests(spec: NodeSpec) -> FileSet:
+def contract_patterns(contract: ContractDocument) -> tuple[str, ...]:
+    """The design patterns the contract's tags name (``pattern:<name>``)."""
+    return tuple(
+        tag.removeprefix("pattern:") for tag in contract.tags if tag.startswith("pattern:")
+    )
+
+
+def render_tests(spec: NodeSpec, patterns: tuple[str, ...] = ()) -> FileSet:
     """The node's own test suite."""
-    context = build_context(spec)
+    context = build_context(spec, patterns)
+    names = [*TEST_FILES, *TYPE_TEST_FILES[spec.node_type]]
+    if context["uses_versions"] or context["uses_idempotency"]:
+        names.append("test_patterns")
     return FileSet(
-        files={
-            f"tests/{name}.py": _render(f"node/tests/{name}.py.j2", context)
-            for name in (*TEST_FILES, *TYPE_TEST_FILES[spec.node_type])
-        }
+        files={f"tests/{name}.py": _render(f"node/tests/{name}.py.j2", context) for name in names}
     )

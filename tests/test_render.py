@@ -25,7 +25,12 @@ from codegen_assets.pysource import (
     import_lines,
     py_literal,
 )
-from codegen_assets.render import render_event_bus, render_node_code, render_tests
+from codegen_assets.render import (
+    contract_patterns,
+    render_event_bus,
+    render_node_code,
+    render_tests,
+)
 
 
 def render_all(
@@ -33,8 +38,10 @@ def render_all(
 ) -> FileSet:
     spec = parse_prompt(prompt, GenerationOptions(node_type=node_type, target=target))
     intel = gather_intelligence(prompt, spec, enabled=True)
-    code = render_node_code(spec, build_contract(spec, intel))
-    return code.merged(render_event_bus(spec)).merged(render_tests(spec))
+    contract = build_contract(spec, intel)
+    code = render_node_code(spec, contract)
+    tests = render_tests(spec, contract_patterns(contract))
+    return code.merged(render_event_bus(spec)).merged(tests)
 
 
 CORE_LAYOUT = {
@@ -68,6 +75,7 @@ def test_store_effect_layout_has_one_type_per_module(store_prompt: str) -> None:
         "protocols/__init__.py",
         "protocols/protocol_postgres_client.py",
         "protocols/protocol_event_publisher.py",
+        "tests/test_patterns.py",  # optimistic concurrency and idempotent consumer
     }
 
 
@@ -162,6 +170,17 @@ def test_contract_holds_every_fact(store_prompt: str) -> None:
         "conflict_rate_pct": 5.0,
     }
     assert "pattern:optimistic_concurrency" in contract["tags"]
+
+
+def test_chosen_patterns_show_up_in_the_code(store_prompt: str) -> None:
+    files = render_all(store_prompt).files
+    node = files["node.py"]
+    assert "if version_conflict(request.expected_version, result):" in node
+    assert "outcome = EnumPersistStateOutcome.STATE_CONFLICT" in node
+    assert "self._persist_state_results[key]" in node  # idempotent consumer keyed by action_id
+    assert "test_persist_state_stale_version_is_a_conflict" in files["tests/test_patterns.py"]
+    plain = render_all("effect node that stores notes with alpha operation").files
+    assert "version_conflict" not in plain["node.py"] and "tests/test_patterns.py" not in plain
 
 
 def test_topic_names_become_canonical_onex_suffixes() -> None:
