@@ -1,0 +1,160 @@
+"""A corpus of varied prompts: every node passes every check, on both target profiles.
+
+``onex``: ruff, format, mypy --strict, its own tests with >= 90% coverage, complexity <= 10,
+our contract schema, omnibase-core's ``ModelContract*`` and ``onex validate``.
+``standalone``: the same checks with omnibase-core made unimportable inside the sandbox.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from codegen_assets import onex_oracle, validation
+from codegen_assets.contract import build_contract
+from codegen_assets.intelligence import gather_intelligence
+from codegen_assets.models import FileSet, GenerationOptions, NodeType, Target, ValidationReport
+from codegen_assets.onex_oracle import contract_problems
+from codegen_assets.prompt_parser import parse_prompt
+from codegen_assets.render import (
+    contract_patterns,
+    render_event_bus,
+    render_node_code,
+    render_tests,
+)
+from codegen_assets.validation import validate_files
+from tests.conftest import DATA
+
+pytestmark = pytest.mark.e2e
+
+CORPUS: dict[str, tuple[NodeType, str]] = {
+    "seed_store_effect": (NodeType.EFFECT, (DATA / "store_effect_prompt.txt").read_text("utf-8")),
+    "vat_structured": (
+        NodeType.COMPUTE,
+        "Create a compute node that calculates the VAT of an invoice.\n"
+        "Operations:\n"
+        "- calculate_vat: compute the VAT\n"
+        "  Input: net_amount (float), rate_pct (float), country (string)\n"
+        "  Output: VatCalculated\n",
+    ),
+    "password_terse": (NodeType.COMPUTE, "compute node that scores a password by length"),
+    "orders_terse": (NodeType.REDUCER, "reducer that tallies orders per customer"),
+    "balances_structured": (
+        NodeType.REDUCER,
+        "Reducer node that aggregates payment events into account balances.\n"
+        "Operations:\n"
+        "- apply_payment: fold one payment\n"
+        "  Input: account_id (uuid), amount (float), at (datetime)\n"
+        "- apply_refund(account_id: uuid, amount: float, reason: string optional)\n"
+        "Metrics:\n"
+        "- payments_total (counter)\n"
+        "- latest_balance (gauge)\n",
+    ),
+    "trip_then_chain": (
+        NodeType.ORCHESTRATOR,
+        "Orchestrator node that books a trip: reserve a flight, then book a hotel, "
+        "then charge the card.",
+    ),
+    "fulfilment_steps": (
+        NodeType.ORCHESTRATOR,
+        "Orchestrator node for order fulfilment.\n"
+        "Steps:\n- reserve_stock: hold the items\n- charge_payment\n- ship_order\n"
+        "Operations:\n- fulfil_order(order_id: uuid, items: list of string)\n"
+        "  Output: OrderFulfilled or OrderRejected\n",
+    ),
+    "crud_one_line": (
+        NodeType.EFFECT,
+        "Effect node with create, read, update, delete operations for customer records in postgres",
+    ),
+    "profile_bullets": (
+        NodeType.EFFECT,
+        "- effect node that reads user profiles through a redis cache with a ttl\n"
+        "- get_profile(user_id: uuid, fields: list of string optional) - read one profile\n"
+        "- cache_client (RedisClient) - the cache\n"
+        "- profile_store (PostgresClient) - the source of truth\n",
+    ),
+    "invoices_unknown_type": (
+        NodeType.EFFECT,
+        "Effect node that lists invoices page by page from the billing API.\n"
+        "- list_invoices(cursor: string optional, limit: int, filters: criteria)\n"
+        "- billing_api (HttpClient) - the billing REST API\n"
+        "Publish InvoicePage events to topic 'billing.invoice-pages'\n",
+    ),
+    "german_reducer": (
+        NodeType.REDUCER,
+        "Erstelle einen Reducer-Knoten, der Bestellungen pro Kunde zählt.\n"
+        "Operationen:\n- bestellung_zählen(kunde: string, betrag: float, größe: int)\n",
+    ),
+    "german_orchestrator": (
+        NodeType.ORCHESTRATOR,
+        "Orchestrator-Knoten für Rücksendungen: zuerst Lager prüfen, dann Zahlung erstatten.",
+    ),
+    "french_compute": (
+        NodeType.COMPUTE,
+        "Créer un nœud compute qui calcule la TVA d'une facture.\n"
+        "- calculer_tva(montant: float, taux: float, pays: string)\n",
+    ),
+    "lists_and_flags": (
+        NodeType.COMPUTE,
+        "compute node: normalize(scores: list of float, clamp: bool, labels: list of string)",
+    ),
+}
+
+
+def generate(prompt: str, target: Target) -> FileSet:
+    """Parse, retrieve patterns, build the contract and render everything, as the assets do."""
+    spec = parse_prompt(prompt, GenerationOptions(target=target))
+    contract = build_contract(spec, gather_intelligence(prompt, spec, enabled=True))
+    code = render_node_code(spec, contract).merged(render_event_bus(spec))
+    return code.merged(render_tests(spec, contract_patterns(contract)))
+
+
+def _failures(report: ValidationReport) -> list[str]:
+    return [f"{c.name}: {c.output}" for c in report.checks if not c.passed]
+
+
+def test_corpus_is_varied() -> None:
+    kinds = [kind for kind, _ in CORPUS.values()]
+    assert len(CORPUS) >= 12 and set(kinds) == set(NodeType)
+    assert any(not prompt.isascii() for _, prompt in CORPUS.values())
+    for name, (kind, prompt) in CORPUS.items():
+        assert parse_prompt(prompt).node_type is kind, name
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_onex_target_passes_every_check(name: str, shared_mypy_cache: Path) -> None:
+    pytest.importorskip("omnibase_core")
+    files = generate(CORPUS[name][1], Target.ONEX)
+    report = validate_files(files, timeout=300, mypy_cache=shared_mypy_cache)
+    assert report.passed, _failures(report)
+    assert not any(c.skipped for c in report.checks)
+    assert report.coverage_pct is not None and report.coverage_pct >= 90.0
+    assert report.max_complexity is not None and report.max_complexity <= 10
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_standalone_target_passes_without_omnibase_core(
+    name: str, shared_mypy_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = generate(CORPUS[name][1], Target.STANDALONE)
+    assert not any("omnibase_core" in text for text in files.files.values())
+    blocker = tmp_path / "blocked" / "omnibase_core"
+    blocker.mkdir(parents=True)
+    (blocker / "__init__.py").write_text('raise ImportError("omnibase-core is not installed")\n')
+    scrubbed = validation.scrubbed_env
+    monkeypatch.setattr(
+        validation,
+        "scrubbed_env",
+        lambda sandbox: {**scrubbed(sandbox), "PYTHONPATH": str(blocker.parent)},
+    )
+    monkeypatch.setattr(validation, "omnibase_core_available", lambda: False)
+    report = validate_files(files, timeout=300, mypy_cache=shared_mypy_cache)
+    assert report.passed, _failures(report)
+    assert {c.name for c in report.checks if c.skipped} == {"onex_contract", "onex_validate"}
+    assert report.coverage_pct is not None and report.coverage_pct >= 90.0
+    # The contract is the same for both targets; omnibase-core, where this process has it,
+    # accepts it too.
+    if onex_oracle.omnibase_core_available():
+        assert contract_problems(yaml.safe_load(files.files["contract.yaml"])) == []
