@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from codegen_assets import onex_oracle
 from codegen_assets.cli import EXIT_INPUT, EXIT_OK, EXIT_PARTIAL, main
 from codegen_assets.models import FileSet, GenerationResult
 from codegen_assets.prompt_parser import clean_prompt
@@ -153,3 +154,18 @@ def test_bad_prompts_get_a_clear_error_and_no_run(
     assert result.error_code == "INVALID_PROMPT" and result.error_message
     assert not (tmp_path / "out").exists()
     assert not (nodegen_home / "dagster").exists()  # rejected before any Dagster run
+
+
+def test_onex_target_without_omnibase_core_names_the_extra(
+    nodegen_home: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(onex_oracle, "omnibase_core_available", lambda: False)
+    out = tmp_path / "out"
+    code, result = run_cli(capsys, "compute node that doubles a number", "--output-dir", str(out))
+    assert code == EXIT_INPUT
+    assert result.error_message is not None and "[onex]" in result.error_message
+    assert "--target standalone" in result.error_message
+    assert not out.exists() and not (nodegen_home / "dagster").exists()

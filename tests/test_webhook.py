@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from codegen_assets.models import Target
 from codegen_assets.settings import NodegenSettings
 from github_app.commands import HELP, CommandError, parse_command, safe_repo_path
 from github_app.fake_github import FakeGitHub
 from github_app.local import REPO, comment_payload, signed, wait_for
+from github_app.repo_config import load_repo_config
 from github_app.server import WebhookService
 from github_app.settings import AppSettings
 
@@ -244,3 +246,15 @@ def test_allowed_users_and_teams_restrict_who_may_trigger(
     assert svc.queue.counts()["runs.pending"] == 1
     assert any("only collaborators" in c for c in comments(github_env))
     assert github_env.violations == []
+
+
+def test_repository_config_chooses_the_target_profile(
+    service: tuple[TestClient, WebhookService], github_env: FakeGitHub
+) -> None:
+    github_env.push(REPO, "main", {".github/nodegen.yml": "target: standalone\n"}, "alice")
+    client, svc = service
+    post(client, comment_payload("/generate-node compute node that doubles a number"))
+    triaged(svc)
+    (request_id,) = svc.queue.claim_runs(5)
+    assert svc.store.get_request(request_id).options.target is Target.STANDALONE
+    assert load_repo_config(None).target is Target.ONEX
