@@ -37,16 +37,18 @@ from codegen_assets.models import (
 )
 from codegen_assets.onex_oracle import ONEX_MISSING, contract_problems, omnibase_core_available
 from codegen_assets.prompt_parser import parse_prompt
-from codegen_assets.provenance import with_lock
+from codegen_assets.provenance import LOCK_FILE, with_lock
 from codegen_assets.render import render_event_bus, render_node_code, render_tests
 from codegen_assets.resources import (
     ArtifactStoreResource,
     GitHubResource,
     IntelligenceResource,
+    RequestQueueResource,
     ValidatorResource,
 )
 from codegen_assets.validation import WEIGHTS, report_markdown
 from github_app.publishing import PublishOutcome
+from github_app.registry import DeliveredNode, node_key
 
 requests_partitions = DynamicPartitionsDefinition(name="generation_requests")
 GROUP = "node_generation"
@@ -323,12 +325,14 @@ def pull_request(
     context: AssetExecutionContext,
     artifacts: ArtifactStoreResource,
     github: GitHubResource,
+    queue: RequestQueueResource,
     parsed_prompt: NodeSpec,
     intelligence: Intelligence,
     refined_code: RefinedCode,
     generated_tests: WriteOutcome,
 ) -> Output[PublishOutcome]:
-    """Bot mode: one commit with the node, its tests and the report, as a new or updated PR."""
+    """Bot mode: one commit with the node, its tests and the report, as a new or updated PR;
+    the delivered node is recorded in the registry that template-drift regeneration reads."""
     started = time.perf_counter()
     request = _request(context, artifacts)
     if request.github is None:
@@ -340,6 +344,23 @@ def pull_request(
     metadata: dict[str, Any] = {"duration_seconds": _timed(started), "branch": outcome.branch}
     if outcome.pr_url:
         metadata["pull_request"] = MetadataValue.url(outcome.pr_url)
+    if outcome.commit_sha and outcome.pr_number is not None:
+        path = f"{request.github.output_base}/{parsed_prompt.name}"
+        key = node_key(request.github.repository, path)
+        queue.registry().record(
+            DeliveredNode(
+                key=key,
+                repository=request.github.repository,
+                installation_id=request.github.installation_id,
+                path=path,
+                node_name=parsed_prompt.name,
+                branch=outcome.branch,
+                pr_number=outcome.pr_number,
+                commit_sha=outcome.commit_sha,
+                lock=refined_code.files.files[LOCK_FILE],
+            )
+        )
+        metadata["registry_key"] = key
     if outcome.stored_in_artifact_store:
         metadata["error"] = outcome.error or ""
         metadata["kept_files"] = MetadataValue.json(refined_code.files.files)

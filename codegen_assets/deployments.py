@@ -5,6 +5,12 @@ from __future__ import annotations
 from dagster import AssetSelection, Definitions, define_asset_job, in_process_executor
 
 from codegen_assets.assets import generation_assets, pull_request
+from codegen_assets.drift import (
+    daily_drift_schedule,
+    regenerate_nodes_job,
+    regenerated_node,
+    template_drift_sensor,
+)
 from codegen_assets.resources import (
     ArtifactStoreResource,
     GitHubResource,
@@ -54,9 +60,10 @@ RESOURCE_SETS = {"local": local_resources}
 def build_definitions(settings: NodegenSettings) -> Definitions:
     """The Definitions for ``settings.deployment``."""
     return Definitions(
-        assets=[*generation_assets, pull_request],
-        jobs=[generate_node_job, generate_node_pr_job],
-        sensors=[github_requests_sensor, kafka_mirror_sensor],
+        assets=[*generation_assets, pull_request, regenerated_node],
+        jobs=[generate_node_job, generate_node_pr_job, regenerate_nodes_job],
+        sensors=[github_requests_sensor, kafka_mirror_sensor, template_drift_sensor],
+        schedules=[daily_drift_schedule],
         # The stages form a chain: one process per run, not one per step (the multiprocess
         # default would start ten interpreters per request).
         executor=in_process_executor,

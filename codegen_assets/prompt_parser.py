@@ -282,7 +282,10 @@ def parse_prompt(prompt: str, options: GenerationOptions | None = None) -> NodeS
         description=_description(text),
         operations=operations,
         subscribe_topics=_topics(draft.subscribe, kind="cmd", producer=name),
-        publish_topics=_topics(draft.publish, kind="evt", producer=name)
+        publish_topics=(
+            _topics(draft.publish, kind="evt", producer=name)
+            or _result_topics(name, node_type, operations)
+        )
         + _progress_topics(name, node_type),
         dependencies=_dependencies(draft, node_type, text),
         metrics=tuple(draft.metrics.values()),
@@ -465,6 +468,16 @@ def _default_outcomes(operation: str, draft: _Draft, node_type: NodeType) -> lis
 
 
 PROGRESS_EVENTS = ("StepCompleted", "StepFailed", "StepCompensated", "CompensationFailed")
+
+
+def _result_topics(
+    name: str, node_type: NodeType, operations: tuple[Operation, ...]
+) -> tuple[Topic, ...]:
+    """An effect publishes its result events; without a topic in the prompt, on its own one."""
+    if node_type is not NodeType.EFFECT:
+        return ()
+    events = tuple(dict.fromkeys(o for op in operations for o in op.outcomes))
+    return (Topic(name=onex_topic("results", kind="evt", producer=name), event_types=events),)
 
 
 def _progress_topics(name: str, node_type: NodeType) -> tuple[Topic, ...]:

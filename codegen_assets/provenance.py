@@ -7,9 +7,9 @@ import json
 
 from pydantic import BaseModel, ConfigDict
 
+from codegen_assets import version
 from codegen_assets.models import FileSet, GenerationOptions, Intelligence, NodeSpec
 from codegen_assets.prompt_parser import clean_prompt
-from codegen_assets.version import GENERATOR_VERSION, TEMPLATE_SET_VERSION
 
 LOCK_FILE = "nodegen.lock"
 
@@ -46,8 +46,8 @@ def build_lock(
     """The lock of ``files`` (the lock itself is not listed)."""
     normalised = clean_prompt(prompt)
     return LockFile(
-        generator_version=GENERATOR_VERSION,
-        template_set=TEMPLATE_SET_VERSION,
+        generator_version=version.GENERATOR_VERSION,
+        template_set=version.TEMPLATE_SET_VERSION,
         prompt=normalised,
         prompt_sha256=sha256(normalised),
         options=options,

@@ -13,6 +13,8 @@ from codegen_assets.validation import refine_files, validate_files
 from github_app.client import installation_client
 from github_app.publishing import Publisher
 from github_app.queue import RequestQueue
+from github_app.regeneration import Regenerator
+from github_app.registry import NodeRegistry
 from github_app.settings import AppSettings
 
 
@@ -79,3 +81,12 @@ class RequestQueueResource(ConfigurableResource["RequestQueueResource"]):
     def queue(self) -> RequestQueue:
         """Open the queue."""
         return RequestQueue(self.path)
+
+    def registry(self) -> NodeRegistry:
+        """The registry of delivered nodes (same database as the queue)."""
+        return NodeRegistry(self.path)
+
+    def regenerator(self, installation_id: int, validator: ValidatorResource) -> Regenerator:
+        """A regenerator acting as the App in one installation."""
+        client = installation_client(AppSettings(), installation_id)
+        return Regenerator(client, validate=validator.check)

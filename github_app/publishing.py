@@ -32,6 +32,7 @@ class PublishOutcome(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     branch: str
+    commit_sha: str | None = None  # the commit that carried the generated files
     pr_number: int | None = None
     pr_url: str | None = None
     draft: bool = False
@@ -147,6 +148,7 @@ class Publisher:
             self._decorate(owner, repo, pull["number"], target)
         outcome = PublishOutcome(
             branch=branch,
+            commit_sha=commit["sha"],
             pr_number=pull["number"],
             pr_url=pull["html_url"],
             draft=draft,

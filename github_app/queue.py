@@ -74,7 +74,8 @@ class Delivery:
     body: bytes
 
 
-def _engine(location: Path | str) -> Engine:
+def engine_for(location: Path | str) -> Engine:
+    """A SQLAlchemy engine for a SQLite path or a PostgreSQL URL (WAL mode on SQLite)."""
     url = str(location)
     if not url.startswith(("postgresql://", "postgresql+", "sqlite:")):
         Path(url).parent.mkdir(parents=True, exist_ok=True)
@@ -100,7 +101,7 @@ class RequestQueue:
 
     def __init__(self, location: Path | str) -> None:
         self.location = location
-        self.engine = _engine(location)
+        self.engine = engine_for(location)
         _metadata.create_all(self.engine)
         dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
         self._insert = dialect.insert

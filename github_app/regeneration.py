@@ -1,0 +1,312 @@
+"""Regenerating delivered nodes with new templates, keeping hand edits (three-way merge).
+
+base   = the files as generated, read from the commit that delivered them and checked against
+         the lock file's hashes;
+ours   = the files in the repository now (the default branch, or the node's branch if its pull
+         request is not merged);
+theirs = a fresh generation from the lock file's prompt and options with today's templates.
+
+Edits that do not overlap are kept; overlapping ones are left as conflict markers in the
+regeneration branch only, and listed in the pull request.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Callable
+from typing import Any, Literal, cast
+
+import merge3
+from githubkit import GitHub
+from githubkit.exception import RequestFailed
+from pydantic import BaseModel, ConfigDict
+
+from codegen_assets import version
+from codegen_assets.contract import build_contract
+from codegen_assets.intelligence import gather_intelligence
+from codegen_assets.models import FileSet, GenerationOptions, NodeSpec, ValidationReport
+from codegen_assets.prompt_parser import parse_prompt
+from codegen_assets.provenance import LOCK_FILE, LockFile, read_lock, sha256, with_lock
+from codegen_assets.render import (
+    contract_patterns,
+    render_event_bus,
+    render_node_code,
+    render_tests,
+)
+from codegen_assets.validation import report_markdown
+from github_app.client import body_of
+from github_app.publishing import TRAILER
+from github_app.registry import DeliveredNode
+
+Status = Literal["current", "unchanged", "opened", "updated", "up_to_date", "stopped"]
+Validate = Callable[[FileSet], ValidationReport]
+
+
+class RegenerationOutcome(BaseModel):
+    """What the regeneration of one node did."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: str
+    status: Status
+    template_set: str
+    branch: str = ""
+    pr_number: int | None = None
+    pr_url: str | None = None
+    conflicts: tuple[str, ...] = ()
+    kept_edits: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+
+
+class MergedFiles(BaseModel):
+    """The three-way merge of one node's files."""
+
+    model_config = ConfigDict(frozen=True)
+
+    files: dict[str, str]
+    conflicts: tuple[str, ...]
+    kept_edits: tuple[str, ...]
+
+
+def render_files(prompt: str, options: GenerationOptions) -> tuple[NodeSpec, FileSet]:
+    """Today's generation for ``prompt`` and ``options``, with its lock file (embedded patterns,
+    no network; validation happens on the merged result)."""
+    spec = parse_prompt(prompt, options)
+    intel = gather_intelligence(prompt, spec, enabled=options.enable_intelligence)
+    contract = build_contract(spec, intel)
+    files = render_node_code(spec, contract).merged(render_event_bus(spec))
+    files = files.merged(render_tests(spec, contract_patterns(contract)))
+    return spec, with_lock(prompt, options, spec, intel, files)
+
+
+def merge_text(base: str, ours: str, theirs: str) -> tuple[str, bool]:
+    """Three-way merge of one file; True when conflict markers were left."""
+    merger = merge3.Merge3(
+        base.splitlines(keepends=True),
+        ours.splitlines(keepends=True),
+        theirs.splitlines(keepends=True),
+    )
+    text = "".join(
+        merger.merge_lines(
+            name_a="repository",
+            name_b=f"templates v{version.TEMPLATE_SET_VERSION}",
+            start_marker="<<<<<<<",
+            mid_marker="=======",
+            end_marker=">>>>>>>",
+        )
+    )
+    conflicted = any(group[0] == "conflict" for group in merger.merge_groups())
+    return text, conflicted
+
+
+def merge_files(base: dict[str, str], ours: dict[str, str], theirs: dict[str, str]) -> MergedFiles:
+    """Merge every generated file; files a person deleted stay deleted, new ones are added."""
+    merged: dict[str, str] = {}
+    conflicts: list[str] = []
+    kept: list[str] = []
+    for rel in sorted(theirs):
+        if rel == LOCK_FILE or rel not in base:
+            merged[rel] = theirs[rel]
+            continue
+        if rel not in ours:
+            kept.append(rel)  # deleted by hand: stays deleted
+            continue
+        if ours[rel] != base[rel]:
+            kept.append(rel)
+        text, conflicted = merge_text(base[rel], ours[rel], theirs[rel])
+        merged[rel] = text
+        if conflicted:
+            conflicts.append(rel)
+    return MergedFiles(files=merged, conflicts=tuple(conflicts), kept_edits=tuple(kept))
+
+
+def regeneration_branch(node: DeliveredNode) -> str:
+    """One branch per node, so every template release updates the same pull request."""
+    short = hashlib.sha1(node.key.encode()).hexdigest()[:7]
+    return f"nodegen/regenerate-{node.node_name}-{short}"
+
+
+class Regenerator:
+    """Regenerates delivered nodes through one installation client."""
+
+    def __init__(self, gh: GitHub[Any], validate: Validate | None = None) -> None:
+        self.gh = gh
+        self.validate = validate
+
+    def regenerate(self, node: DeliveredNode) -> RegenerationOutcome:
+        """Open or update the node's regeneration PR when today's templates change its files."""
+        lock = read_lock(node.lock)
+        done = RegenerationOutcome(
+            key=node.key, status="current", template_set=version.TEMPLATE_SET_VERSION
+        )
+        if lock.template_set == version.TEMPLATE_SET_VERSION:
+            return done
+        spec, theirs = render_files(lock.prompt, lock.options)
+        owner, repo = node.repository.split("/", 1)
+        base = {
+            rel: text
+            for rel, text in self._files(owner, repo, node.commit_sha, node.path).items()
+            if lock.files.get(rel) == sha256(text)
+        }
+        generated = {rel: text for rel, text in theirs.files.items() if rel != LOCK_FILE}
+        if all(base.get(rel) == text for rel, text in generated.items()):
+            return done.model_copy(update={"status": "unchanged"})
+        default = body_of(self.gh.rest.repos.get(owner, repo))["default_branch"]
+        ours_ref = default if self._has_node(owner, repo, default, node.path) else node.branch
+        head = self._head(owner, repo, ours_ref)
+        ours = self._files(owner, repo, head, node.path)
+        merged = merge_files(base, ours, theirs.files)
+        changed = tuple(rel for rel, text in merged.files.items() if ours.get(rel) != text)
+        outcome = done.model_copy(
+            update={
+                "branch": regeneration_branch(node),
+                "conflicts": merged.conflicts,
+                "kept_edits": merged.kept_edits,
+                "changed": changed,
+            }
+        )
+        return self._deliver(node, spec, lock, merged, outcome, head, ours_ref)
+
+    def _deliver(
+        self,
+        node: DeliveredNode,
+        spec: NodeSpec,
+        lock: LockFile,
+        merged: MergedFiles,
+        outcome: RegenerationOutcome,
+        head: str,
+        ours_ref: str,
+    ) -> RegenerationOutcome:
+        owner, repo = node.repository.split("/", 1)
+        git = self.gh.rest.git
+        branch = outcome.branch
+        existing = self._head_or_none(owner, repo, branch)
+        if existing is not None:
+            message = body_of(git.get_commit(owner, repo, existing))["message"]
+            if TRAILER not in message:
+                return outcome.model_copy(update={"status": "stopped"})
+        base_tree = body_of(git.get_commit(owner, repo, head))["tree"]["sha"]
+        entries = [
+            {"path": f"{node.path}/{rel}", "mode": "100644", "type": "blob", "content": text}
+            for rel, text in sorted(merged.files.items())
+        ]
+        tree = body_of(
+            git.create_tree(owner, repo, data=cast(Any, {"base_tree": base_tree, "tree": entries}))
+        )
+        if (
+            existing is not None
+            and body_of(git.get_commit(owner, repo, existing))["tree"]["sha"] == tree["sha"]
+        ):
+            pull = self._find_pr(owner, repo, branch)
+            return outcome.model_copy(
+                update={
+                    "status": "up_to_date",
+                    "pr_number": pull["number"] if pull else None,
+                    "pr_url": pull["html_url"] if pull else None,
+                }
+            )
+        now = version.TEMPLATE_SET_VERSION
+        message = (
+            f"Regenerate {spec.name} with templates v{now}\n\n"
+            f"Template set v{lock.template_set} -> v{now}; hand edits merged.\n\n"
+            f"{TRAILER}: regenerate {node.key}\n"
+        )
+        commit = body_of(
+            git.create_commit(
+                owner, repo, data={"message": message, "tree": tree["sha"], "parents": [head]}
+            )
+        )
+        if existing is None:
+            git.create_ref(owner, repo, data={"ref": f"refs/heads/{branch}", "sha": commit["sha"]})
+        else:  # the branch is ours (trailer checked): rebuild it on the repository's current head
+            git.update_ref(
+                owner, repo, f"heads/{branch}", data={"sha": commit["sha"], "force": True}
+            )
+        body = self._body(spec, lock, merged, outcome)
+        pull = self._find_pr(owner, repo, branch)
+        title = f"Regenerate {spec.name} with templates v{version.TEMPLATE_SET_VERSION}"
+        pulls = self.gh.rest.pulls
+        status: Status
+        if pull is None:
+            created = pulls.create(
+                owner, repo, data={"title": title, "head": branch, "base": ours_ref, "body": body}
+            )
+            pull, status = body_of(created), "opened"
+        else:
+            updated = pulls.update(owner, repo, pull["number"], data={"title": title, "body": body})
+            pull, status = body_of(updated), "updated"
+        return outcome.model_copy(
+            update={"status": status, "pr_number": pull["number"], "pr_url": pull["html_url"]}
+        )
+
+    def _body(
+        self, spec: NodeSpec, lock: LockFile, merged: MergedFiles, outcome: RegenerationOutcome
+    ) -> str:
+        lines = [
+            f"Regenerates `{spec.name}` with template set **v{version.TEMPLATE_SET_VERSION}** "
+            f"(it was generated with v{lock.template_set}). Hand edits are merged in "
+            "(three-way merge against the generated original).",
+            "",
+            "**Files changed:** " + (", ".join(f"`{f}`" for f in outcome.changed) or "none"),
+            "**Hand-edited files kept:** "
+            + (", ".join(f"`{f}`" for f in merged.kept_edits) or "none"),
+        ]
+        if merged.conflicts:
+            lines += [
+                "",
+                "### Conflicts",
+                "",
+                "These files have conflict markers (`<<<<<<<` … `>>>>>>>`) where a hand edit and "
+                "the new templates change the same lines. Resolve them on this branch:",
+                "",
+                *(f"- `{f}`" for f in merged.conflicts),
+            ]
+        elif self.validate is not None:
+            report = self.validate(FileSet(files=merged.files))
+            lines += ["", "### Validation report", "", report_markdown(report, [], [])]
+        return "\n".join(lines) + "\n"
+
+    def _find_pr(self, owner: str, repo: str, branch: str) -> dict[str, Any] | None:
+        found = body_of(
+            self.gh.rest.pulls.list(owner, repo, state="open", head=f"{owner}:{branch}")
+        )
+        return cast(dict[str, Any], found[0]) if found else None
+
+    def _head(self, owner: str, repo: str, branch: str) -> str:
+        return str(
+            body_of(self.gh.rest.git.get_ref(owner, repo, f"heads/{branch}"))["object"]["sha"]
+        )
+
+    def _head_or_none(self, owner: str, repo: str, branch: str) -> str | None:
+        try:
+            return self._head(owner, repo, branch)
+        except RequestFailed as exc:
+            if exc.response.status_code == 404:
+                return None
+            raise
+
+    def _has_node(self, owner: str, repo: str, branch: str, path: str) -> bool:
+        return bool(
+            self._files(owner, repo, self._head(owner, repo, branch), path, names_only=True)
+        )
+
+    def _files(
+        self, owner: str, repo: str, commit: str, path: str, *, names_only: bool = False
+    ) -> dict[str, str]:
+        """The files under ``path`` at ``commit``, relative to ``path``."""
+        git = self.gh.rest.git
+        tree_sha = body_of(git.get_commit(owner, repo, commit))["tree"]["sha"]
+        tree = body_of(git.get_tree(owner, repo, tree_sha, recursive="1"))["tree"]
+        prefix = f"{path}/"
+        files: dict[str, str] = {}
+        for entry in tree:
+            if entry["type"] != "blob" or not entry["path"].startswith(prefix):
+                continue
+            rel = entry["path"][len(prefix) :]
+            if names_only:
+                files[rel] = ""
+                continue
+            blob = body_of(git.get_blob(owner, repo, entry["sha"]))
+            files[rel] = base64.b64decode(blob["content"]).decode("utf-8")
+        return files

@@ -1,0 +1,189 @@
+"""Template drift on the fake GitHub: update PRs keep hand edits, list conflicts, never repeat."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from dagster import (
+    AddDynamicPartitionsRequest,
+    DagsterInstance,
+    SensorResult,
+    build_sensor_context,
+    materialize,
+)
+from jinja2 import ChoiceLoader, DictLoader
+
+from codegen_assets import render, version
+from codegen_assets.drift import DELIVERED_NODES, regenerated_node, template_drift_sensor
+from codegen_assets.models import GenerationOptions, NodeType, Target
+from codegen_assets.provenance import LOCK_FILE, read_lock
+from codegen_assets.resources import RequestQueueResource, ValidatorResource
+from github_app.fake_github import FakeGitHub
+from github_app.local import REPO
+from github_app.regeneration import RegenerationOutcome, merge_text, render_files
+from github_app.registry import DeliveredNode, node_key
+
+pytestmark = pytest.mark.e2e
+
+OLD_LINE = '        """The wait after failed attempt number ``attempt`` (1-based)."""\n'
+NEW_LINE = (
+    '        """The wait after failed attempt ``attempt`` (1-based), capped at the maximum."""\n'
+)
+HAND_EDIT = (
+    '        """Count one completed request and its outcome."""\n',
+    '        """Count one completed request and its outcome (kept from a hand edit)."""\n',
+)
+PROMPTS = {
+    "ledger": (
+        "Effect node named ledger_effect that appends entries to a ledger.",
+        NodeType.EFFECT,
+    ),
+    "audit": ("Effect node named audit_effect that stores audit records.", NodeType.EFFECT),
+    "checksum": ("Compute node named checksum_compute that hashes documents.", NodeType.COMPUTE),
+}
+
+
+class Drift:
+    """Three delivered nodes, a registry, and the Dagster pieces that regenerate them."""
+
+    def __init__(self, fake: FakeGitHub, tmp_path: Path, mypy_cache: Path) -> None:
+        self.fake = fake
+        self.queue = RequestQueueResource(path=str(tmp_path / "queue.db"))
+        self.registry = self.queue.registry()
+        self.instance = DagsterInstance.ephemeral()
+        self.resources = {
+            "queue": self.queue,
+            "validator": ValidatorResource(timeout_seconds=300, mypy_cache_dir=str(mypy_cache)),
+        }
+        self.nodes = {name: self.deliver(name) for name in PROMPTS}
+
+    def deliver(self, name: str) -> DeliveredNode:
+        """As the app does: the generated files in one bot commit on a branch, then recorded."""
+        prompt, node_type = PROMPTS[name]
+        spec, files = render_files(
+            prompt, GenerationOptions(node_type=node_type, target=Target.STANDALONE)
+        )
+        path, branch = f"nodes/{spec.name}", f"nodegen/{spec.name}"
+        repo = self.fake.repos[REPO]
+        repo.refs[branch] = repo.refs[repo.default_branch]
+        sha = self.fake.push(
+            REPO, branch, {f"{path}/{r}": t for r, t in files.files.items()}, "bot"
+        )
+        node = DeliveredNode(
+            key=node_key(REPO, path),
+            repository=REPO,
+            installation_id=42,
+            path=path,
+            node_name=spec.name,
+            branch=branch,
+            pr_number=None,
+            commit_sha=sha,
+            lock=files.files[LOCK_FILE],
+        )
+        self.registry.record(node)
+        return node
+
+    def edit(self, name: str, rel: str, old: str, new: str) -> None:
+        node = self.nodes[name]
+        text = self.file(node.branch, f"{node.path}/{rel}")
+        assert old in text
+        self.fake.push(REPO, node.branch, {f"{node.path}/{rel}": text.replace(old, new)}, "alice")
+
+    def file(self, branch: str, path: str) -> str:
+        return self.fake.repos[REPO].files_at(branch)[path].decode()
+
+    def tick(self) -> list[str]:
+        """One sensor evaluation; returns the partitions it asked to run."""
+        context = build_sensor_context(instance=self.instance, resources={"queue": self.queue})
+        result = template_drift_sensor(context)
+        assert isinstance(result, SensorResult) and result.run_requests is not None
+        for request in result.dynamic_partitions_requests or []:
+            assert isinstance(request, AddDynamicPartitionsRequest)
+            self.instance.add_dynamic_partitions(DELIVERED_NODES, list(request.partition_keys))
+        return [str(r.partition_key) for r in result.run_requests]
+
+    def run(self, key: str) -> RegenerationOutcome:
+        result = materialize(
+            [regenerated_node], partition_key=key, resources=self.resources, instance=self.instance
+        )
+        outcome = result.output_for_node("regenerated_node")
+        assert isinstance(outcome, RegenerationOutcome)
+        return outcome
+
+    def pulls(self) -> list[dict[str, object]]:
+        return list(self.fake.repos[REPO].pulls.values())
+
+
+@pytest.fixture
+def drift(github_env: FakeGitHub, tmp_path: Path, shared_mypy_cache: Path) -> Iterator[Drift]:
+    yield Drift(github_env, tmp_path, shared_mypy_cache)
+
+
+@pytest.fixture
+def new_templates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Release template set v99, whose resilience module has a reworded docstring."""
+    base = render.environment()
+    assert base.loader is not None
+    source = base.loader.get_source(base, "node/resilience.py.j2")[0]
+    assert OLD_LINE in source
+    changed = DictLoader({"node/resilience.py.j2": source.replace(OLD_LINE, NEW_LINE)})
+    environment = base.overlay(loader=ChoiceLoader([changed, base.loader]))
+    monkeypatch.setattr(render, "environment", lambda: environment)
+    monkeypatch.setattr(version, "TEMPLATE_SET_VERSION", "99")
+
+
+def test_merge_keeps_separate_edits_and_marks_overlapping_ones() -> None:
+    base = "a\nb\nc\nd\ne\n"
+    assert merge_text(base, "A\nb\nc\nd\ne\n", "a\nb\nc\nd\nE\n") == ("A\nb\nc\nd\nE\n", False)
+    text, conflicted = merge_text(base, "a\nB\nc\nd\ne\n", "a\nX\nc\nd\ne\n")
+    assert conflicted and "<<<<<<< repository\nB\n=======\nX\n>>>>>>> templates v" in text
+
+
+def test_nothing_to_do_while_templates_are_unchanged(drift: Drift) -> None:
+    assert drift.tick() == []
+    assert drift.run(drift.nodes["ledger"].key).status == "current"
+    assert drift.pulls() == []
+
+
+def test_template_release_opens_update_prs_that_keep_hand_edits(
+    drift: Drift, new_templates: None
+) -> None:
+    ledger, audit, checksum = (drift.nodes[n] for n in ("ledger", "audit", "checksum"))
+    drift.edit("ledger", "node.py", *HAND_EDIT)  # elsewhere than the template change
+    drift.edit("audit", "resilience.py", OLD_LINE, OLD_LINE.replace("(1-based)", "(from one)"))
+    requested = drift.tick()
+    assert sorted(requested) == sorted(n.key for n in drift.nodes.values())
+    outcomes = {key: drift.run(key) for key in requested}
+
+    merged = outcomes[ledger.key]
+    assert (
+        merged.status == "opened" and merged.conflicts == () and merged.kept_edits == ("node.py",)
+    )
+    assert set(merged.changed) == {"resilience.py", LOCK_FILE}
+    assert HAND_EDIT[1] in drift.file(merged.branch, f"{ledger.path}/node.py")
+    assert NEW_LINE in drift.file(merged.branch, f"{ledger.path}/resilience.py")
+    assert read_lock(drift.file(merged.branch, f"{ledger.path}/{LOCK_FILE}")).template_set == "99"
+    pull = drift.fake.repos[REPO].pulls[merged.pr_number or 0]
+    assert pull["title"] == "Regenerate ledger_effect with templates v99"
+    assert pull["base"]["ref"] == ledger.branch
+    assert "Hand-edited files kept:** `node.py`" in str(pull["body"])
+    assert "### Validation report" in str(pull["body"]) and "| pytest | pass |" in str(pull["body"])
+
+    conflicted = outcomes[audit.key]
+    assert conflicted.status == "opened" and conflicted.conflicts == ("resilience.py",)
+    text = drift.file(conflicted.branch, f"{audit.path}/resilience.py")
+    assert "<<<<<<< repository" in text and NEW_LINE in text and ">>>>>>> templates v99" in text
+    assert "<<<<<<<" not in drift.file(audit.branch, f"{audit.path}/resilience.py")
+    body = str(drift.fake.repos[REPO].pulls[conflicted.pr_number or 0]["body"])
+    assert "### Conflicts" in body and "- `resilience.py`" in body
+
+    assert outcomes[checksum.key].status == "unchanged"  # no resilience module: no PR
+    assert len(drift.pulls()) == 2
+
+    assert drift.tick() == []  # once per template set
+    again = drift.run(ledger.key)  # a rerun (or the daily schedule) changes nothing
+    assert again.status == "up_to_date" and again.pr_number == merged.pr_number
+    assert len(drift.pulls()) == 2
+    assert drift.fake.violations == []
