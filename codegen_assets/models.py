@@ -152,6 +152,7 @@ class GitHubTarget(Frozen):
     installation_id: int
     issue_number: int
     is_pull_request: bool = False
+    branch: str | None = None  # set for refinements: update this branch (and its PR)
     comment_id: int
     requester: str
     head_sha: str

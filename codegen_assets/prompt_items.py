@@ -93,6 +93,10 @@ class _ToItems(Transformer[Token, Item]):
         notes = [c for c in children[1:] if type(c) is str]
         return SignatureItem(name=str(children[0]), fields=fields, note=notes[0] if notes else "")
 
+    def add_operation(self, children: list[object]) -> SignatureItem:
+        fields = tuple(c for c in children if isinstance(c, FieldItem))
+        return SignatureItem(name=str(children[0]), fields=fields, note="")
+
     def operation(self, children: list[object]) -> OperationItem:
         return OperationItem(name=str(children[0]), text=str(children[1]).strip())
 

@@ -21,6 +21,8 @@ pull request with it, its tests and a validation report.
 /generate-node <what the node should do>
 /generate-node --type effect --name store_effect --no-intelligence --output-dir nodes <prompt>
 /generate-node retry     # run the last request on this issue again
+/generate-node refine add operation archive_state with input reason (string)
+                         # on a generated PR: regenerate with amended requirements
 /generate-node help
 ```
 Options: `--type effect|compute|reducer|orchestrator`, `--name NAME`, `--no-intelligence`,
@@ -37,7 +39,7 @@ class Command(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    action: Literal["generate", "help", "retry"]
+    action: Literal["generate", "help", "retry", "refine"]
     prompt: str = ""
     node_type: NodeType | None = None
     name: str | None = None
@@ -97,6 +99,11 @@ def parse_command(body: str) -> Command | None:
         return Command(action="help")
     if tokens[:1] == ["retry"]:
         return Command(action="retry")
+    if tokens[:1] == ["refine"]:
+        instructions = "\n".join([" ".join(tokens[1:]), *lines[start + 1 :]]).strip()
+        if not instructions:
+            raise CommandError("`refine` needs instructions, e.g. `refine add operation ping`")
+        return Command(action="refine", prompt=instructions)
     options, words = _options(tokens)
     prompt = "\n".join([" ".join(words), *lines[start + 1 :]]).strip()
     if not prompt:

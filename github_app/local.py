@@ -127,14 +127,23 @@ def comment_payload(
     user_type: str = "User",
     action: str = "created",
     installation: int = INSTALLATION,
+    pull_request: bool = False,
 ) -> dict[str, Any]:
-    """An ``issue_comment`` payload aimed at the fake repository."""
+    """An ``issue_comment`` payload aimed at the fake repository (on a PR when asked)."""
     payload = example("issue_comment", action)
     owner, name = REPO.split("/")
     payload["repository"].update(full_name=REPO, name=name)
     payload["repository"]["owner"]["login"] = owner
     payload["issue"]["number"] = issue
     payload["issue"].pop("pull_request", None)
+    if pull_request:
+        url = f"https://api.github.com/repos/{REPO}/pulls/{issue}"
+        payload["issue"]["pull_request"] = {
+            "url": url,
+            "html_url": f"https://github.com/{REPO}/pull/{issue}",
+            "diff_url": f"https://github.com/{REPO}/pull/{issue}.diff",
+            "patch_url": f"https://github.com/{REPO}/pull/{issue}.patch",
+        }
     payload["comment"].update(body=body, author_association=association, id=issue * 1000 + 1)
     payload["comment"]["user"].update(login=login, type=user_type)
     payload["sender"].update(login=login, type=user_type)

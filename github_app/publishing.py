@@ -7,6 +7,7 @@ import difflib
 import hashlib
 from typing import Any, cast
 
+import yaml
 from githubkit import GitHub
 from githubkit.exception import GitHubException, RequestFailed
 from pydantic import BaseModel, ConfigDict
@@ -21,6 +22,7 @@ from codegen_assets.models import (
 )
 from codegen_assets.validation import report_markdown
 from github_app.client import body_of
+from github_app.repo_files import files_at
 from github_app.settings import AppSettings
 
 TRAILER = "Nodegen-Request"
@@ -76,7 +78,7 @@ class Publisher:
         target = request.github
         if target is None:
             raise ValueError(f"request {request.request_id} did not come from GitHub")
-        branch = branch_name(target, spec.name)
+        branch = target.branch or branch_name(target, spec.name)
         try:
             return self._publish(request, target, branch, spec, intel, refined, run_url)
         except (GitHubException, KeyError) as exc:
@@ -117,6 +119,7 @@ class Publisher:
         parent = existing or body_of(git.get_ref(owner, repo, f"heads/{default}"))["object"]["sha"]
         base_tree = body_of(git.get_commit(owner, repo, parent))["tree"]["sha"]
         prefix = f"{target.output_base}/{spec.name}"
+        before = files_at(self.gh, owner, repo, existing, prefix) if existing else {}
         # Tree entries carry their content, so git creates the blobs: one write instead of one
         # per file keeps a delivery well inside GitHub's content-creation limits.
         entries = [
@@ -154,7 +157,8 @@ class Publisher:
             draft=draft,
             updated_existing=updated,
         )
-        self._comment(target, final_comment(outcome, spec, refined))
+        summary = change_summary(before, refined.files.files) if existing else ""
+        self._comment(target, final_comment(outcome, spec, refined) + summary)
         return outcome
 
     def _branch_head(self, owner: str, repo: str, branch: str) -> str | None:
@@ -251,6 +255,36 @@ def final_comment(outcome: PublishOutcome, spec: NodeSpec, refined: RefinedCode)
         f"Quality score: **{refined.report.quality_score:.3f}**."
         + (f"\n\nWarnings:{warnings}" if warnings else "")
     )
+
+
+def _operations(files: dict[str, str]) -> list[str]:
+    try:
+        contract = yaml.safe_load(files.get("contract.yaml", "")) or {}
+        return [str(op["name"]) for op in contract["annotations"]["operations"]]
+    except (yaml.YAMLError, KeyError, TypeError):
+        return []
+
+
+def change_summary(before: dict[str, str], after: dict[str, str]) -> str:
+    """What an update changed: operations added or removed, and the files touched."""
+    old_ops, new_ops = _operations(before), _operations(after)
+    lines = ["", "", "**What changed:**"]
+    added = [op for op in new_ops if op not in old_ops]
+    removed = [op for op in old_ops if op not in new_ops]
+    if added:
+        lines.append("- operations added: " + ", ".join(f"`{op}`" for op in added))
+    if removed:
+        lines.append("- operations removed: " + ", ".join(f"`{op}`" for op in removed))
+    for label, names in (
+        ("files added", sorted(set(after) - set(before))),
+        ("files changed", sorted(f for f in after if f in before and after[f] != before[f])),
+        ("files removed from the generation", sorted(set(before) - set(after))),
+    ):
+        if names:
+            lines.append(f"- {label}: " + ", ".join(f"`{n}`" for n in names))
+    if len(lines) == 3:
+        lines.append("- nothing: the files are as they were")
+    return "\n".join(lines)
 
 
 def failure_comment(

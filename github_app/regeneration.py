@@ -12,7 +12,6 @@ regeneration branch only, and listed in the pull request.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from collections.abc import Callable
 from typing import Any, Literal, cast
@@ -38,6 +37,7 @@ from codegen_assets.validation import report_markdown
 from github_app.client import body_of
 from github_app.publishing import TRAILER
 from github_app.registry import DeliveredNode
+from github_app.repo_files import files_at
 
 Status = Literal["current", "unchanged", "opened", "updated", "up_to_date", "stopped"]
 Validate = Callable[[FileSet], ValidationReport]
@@ -146,7 +146,7 @@ class Regenerator:
         owner, repo = node.repository.split("/", 1)
         base = {
             rel: text
-            for rel, text in self._files(owner, repo, node.commit_sha, node.path).items()
+            for rel, text in files_at(self.gh, owner, repo, node.commit_sha, node.path).items()
             if lock.files.get(rel) == sha256(text)
         }
         generated = {rel: text for rel, text in theirs.files.items() if rel != LOCK_FILE}
@@ -155,7 +155,7 @@ class Regenerator:
         default = body_of(self.gh.rest.repos.get(owner, repo))["default_branch"]
         ours_ref = default if self._has_node(owner, repo, default, node.path) else node.branch
         head = self._head(owner, repo, ours_ref)
-        ours = self._files(owner, repo, head, node.path)
+        ours = files_at(self.gh, owner, repo, head, node.path)
         merged = merge_files(base, ours, theirs.files)
         changed = tuple(rel for rel, text in merged.files.items() if ours.get(rel) != text)
         outcome = done.model_copy(
@@ -287,26 +287,5 @@ class Regenerator:
             raise
 
     def _has_node(self, owner: str, repo: str, branch: str, path: str) -> bool:
-        return bool(
-            self._files(owner, repo, self._head(owner, repo, branch), path, names_only=True)
-        )
-
-    def _files(
-        self, owner: str, repo: str, commit: str, path: str, *, names_only: bool = False
-    ) -> dict[str, str]:
-        """The files under ``path`` at ``commit``, relative to ``path``."""
-        git = self.gh.rest.git
-        tree_sha = body_of(git.get_commit(owner, repo, commit))["tree"]["sha"]
-        tree = body_of(git.get_tree(owner, repo, tree_sha, recursive="1"))["tree"]
-        prefix = f"{path}/"
-        files: dict[str, str] = {}
-        for entry in tree:
-            if entry["type"] != "blob" or not entry["path"].startswith(prefix):
-                continue
-            rel = entry["path"][len(prefix) :]
-            if names_only:
-                files[rel] = ""
-                continue
-            blob = body_of(git.get_blob(owner, repo, entry["sha"]))
-            files[rel] = base64.b64decode(blob["content"]).decode("utf-8")
-        return files
+        head = self._head(owner, repo, branch)
+        return bool(files_at(self.gh, owner, repo, head, path, names_only=True))

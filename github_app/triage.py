@@ -14,11 +14,13 @@ from githubkit.exception import RequestFailed
 from pydantic import ValidationError
 
 from codegen_assets.artifact_store import ArtifactStore, UnknownArtifactError
-from codegen_assets.models import GenerationOptions, GenerationRequest, GitHubTarget
+from codegen_assets.models import GenerationOptions, GenerationRequest, GitHubTarget, NodeType
+from codegen_assets.provenance import read_lock
 from github_app.client import body_of, installation_client
 from github_app.commands import HELP, Command, CommandError, parse_command
 from github_app.events import CheckRunEvent, IssueCommentEvent
 from github_app.queue import Delivery, RequestQueue
+from github_app.registry import NodeRegistry
 from github_app.repo_config import CONFIG_PATH, RepoConfig, RepoConfigError, load_repo_config
 from github_app.settings import AppSettings
 
@@ -37,6 +39,7 @@ class Triage:
         self.queue = queue
         self.store = store
         self.workspace = workspace
+        self.registry = NodeRegistry(queue.location)
 
     def handle(self, delivery: Delivery) -> str:
         """Process ``delivery``; returns a note of what happened (kept in the queue)."""
@@ -87,7 +90,37 @@ class Triage:
             return "help"
         if command.action == "retry":
             return self._retry(delivery, event)
+        if command.action == "refine":
+            return self._refine(delivery, event, command, config)
         return self._accept(delivery, event, command, config)
+
+    def _refine(
+        self, delivery: Delivery, event: IssueCommentEvent, command: Command, config: RepoConfig
+    ) -> str:
+        """Regenerate a delivered node with amended requirements, on its own branch and PR."""
+        node = (
+            self.registry.by_pull_request(event.repository.full_name, event.issue.number)
+            if event.issue.pull_request is not None
+            else None
+        )
+        if node is None:
+            self._reply(
+                event,
+                "`refine` works in a pull request I opened with a generated node; "
+                "this is not one of them.",
+            )
+            return "rejected: refine outside a generated pull request"
+        lock = read_lock(node.lock)
+        amended = Command(
+            action="generate",
+            prompt=f"{lock.prompt}\n{command.prompt}",
+            node_type=NodeType(lock.node_type),
+            name=node.node_name,
+            enable_intelligence=lock.options.enable_intelligence,
+            output_dir=node.path.rsplit("/", 1)[0],
+        )
+        settings = config.model_copy(update={"target": lock.options.target})
+        return self._accept(delivery, event, amended, settings, branch=node.branch)
 
     def _config(self, gh: GitHub[Any], owner: str, repo: str) -> RepoConfig:
         try:
@@ -131,7 +164,12 @@ class Triage:
         )
 
     def _accept(
-        self, delivery: Delivery, event: IssueCommentEvent, command: Command, config: RepoConfig
+        self,
+        delivery: Delivery,
+        event: IssueCommentEvent,
+        command: Command,
+        config: RepoConfig,
+        branch: str | None = None,
     ) -> str:
         gh = self._gh(event.installation.id)
         owner, repo = event.repository.owner_and_name
@@ -148,6 +186,7 @@ class Triage:
             installation_id=event.installation.id,
             issue_number=event.issue.number,
             is_pull_request=is_pr,
+            branch=branch,
             comment_id=event.comment.id,
             requester=event.comment.user.login,
             head_sha=head_sha,

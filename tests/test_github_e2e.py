@@ -17,6 +17,7 @@ from codegen_assets.settings import NodegenSettings
 from codegen_assets.validation import quality_score
 from github_app.fake_github import FakeGitHub
 from github_app.local import REPO, comment_payload, example, signed, wait_for
+from github_app.registry import NodeRegistry
 from github_app.server import WebhookService
 from github_app.settings import AppSettings
 
@@ -238,3 +239,41 @@ def test_daemon_path_sensor_launches_the_run(
     )
     assert launched.success
     assert len(github_env.repos[REPO].pulls) == 1
+
+
+def test_refine_on_the_pull_request_adds_an_operation(
+    bot: tuple[TestClient, WebhookService], github_env: FakeGitHub
+) -> None:
+    client, service = bot
+    send(client, comment_payload(PROMPT))
+    runs_done(service, 1)
+    repo = github_env.repos[REPO]
+    (pull,) = repo.pulls.values()
+    number, branch = pull["number"], pull["head"]["ref"]
+    first_commit = NodeRegistry(service.queue.location).by_pull_request(REPO, number)
+    assert first_commit is not None
+
+    refine = "/generate-node refine add operation archive_state with input reason (string)"
+    assert send(client, comment_payload(refine, issue=number, pull_request=True)) == 202
+    runs_done(service, 2)
+    assert len(repo.pulls) == 1 and repo.pulls[number]["head"]["ref"] == branch
+    files = pr_files(github_env, branch)
+    prefix = "nodes/invoices_compute/"
+    assert "name: archive_state" in files[prefix + "contract.yaml"]
+    assert prefix + "models/model_archive_state_input.py" in files
+    assert "reason: str" in files[prefix + "models/model_archive_state_input.py"]
+    assert "async def _archive_state(" in files[prefix + "node.py"]
+    assert "def test_archive_state_outcomes" in files[prefix + "tests/test_node.py"]
+    assert "| pytest | pass |" in repo.pulls[number]["body"]
+    (summary,) = [c["body"] for c in repo.comments.values() if "What changed" in c["body"]]
+    assert "operations added: `archive_state`" in summary
+    assert "`models/model_archive_state_input.py`" in summary
+    node = NodeRegistry(service.queue.location).by_pull_request(REPO, number)
+    assert node is not None and node.commit_sha != first_commit.commit_sha
+
+    send(client, comment_payload("/generate-node refine add operation ping", issue=9))
+    wait_for(
+        lambda: any("not one of them" in c["body"] for c in repo.comments.values()), 30, "reply"
+    )
+    assert service.queue.counts()["runs.done"] == 2
+    assert github_env.violations == []
