@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dagster import AssetKey, DagsterInstance
 from starlette.testclient import TestClient
 
 from codegen_assets import validation
 from codegen_assets.artifact_store import ArtifactStore
+from codegen_assets.deployments import GENERATE_PR_JOB, build_definitions
 from codegen_assets.file_writer import recover
 from codegen_assets.models import ValidationReport
 from codegen_assets.settings import NodegenSettings
@@ -276,4 +278,30 @@ def test_refine_on_the_pull_request_adds_an_operation(
         lambda: any("not one of them" in c["body"] for c in repo.comments.values()), 30, "reply"
     )
     assert service.queue.counts()["runs.done"] == 2
+    assert github_env.violations == []
+
+
+def test_rerunning_a_stage_from_the_ui_updates_the_same_pull_request(
+    bot: tuple[TestClient, WebhookService], github_env: FakeGitHub
+) -> None:
+    client, service = bot
+    send(client, comment_payload(PROMPT))
+    runs_done(service, 1)
+    repo = github_env.repos[REPO]
+    (pull,) = repo.pulls.values()
+    branch, head = pull["head"]["ref"], repo.refs[pull["head"]["ref"]]
+    (check,) = repo.check_runs.values()
+    request_id = str(check["external_id"])
+    # What "Materialize selected" on pull_request for this partition does in the Dagster UI.
+    job = build_definitions(service.nodegen).resolve_job_def(GENERATE_PR_JOB)
+    result = job.execute_in_process(
+        instance=DagsterInstance.from_config(str(service.nodegen.dagster_home)),
+        partition_key=request_id,
+        asset_selection=[AssetKey("pull_request")],
+    )
+    assert result.success
+    outcome = result.output_for_node("pull_request")
+    assert outcome.updated_existing and outcome.pr_number == pull["number"]
+    assert len(repo.pulls) == 1 and repo.commits[repo.refs[branch]]["parents"] == [head]
+    assert any(c["body"].startswith("Updated ") for c in repo.comments.values())
     assert github_env.violations == []
