@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import hashlib
-from typing import Any, cast
+from typing import Any
 
 import yaml
 from githubkit import GitHub
@@ -22,7 +22,7 @@ from codegen_assets.models import (
 )
 from codegen_assets.validation import report_markdown
 from github_app.client import body_of
-from github_app.repo_files import files_at
+from github_app.repo_files import commit_to_branch, file_tree, files_at
 from github_app.settings import AppSettings
 
 TRAILER = "Nodegen-Request"
@@ -117,33 +117,23 @@ class Publisher:
             )
             return PublishOutcome(branch=branch, stopped_for_human_push=True)
         parent = existing or body_of(git.get_ref(owner, repo, f"heads/{default}"))["object"]["sha"]
-        base_tree = body_of(git.get_commit(owner, repo, parent))["tree"]["sha"]
         prefix = f"{target.output_base}/{spec.name}"
         before = files_at(self.gh, owner, repo, existing, prefix) if existing else {}
-        # Tree entries carry their content, so git creates the blobs: one write instead of one
-        # per file keeps a delivery well inside GitHub's content-creation limits.
-        entries = [
-            {"path": f"{prefix}/{rel}", "mode": "100644", "type": "blob", "content": text}
-            for rel, text in sorted(refined.files.files.items())
-        ]
-        tree = body_of(
-            git.create_tree(owner, repo, data=cast(Any, {"base_tree": base_tree, "tree": entries}))
-        )
+        tree = file_tree(self.gh, owner, repo, parent, prefix, refined.files.files)
         message = (
             f"Add generated node {spec.name}\n\nRequested in #{target.issue_number} by "
             f"@{target.requester}.\n\n{TRAILER}: {request.request_id}\n"
         )
-        commit = body_of(
-            git.create_commit(
-                owner, repo, data={"message": message, "tree": tree["sha"], "parents": [parent]}
-            )
+        commit = commit_to_branch(
+            self.gh,
+            owner,
+            repo,
+            branch,
+            tree=tree,
+            parent=parent,
+            message=message,
+            existing=existing,
         )
-        if existing is None:
-            git.create_ref(owner, repo, data={"ref": f"refs/heads/{branch}", "sha": commit["sha"]})
-        else:
-            git.update_ref(
-                owner, repo, f"heads/{branch}", data={"sha": commit["sha"], "force": False}
-            )
         draft = target.draft or not refined.report.passed
         body = pr_body(request, spec, intel, refined, run_url)
         pull, updated = self._open_or_update_pr(owner, repo, branch, default, spec, body, draft)
@@ -151,7 +141,7 @@ class Publisher:
             self._decorate(owner, repo, pull["number"], target)
         outcome = PublishOutcome(
             branch=branch,
-            commit_sha=commit["sha"],
+            commit_sha=commit,
             pr_number=pull["number"],
             pr_url=pull["html_url"],
             draft=draft,

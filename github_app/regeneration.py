@@ -37,7 +37,7 @@ from codegen_assets.validation import report_markdown
 from github_app.client import body_of
 from github_app.publishing import TRAILER
 from github_app.registry import DeliveredNode
-from github_app.repo_files import files_at
+from github_app.repo_files import commit_to_branch, file_tree, files_at
 
 Status = Literal["current", "unchanged", "opened", "updated", "up_to_date", "stopped"]
 Validate = Callable[[FileSet], ValidationReport]
@@ -186,17 +186,10 @@ class Regenerator:
             message = body_of(git.get_commit(owner, repo, existing))["message"]
             if TRAILER not in message:
                 return outcome.model_copy(update={"status": "stopped"})
-        base_tree = body_of(git.get_commit(owner, repo, head))["tree"]["sha"]
-        entries = [
-            {"path": f"{node.path}/{rel}", "mode": "100644", "type": "blob", "content": text}
-            for rel, text in sorted(merged.files.items())
-        ]
-        tree = body_of(
-            git.create_tree(owner, repo, data=cast(Any, {"base_tree": base_tree, "tree": entries}))
-        )
+        tree = file_tree(self.gh, owner, repo, head, node.path, merged.files)
         if (
             existing is not None
-            and body_of(git.get_commit(owner, repo, existing))["tree"]["sha"] == tree["sha"]
+            and body_of(git.get_commit(owner, repo, existing))["tree"]["sha"] == tree
         ):
             pull = self._find_pr(owner, repo, branch)
             return outcome.model_copy(
@@ -212,17 +205,18 @@ class Regenerator:
             f"Template set v{lock.template_set} -> v{now}; hand edits merged.\n\n"
             f"{TRAILER}: regenerate {node.key}\n"
         )
-        commit = body_of(
-            git.create_commit(
-                owner, repo, data={"message": message, "tree": tree["sha"], "parents": [head]}
-            )
+        # The branch is ours (trailer checked): rebuild it on the repository's current head.
+        commit_to_branch(
+            self.gh,
+            owner,
+            repo,
+            branch,
+            tree=tree,
+            parent=head,
+            message=message,
+            existing=existing,
+            force=True,
         )
-        if existing is None:
-            git.create_ref(owner, repo, data={"ref": f"refs/heads/{branch}", "sha": commit["sha"]})
-        else:  # the branch is ours (trailer checked): rebuild it on the repository's current head
-            git.update_ref(
-                owner, repo, f"heads/{branch}", data={"sha": commit["sha"], "force": True}
-            )
         body = self._body(spec, lock, merged, outcome)
         pull = self._find_pr(owner, repo, branch)
         title = f"Regenerate {spec.name} with templates v{version.TEMPLATE_SET_VERSION}"

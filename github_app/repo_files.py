@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import Any, cast
 
 from githubkit import GitHub
 
@@ -29,3 +29,44 @@ def files_at(
         blob = body_of(git.get_blob(owner, repo, entry["sha"]))
         files[rel] = base64.b64decode(blob["content"]).decode("utf-8")
     return files
+
+
+def file_tree(
+    gh: GitHub[Any], owner: str, repo: str, base_commit: str, prefix: str, files: dict[str, str]
+) -> str:
+    """A tree: ``base_commit``'s with ``files`` written under ``prefix``; returns its sha.
+
+    Tree entries carry their content, so git creates the blobs: one write instead of one per file
+    keeps a delivery well inside GitHub's content-creation limits.
+    """
+    git = gh.rest.git
+    base_tree = body_of(git.get_commit(owner, repo, base_commit))["tree"]["sha"]
+    entries = [
+        {"path": f"{prefix}/{rel}", "mode": "100644", "type": "blob", "content": text}
+        for rel, text in sorted(files.items())
+    ]
+    tree = git.create_tree(owner, repo, data=cast(Any, {"base_tree": base_tree, "tree": entries}))
+    return str(body_of(tree)["sha"])
+
+
+def commit_to_branch(
+    gh: GitHub[Any],
+    owner: str,
+    repo: str,
+    branch: str,
+    *,
+    tree: str,
+    parent: str,
+    message: str,
+    existing: str | None,
+    force: bool = False,
+) -> str:
+    """Commit ``tree`` on ``parent`` and point ``branch`` at it (creating the branch if new)."""
+    git = gh.rest.git
+    created = git.create_commit(owner, repo, message=message, tree=tree, parents=[parent])
+    sha = str(body_of(created)["sha"])
+    if existing is None:
+        git.create_ref(owner, repo, data={"ref": f"refs/heads/{branch}", "sha": sha})
+    else:
+        git.update_ref(owner, repo, f"heads/{branch}", data={"sha": sha, "force": force})
+    return sha
