@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from dagster import (
     AddDynamicPartitionsRequest,
     DagsterInstance,
+    RunRequest,
     SensorResult,
+    build_schedule_context,
     build_sensor_context,
     materialize,
 )
 from jinja2 import ChoiceLoader, DictLoader
 
 from codegen_assets import render, version
-from codegen_assets.drift import DELIVERED_NODES, regenerated_node, template_drift_sensor
+from codegen_assets.drift import (
+    DELIVERED_NODES,
+    daily_drift_schedule,
+    regenerated_node,
+    template_drift_sensor,
+)
 from codegen_assets.models import GenerationOptions, NodeType, Target
 from codegen_assets.provenance import LOCK_FILE, read_lock
 from codegen_assets.resources import RequestQueueResource, ValidatorResource
@@ -52,7 +60,8 @@ class Drift:
         self.fake = fake
         self.queue = RequestQueueResource(path=str(tmp_path / "queue.db"))
         self.registry = self.queue.registry()
-        self.instance = DagsterInstance.ephemeral()
+        (tmp_path / "dagster").mkdir()
+        self.instance = DagsterInstance.local_temp(tempdir=str(tmp_path / "dagster"))
         self.resources = {
             "queue": self.queue,
             "validator": ValidatorResource(timeout_seconds=300, mypy_cache_dir=str(mypy_cache)),
@@ -187,3 +196,27 @@ def test_template_release_opens_update_prs_that_keep_hand_edits(
     assert again.status == "up_to_date" and again.pr_number == merged.pr_number
     assert len(drift.pulls()) == 2
     assert drift.fake.violations == []
+
+
+def test_daily_schedule_requests_stale_nodes_the_sensor_has_seen(
+    drift: Drift, new_templates: None
+) -> None:
+    def due() -> list[RunRequest]:
+        context = build_schedule_context(
+            instance=drift.instance,
+            resources={"queue": drift.queue},
+            scheduled_execution_time=datetime(2026, 11, 24, 6, tzinfo=UTC),
+        )
+        requests = daily_drift_schedule(context)
+        assert isinstance(requests, list)
+        return [r for r in requests if isinstance(r, RunRequest)]
+
+    assert due() == []  # not partitions yet
+    drift.tick()
+    requests = due()
+    assert sorted(str(r.partition_key) for r in requests) == sorted(
+        drift.nodes[n].key for n in PROMPTS
+    )
+    assert all(str(r.run_key).endswith("@99@2026-11-24") for r in requests)
+    drift.registry.mark_regenerated(drift.nodes["ledger"].key, "99", None)
+    assert drift.nodes["ledger"].key not in {r.partition_key for r in due()}
