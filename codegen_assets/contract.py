@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from codegen_assets.models import Intelligence, NodeSpec, NodeType
 from codegen_assets.naming import camel
-from codegen_assets.node_context import protocol_interfaces, split_dependencies
+from codegen_assets.node_context import protocol_interfaces
 from codegen_assets.resilience import NODE_BREAKER as BREAKER
 from codegen_assets.resilience import NODE_RETRY as RETRY
 
@@ -298,7 +298,7 @@ def build_contract(spec: NodeSpec, intelligence: Intelligence) -> ContractDocume
                 name=d.name,
                 module=(
                     "protocols.protocol_event_publisher"
-                    if d in split_dependencies(spec)[1]
+                    if d.is_event_client
                     else f"protocols.protocol_{d.name}"
                 ),
                 required=d.required,

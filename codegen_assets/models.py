@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -81,6 +82,11 @@ class Dependency(Frozen):
     client_type: str
     required: bool = True
     description: str = ""
+
+    @property
+    def is_event_client(self) -> bool:
+        """An event bus client (the node's publisher), judged by its name."""
+        return re.search(r"kafka|event|bus|producer|publisher", self.name) is not None
 
 
 class Metric(Frozen):

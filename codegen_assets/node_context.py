@@ -42,7 +42,6 @@ _SAMPLES: dict[FieldType, tuple[object, object]] = {
     FieldType.DATETIME: ("2026-01-01T00:00:00+00:00", "2026-06-30T12:00:00+00:00"),
     FieldType.OBJECT: ({"key": "value"}, {"key": "other"}),
 }
-_EVENT_CLIENT = re.compile(r"kafka|event|bus|producer|publisher")
 PUBLISHER_PROTOCOL = "ProtocolEventPublisher"
 _BASE_CLASSES = {
     NodeType.EFFECT: "NodeEffect",
@@ -247,11 +246,11 @@ def _outcome_topics(spec: NodeSpec, constants: dict[str, str]) -> dict[str, str]
     return mapping
 
 
-def split_dependencies(spec: NodeSpec) -> tuple[list[Dependency], list[Dependency]]:
+def _split_dependencies(spec: NodeSpec) -> tuple[list[Dependency], list[Dependency]]:
     """(client dependencies, event bus dependencies); pure nodes have neither."""
     if spec.node_type in (NodeType.COMPUTE, NodeType.REDUCER):
         return [], []
-    events = [d for d in spec.dependencies if _EVENT_CLIENT.search(d.name)]
+    events = [d for d in spec.dependencies if d.is_event_client]
     return [d for d in spec.dependencies if d not in events], events
 
 
@@ -262,7 +261,7 @@ def protocol_name(dependency: Dependency) -> str:
 
 def protocol_interfaces(spec: NodeSpec) -> list[str]:
     """Every protocol the generated node resolves, in declaration order."""
-    clients, _ = split_dependencies(spec)
+    clients, _ = _split_dependencies(spec)
     if spec.node_type in (NodeType.COMPUTE, NodeType.REDUCER):
         return []
     return [*(protocol_name(d) for d in clients), PUBLISHER_PROTOCOL]
@@ -371,7 +370,7 @@ def _pattern_hooks(spec: NodeSpec, op: Operation, patterns: tuple[str, ...]) -> 
 def build_context(spec: NodeSpec, patterns: tuple[str, ...] = ()) -> dict[str, Any]:
     """The full template context for ``spec`` and the chosen design patterns."""
     is_pure = spec.node_type in (NodeType.COMPUTE, NodeType.REDUCER)
-    clients, events = split_dependencies(spec)
+    clients, events = _split_dependencies(spec)
     onex = spec.target is Target.ONEX
     operations = [
         {**_operation(op), **_pattern_hooks(spec, op, patterns)} for op in spec.operations

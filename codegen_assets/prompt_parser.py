@@ -530,9 +530,7 @@ def _dependencies(draft: _Draft, node_type: NodeType, text: str) -> tuple[Depend
                 f"{node_type.value} nodes are pure; declared dependencies are not injected"
             )
         return ()
-    if node_type is NodeType.ORCHESTRATOR and not any(
-        not _is_event_client(d) for d in deps.values()
-    ):
+    if node_type is NodeType.ORCHESTRATOR and not any(not d.is_event_client for d in deps.values()):
         for step in draft.steps or _steps_from_text(text):
             name = identifier(step, what="workflow step")
             description = f"Workflow step {name}: call it, and compensate it if a later step fails"
@@ -540,7 +538,7 @@ def _dependencies(draft: _Draft, node_type: NodeType, text: str) -> tuple[Depend
                 name,
                 Dependency(name=name, client_type=camel(name), description=description),
             )
-    if not any(not _is_event_client(d) for d in deps.values()):
+    if not any(not d.is_event_client for d in deps.values()):
         default = "io_client" if node_type is NodeType.EFFECT else "step_runner"
         deps[default] = Dependency(
             name=default,
@@ -550,10 +548,6 @@ def _dependencies(draft: _Draft, node_type: NodeType, text: str) -> tuple[Depend
         )
         draft.warnings.append(f"no client dependency named; added {default!r}")
     return tuple(deps.values())
-
-
-def _is_event_client(dep: Dependency) -> bool:
-    return re.search(r"kafka|event|bus|producer|publisher", dep.name) is not None
 
 
 def _number(pattern: str, text: str) -> float | None:
