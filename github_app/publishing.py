@@ -22,7 +22,7 @@ from codegen_assets.models import (
 )
 from codegen_assets.validation import report_markdown
 from github_app.client import body_of
-from github_app.repo_files import commit_to_branch, file_tree, files_at
+from github_app.repo_files import branch_head, commit_to_branch, file_tree, files_at, open_pull
 from github_app.settings import AppSettings
 
 TRAILER = "Nodegen-Request"
@@ -105,7 +105,7 @@ class Publisher:
         owner, repo = split_repo(target)
         git = self.gh.rest.git
         default = body_of(self.gh.rest.repos.get(owner, repo))["default_branch"]
-        existing = self._branch_head(owner, repo, branch)
+        existing = branch_head(self.gh, owner, repo, branch)
         if (
             existing is not None
             and TRAILER not in body_of(git.get_commit(owner, repo, existing))["message"]
@@ -151,23 +151,13 @@ class Publisher:
         self._comment(target, final_comment(outcome, spec, refined) + summary)
         return outcome
 
-    def _branch_head(self, owner: str, repo: str, branch: str) -> str | None:
-        try:
-            return str(
-                body_of(self.gh.rest.git.get_ref(owner, repo, f"heads/{branch}"))["object"]["sha"]
-            )
-        except RequestFailed as exc:
-            if exc.response.status_code == 404:
-                return None
-            raise
-
     def _open_or_update_pr(
         self, owner: str, repo: str, branch: str, base: str, spec: NodeSpec, body: str, draft: bool
     ) -> tuple[dict[str, Any], bool]:
         pulls = self.gh.rest.pulls
-        found = body_of(pulls.list(owner, repo, state="open", head=f"{owner}:{branch}"))
-        if found:
-            pull = body_of(pulls.update(owner, repo, found[0]["number"], data={"body": body}))
+        found = open_pull(self.gh, owner, repo, branch)
+        if found is not None:
+            pull = body_of(pulls.update(owner, repo, found["number"], data={"body": body}))
             return pull, True
         title = f"Add generated {spec.node_type.value} node {spec.name}"
         pull = body_of(

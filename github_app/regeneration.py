@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 import merge3
 from githubkit import GitHub
-from githubkit.exception import RequestFailed
 from pydantic import BaseModel, ConfigDict
 
 from codegen_assets import version
@@ -37,7 +36,7 @@ from codegen_assets.validation import report_markdown
 from github_app.client import body_of
 from github_app.publishing import TRAILER
 from github_app.registry import DeliveredNode
-from github_app.repo_files import commit_to_branch, file_tree, files_at
+from github_app.repo_files import branch_head, commit_to_branch, file_tree, files_at, open_pull
 
 Status = Literal["current", "unchanged", "opened", "updated", "up_to_date", "stopped"]
 Validate = Callable[[FileSet], ValidationReport]
@@ -152,10 +151,14 @@ class Regenerator:
         generated = {rel: text for rel, text in theirs.files.items() if rel != LOCK_FILE}
         if all(base.get(rel) == text for rel, text in generated.items()):
             return done.model_copy(update={"status": "unchanged"})
-        default = body_of(self.gh.rest.repos.get(owner, repo))["default_branch"]
-        ours_ref = default if self._has_node(owner, repo, default, node.path) else node.branch
+        # ours: the default branch once the node is merged there, else the node's own branch
+        ours_ref = body_of(self.gh.rest.repos.get(owner, repo))["default_branch"]
         head = self._head(owner, repo, ours_ref)
         ours = files_at(self.gh, owner, repo, head, node.path)
+        if not ours:
+            ours_ref = node.branch
+            head = self._head(owner, repo, ours_ref)
+            ours = files_at(self.gh, owner, repo, head, node.path)
         merged = merge_files(base, ours, theirs.files)
         changed = tuple(rel for rel, text in merged.files.items() if ours.get(rel) != text)
         outcome = done.model_copy(
@@ -181,17 +184,13 @@ class Regenerator:
         owner, repo = node.repository.split("/", 1)
         git = self.gh.rest.git
         branch = outcome.branch
-        existing = self._head_or_none(owner, repo, branch)
-        if existing is not None:
-            message = body_of(git.get_commit(owner, repo, existing))["message"]
-            if TRAILER not in message:
-                return outcome.model_copy(update={"status": "stopped"})
+        existing = branch_head(self.gh, owner, repo, branch)
+        current = body_of(git.get_commit(owner, repo, existing)) if existing else None
+        if current is not None and TRAILER not in current["message"]:
+            return outcome.model_copy(update={"status": "stopped"})
         tree = file_tree(self.gh, owner, repo, head, node.path, merged.files)
-        if (
-            existing is not None
-            and body_of(git.get_commit(owner, repo, existing))["tree"]["sha"] == tree
-        ):
-            pull = self._find_pr(owner, repo, branch)
+        if current is not None and current["tree"]["sha"] == tree:
+            pull = open_pull(self.gh, owner, repo, branch)
             return outcome.model_copy(
                 update={
                     "status": "up_to_date",
@@ -218,7 +217,7 @@ class Regenerator:
             force=True,
         )
         body = self._body(spec, lock, merged, outcome)
-        pull = self._find_pr(owner, repo, branch)
+        pull = open_pull(self.gh, owner, repo, branch)
         title = f"Regenerate {spec.name} with templates v{version.TEMPLATE_SET_VERSION}"
         pulls = self.gh.rest.pulls
         status: Status
@@ -261,25 +260,8 @@ class Regenerator:
             lines += ["", "### Validation report", "", report_markdown(report, [], [])]
         return "\n".join(lines) + "\n"
 
-    def _find_pr(self, owner: str, repo: str, branch: str) -> dict[str, Any] | None:
-        found = body_of(
-            self.gh.rest.pulls.list(owner, repo, state="open", head=f"{owner}:{branch}")
-        )
-        return cast(dict[str, Any], found[0]) if found else None
-
     def _head(self, owner: str, repo: str, branch: str) -> str:
-        return str(
-            body_of(self.gh.rest.git.get_ref(owner, repo, f"heads/{branch}"))["object"]["sha"]
-        )
-
-    def _head_or_none(self, owner: str, repo: str, branch: str) -> str | None:
-        try:
-            return self._head(owner, repo, branch)
-        except RequestFailed as exc:
-            if exc.response.status_code == 404:
-                return None
-            raise
-
-    def _has_node(self, owner: str, repo: str, branch: str, path: str) -> bool:
-        head = self._head(owner, repo, branch)
-        return bool(files_at(self.gh, owner, repo, head, path, names_only=True))
+        head = branch_head(self.gh, owner, repo, branch)
+        if head is None:
+            raise ValueError(f"branch {branch!r} of {owner}/{repo} does not exist")
+        return head

@@ -6,13 +6,12 @@ import base64
 from typing import Any, cast
 
 from githubkit import GitHub
+from githubkit.exception import RequestFailed
 
 from github_app.client import body_of
 
 
-def files_at(
-    gh: GitHub[Any], owner: str, repo: str, commit: str, path: str, *, names_only: bool = False
-) -> dict[str, str]:
+def files_at(gh: GitHub[Any], owner: str, repo: str, commit: str, path: str) -> dict[str, str]:
     """The files under ``path`` at ``commit``, keyed relative to ``path`` (text as UTF-8)."""
     git = gh.rest.git
     tree_sha = body_of(git.get_commit(owner, repo, commit))["tree"]["sha"]
@@ -23,9 +22,6 @@ def files_at(
         if entry["type"] != "blob" or not entry["path"].startswith(prefix):
             continue
         rel = entry["path"][len(prefix) :]
-        if names_only:
-            files[rel] = ""
-            continue
         blob = body_of(git.get_blob(owner, repo, entry["sha"]))
         files[rel] = base64.b64decode(blob["content"]).decode("utf-8")
     return files
@@ -70,3 +66,20 @@ def commit_to_branch(
     else:
         git.update_ref(owner, repo, f"heads/{branch}", data={"sha": sha, "force": force})
     return sha
+
+
+def branch_head(gh: GitHub[Any], owner: str, repo: str, branch: str) -> str | None:
+    """The commit ``branch`` points at, or None when there is no such branch."""
+    try:
+        ref = body_of(gh.rest.git.get_ref(owner, repo, f"heads/{branch}"))
+    except RequestFailed as exc:
+        if exc.response.status_code == 404:
+            return None
+        raise
+    return str(ref["object"]["sha"])
+
+
+def open_pull(gh: GitHub[Any], owner: str, repo: str, branch: str) -> dict[str, Any] | None:
+    """The open pull request from ``branch``, if any."""
+    found = body_of(gh.rest.pulls.list(owner, repo, state="open", head=f"{owner}:{branch}"))
+    return cast(dict[str, Any], found[0]) if found else None
