@@ -7,9 +7,12 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from codegen_assets.contract import ContractDocument, contract_yaml
-from codegen_assets.models import FileSet, NodeSpec, NodeType
+from codegen_assets.contract import ContractDocument, build_contract, contract_yaml
+from codegen_assets.intelligence import gather_intelligence
+from codegen_assets.models import FileSet, GenerationOptions, NodeSpec, NodeType
 from codegen_assets.node_context import build_context
+from codegen_assets.prompt_parser import parse_prompt
+from codegen_assets.provenance import with_lock
 from codegen_assets.pysource import (
     alias_line,
     assign_line,
@@ -131,3 +134,14 @@ def render_tests(spec: NodeSpec, patterns: tuple[str, ...] = ()) -> FileSet:
     return FileSet(
         files={f"tests/{name}.py": _render(f"node/tests/{name}.py.j2", context) for name in names}
     )
+
+
+def render_files(prompt: str, options: GenerationOptions) -> tuple[NodeSpec, FileSet]:
+    """Every file for ``prompt`` and ``options`` as the stages render them, with the lock file
+    (embedded patterns only, no network; not validated). Regeneration and tests use it."""
+    spec = parse_prompt(prompt, options)
+    intel = gather_intelligence(prompt, spec, enabled=options.enable_intelligence)
+    contract = build_contract(spec, intel)
+    files = render_node_code(spec, contract).merged(render_event_bus(spec))
+    files = files.merged(render_tests(spec, contract_patterns(contract)))
+    return spec, with_lock(prompt, options, spec, intel, files)

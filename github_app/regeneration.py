@@ -21,17 +21,9 @@ from githubkit import GitHub
 from pydantic import BaseModel, ConfigDict
 
 from codegen_assets import version
-from codegen_assets.contract import build_contract
-from codegen_assets.intelligence import gather_intelligence
-from codegen_assets.models import FileSet, GenerationOptions, NodeSpec, ValidationReport
-from codegen_assets.prompt_parser import parse_prompt
-from codegen_assets.provenance import LOCK_FILE, LockFile, read_lock, sha256, with_lock
-from codegen_assets.render import (
-    contract_patterns,
-    render_event_bus,
-    render_node_code,
-    render_tests,
-)
+from codegen_assets.models import FileSet, NodeSpec, ValidationReport
+from codegen_assets.provenance import LOCK_FILE, LockFile, read_lock, sha256
+from codegen_assets.render import render_files
 from codegen_assets.validation import report_markdown
 from github_app.client import body_of
 from github_app.publishing import TRAILER
@@ -66,17 +58,6 @@ class MergedFiles(BaseModel):
     files: dict[str, str]
     conflicts: tuple[str, ...]
     kept_edits: tuple[str, ...]
-
-
-def render_files(prompt: str, options: GenerationOptions) -> tuple[NodeSpec, FileSet]:
-    """Today's generation for ``prompt`` and ``options``, with its lock file (embedded patterns,
-    no network; validation happens on the merged result)."""
-    spec = parse_prompt(prompt, options)
-    intel = gather_intelligence(prompt, spec, enabled=options.enable_intelligence)
-    contract = build_contract(spec, intel)
-    files = render_node_code(spec, contract).merged(render_event_bus(spec))
-    files = files.merged(render_tests(spec, contract_patterns(contract)))
-    return spec, with_lock(prompt, options, spec, intel, files)
 
 
 def merge_text(base: str, ours: str, theirs: str) -> tuple[str, bool]:

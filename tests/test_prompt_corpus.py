@@ -13,17 +13,10 @@ import pytest
 import yaml
 
 from codegen_assets import onex_oracle, validation
-from codegen_assets.contract import build_contract
-from codegen_assets.intelligence import gather_intelligence
 from codegen_assets.models import FileSet, GenerationOptions, NodeType, Target, ValidationReport
 from codegen_assets.onex_oracle import contract_problems
 from codegen_assets.prompt_parser import parse_prompt
-from codegen_assets.render import (
-    contract_patterns,
-    render_event_bus,
-    render_node_code,
-    render_tests,
-)
+from codegen_assets.render import render_files
 from codegen_assets.validation import validate_files
 from tests.conftest import DATA
 
@@ -105,10 +98,7 @@ CORPUS: dict[str, tuple[NodeType, str]] = {
 
 def generate(prompt: str, target: Target) -> FileSet:
     """Parse, retrieve patterns, build the contract and render everything, as the assets do."""
-    spec = parse_prompt(prompt, GenerationOptions(target=target))
-    contract = build_contract(spec, gather_intelligence(prompt, spec, enabled=True))
-    code = render_node_code(spec, contract).merged(render_event_bus(spec))
-    return code.merged(render_tests(spec, contract_patterns(contract)))
+    return render_files(prompt, GenerationOptions(target=target))[1]
 
 
 def _failures(report: ValidationReport) -> list[str]:

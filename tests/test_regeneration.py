@@ -27,10 +27,11 @@ from codegen_assets.drift import (
 )
 from codegen_assets.models import GenerationOptions, NodeType, Target
 from codegen_assets.provenance import LOCK_FILE, read_lock
+from codegen_assets.render import render_files
 from codegen_assets.resources import RequestQueueResource, ValidatorResource
 from github_app.fake_github import FakeGitHub
 from github_app.local import REPO
-from github_app.regeneration import RegenerationOutcome, merge_text, render_files
+from github_app.regeneration import RegenerationOutcome, merge_text
 from github_app.registry import DeliveredNode, node_key
 
 pytestmark = pytest.mark.e2e

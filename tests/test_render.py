@@ -11,12 +11,10 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from codegen_assets.contract import build_contract, schema_text, validate_contract_text
-from codegen_assets.intelligence import gather_intelligence
+from codegen_assets.contract import schema_text, validate_contract_text
 from codegen_assets.models import FileSet, GenerationOptions, NodeType, Target
 from codegen_assets.naming import onex_topic
 from codegen_assets.onex_oracle import contract_problems
-from codegen_assets.prompt_parser import parse_prompt
 from codegen_assets.pysource import (
     alias_line,
     assign_line,
@@ -25,27 +23,18 @@ from codegen_assets.pysource import (
     import_lines,
     py_literal,
 )
-from codegen_assets.render import (
-    contract_patterns,
-    render_event_bus,
-    render_node_code,
-    render_tests,
-)
+from codegen_assets.render import render_files
 
 
 def render_all(
     prompt: str, node_type: NodeType | None = None, target: Target = Target.ONEX
 ) -> FileSet:
-    spec = parse_prompt(prompt, GenerationOptions(node_type=node_type, target=target))
-    intel = gather_intelligence(prompt, spec, enabled=True)
-    contract = build_contract(spec, intel)
-    code = render_node_code(spec, contract)
-    tests = render_tests(spec, contract_patterns(contract))
-    return code.merged(render_event_bus(spec)).merged(tests)
+    return render_files(prompt, GenerationOptions(node_type=node_type, target=target))[1]
 
 
 CORE_LAYOUT = {
     "contract.yaml",
+    "nodegen.lock",
     "node.py",
     "models/__init__.py",
     "models/model_input.py",
