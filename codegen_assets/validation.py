@@ -243,9 +243,10 @@ def _code_modules(files: FileSet) -> list[str]:
 
 def _commands(files: FileSet, mypy_cache: Path) -> dict[str, list[str]]:
     ruff = ruff_bin()
-    pytest = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"]
-    coverage = [sys.executable, "-m", "coverage", "run", "--branch"]
-    coverage.append("--source=" + ",".join(_code_modules(files)))
+    # pytest under coverage: the node's own tests measure how much of its code they run
+    source = "--source=" + ",".join(_code_modules(files))
+    coverage = [sys.executable, "-m", "coverage", "run", "--branch", source]
+    pytest = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"]
     commands = {
         "ruff": [ruff, "check", *RUFF_OPTIONS, "--select", RUFF_RULES, "--no-cache", "."],
         "format": [ruff, "format", *RUFF_OPTIONS, "--check", "--no-cache", "."],
@@ -260,7 +261,7 @@ def _commands(files: FileSet, mypy_cache: Path) -> dict[str, list[str]]:
             "--no-color-output",
             ".",
         ],
-        "pytest": [*coverage, *pytest[1:]],
+        "pytest": [*coverage, *pytest],
     }
     if omnibase_core_available():
         commands["onex_validate"] = list(onex_validate_argv(Path(".")))
