@@ -14,7 +14,7 @@ from codegen_assets.file_writer import recover
 from codegen_assets.logs import configure_logging
 from codegen_assets.models import GenerationOptions, GenerationResult, NodeType, Target
 from codegen_assets.onex_oracle import OnexUnavailable, require_omnibase_core
-from codegen_assets.prompt_parser import PromptError, parse_prompt
+from codegen_assets.prompt_parser import PromptError, decode_prompt, parse_prompt
 from codegen_assets.settings import NodegenSettings
 from codegen_assets.stages import STAGES
 
@@ -102,25 +102,36 @@ def _input_error(args: argparse.Namespace, console: Console, message: str) -> in
     return EXIT_INPUT
 
 
-def generate(argv: list[str]) -> int:
-    """Run one generation; returns the exit code."""
-    args = _generate_parser().parse_args(argv)
-    console = Console(file=sys.stderr)
-    prompt = sys.stdin.read() if args.prompt == "-" else args.prompt
+def _checked_request(args: argparse.Namespace) -> tuple[str, GenerationOptions]:
+    """The prompt and options, checked before any run exists (PromptError, OnexUnavailable)."""
+    prompt = args.prompt
+    if prompt == "-":
+        try:
+            prompt = decode_prompt(sys.stdin.buffer.read())
+        except PromptError as exc:
+            raise PromptError(f"standard input: {exc}") from exc
     options = GenerationOptions(
         node_type=NodeType(args.node_type) if args.node_type else None,
         name=args.name,
         enable_intelligence=not args.disable_intelligence,
         target=Target(args.target),
     )
+    parse_prompt(prompt, options)  # pre-flight: a bad prompt never creates a run
+    if options.target is Target.ONEX:
+        require_omnibase_core()
+    if args.timeout <= 0:
+        raise PromptError(f"--timeout must be positive, got {args.timeout:g}")
+    return prompt, options
+
+
+def generate(argv: list[str]) -> int:
+    """Run one generation; returns the exit code."""
+    args = _generate_parser().parse_args(argv)
+    console = Console(file=sys.stderr)
     try:
-        parse_prompt(prompt, options)  # pre-flight: a bad prompt never creates a run
-        if options.target is Target.ONEX:
-            require_omnibase_core()
+        prompt, options = _checked_request(args)
     except (PromptError, OnexUnavailable) as exc:
         return _input_error(args, console, str(exc))
-    if args.timeout <= 0:
-        return _input_error(args, console, f"--timeout must be positive, got {args.timeout:g}")
     from codegen_assets.embedded import EmbeddedRunner  # imports Dagster: after the cheap checks
 
     settings = NodegenSettings()

@@ -45,6 +45,7 @@ def local_resources(settings: NodegenSettings) -> dict[str, object]:
         "validator": ValidatorResource(
             timeout_seconds=settings.validation_timeout_seconds,
             mypy_cache_dir=str(settings.mypy_cache),
+            sandbox=settings.sandbox,
         ),
         "github": GitHubResource(),
         "intelligence_service": IntelligenceResource(

@@ -209,6 +209,8 @@ class ValidationReport(Frozen):
     refined: bool = False
     coverage_pct: float | None = None  # of the node's code by its own tests
     max_complexity: int | None = None  # highest cyclomatic complexity of any function
+    sandboxed: bool = False  # the validators ran under bubblewrap
+    static_only: bool = False  # code the generator did not write, not executed (no sandbox)
 
     @property
     def passed(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -41,6 +42,8 @@ from codegen_assets.prompt_items import (
 
 MAX_PROMPT_BYTES = 64 * 1024
 MAX_DESCRIPTION = 240
+MAX_LATENCY_MS = 86_400_000.0  # a day
+MAX_THROUGHPUT = 1e9  # operations per second
 
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
@@ -251,6 +254,21 @@ class _Draft:
     metrics: dict[str, Metric] = field(default_factory=dict)
     steps: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+
+def decode_prompt(data: bytes) -> str:
+    """A prompt given as bytes (standard input): UTF-8 text, or a PromptError saying why not."""
+    if b"\x00" in data:
+        raise PromptError(
+            f"the prompt contains NUL bytes (first at offset {data.index(0)}): "
+            "binary data, not text"
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PromptError(
+            f"the prompt is not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from exc
 
 
 def clean_prompt(prompt: str) -> str:
@@ -550,19 +568,31 @@ def _dependencies(draft: _Draft, node_type: NodeType, text: str) -> tuple[Depend
     return tuple(deps.values())
 
 
-def _number(pattern: str, text: str) -> float | None:
+def _number(pattern: str, text: str, what: str, maximum: float) -> float | None:
+    """The number ``pattern`` finds; a PromptError when it is beyond ``maximum``."""
     match = re.search(pattern, text, re.IGNORECASE)
-    return float(match.group(1).replace(",", "")) if match else None
+    if match is None:
+        return None
+    raw = match.group(1).replace(",", "")
+    value = float(raw)
+    if not math.isfinite(value) or value > maximum:
+        shown = raw if len(raw) <= 16 else f"{raw[:12]}… ({len(raw)} digits)"
+        raise PromptError(f"{what} {shown} is out of range: at most {maximum:,.0f}")
+    return value
 
 
 def _performance(text: str) -> PerformanceTargets:
+    rate = r"[^\n\d]*?(\d+(?:\.\d+)?)\s*%"
+    latency = r"[^\n\d]*?(\d+(?:\.\d+)?)\s*ms"
     return PerformanceTargets(
-        p95_latency_ms=_number(r"p95[^\n\d]*?(\d+(?:\.\d+)?)\s*ms", text),
-        p99_latency_ms=_number(r"p99[^\n\d]*?(\d+(?:\.\d+)?)\s*ms", text),
-        throughput_ops_per_sec=_number(r"throughput[^\n\d]*?(\d[\d,]*(?:\.\d+)?)", text),
-        success_rate_pct=_number(r"success rate[^\n\d]*?(\d+(?:\.\d+)?)\s*%", text),
-        error_rate_pct=_number(r"error rate[^\n\d]*?(\d+(?:\.\d+)?)\s*%", text),
-        conflict_rate_pct=_number(r"conflict rate[^\n\d]*?(\d+(?:\.\d+)?)\s*%", text),
+        p95_latency_ms=_number(r"p95" + latency, text, "p95 latency (ms)", MAX_LATENCY_MS),
+        p99_latency_ms=_number(r"p99" + latency, text, "p99 latency (ms)", MAX_LATENCY_MS),
+        throughput_ops_per_sec=_number(
+            r"throughput[^\n\d]*?(\d[\d,]*(?:\.\d+)?)", text, "throughput", MAX_THROUGHPUT
+        ),
+        success_rate_pct=_number(r"success rate" + rate, text, "success rate (%)", 100.0),
+        error_rate_pct=_number(r"error rate" + rate, text, "error rate (%)", 100.0),
+        conflict_rate_pct=_number(r"conflict rate" + rate, text, "conflict rate (%)", 100.0),
     )
 
 

@@ -9,6 +9,7 @@ from dagster import ConfigurableResource
 from codegen_assets.artifact_store import ArtifactStore
 from codegen_assets.models import FileSet, RefinedCode, ValidationReport
 from codegen_assets.rag_client import RagClient
+from codegen_assets.sandbox import SandboxMode
 from codegen_assets.validation import refine_files, validate_files
 from github_app.client import installation_client
 from github_app.publishing import Publisher
@@ -42,21 +43,38 @@ class IntelligenceResource(ConfigurableResource["IntelligenceResource"]):
 
 
 class ValidatorResource(ConfigurableResource["ValidatorResource"]):
-    """Runs ruff, ruff format, mypy --strict and pytest on a sandboxed copy of a node."""
+    """Runs ruff, ruff format, mypy --strict and pytest on a private copy of a node, under
+    bubblewrap where available (``sandbox``: auto, bwrap or none)."""
 
     timeout_seconds: float = 120.0
     mypy_cache_dir: str
+    sandbox: SandboxMode = "auto"
 
     def check(self, files: FileSet) -> ValidationReport:
-        """Validate ``files``."""
+        """Validate generated ``files``."""
+        return self._validate(files, trusted=True)
+
+    def check_merged(self, files: FileSet) -> ValidationReport:
+        """Validate files that include hand edits (never executed without a sandbox)."""
+        return self._validate(files, trusted=False)
+
+    def _validate(self, files: FileSet, *, trusted: bool) -> ValidationReport:
         return validate_files(
-            files, timeout=self.timeout_seconds, mypy_cache=Path(self.mypy_cache_dir)
+            files,
+            timeout=self.timeout_seconds,
+            mypy_cache=Path(self.mypy_cache_dir),
+            trusted=trusted,
+            sandbox=self.sandbox,
         )
 
     def refine(self, files: FileSet, report: ValidationReport) -> RefinedCode:
         """Apply automatic fixes and re-validate once."""
         return refine_files(
-            files, report, timeout=self.timeout_seconds, mypy_cache=Path(self.mypy_cache_dir)
+            files,
+            report,
+            timeout=self.timeout_seconds,
+            mypy_cache=Path(self.mypy_cache_dir),
+            sandbox=self.sandbox,
         )
 
 
@@ -89,4 +107,4 @@ class RequestQueueResource(ConfigurableResource["RequestQueueResource"]):
     def regenerator(self, installation_id: int, validator: ValidatorResource) -> Regenerator:
         """A regenerator acting as the App in one installation."""
         client = installation_client(AppSettings(), installation_id)
-        return Regenerator(client, validate=validator.check)
+        return Regenerator(client, validate=validator.check_merged)

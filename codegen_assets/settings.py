@@ -6,10 +6,13 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from codegen_assets.sandbox import SandboxMode
+from codegen_assets.secret_env import HeldSettings
 
 
-class NodegenSettings(BaseSettings):
+class NodegenSettings(HeldSettings):
     """Where the embedded instance lives and how validation runs."""
 
     model_config = SettingsConfigDict(env_prefix="NODEGEN_", extra="ignore")
@@ -17,6 +20,8 @@ class NodegenSettings(BaseSettings):
     home: Path = Field(default_factory=lambda: Path.home() / ".onex-nodegen")
     deployment: Literal["local"] = "local"
     validation_timeout_seconds: float = Field(default=120.0, gt=0)
+    # auto: bubblewrap when it works here; bwrap: required; none: plain subprocesses
+    sandbox: SandboxMode = "auto"
     mypy_cache_dir: Path | None = None
     kafka_bootstrap_servers: str = ""  # empty: no mirroring
     kafka_env: str = "dev"

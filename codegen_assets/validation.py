@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -28,6 +29,7 @@ from codegen_assets.onex_oracle import (
     omnibase_core_available,
     onex_validate_argv,
 )
+from codegen_assets.sandbox import Jail, SandboxMode, use_bwrap
 
 # Weights of each check in quality_score (they sum to 1): behaviour first, then types, the
 # ecosystem's own judges, then style and the seed's quality metrics.
@@ -48,6 +50,12 @@ _COMPLEXITY = re.compile(r"`(?P<name>.+?)` is too complex \((?P<value>\d+) > 0\)
 RUFF_RULES = "E,F,W,I,UP,B,C4,SIM,RUF,C90"
 RUFF_OPTIONS = ("--isolated", "--line-length", "100", "--target-version", "py311")
 MAX_OUTPUT = 4000
+# Checks that run the node's code; never run on code the generator did not write without a sandbox.
+EXECUTING = frozenset({"pytest", "coverage", "onex_validate"})
+NOT_EXECUTED = (
+    "not executed: the files include code the generator did not write and no sandbox "
+    "(bubblewrap) is available here, so they were checked statically only"
+)
 
 
 class ValidatorMissingError(RuntimeError):
@@ -97,12 +105,13 @@ def _kill(proc: subprocess.Popen[str]) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
-def _run(name: str, args: list[str], cwd: Path, timeout: float) -> CheckResult:
+def _run(name: str, args: list[str], cwd: Path, timeout: float, jail: Jail) -> CheckResult:
     started = time.perf_counter()
+    env = scrubbed_env(jail.root)
     proc = subprocess.Popen(
-        args,
+        jail.command(args, cwd, env),
         cwd=cwd,
-        env=scrubbed_env(cwd.parent),
+        env=env,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -140,9 +149,11 @@ def _result(name: str, started: float, passed: bool, output: str) -> CheckResult
     )
 
 
-def _skipped(name: str, why: str) -> CheckResult:
+def _skipped(name: str, why: str, *, passed: bool = True) -> CheckResult:
+    """A check that did not run: not applicable (passed), or not allowed to run (not passed,
+    so the report does not pass either)."""
     return CheckResult(
-        name=name, passed=True, weight=0.0, duration_seconds=0.0, output=why, skipped=True
+        name=name, passed=passed, weight=0.0, duration_seconds=0.0, output=why, skipped=True
     )
 
 
@@ -164,14 +175,14 @@ def _contract_checks(files: FileSet) -> list[CheckResult]:
     return [*checks, _result("onex_contract", started, not problems, "\n".join(problems))]
 
 
-def _complexity_check(root: Path, timeout: float) -> tuple[CheckResult, int | None]:
+def _complexity_check(root: Path, timeout: float, jail: Jail) -> tuple[CheckResult, int | None]:
     """Cyclomatic complexity of every function (ruff's mccabe); the highest must be <= 10."""
     started = time.perf_counter()
     args = [ruff_bin(), "check", *RUFF_OPTIONS, "--select", "C901", "--config"]
     args += ["lint.mccabe.max-complexity=0", "--output-format", "json", "--exit-zero"]
     report = root.parent / "complexity.json"
     run = _run(
-        "complexity", [*args, "--output-file", str(report), "--no-cache", "."], root, timeout
+        "complexity", [*args, "--output-file", str(report), "--no-cache", "."], root, timeout, jail
     )
     try:
         found = [
@@ -192,12 +203,12 @@ def _complexity_check(root: Path, timeout: float) -> tuple[CheckResult, int | No
     return _result("complexity", started, run.passed and highest <= MAX_COMPLEXITY, output), highest
 
 
-def _coverage_check(root: Path, timeout: float) -> tuple[CheckResult, float | None]:
+def _coverage_check(root: Path, timeout: float, jail: Jail) -> tuple[CheckResult, float | None]:
     """Coverage of the node's code by its own tests (recorded while pytest ran)."""
     started = time.perf_counter()
     report = root.parent / "coverage.json"
     args = [sys.executable, "-m", "coverage", "json", "-q", "-o", str(report)]
-    run = _run("coverage", args, root, timeout)
+    run = _run("coverage", args, root, timeout, jail)
     try:
         totals = json.loads(report.read_text("utf-8"))["totals"]
         percent = round(float(totals["percent_covered"]), 1)
@@ -208,13 +219,40 @@ def _coverage_check(root: Path, timeout: float) -> tuple[CheckResult, float | No
     return _result("coverage", started, passed, output), percent
 
 
+@dataclass(frozen=True)
+class Workspace:
+    """A private copy of a node and how validators may touch it."""
+
+    root: Path  # the node copy
+    jail: Jail
+    mypy_cache: Path
+    executes: bool  # whether the node's own code may run here
+
+
 @contextmanager
-def sandbox(files: FileSet) -> Iterator[Path]:
-    """A private temporary copy of ``files``; removed afterwards."""
+def workspace(
+    files: FileSet, mypy_cache: Path, *, trusted: bool = True, sandbox: SandboxMode = "auto"
+) -> Iterator[Workspace]:
+    """A temporary copy of ``files`` (removed afterwards) and the jail its checks run in.
+
+    Code the generator wrote (``trusted``) shares the mypy cache; other code gets a private copy
+    of it and, where no sandbox is available, is never executed.
+    """
+    sandboxed = use_bwrap(sandbox)
     with tempfile.TemporaryDirectory(prefix="nodegen-validate-") as tmp:
-        root = Path(tmp) / "node"
+        base = Path(tmp)
+        root = base / "node"
         write_tree(root, files)
-        yield root
+        if trusted:
+            mypy_cache.mkdir(parents=True, exist_ok=True)
+            cache = mypy_cache
+        else:
+            cache = base / "mypy-cache"
+            if mypy_cache.is_dir():
+                shutil.copytree(mypy_cache, cache)
+        shared = (cache,) if sandboxed and trusted else ()
+        jail = Jail(root=base, sandboxed=sandboxed, writable=shared)
+        yield Workspace(root=root, jail=jail, mypy_cache=cache, executes=trusted or sandboxed)
 
 
 def write_tree(root: Path, files: FileSet) -> None:
@@ -250,10 +288,12 @@ def _commands(files: FileSet, mypy_cache: Path) -> dict[str, list[str]]:
     commands = {
         "ruff": [ruff, "check", *RUFF_OPTIONS, "--select", RUFF_RULES, "--no-cache", "."],
         "format": [ruff, "format", *RUFF_OPTIONS, "--check", "--no-cache", "."],
+        # --config-file= : no configuration file is read (a mypy plugin would run code)
         "mypy": [
             sys.executable,
             "-m",
             "mypy",
+            "--config-file=",
             "--strict",
             "--sqlite-cache",
             "--cache-dir",
@@ -268,20 +308,40 @@ def _commands(files: FileSet, mypy_cache: Path) -> dict[str, list[str]]:
     return commands
 
 
-def validate_files(files: FileSet, *, timeout: float, mypy_cache: Path) -> ValidationReport:
-    """Run every check on a sandboxed copy of ``files``, the slow ones in parallel."""
-    with sandbox(files) as root:
-        commands = _commands(files, mypy_cache)
+def validate_files(
+    files: FileSet,
+    *,
+    timeout: float,
+    mypy_cache: Path,
+    trusted: bool = True,
+    sandbox: SandboxMode = "auto",
+) -> ValidationReport:
+    """Run every check on a private copy of ``files``, the slow ones in parallel.
+
+    ``trusted=False`` marks files that include code the generator did not write (hand edits
+    merged into a regeneration): outside a sandbox they are checked statically only.
+    """
+    with workspace(files, mypy_cache, trusted=trusted, sandbox=sandbox) as space:
+        root, jail = space.root, space.jail
+        commands = _commands(files, space.mypy_cache)
+        held = [] if space.executes else sorted(EXECUTING & commands.keys())
+        for name in held:
+            del commands[name]
         with ThreadPoolExecutor(max_workers=len(commands) + 1) as pool:
             futures = [
-                pool.submit(_run, name, args, root, timeout) for name, args in commands.items()
+                pool.submit(_run, name, args, root, timeout, jail)
+                for name, args in commands.items()
             ]
-            complexity_future = pool.submit(_complexity_check, root, timeout)
+            complexity_future = pool.submit(_complexity_check, root, timeout, jail)
             checks = _contract_checks(files)
             results = [future.result() for future in futures]
             complexity, highest = complexity_future.result()
-        coverage, percent = _coverage_check(root, timeout)
-    if "onex_validate" not in commands:
+        if space.executes:
+            coverage, percent = _coverage_check(root, timeout, jail)
+        else:
+            coverage, percent = _skipped("coverage", NOT_EXECUTED, passed=False), None
+            results += [_skipped(name, NOT_EXECUTED, passed=False) for name in held]
+    if not omnibase_core_available():
         results.append(_skipped("onex_validate", "omnibase-core is not installed"))
     every = (*results, *checks, complexity, coverage)
     ordered = tuple(sorted(every, key=lambda c: (-c.weight, c.name)))
@@ -290,6 +350,8 @@ def validate_files(files: FileSet, *, timeout: float, mypy_cache: Path) -> Valid
         quality_score=quality_score(ordered),
         coverage_pct=percent,
         max_complexity=highest,
+        sandboxed=jail.sandboxed,
+        static_only=not space.executes,
     )
 
 
@@ -300,22 +362,28 @@ def quality_score(checks: tuple[CheckResult, ...]) -> float:
 
 
 def refine_files(
-    files: FileSet, report: ValidationReport, *, timeout: float, mypy_cache: Path
+    files: FileSet,
+    report: ValidationReport,
+    *,
+    timeout: float,
+    mypy_cache: Path,
+    sandbox: SandboxMode = "auto",
 ) -> RefinedCode:
     """Apply ruff's fixes and formatter when style checks failed, then validate once more."""
     if report.check("ruff").passed and report.check("format").passed:
         return RefinedCode(files=files, report=report)
     ruff = ruff_bin()
     names = sorted(files.files)
-    with sandbox(files) as root:
+    with workspace(files, mypy_cache, sandbox=sandbox) as space:
+        root, jail = space.root, space.jail
         fix = [ruff, "check", *RUFF_OPTIONS, "--select", RUFF_RULES, "--fix", "--no-cache", "."]
-        _run("ruff", fix, root, timeout)
-        _run("format", [ruff, "format", *RUFF_OPTIONS, "--no-cache", "."], root, timeout)
+        _run("ruff", fix, root, timeout, jail)
+        _run("format", [ruff, "format", *RUFF_OPTIONS, "--no-cache", "."], root, timeout, jail)
         fixed = read_tree(root, names)
     changed = tuple(name for name in names if fixed.files[name] != files.files[name])
     if not changed:
         return RefinedCode(files=files, report=report)
-    new_report = validate_files(fixed, timeout=timeout, mypy_cache=mypy_cache)
+    new_report = validate_files(fixed, timeout=timeout, mypy_cache=mypy_cache, sandbox=sandbox)
     return RefinedCode(
         files=fixed, report=new_report.model_copy(update={"refined": True}), fixed_files=changed
     )
@@ -339,6 +407,10 @@ def report_markdown(report: ValidationReport, patterns: list[str], warnings: lis
         lines += ["", f"**Test coverage of the node:** {report.coverage_pct:.1f}%"]
     if report.max_complexity is not None:
         lines += [f"**Highest cyclomatic complexity:** {report.max_complexity}"]
+    if report.static_only:
+        lines += ["", f"**Static checks only:** {NOT_EXECUTED}."]
+    elif report.sandboxed:
+        lines += ["", "Checks ran in a bubblewrap sandbox (no network, no secrets)."]
     skipped = [f"{c.name} ({c.output})" for c in report.checks if c.skipped]
     if skipped:
         lines += ["", "**Skipped:** " + ", ".join(skipped)]

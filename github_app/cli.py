@@ -14,6 +14,7 @@ import httpx
 import uvicorn
 
 from codegen_assets.logs import configure_logging
+from codegen_assets.secret_env import receive_handoff, reexec_without_secrets
 from codegen_assets.settings import NodegenSettings
 from github_app.registration import ConsulRegistration, ConsulSettings
 from github_app.settings import AppSettings
@@ -24,7 +25,9 @@ DEMO_PROMPT = (
 
 
 def serve(args: argparse.Namespace) -> int:
-    """Run the webhook server (uvicorn) with its workers."""
+    """Run the webhook server (uvicorn) with its workers, its secrets out of its environment."""
+    receive_handoff()
+    reexec_without_secrets([sys.executable, *sys.orig_argv[1:]])
     from github_app.server import WebhookService
 
     nodegen = NodegenSettings()
@@ -98,6 +101,30 @@ def demo(args: argparse.Namespace) -> int:
             return 0 if repo.pulls else 1
 
 
+def dead_letters(args: argparse.Namespace) -> int:
+    """List dead-lettered deliveries and runs, or put them back in the queue."""
+    from github_app.queue import RequestQueue
+
+    queue = RequestQueue(NodegenSettings().queue_db)
+    if args.action == "list":
+        found = queue.dead_letters()
+        for letter in found:
+            print(f"{letter.kind}\t{letter.key}\t{letter.attempts}\t{letter.reason}")
+        if not found:
+            print("no dead letters", file=sys.stderr)
+        return 0
+    if not args.keys and not args.all:
+        print("name the deliveries or runs to re-drive, or pass --all", file=sys.stderr)
+        return 2
+    moved = queue.redrive(None if args.all else args.keys)
+    missing = sorted(set(args.keys) - set(moved))
+    for key in moved:
+        print(f"re-driven {key}")
+    for key in missing:
+        print(f"not dead-lettered: {key}", file=sys.stderr)
+    return 1 if missing else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``omninode-github``."""
     parser = argparse.ArgumentParser(prog="omninode-github", description=__doc__)
@@ -117,8 +144,15 @@ def main(argv: list[str] | None = None) -> int:
     demo_parser = sub.add_parser("demo", help="run against a local fake GitHub; no account needed")
     demo_parser.add_argument("--prompt", default=DEMO_PROMPT)
     demo_parser.add_argument("--timeout", type=float, default=120.0)
+    letters = sub.add_parser(
+        "dead-letters", help="list dead-lettered deliveries and runs, or re-drive them"
+    )
+    letters.add_argument("action", choices=["list", "redrive"])
+    letters.add_argument("keys", nargs="*", help="delivery or request ids to re-drive")
+    letters.add_argument("--all", action="store_true", help="re-drive every dead letter")
     args = parser.parse_args(argv)
-    return serve(args) if args.command == "serve" else demo(args)
+    commands = {"serve": serve, "demo": demo, "dead-letters": dead_letters}
+    return commands[args.command](args)
 
 
 if __name__ == "__main__":

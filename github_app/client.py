@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import AsyncGenerator, Generator
@@ -17,9 +18,40 @@ from githubkit.exception import GitHubException, RateLimitExceeded, RequestFaile
 from githubkit.throttling import BaseThrottler
 from githubkit.typing import RetryOption
 
+from codegen_assets.secret_env import redact_json
 from github_app.settings import AppSettings
 
 _MUTATING = {"POST", "PATCH", "PUT", "DELETE"}
+# Prose the App writes (comments, PR bodies, check run output, commit messages): redacted.
+# File contents in trees are not prose and are left alone.
+PROSE_KEYS = frozenset({"body", "title", "summary", "text", "message"})
+
+
+class RedactingTransport(httpx.HTTPTransport):
+    """Removes every configured secret from the prose of each write before it leaves."""
+
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__()
+        self.secrets = secrets
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Redact, then send."""
+        if request.method in _MUTATING and self.secrets and request.content:
+            try:
+                data = json.loads(request.content)
+            except ValueError:
+                return super().handle_request(request)
+            clean = redact_json(data, self.secrets, PROSE_KEYS)
+            if clean != data:
+                headers = {k: v for k, v in request.headers.items() if k != "content-length"}
+                request = httpx.Request(
+                    request.method,
+                    request.url,
+                    headers=headers,
+                    json=clean,
+                    extensions=request.extensions,
+                )
+        return super().handle_request(request)
 
 
 class WritePacer(BaseThrottler):
@@ -95,4 +127,5 @@ def installation_client(
         auto_retry=RetryPolicy(settings.max_retries, settings.retry_base_seconds),
         http_cache=False,
         timeout=30.0,
+        transport=RedactingTransport(settings.secret_values()),
     )

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 from githubkit import GitHub
-from githubkit.exception import GitHubException, RequestFailed
+from githubkit.exception import GitHubException
 from pydantic import BaseModel, ConfigDict
 
 from codegen_assets.artifact_store import ArtifactStore
@@ -22,6 +22,7 @@ from codegen_assets.models import (
 )
 from codegen_assets.validation import report_markdown
 from github_app.client import body_of
+from github_app.failures import describe
 from github_app.repo_files import branch_head, commit_to_branch, file_tree, files_at, open_pull
 from github_app.settings import AppSettings
 
@@ -82,7 +83,7 @@ class Publisher:
         try:
             return self._publish(request, target, branch, spec, intel, refined, run_url)
         except (GitHubException, KeyError) as exc:
-            reason = _reason(exc)
+            reason = describe(exc)
             self.store.put_files(
                 request.request_id,
                 spec.name,
@@ -196,13 +197,6 @@ class Publisher:
         # If GitHub is down this fails too: the files are in the artifact store and run metadata.
         with contextlib.suppress(GitHubException):
             self._comment(target, body)
-
-
-def _reason(exc: Exception) -> str:
-    if isinstance(exc, RequestFailed):
-        request = exc.request
-        return f"GitHub answered {exc.response.status_code} to {request.method} {request.url.path}"
-    return f"{type(exc).__name__}: {exc}"
 
 
 def pr_body(

@@ -5,6 +5,10 @@ a no-op. Triage turns deliveries into generation requests; a launcher (the serve
 or the Dagster sensor) claims each pending run exactly once. After a crash, unfinished deliveries
 and claimed-but-unfinished runs are picked up again.
 
+A delivery or run that fails transiently waits (bounded exponential backoff) while the others go
+on; one that fails permanently, or exhausts its attempts, is dead-lettered with its reason and
+kept until ``omninode-github dead-letters redrive`` puts it back.
+
 Storage is SQLite by default (a file beside the instance) or PostgreSQL when given a
 ``postgresql://`` URL (``NODEGEN_QUEUE_URL``), through SQLAlchemy Core, which Dagster already uses.
 Tables are prefixed ``nodegen_`` so the queue can share a database with Dagster's storage.
@@ -15,7 +19,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import (
     Column,
@@ -28,7 +32,9 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -44,6 +50,8 @@ deliveries = Table(
     Column("received_at", Float, nullable=False),
     Column("status", String, nullable=False, server_default="new"),
     Column("note", String, nullable=False, server_default=""),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", Float, nullable=False, server_default="0"),
 )
 thread_requests = Table(
     "nodegen_thread_requests",
@@ -62,7 +70,36 @@ runs = Table(
     Column("status", String, nullable=False, server_default="pending"),
     Column("created_at", Float, nullable=False),
     Column("claimed_at", Float),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", Float, nullable=False, server_default="0"),
+    Column("error", String, nullable=False, server_default=""),
 )
+Kind = Literal["deliveries", "runs"]
+_TABLES: dict[Kind, Table] = {"deliveries": deliveries, "runs": runs}
+_KEYS: dict[Kind, Column[str]] = {"deliveries": deliveries.c.delivery_id, "runs": runs.c.request_id}
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Bounded exponential backoff for transient failures."""
+
+    max_attempts: int = 6
+    base_seconds: float = 2.0
+    cap_seconds: float = 60.0
+
+    def delay(self, attempts: int) -> float:
+        """The wait after failed attempt number ``attempts`` (1-based)."""
+        return float(min(self.base_seconds * 2 ** (attempts - 1), self.cap_seconds))
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """A delivery or run that will not be retried until re-driven."""
+
+    kind: Kind
+    key: str
+    attempts: int
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -96,13 +133,33 @@ def engine_for(location: Path | str) -> Engine:
     return engine
 
 
+def _add_missing_columns(engine: Engine) -> None:
+    """Bring a queue created by an earlier version up to this schema (new columns only)."""
+    inspector = inspect(engine)
+    with engine.begin() as db:
+        for table in (deliveries, runs):
+            present = {c["name"] for c in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name not in present and column.server_default is not None:
+                    kind = column.type.compile(dialect=engine.dialect)
+                    default = column.server_default.arg  # type: ignore[attr-defined]
+                    db.execute(
+                        text(
+                            f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind} "
+                            f"NOT NULL DEFAULT '{default}'"
+                        )
+                    )
+
+
 class RequestQueue:
     """The durable queue; safe to share between threads and processes."""
 
-    def __init__(self, location: Path | str) -> None:
+    def __init__(self, location: Path | str, backoff: Backoff | None = None) -> None:
         self.location = location
+        self.backoff = backoff or Backoff()
         self.engine = engine_for(location)
         _metadata.create_all(self.engine)
+        _add_missing_columns(self.engine)
         dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
         self._insert = dialect.insert
 
@@ -117,10 +174,10 @@ class RequestQueue:
             return db.execute(statement).rowcount == 1
 
     def new_deliveries(self, limit: int = 50) -> list[Delivery]:
-        """Deliveries not yet triaged, oldest first."""
+        """Deliveries due for triage (not waiting out a backoff), oldest first."""
         query = (
             select(deliveries.c.delivery_id, deliveries.c.event, deliveries.c.body)
-            .where(deliveries.c.status == "new")
+            .where(deliveries.c.status == "new", deliveries.c.next_attempt_at <= time.time())
             .order_by(deliveries.c.received_at)
             .limit(limit)
         )
@@ -135,6 +192,83 @@ class RequestQueue:
                 .where(deliveries.c.delivery_id == delivery_id)
                 .values(status="done", note=note)
             )
+
+    def retry_later(self, kind: Kind, key: str, error: str) -> bool:
+        """A transient failure: try again after the backoff; dead-letter it once attempts run
+        out. Returns True while it will be retried."""
+        table, column = _TABLES[kind], _KEYS[kind]
+        with self.engine.begin() as db:
+            row = db.execute(select(table.c.attempts).where(column == key)).first()
+            attempts = (int(row[0]) if row else 0) + 1
+            if attempts >= self.backoff.max_attempts:
+                reason = f"gave up after {attempts} attempts: {error}"
+                self._dead(db, kind, key, attempts, reason)
+                return False
+            values: dict[str, Any] = {
+                "attempts": attempts,
+                "next_attempt_at": time.time() + self.backoff.delay(attempts),
+                "status": "new" if kind == "deliveries" else "pending",
+            }
+            values["note" if kind == "deliveries" else "error"] = f"retrying: {error}"
+            db.execute(update(table).where(column == key).values(**values))
+        return True
+
+    def dead_letter(self, kind: Kind, key: str, reason: str) -> None:
+        """A permanent failure: keep it, with its reason, out of the way of the others."""
+        with self.engine.begin() as db:
+            row = db.execute(select(_TABLES[kind].c.attempts).where(_KEYS[kind] == key)).first()
+            self._dead(db, kind, key, (int(row[0]) if row else 0) + 1, reason)
+
+    @staticmethod
+    def _dead(db: Any, kind: Kind, key: str, attempts: int, reason: str) -> None:
+        values: dict[str, Any] = {"status": "dead", "attempts": attempts}
+        values["note" if kind == "deliveries" else "error"] = reason
+        db.execute(update(_TABLES[kind]).where(_KEYS[kind] == key).values(**values))
+
+    def dead_letters(self) -> list[DeadLetter]:
+        """Every dead-lettered delivery and run."""
+        found: list[DeadLetter] = []
+        with self.engine.connect() as db:
+            for kind, table in _TABLES.items():
+                reason = table.c.note if kind == "deliveries" else table.c.error
+                query = select(_KEYS[kind], table.c.attempts, reason).where(
+                    table.c.status == "dead"
+                )
+                found += [
+                    DeadLetter(kind, str(r[0]), int(r[1]), str(r[2]))
+                    for r in db.execute(query.order_by(_KEYS[kind]))
+                ]
+        return found
+
+    def redrive(self, keys: list[str] | None = None) -> list[str]:
+        """Put dead-lettered deliveries and runs (all, or those named) back in the queue."""
+        moved: list[str] = []
+        with self.engine.begin() as db:
+            for kind, table in _TABLES.items():
+                column = _KEYS[kind]
+                where = [table.c.status == "dead"]
+                if keys is not None:
+                    where.append(column.in_(keys))
+                found = [str(r[0]) for r in db.execute(select(column).where(*where))]
+                if found:
+                    db.execute(
+                        update(table)
+                        .where(column.in_(found))
+                        .values(
+                            status="new" if kind == "deliveries" else "pending",
+                            attempts=0,
+                            next_attempt_at=0.0,
+                        )
+                    )
+                moved += found
+        return sorted(moved)
+
+    def oldest_waiting_delivery_age(self) -> float | None:
+        """Seconds since the oldest delivery still waiting for triage arrived, if any."""
+        query = select(func.min(deliveries.c.received_at)).where(deliveries.c.status == "new")
+        with self.engine.connect() as db:
+            oldest = db.execute(query).scalar()
+        return None if oldest is None else time.time() - float(oldest)
 
     def enqueue_run(self, request_id: str, delivery_id: str) -> None:
         """A generation request waiting for a launcher."""
@@ -186,7 +320,7 @@ class RequestQueue:
         so concurrent launchers never take the same run)."""
         oldest = (
             select(runs.c.seq)
-            .where(runs.c.status == "pending")
+            .where(runs.c.status == "pending", runs.c.next_attempt_at <= time.time())
             .order_by(runs.c.seq)
             .limit(limit)
             .with_for_update(skip_locked=True)

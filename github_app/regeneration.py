@@ -81,8 +81,9 @@ def merge_text(base: str, ours: str, theirs: str) -> tuple[str, bool]:
 
 
 def merge_files(base: dict[str, str], ours: dict[str, str], theirs: dict[str, str]) -> MergedFiles:
-    """Merge every generated file; files a person deleted stay deleted, new ones are added."""
-    merged: dict[str, str] = {}
+    """Merge every generated file; files a person deleted stay deleted, new ones are added, and
+    files a person added are kept as they are (so validation sees the node as it will be)."""
+    merged = {rel: text for rel, text in ours.items() if rel not in base and rel not in theirs}
     conflicts: list[str] = []
     kept: list[str] = []
     for rel in sorted(theirs):

@@ -13,14 +13,16 @@ import threading
 import consul
 import requests
 from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 from tenacity import Retrying, retry_if_exception_type, wait_exponential
+
+from codegen_assets.secret_env import HeldSettings
 
 log = logging.getLogger(__name__)
 _ERRORS = (consul.ConsulException, requests.RequestException)
 
 
-class ConsulSettings(BaseSettings):
+class ConsulSettings(HeldSettings):
     """Where the Consul agent is (``NODEGEN_CONSUL_*``); no host means no registration."""
 
     model_config = SettingsConfigDict(env_prefix="NODEGEN_CONSUL_", extra="ignore", frozen=True)

@@ -10,14 +10,16 @@ request survives a crash between receipt and launch.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import re
+import sys
 import threading
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from githubkit.exception import GitHubException
 from githubkit.webhooks import verify
@@ -29,14 +31,19 @@ from starlette.routing import Route
 
 from codegen_assets.artifact_store import ArtifactStore
 from codegen_assets.models import GitHubTarget
+from codegen_assets.secret_env import receive_handoff, reexec_without_secrets
 from codegen_assets.settings import NodegenSettings
 from codegen_assets.stages import STAGES
 from github_app.client import installation_client
+from github_app.failures import describe, is_transient
 from github_app.publishing import split_repo
-from github_app.queue import RequestQueue
+from github_app.queue import Delivery, Kind, RequestQueue
 from github_app.registration import ConsulRegistration
 from github_app.settings import AppSettings
 from github_app.triage import Triage
+
+if TYPE_CHECKING:
+    from codegen_assets.embedded import EmbeddedRunner
 
 log = logging.getLogger(__name__)
 _SIGNATURE = re.compile(r"^sha256=[0-9a-f]{64}$")
@@ -48,16 +55,21 @@ class _PayloadTooLarge(Exception):
     pass
 
 
-async def _read_bounded(request: Request, limit: int) -> bytes:
+async def _read_bounded(request: Request, limit: int, timeout: float) -> bytes:
+    """The body, at most ``limit`` bytes, all within ``timeout`` seconds (TimeoutError)."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise _PayloadTooLarge
-    body = bytearray()
-    async for chunk in request.stream():
-        body.extend(chunk)
-        if len(body) > limit:
-            raise _PayloadTooLarge
-    return bytes(body)
+
+    async def read() -> bytes:
+        body = bytearray()
+        async for chunk in request.stream():
+            body.extend(chunk)
+            if len(body) > limit:
+                raise _PayloadTooLarge
+        return bytes(body)
+
+    return await asyncio.wait_for(read(), timeout)
 
 
 class WebhookService:
@@ -76,12 +88,13 @@ class WebhookService:
         self.launcher = launcher
         self.run_triage = triage
         self.registration = registration
-        self.queue = RequestQueue(nodegen.queue_db)
+        self.queue = RequestQueue(nodegen.queue_db, github.backoff())
         self.store = ArtifactStore(nodegen.artifact_db)
         self.triage = Triage(github, self.queue, self.store, nodegen.workspace)
+        self._webhook_secret = github.webhook_secret_value()
         self._wake = threading.Event()
         self._stop = threading.Event()
-        self._threads: list[threading.Thread] = []
+        self._threads: dict[str, threading.Thread] = {}
         self.app = Starlette(
             routes=[
                 Route("/webhook", self.webhook, methods=["POST"]),
@@ -99,17 +112,25 @@ class WebhookService:
 
     async def _webhook(self, request: Request) -> JSONResponse:
         try:
-            body = await _read_bounded(request, self.github.max_body_bytes)
+            body = await _read_bounded(
+                request, self.github.max_body_bytes, self.github.body_timeout_seconds
+            )
         except _PayloadTooLarge:
             return JSONResponse(
                 {"error": f"payload over {self.github.max_body_bytes} bytes"}, status_code=413
+            )
+        except TimeoutError:
+            return JSONResponse(
+                {"error": f"body not received within {self.github.body_timeout_seconds:g} s"},
+                status_code=408,
+                headers={"connection": "close"},
             )
         signature = request.headers.get("x-hub-signature-256", "")
         if not _SIGNATURE.match(signature):
             return JSONResponse(
                 {"error": "missing or malformed X-Hub-Signature-256"}, status_code=401
             )
-        if not verify(self.github.webhook_secret.get_secret_value(), body, signature):
+        if not verify(self._webhook_secret, body, signature):
             return JSONResponse({"error": "signature does not match"}, status_code=401)
         delivery = request.headers.get("x-github-delivery", "")
         event = request.headers.get("x-github-event", "")
@@ -126,9 +147,26 @@ class WebhookService:
         )
 
     async def health(self, _request: Request) -> JSONResponse:
-        """Liveness plus queue depth."""
-        counts = await run_in_threadpool(self.queue.counts)
-        return JSONResponse({"status": "ok", "queue": counts})
+        """Ok, or 503 "degraded" with the reasons: a dead worker, or a delivery waiting too long."""
+        problems = [
+            f"the {name} worker has stopped"
+            for name, thread in self._threads.items()
+            if not thread.is_alive()
+        ]
+        try:
+            counts = await run_in_threadpool(self.queue.counts)
+            waited = await run_in_threadpool(self.queue.oldest_waiting_delivery_age)
+        except Exception as exc:  # the queue's database is unreachable
+            return JSONResponse(
+                {"status": "degraded", "problems": [*problems, f"queue: {describe(exc)}"]},
+                status_code=503,
+            )
+        limit = self.github.health_max_wait_seconds
+        if waited is not None and waited > limit:
+            problems.append(f"the oldest delivery has waited {waited:.0f} s (limit {limit:g} s)")
+        status = "degraded" if problems else "ok"
+        body = {"status": status, "queue": counts, "problems": problems}
+        return JSONResponse(body, status_code=503 if problems else 200)
 
     @contextlib.asynccontextmanager
     async def _lifespan(self, _app: Starlette) -> AsyncIterator[None]:
@@ -143,38 +181,63 @@ class WebhookService:
         self.queue.release_claims()
         if self.registration is not None:
             self.registration.start()
-        targets = [self._triage_loop] if self.run_triage else []
+        targets = {"triage": self._triage_loop} if self.run_triage else {}
         if self.launcher == "embedded":
-            targets.append(self._launch_loop)
-        for target in targets:
-            thread = threading.Thread(target=target, name=target.__name__, daemon=True)
+            targets["launch"] = self._launch_loop
+        for name, target in targets.items():
+            thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
-            self._threads.append(thread)
+            self._threads[name] = thread
 
     def stop_workers(self) -> None:
         """Ask the workers to stop after their current item."""
         self._stop.set()
         self._wake.set()
-        for thread in self._threads:
+        for thread in self._threads.values():
             thread.join(timeout=5)
         if self.registration is not None:
             self.registration.stop()
 
     def _triage_loop(self) -> None:
         while not self._stop.is_set():
-            deliveries = self.queue.new_deliveries()
+            try:
+                deliveries = self.queue.new_deliveries()
+            except Exception:
+                log.exception("cannot read the queue; trying again")
+                self._stop.wait(IDLE_SECONDS * 10)
+                continue
             for delivery in deliveries:
-                try:
-                    note = self.triage.handle(delivery)
-                except (GitHubException, OSError) as exc:
-                    log.warning("triage of %s failed, will retry: %s", delivery.delivery_id, exc)
-                    self._stop.wait(2.0)
-                    break
-                self.queue.finish_delivery(delivery.delivery_id, note)
-                log.info("delivery %s: %s", delivery.delivery_id, note)
+                if self._stop.is_set():
+                    return
+                self._triage_one(delivery)
             if not deliveries:
                 self._wake.wait(IDLE_SECONDS)
                 self._wake.clear()
+
+    def _triage_one(self, delivery: Delivery) -> None:
+        """Triage one delivery; whatever goes wrong stays with it and never stops the others."""
+        try:
+            note = self.triage.handle(delivery)
+            self.queue.finish_delivery(delivery.delivery_id, note)
+        except Exception as exc:
+            self._failed("deliveries", delivery.delivery_id, exc)
+            return
+        log.info("delivery %s: %s", delivery.delivery_id, note)
+
+    def _failed(self, kind: Kind, key: str, exc: Exception) -> None:
+        """Retry a transient failure later; dead-letter a permanent one."""
+        reason = describe(exc)
+        try:
+            if is_transient(exc) and self.queue.retry_later(kind, key, reason):
+                log.warning("%s %s failed, will retry: %s", kind, key, reason)
+                return
+            if not is_transient(exc):
+                self.queue.dead_letter(kind, key, f"permanent: {reason}")
+        except Exception:
+            log.exception("could not record the failure of %s %s", kind, key)
+            self._stop.wait(IDLE_SECONDS * 10)
+            return
+        log.error("%s %s dead-lettered: %s", kind, key, reason, exc_info=exc)
 
     def _launch_loop(self) -> None:
         from codegen_assets.deployments import GENERATE_PR_JOB
@@ -182,11 +245,21 @@ class WebhookService:
 
         runner = EmbeddedRunner(self.nodegen, job_name=GENERATE_PR_JOB)
         while not self._stop.is_set():
-            claimed = self.queue.claim_runs(1)
+            try:
+                claimed = self.queue.claim_runs(1)
+            except Exception:
+                log.exception("cannot read the queue; trying again")
+                self._stop.wait(IDLE_SECONDS * 10)
+                continue
             if not claimed:
                 self._stop.wait(IDLE_SECONDS)
                 continue
-            request = self.store.get_request(claimed[0])
+            self._launch_one(runner, claimed[0])
+
+    def _launch_one(self, runner: EmbeddedRunner, request_id: str) -> None:
+        """Run one claimed request; a failure to launch it stays with it."""
+        try:
+            request = self.store.get_request(request_id)
             runner.add_partition(request.request_id)
             progress = CheckRunProgress(self.github, request.github) if request.github else None
             result = runner.run(
@@ -197,6 +270,8 @@ class WebhookService:
             if progress is not None:
                 progress.finish(result.success, result.error_message)
             self.queue.finish_run(request.request_id)
+        except Exception as exc:
+            self._failed("runs", request_id, exc)
 
 
 class CheckRunProgress:
@@ -252,6 +327,9 @@ class CheckRunProgress:
 
 
 def create_app(home: Path | None = None) -> Starlette:
-    """The ASGI app for ``uvicorn github_app.server:create_app --factory``."""
+    """The ASGI app for ``uvicorn github_app.server:create_app --factory`` (which, like
+    ``omninode-github serve``, re-executes itself once to drop secrets from its environment)."""
+    receive_handoff()
+    reexec_without_secrets([sys.executable, *sys.orig_argv[1:]])
     nodegen = NodegenSettings() if home is None else NodegenSettings(home=home)
     return WebhookService(nodegen, AppSettings()).app

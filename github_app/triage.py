@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import urllib.parse
 import uuid
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from pydantic import ValidationError
 
 from codegen_assets.artifact_store import ArtifactStore, UnknownArtifactError
 from codegen_assets.models import GenerationOptions, GenerationRequest, GitHubTarget, NodeType
+from codegen_assets.prompt_parser import PromptError, parse_prompt
 from codegen_assets.provenance import read_lock
 from github_app.client import body_of, installation_client
 from github_app.commands import HELP, Command, CommandError, parse_command
@@ -27,6 +29,22 @@ from github_app.settings import AppSettings
 log = logging.getLogger(__name__)
 CHECK_NAME = "onex-nodegen"
 WRITE_PERMISSIONS = {"admin", "maintain", "write"}
+
+
+def decode_payload(body: bytes) -> object:
+    """A webhook body as JSON: ``application/json``, or the ``payload`` field of a
+    form-encoded delivery (GitHub's other content type). ValueError names what is wrong."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"body is not UTF-8 text (byte {exc.start})") from exc
+    if text.startswith("payload="):
+        fields = urllib.parse.parse_qs(text, max_num_fields=10)
+        text = fields.get("payload", [""])[0]
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"body is not JSON ({exc.msg} at line {exc.lineno})") from exc
 
 
 class Triage:
@@ -43,7 +61,10 @@ class Triage:
 
     def handle(self, delivery: Delivery) -> str:
         """Process ``delivery``; returns a note of what happened (kept in the queue)."""
-        payload = json.loads(delivery.body)
+        try:
+            payload = decode_payload(delivery.body)
+        except ValueError as exc:
+            return f"ignored: {exc}"
         action = payload.get("action") if isinstance(payload, dict) else None
         try:
             if delivery.event == "issue_comment" and action == "created":
@@ -201,6 +222,13 @@ class Triage:
             enable_intelligence=command.enable_intelligence,
             target=config.target,
         )
+        try:
+            parse_prompt(command.prompt, options)  # pre-flight: a bad prompt starts no run
+        except PromptError as exc:
+            self._reply(
+                event, f"@{event.sender.login} I cannot generate a node from this request: {exc}"
+            )
+            return f"rejected: {exc}"
         return self._queue(delivery, command.prompt, options, target)
 
     def _queue(

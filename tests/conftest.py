@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -92,3 +94,18 @@ def postgres_db() -> Iterator[str]:
         with admin.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
+
+
+@pytest.fixture
+def secret_holder(tmp_path: Path) -> Iterator[str]:
+    """A process with a secret in its initial environment, as the App server had before."""
+    secret = "hunter2-" + os.urandom(6).hex()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(300)"],
+        env={"PATH": "/usr/bin:/bin", "NODEGEN_GITHUB_WEBHOOK_SECRET": secret},
+    )
+    try:
+        yield secret
+    finally:
+        holder.kill()
+        holder.wait()

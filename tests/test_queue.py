@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from github_app.queue import RequestQueue
+from github_app.queue import Backoff, RequestQueue
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -61,3 +61,40 @@ def test_retry_finds_the_latest_request_of_a_thread(queue: RequestQueue) -> None
     queue.remember("o/r", 7, "second")
     queue.remember("o/r", 8, "other")
     assert queue.last_request("o/r", 7) == "second"
+
+
+def test_failures_back_off_dead_letter_and_redrive(queue: RequestQueue) -> None:
+    queue.backoff = Backoff(max_attempts=3, base_seconds=60.0)
+    queue.record("d1", "issue_comment", b"{}")
+    queue.record("d2", "issue_comment", b"{}")
+    assert queue.retry_later("deliveries", "d1", "GitHub answered 502")
+    assert [d.delivery_id for d in queue.new_deliveries()] == ["d2"]  # d1 waits its backoff
+    assert queue.retry_later("deliveries", "d1", "GitHub answered 502")
+    assert not queue.retry_later("deliveries", "d1", "GitHub answered 503")
+    queue.enqueue_run("r1", "d2")
+    queue.claim_runs(1)
+    queue.dead_letter("runs", "r1", "permanent: GitHub answered 404")
+    assert [(d.kind, d.key, d.attempts, d.reason) for d in queue.dead_letters()] == [
+        ("deliveries", "d1", 3, "gave up after 3 attempts: GitHub answered 503"),
+        ("runs", "r1", 1, "permanent: GitHub answered 404"),
+    ]
+    assert queue.redrive(["r1"]) == ["r1"]
+    assert queue.claim_runs(1) == ["r1"]
+    assert queue.redrive() == ["d1"]
+    assert [d.delivery_id for d in queue.new_deliveries()] == ["d1", "d2"]
+
+
+def test_a_queue_from_an_earlier_version_gains_the_new_columns(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE nodegen_deliveries (delivery_id VARCHAR PRIMARY KEY, event VARCHAR "
+            "NOT NULL, body BLOB NOT NULL, received_at FLOAT NOT NULL, status VARCHAR NOT NULL "
+            "DEFAULT 'new', note VARCHAR NOT NULL DEFAULT '')"
+        )
+        db.execute("INSERT INTO nodegen_deliveries VALUES ('old', 'ping', x'7b7d', 1.0, 'new', '')")
+    queue = RequestQueue(path)
+    assert [d.delivery_id for d in queue.new_deliveries()] == ["old"]
+    assert queue.retry_later("deliveries", "old", "ConnectionError")

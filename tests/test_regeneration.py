@@ -29,10 +29,12 @@ from codegen_assets.models import GenerationOptions, NodeType, Target
 from codegen_assets.provenance import LOCK_FILE, read_lock
 from codegen_assets.render import render_files
 from codegen_assets.resources import RequestQueueResource, ValidatorResource
+from codegen_assets.sandbox import SandboxMode, bwrap_works
 from github_app.fake_github import FakeGitHub
 from github_app.local import REPO
 from github_app.regeneration import RegenerationOutcome, merge_text
 from github_app.registry import DeliveredNode, node_key
+from tests.spy import SPY
 
 pytestmark = pytest.mark.e2e
 
@@ -221,3 +223,45 @@ def test_daily_schedule_requests_stale_nodes_the_sensor_has_seen(
     assert all(str(r.run_key).endswith("@99@2026-11-24") for r in requests)
     drift.registry.mark_regenerated(drift.nodes["ledger"].key, "99", None)
     assert drift.nodes["ledger"].key not in {r.partition_key for r in due()}
+
+
+@pytest.mark.parametrize("sandbox", ["bwrap", "none"])
+def test_a_hand_pushed_spy_reaches_no_secret(
+    drift: Drift,
+    new_templates: None,
+    secret_holder: str,
+    sandbox: SandboxMode,
+    monkeypatch: pytest.MonkeyPatch,
+    shared_mypy_cache: Path,
+) -> None:
+    """The reported attack: a test pushed to the node's branch dumps every /proc/*/environ and
+    fails, so that its output lands in the regeneration PR's validation report."""
+    if sandbox == "bwrap" and not bwrap_works():
+        pytest.skip("bubblewrap is not available here")
+    monkeypatch.setenv("NODEGEN_GITHUB_WEBHOOK_SECRET", secret_holder)  # configured: redacted
+    drift.resources["validator"] = ValidatorResource(
+        timeout_seconds=300, mypy_cache_dir=str(shared_mypy_cache), sandbox=sandbox
+    )
+    spy = SPY.replace("int(sys.argv[1])", "1").replace("sys.argv[2:]", "[]")
+    spy = spy.replace("sys.argv[2]", "'/nonexistent'")
+    test_file = "tests/test_node.py"
+    ledger = drift.nodes["ledger"]
+    text = drift.file(ledger.branch, f"{ledger.path}/{test_file}")
+    appended = (
+        "\n\ndef test_spy() -> None:\n    import subprocess\n    import sys\n\n"
+        f"    out = subprocess.run([sys.executable, '-c', {spy!r}], capture_output=True)\n"
+        "    raise AssertionError('SPY' + '-RAN ' + out.stdout.decode())\n"
+    )
+    drift.edit("ledger", test_file, text, text + appended)
+    assert ledger.key in drift.tick()
+    outcome = drift.run(ledger.key)
+    repo = drift.fake.repos[REPO]
+    posted = [str(p["body"]) for p in repo.pulls.values()]
+    posted += [str(c["body"]) for c in repo.comments.values()]
+    everything = "\n".join(posted)
+    assert outcome.kept_edits == (test_file,) and posted
+    assert secret_holder not in everything and secret_holder.encode().hex() not in everything
+    if sandbox == "bwrap":
+        assert "SPY-RAN" in everything and "ENVIRON" in everything  # it ran and saw nothing
+    else:
+        assert "**Static checks only:**" in everything and "SPY-RAN" not in everything
