@@ -21,9 +21,10 @@ from dagster import (
     asset,
 )
 
-from codegen_assets.contract import ContractDocument, build_contract, contract_data
+from codegen_assets.contract import ContractDocument
 from codegen_assets.file_writer import deliver
 from codegen_assets.intelligence import gather_intelligence
+from codegen_assets.layout import NodeLayout
 from codegen_assets.models import (
     FileSet,
     GenerationRequest,
@@ -35,10 +36,15 @@ from codegen_assets.models import (
     ValidationReport,
     WriteOutcome,
 )
-from codegen_assets.onex_oracle import ONEX_MISSING, contract_problems, omnibase_core_available
+from codegen_assets.onex_oracle import ONEX_MISSING, omnibase_core_available
 from codegen_assets.prompt_parser import parse_prompt
-from codegen_assets.provenance import LOCK_FILE, with_lock
-from codegen_assets.render import render_event_bus, render_node_code, render_tests
+from codegen_assets.provenance import lock_path, with_lock
+from codegen_assets.render import (
+    build_node_contract,
+    finish,
+    render_event_bus,
+    render_node_code,
+)
 from codegen_assets.resources import (
     ArtifactStoreResource,
     GitHubResource,
@@ -46,9 +52,11 @@ from codegen_assets.resources import (
     RequestQueueResource,
     ValidatorResource,
 )
+from codegen_assets.test_suite import render_tests
 from codegen_assets.validation import WEIGHTS, report_markdown
 from github_app.publishing import PublishOutcome
 from github_app.registry import DeliveredNode, node_key
+from github_app.repo_layout import RepoLayout
 
 requests_partitions = DynamicPartitionsDefinition(name="generation_requests")
 GROUP = "node_generation"
@@ -98,7 +106,7 @@ def parsed_prompt(
     request = _request(context, artifacts)
     if request.options.target is Target.ONEX and not omnibase_core_available():
         raise Failure(description=ONEX_MISSING)
-    spec = parse_prompt(request.prompt, request.options)
+    spec = parse_prompt(request.prompt, request.options, request.style)
     return Output(
         spec,
         metadata={
@@ -140,24 +148,17 @@ def intelligence(
 
 @asset(partitions_def=requests_partitions, group_name=GROUP)
 def contract(parsed_prompt: NodeSpec, intelligence: Intelligence) -> Output[ContractDocument]:
-    """Stage 3: the ONEX contract, judged by omnibase-core's ``ModelContract*`` when installed."""
+    """Stage 3: the ONEX contract as the ecosystem's nodes write it (handler routing, event bus,
+    published events, dependencies, error handling, metadata)."""
     started = time.perf_counter()
-    document = build_contract(parsed_prompt, intelligence)
-    verdict = "not installed"
-    if omnibase_core_available():
-        problems = contract_problems(contract_data(document))
-        if problems:
-            raise Failure(
-                description="omnibase-core rejects the generated contract",
-                metadata={"problems": MetadataValue.md("\n".join(f"- {p}" for p in problems))},
-            )
-        verdict = "accepted"
+    document = build_node_contract(parsed_prompt, intelligence)
     return Output(
         document,
         metadata={
             "duration_seconds": _timed(started),
-            "operations": len(document.annotations.operations),
-            "omnibase_core": verdict,
+            "name": document.name,
+            "operations": [h.operation for h in document.handler_routing.handlers],
+            "published_events": [f"{e.event_type} -> {e.topic}" for e in document.published_events],
         },
     )
 
@@ -201,8 +202,8 @@ def validation_report(
     """
     started = time.perf_counter()
     patterns = tuple(p.name for p in intelligence.patterns)
-    files = event_bus.merged(render_tests(parsed_prompt, patterns))
-    report = validator.check(files)
+    files = finish(event_bus.merged(render_tests(parsed_prompt, patterns)), parsed_prompt)
+    report = validator.check(files, parsed_prompt.style)
     yield Output(
         ValidatedCode(files=files, report=report),
         metadata={
@@ -229,7 +230,9 @@ def refined_code(
 ) -> Iterator[Output[RefinedCode] | AssetCheckResult]:
     """Stage 7: automatic fixes (ruff --fix, ruff format), one re-validation, the lock file."""
     started = time.perf_counter()
-    refined = validator.refine(validation_report.files, validation_report.report)
+    refined = validator.refine(
+        validation_report.files, validation_report.report, parsed_prompt.style
+    )
     request = _request(context, artifacts)
     locked = with_lock(request.prompt, request.options, parsed_prompt, intelligence, refined.files)
     refined = refined.model_copy(update={"files": locked})
@@ -345,7 +348,8 @@ def pull_request(
     if outcome.pr_url:
         metadata["pull_request"] = MetadataValue.url(outcome.pr_url)
     if outcome.commit_sha and outcome.pr_number is not None:
-        path = f"{request.github.output_base}/{parsed_prompt.name}"
+        layout = NodeLayout.of(parsed_prompt, parsed_prompt.options.package)
+        path = RepoLayout(request.github.source_root).repo_path(layout.node_dir)
         key = node_key(request.github.repository, path)
         queue.registry().record(
             DeliveredNode(
@@ -353,11 +357,11 @@ def pull_request(
                 repository=request.github.repository,
                 installation_id=request.github.installation_id,
                 path=path,
-                node_name=parsed_prompt.name,
+                node_name=layout.name,
                 branch=outcome.branch,
                 pr_number=outcome.pr_number,
                 commit_sha=outcome.commit_sha,
-                lock=refined_code.files.files[LOCK_FILE],
+                lock=refined_code.files.files[lock_path(parsed_prompt)],
             )
         )
         metadata["registry_key"] = key

@@ -6,17 +6,25 @@ import argparse
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from codegen_assets.artifact_store import ArtifactStore, UnknownArtifactError
 from codegen_assets.file_writer import recover
 from codegen_assets.logs import configure_logging
-from codegen_assets.models import GenerationOptions, GenerationResult, NodeType, Target
+from codegen_assets.models import (
+    DEFAULT_COPYRIGHT,
+    GenerationOptions,
+    GenerationResult,
+    NodeType,
+    Target,
+)
 from codegen_assets.onex_oracle import OnexUnavailable, require_omnibase_core
 from codegen_assets.prompt_parser import PromptError, decode_prompt, parse_prompt
 from codegen_assets.settings import NodegenSettings
 from codegen_assets.stages import STAGES
+from codegen_assets.style import find_config
 
 EXIT_OK, EXIT_VALIDATION, EXIT_PARTIAL, EXIT_INPUT, EXIT_TIMEOUT, EXIT_ERROR = 0, 1, 2, 3, 4, 5
 _EXIT_BY_CODE = {
@@ -36,7 +44,24 @@ def _generate_parser() -> argparse.ArgumentParser:
         "be written.",
     )
     parser.add_argument("prompt", help="what the node should do (use - to read it from stdin)")
-    parser.add_argument("--output-dir", required=True, type=Path, help="directory of the node")
+    parser.add_argument(
+        "--output-dir",
+        required=True,
+        type=Path,
+        help="the root to write into: the node package goes to <package path>/node_<name>/, "
+        "its tests to tests/unit/nodes/node_<name>/",
+    )
+    parser.add_argument(
+        "--package",
+        default="",
+        help="dotted package that holds the node (default: none, a top-level package)",
+    )
+    parser.add_argument(
+        "--copyright",
+        default=DEFAULT_COPYRIGHT,
+        help=f"copyright holder in the SPDX headers (default: {DEFAULT_COPYRIGHT})",
+    )
+    parser.add_argument("--license", default="MIT", help="SPDX license identifier (default MIT)")
     parser.add_argument(
         "--node-type", choices=[t.value for t in NodeType], help="override inference"
     )
@@ -110,18 +135,30 @@ def _checked_request(args: argparse.Namespace) -> tuple[str, GenerationOptions]:
             prompt = decode_prompt(sys.stdin.buffer.read())
         except PromptError as exc:
             raise PromptError(f"standard input: {exc}") from exc
-    options = GenerationOptions(
-        node_type=NodeType(args.node_type) if args.node_type else None,
-        name=args.name,
-        enable_intelligence=not args.disable_intelligence,
-        target=Target(args.target),
-    )
+    try:
+        options = GenerationOptions(
+            node_type=NodeType(args.node_type) if args.node_type else None,
+            name=args.name,
+            enable_intelligence=not args.disable_intelligence,
+            target=Target(args.target),
+            package=args.package,
+            copyright_holder=args.copyright,
+            license=args.license,
+        )
+    except ValidationError as exc:
+        problems = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())
+        raise PromptError(f"invalid option: {problems}") from exc
     parse_prompt(prompt, options)  # pre-flight: a bad prompt never creates a run
     if options.target is Target.ONEX:
         require_omnibase_core()
     if args.timeout <= 0:
         raise PromptError(f"--timeout must be positive, got {args.timeout:g}")
     return prompt, options
+
+
+def _existing(path: Path) -> Path:
+    """``path``, or its nearest ancestor that exists (where the repository's config is found)."""
+    return next(p for p in (path, *path.parents) if p.is_dir())
 
 
 def generate(argv: list[str]) -> int:
@@ -137,7 +174,8 @@ def generate(argv: list[str]) -> int:
     settings = NodegenSettings()
     configure_logging(settings.log_format, settings.log_level)
     runner = EmbeddedRunner(settings)
-    request = runner.submit(prompt, options, args.output_dir, args.correlation_id)
+    style = find_config(_existing(args.output_dir.absolute()))
+    request = runner.submit(prompt, options, args.output_dir, args.correlation_id, style)
     bar = console.is_terminal and not args.json
     with Progress(
         TextColumn("{task.description}"),

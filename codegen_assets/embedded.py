@@ -22,6 +22,7 @@ from codegen_assets.artifact_store import ArtifactStore
 from codegen_assets.assets import requests_partitions
 from codegen_assets.deployments import GENERATE_JOB, build_definitions
 from codegen_assets.kafka_mirror import Outbox, RunMirror
+from codegen_assets.layout import NodeLayout
 from codegen_assets.models import (
     GenerationOptions,
     GenerationRequest,
@@ -29,6 +30,7 @@ from codegen_assets.models import (
     Intelligence,
     NodeSpec,
     RefinedCode,
+    StyleConfig,
     WriteOutcome,
 )
 from codegen_assets.settings import NodegenSettings
@@ -83,6 +85,7 @@ class EmbeddedRunner:
         options: GenerationOptions,
         output_dir: Path,
         correlation_id: str | None = None,
+        style: StyleConfig | None = None,
     ) -> GenerationRequest:
         """Store a request and add its partition; returns it (its id is the workflow id)."""
         request = GenerationRequest(
@@ -91,6 +94,7 @@ class EmbeddedRunner:
             options=options,
             output_dir=str(output_dir.absolute()),
             correlation_id=correlation_id or str(uuid.uuid4()),
+            style=style,
         )
         self.store.put_request(request)
         self.add_partition(request.request_id)
@@ -249,25 +253,26 @@ class EmbeddedRunner:
         code: WriteOutcome = result.output_for_node("written_files")
         tests: WriteOutcome = result.output_for_node("generated_tests")
         report = refined.report
-        failed = [c.name for c in report.checks if not c.passed]
+        failed = [c.name for c in report.checks if not c.passed and not c.advisory]
         warnings_ = [
             *spec.warnings,
             *intel.warnings,
             *(f"validation check '{name}' failed" for name in failed),
         ]
         out = Path(request.output_dir or ".")
-        test_names = sorted(k for k in refined.files.files if k.startswith("tests/"))
+        tests_dir = NodeLayout.of(spec, spec.options.package).tests_dir
+        test_names = sorted(k for k in refined.files.files if k.startswith(f"{tests_dir}/"))
         base = GenerationResult(
             success=not failed and not code.stored_in_artifact_store,
             workflow_id=request.request_id,
             correlation_id=request.correlation_id,
             total_duration_seconds=elapsed,
             generated_files=[str(out / name) for name in (*code.written, *tests.written)],
-            test_files=[str(out / name) for name in tests.written],
+            test_files=[str(out / name) for name in tests.written if name in test_names],
             test_file_count=len(test_names),
             quality_score=report.quality_score,
             node_type=spec.node_type.value,
-            service_name=spec.name,
+            service_name=NodeLayout.of(spec, spec.options.package).name,
             needs_review=bool(warnings_) or intel.needs_review,
             warnings=warnings_,
         )

@@ -34,6 +34,8 @@ def _write_new_dir(dest: Path, files: FileSet) -> None:
 def _replace_in_dir(dest: Path, files: FileSet) -> None:
     for rel, text in sorted(files.files.items()):
         target = dest.joinpath(*_checked(rel).parts)
+        if rel in files.create_only and target.exists():
+            continue  # a package's __init__.py that the repository already has
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
         try:
@@ -48,7 +50,8 @@ def _replace_in_dir(dest: Path, files: FileSet) -> None:
 
 def write_atomically(dest: Path, files: FileSet) -> None:
     """Write ``files`` under ``dest``: a new directory appears whole; existing files are replaced
-    one by one with ``os.replace``, so no reader ever sees a half-written file."""
+    one by one with ``os.replace``, so no reader ever sees a half-written file. ``create_only``
+    files are written only where nothing exists yet."""
     for rel in files.files:
         _checked(rel)
     if dest.is_dir():

@@ -59,12 +59,19 @@ class InputField(Frozen):
 
 
 class Operation(Frozen):
-    """An operation the node handles, with its inputs and possible result events."""
+    """An operation the node handles, with its inputs and possible result events.
+
+    ``version_field`` names the input that carries the expected version when the prompt asks for
+    optimistic concurrency (version checking); ``outcomes[0]`` is then the commit and the
+    outcome named ``conflict_outcome`` the version conflict.
+    """
 
     name: str
     description: str = ""
     inputs: tuple[InputField, ...]
     outcomes: tuple[str, ...] = ()
+    version_field: str | None = None
+    conflict_outcome: str | None = None
 
 
 class Topic(Frozen):
@@ -107,6 +114,32 @@ class PerformanceTargets(Frozen):
     conflict_rate_pct: float | None = None
 
 
+DEFAULT_COPYRIGHT = "OmniNode.ai Inc."
+
+
+class GenerationOptions(Frozen):
+    """User options that, with the prompt and generator version, define the output bytes."""
+
+    node_type: NodeType | None = None
+    name: str | None = None
+    enable_intelligence: bool = True
+    target: Target = Target.ONEX
+    # the dotted package that holds the node ("" = a top-level package)
+    package: str = ""
+    # SPDX header of every generated file: the holder is the user's to choose
+    copyright_holder: str = Field(default=DEFAULT_COPYRIGHT, min_length=1, max_length=120)
+    license: str = Field(default="MIT", pattern=r"^[A-Za-z0-9.+-]{1,40}$")
+
+
+class StyleConfig(Frozen):
+    """The target repository's ruff configuration (a ``pyproject.toml`` with ``[tool.ruff]``,
+    a ``ruff.toml`` or a ``.ruff.toml``), which formatting and the style checks follow."""
+
+    filename: str = Field(pattern=r"^(pyproject\.toml|\.?ruff\.toml)$")
+    text: str
+    source: str = ""  # where it was found, for the report
+
+
 class NodeSpec(Frozen):
     """Everything the prompt parser extracted: the single source for later stages."""
 
@@ -121,6 +154,8 @@ class NodeSpec(Frozen):
     performance: PerformanceTargets = PerformanceTargets()
     target: Target = Target.ONEX
     warnings: tuple[str, ...] = ()
+    options: GenerationOptions = Field(default_factory=lambda: GenerationOptions())
+    style: StyleConfig | None = None  # the target repository's ruff configuration
 
 
 class Pattern(Frozen):
@@ -142,15 +177,6 @@ class Intelligence(Frozen):
     needs_review: bool = False  # the remote RAG service failed; patterns came from the library
 
 
-class GenerationOptions(Frozen):
-    """User options that, with the prompt and generator version, define the output bytes."""
-
-    node_type: NodeType | None = None
-    name: str | None = None
-    enable_intelligence: bool = True
-    target: Target = Target.ONEX
-
-
 class GitHubTarget(Frozen):
     """Where a bot-mode request came from and where its pull request goes."""
 
@@ -164,6 +190,7 @@ class GitHubTarget(Frozen):
     head_sha: str
     check_run_id: int | None = None
     output_base: str = "nodes"
+    source_root: str = ""  # where the node package goes in a src layout ("src"); tests at the root
     labels: tuple[str, ...] = ()
     reviewers: tuple[str, ...] = ()
     draft: bool = False
@@ -178,16 +205,25 @@ class GenerationRequest(Frozen):
     output_dir: str | None = None
     correlation_id: str
     github: GitHubTarget | None = None
+    style: StyleConfig | None = None  # the target repository's ruff configuration
 
 
 class FileSet(Frozen):
-    """Generated files keyed by POSIX path relative to the node directory."""
+    """Generated files keyed by POSIX path relative to the output root.
+
+    ``create_only`` files (the ``__init__.py`` of enclosing packages) are written only where
+    they do not exist yet: they belong to the repository.
+    """
 
     files: dict[str, str] = Field(default_factory=dict)
+    create_only: tuple[str, ...] = ()
 
     def merged(self, other: FileSet) -> FileSet:
         """Return a new set with ``other``'s files added or replacing ours."""
-        return FileSet(files={**self.files, **other.files})
+        return FileSet(
+            files={**self.files, **other.files},
+            create_only=tuple(sorted({*self.create_only, *other.create_only})),
+        )
 
 
 class CheckResult(Frozen):
@@ -199,6 +235,7 @@ class CheckResult(Frozen):
     duration_seconds: float
     output: str = ""
     skipped: bool = False
+    advisory: bool = False  # shown, never scored nor failing the report
 
 
 class ValidationReport(Frozen):
@@ -214,8 +251,8 @@ class ValidationReport(Frozen):
 
     @property
     def passed(self) -> bool:
-        """True when every check passed."""
-        return all(check.passed for check in self.checks)
+        """True when every check that counts (not the advisory ones) passed."""
+        return all(check.passed for check in self.checks if not check.advisory)
 
     def check(self, name: str) -> CheckResult:
         """Return the check called ``name``."""

@@ -101,8 +101,3 @@ def onex_topic(text: str, *, kind: str, producer: str) -> str:
         version, words = int(words[-1][1:]), words[:-1]
     event = "-".join(w for w in words if w) or "events"
     return f"onex.{kind}.{kebab(producer) or 'node'}.{event}.v{version}"
-
-
-def progress_topic(node_name: str) -> str:
-    """The topic an orchestrator publishes its workflow progress events to."""
-    return onex_topic("workflow_progress", kind="evt", producer=node_name)

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from codegen_assets.layout import PackageError, check_package
 from codegen_assets.models import (
     Dependency,
     FieldType,
@@ -18,6 +19,7 @@ from codegen_assets.models import (
     NodeType,
     Operation,
     PerformanceTargets,
+    StyleConfig,
     Topic,
 )
 from codegen_assets.naming import (
@@ -26,7 +28,6 @@ from codegen_assets.naming import (
     event_name,
     identifier,
     onex_topic,
-    progress_topic,
     snake,
 )
 from codegen_assets.prompt_items import (
@@ -280,9 +281,18 @@ def clean_prompt(prompt: str) -> str:
     return text.replace("\t", " ").strip()
 
 
-def parse_prompt(prompt: str, options: GenerationOptions | None = None) -> NodeSpec:
-    """Parse ``prompt`` into a ``NodeSpec``; options (type, name) win over what the text says."""
+def parse_prompt(
+    prompt: str, options: GenerationOptions | None = None, style: StyleConfig | None = None
+) -> NodeSpec:
+    """Parse ``prompt`` into a ``NodeSpec``; options (type, name) win over what the text says.
+
+    ``style``, the target repository's ruff configuration, travels with the spec to rendering.
+    """
     options = options or GenerationOptions()
+    try:
+        check_package(options.package)
+    except PackageError as exc:
+        raise PromptError(str(exc)) from exc
     size = len(prompt.encode("utf-8", "surrogatepass"))
     if size > MAX_PROMPT_BYTES:
         raise PromptError(f"prompt is {size:,} bytes; the limit is {MAX_PROMPT_BYTES:,} bytes")
@@ -293,7 +303,7 @@ def parse_prompt(prompt: str, options: GenerationOptions | None = None) -> NodeS
     _read_lines(text, draft)
     node_type = _node_type(text, options, draft)
     name = _node_name(text, options, node_type, draft)
-    operations = _operations(text, draft, node_type)
+    operations = _versioned(text, _operations(text, draft, node_type), node_type)
     spec = NodeSpec(
         name=name,
         node_type=node_type,
@@ -303,13 +313,14 @@ def parse_prompt(prompt: str, options: GenerationOptions | None = None) -> NodeS
         publish_topics=(
             _topics(draft.publish, kind="evt", producer=name)
             or _result_topics(name, node_type, operations)
-        )
-        + _progress_topics(name, node_type),
+        ),
         dependencies=_dependencies(draft, node_type, text),
         metrics=tuple(draft.metrics.values()),
         performance=_performance(text),
         target=options.target,
+        options=options,
         warnings=tuple(dict.fromkeys(draft.warnings)),
+        style=style,
     )
     return spec
 
@@ -478,14 +489,85 @@ def _operations(text: str, draft: _Draft, node_type: NodeType) -> tuple[Operatio
     return tuple(operations.values())
 
 
+_VERSIONING = re.compile(
+    r"optimistic\s+concurrency|optimistic\s+locking|version(?:ed)?\s+check|versioning"
+    r"|compare[- ]and[- ](?:swap|set)|expected[_ ]version|optimistische|versionspr\u00fcfung"
+    r"|concurrence\s+optimiste|contr\u00f4le\s+de\s+version",
+    re.IGNORECASE,
+)
+_WRITE_VERBS = (
+    "persist",
+    "save",
+    "store",
+    "update",
+    "put",
+    "write",
+    "set",
+    "upsert",
+    "commit",
+    "append",
+    "record",
+    "create",
+    "modify",
+    "replace",
+)
+
+
+def _is_write(name: str) -> bool:
+    return name.split("_", 1)[0] in _WRITE_VERBS
+
+
+def _version_input(op: Operation) -> InputField | None:
+    """The input that carries the expected version: an ``expected_version``, or a version
+    given to a write (a read's ``version`` selects what to read)."""
+    for f in op.inputs:
+        if f.type is not FieldType.INT or f.is_list or "version" not in f.name:
+            continue
+        if "expected" in f.name or _is_write(op.name):
+            return f
+    return None
+
+
+def _versioned(text: str, ops: tuple[Operation, ...], node_type: NodeType) -> tuple[Operation, ...]:
+    """Effects whose prompt asks for optimistic concurrency (or names an expected version)
+    check versions: the version input is required and a conflict outcome exists."""
+    if node_type is not NodeType.EFFECT:
+        return ops
+    asks = _VERSIONING.search(text) is not None
+    writes = [op.name for op in ops if _is_write(op.name)] or [ops[0].name]
+    result = []
+    for op in ops:
+        field = _version_input(op)
+        inputs = op.inputs
+        if field is None and asks and op.name in writes:
+            field = InputField(name="expected_version", type=FieldType.INT)
+            inputs = (*inputs, field)
+        if field is None:
+            result.append(op)
+            continue
+        inputs = tuple(
+            f.model_copy(update={"optional": False}) if f.name == field.name else f for f in inputs
+        )
+        conflict = next((o for o in op.outcomes[1:] if "conflict" in snake(o)), None)
+        outcomes = op.outcomes if conflict else (*op.outcomes, "VersionConflict")
+        result.append(
+            op.model_copy(
+                update={
+                    "inputs": inputs,
+                    "outcomes": outcomes,
+                    "version_field": field.name,
+                    "conflict_outcome": conflict or "VersionConflict",
+                }
+            )
+        )
+    return tuple(result)
+
+
 def _default_outcomes(operation: str, draft: _Draft, node_type: NodeType) -> list[str]:
     published = [event for events in draft.publish.values() for event in events]
     if published and len(draft.operations) == 1:
         return list(dict.fromkeys(published))
     return [camel(operation) + ("Computed" if node_type is NodeType.COMPUTE else "Completed")]
-
-
-PROGRESS_EVENTS = ("StepCompleted", "StepFailed", "StepCompensated", "CompensationFailed")
 
 
 def _result_topics(
@@ -496,13 +578,6 @@ def _result_topics(
         return ()
     events = tuple(dict.fromkeys(o for op in operations for o in op.outcomes))
     return (Topic(name=onex_topic("results", kind="evt", producer=name), event_types=events),)
-
-
-def _progress_topics(name: str, node_type: NodeType) -> tuple[Topic, ...]:
-    """Orchestrators publish workflow progress on a topic of their own."""
-    if node_type is not NodeType.ORCHESTRATOR:
-        return ()
-    return (Topic(name=progress_topic(name), event_types=PROGRESS_EVENTS),)
 
 
 def _topics(found: dict[str, list[str]], *, kind: str, producer: str) -> tuple[Topic, ...]:

@@ -8,10 +8,11 @@ import json
 from pydantic import BaseModel, ConfigDict
 
 from codegen_assets import version
+from codegen_assets.layout import NodeLayout
 from codegen_assets.models import FileSet, GenerationOptions, Intelligence, NodeSpec
 from codegen_assets.prompt_parser import clean_prompt
 
-LOCK_FILE = "nodegen.lock"
+LOCK_FILE = "nodegen.lock"  # inside the node's directory
 
 
 class LockFile(BaseModel):
@@ -28,6 +29,7 @@ class LockFile(BaseModel):
     node_name: str
     node_type: str
     patterns: tuple[str, ...]
+    style_sha256: str | None = None  # the repository's ruff configuration the code follows
     files: dict[str, str]
 
 
@@ -54,8 +56,11 @@ def build_lock(
         node_name=spec.name,
         node_type=spec.node_type.value,
         patterns=tuple(p.name for p in intelligence.patterns),
+        style_sha256=sha256(spec.style.text) if spec.style else None,
         files={
-            name: sha256(text) for name, text in sorted(files.files.items()) if name != LOCK_FILE
+            name: sha256(text)
+            for name, text in sorted(files.files.items())
+            if not name.endswith(LOCK_FILE)
         },
     )
 
@@ -73,6 +78,11 @@ def read_lock(text: str) -> LockFile:
     return LockFile.model_validate_json(text)
 
 
+def lock_path(spec: NodeSpec) -> str:
+    """Where ``spec``'s lock file goes, relative to the output root."""
+    return NodeLayout.of(spec, spec.options.package).path(LOCK_FILE)
+
+
 def with_lock(
     prompt: str,
     options: GenerationOptions,
@@ -82,7 +92,7 @@ def with_lock(
 ) -> FileSet:
     """``files`` plus their lock file."""
     lock = build_lock(prompt, options, spec, intelligence, files)
-    return files.merged(FileSet(files={LOCK_FILE: lock_text(lock)}))
+    return files.merged(FileSet(files={lock_path(spec): lock_text(lock)}))
 
 
 def hand_edited(lock: LockFile, files: dict[str, str]) -> list[str]:

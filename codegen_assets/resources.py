@@ -7,7 +7,7 @@ from pathlib import Path
 from dagster import ConfigurableResource
 
 from codegen_assets.artifact_store import ArtifactStore
-from codegen_assets.models import FileSet, RefinedCode, ValidationReport
+from codegen_assets.models import FileSet, RefinedCode, StyleConfig, ValidationReport
 from codegen_assets.rag_client import RagClient
 from codegen_assets.sandbox import SandboxMode
 from codegen_assets.validation import refine_files, validate_files
@@ -50,24 +50,29 @@ class ValidatorResource(ConfigurableResource["ValidatorResource"]):
     mypy_cache_dir: str
     sandbox: SandboxMode = "auto"
 
-    def check(self, files: FileSet) -> ValidationReport:
-        """Validate generated ``files``."""
-        return self._validate(files, trusted=True)
+    def check(self, files: FileSet, style: StyleConfig | None = None) -> ValidationReport:
+        """Validate generated ``files`` (style under the repository's ``style``)."""
+        return self._validate(files, style, trusted=True)
 
-    def check_merged(self, files: FileSet) -> ValidationReport:
+    def check_merged(self, files: FileSet, style: StyleConfig | None = None) -> ValidationReport:
         """Validate files that include hand edits (never executed without a sandbox)."""
-        return self._validate(files, trusted=False)
+        return self._validate(files, style, trusted=False)
 
-    def _validate(self, files: FileSet, *, trusted: bool) -> ValidationReport:
+    def _validate(
+        self, files: FileSet, style: StyleConfig | None, *, trusted: bool
+    ) -> ValidationReport:
         return validate_files(
             files,
             timeout=self.timeout_seconds,
             mypy_cache=Path(self.mypy_cache_dir),
             trusted=trusted,
             sandbox=self.sandbox,
+            style=style,
         )
 
-    def refine(self, files: FileSet, report: ValidationReport) -> RefinedCode:
+    def refine(
+        self, files: FileSet, report: ValidationReport, style: StyleConfig | None = None
+    ) -> RefinedCode:
         """Apply automatic fixes and re-validate once."""
         return refine_files(
             files,
@@ -75,6 +80,7 @@ class ValidatorResource(ConfigurableResource["ValidatorResource"]):
             timeout=self.timeout_seconds,
             mypy_cache=Path(self.mypy_cache_dir),
             sandbox=self.sandbox,
+            style=style,
         )
 
 

@@ -1,4 +1,9 @@
-"""Validation and refinement: real linters, type checker and tests on a sandboxed copy of a node."""
+"""Validation and refinement: real linters, type checker, tests and the ONEX ecosystem's own gates
+on a private copy of a node, each validator in a sandbox where one is available.
+
+Style is judged as the target repository judges it: ``ruff check`` and ``ruff format --check``
+under its configuration (placed beside the copy), ruff's defaults when it has none.
+"""
 
 from __future__ import annotations
 
@@ -20,42 +25,55 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
 from pydantic import ValidationError
 
+from codegen_assets import ecosystem_gates
 from codegen_assets.contract import validate_contract_text
-from codegen_assets.models import CheckResult, FileSet, RefinedCode, ValidationReport
-from codegen_assets.onex_oracle import (
-    contract_problems,
-    omnibase_core_available,
-    onex_validate_argv,
+from codegen_assets.models import (
+    DEFAULT_COPYRIGHT,
+    CheckResult,
+    FileSet,
+    RefinedCode,
+    StyleConfig,
+    ValidationReport,
 )
+from codegen_assets.onex_oracle import omnibase_core_available
 from codegen_assets.sandbox import Jail, SandboxMode, use_bwrap
+from codegen_assets.style import fix_commands, place_config, ruff_commands
 
-# Weights of each check in quality_score (they sum to 1): behaviour first, then types, the
-# ecosystem's own judges, then style and the seed's quality metrics.
-WEIGHTS: dict[str, float] = {
-    "pytest": 0.25,
-    "mypy": 0.20,
-    "onex_contract": 0.10,
-    "onex_validate": 0.10,
+# Weights in quality_score: behaviour, types, the ecosystem's gates (an equal share of 0.30
+# each), then style and the seed's quality metrics. Advisory gates weigh nothing.
+OWN_WEIGHTS: dict[str, float] = {
+    "pytest": 0.20,
+    "mypy": 0.15,
     "coverage": 0.10,
     "ruff": 0.10,
     "format": 0.05,
     "complexity": 0.05,
     "contract_schema": 0.05,
 }
+SCORED_GATES = tuple(name for name, _ in ecosystem_gates.SCORED)
+ADVISORY_GATES = tuple(name for name, _ in ecosystem_gates.ADVISORY)
+GATE_WEIGHT = 0.30 / len(SCORED_GATES)
+WEIGHTS: dict[str, float] = {
+    **OWN_WEIGHTS,
+    **dict.fromkeys(SCORED_GATES, GATE_WEIGHT),
+    **dict.fromkeys(ADVISORY_GATES, 0.0),
+}
 MIN_COVERAGE_PCT = 90.0
 MAX_COMPLEXITY = 10
 _COMPLEXITY = re.compile(r"`(?P<name>.+?)` is too complex \((?P<value>\d+) > 0\)")
-RUFF_RULES = "E,F,W,I,UP,B,C4,SIM,RUF,C90"
-RUFF_OPTIONS = ("--isolated", "--line-length", "100", "--target-version", "py311")
 MAX_OUTPUT = 4000
 # Checks that run the node's code; never run on code the generator did not write without a sandbox.
-EXECUTING = frozenset({"pytest", "coverage", "onex_validate"})
+EXECUTING = frozenset({"pytest", "coverage", "gates"})
 NOT_EXECUTED = (
     "not executed: the files include code the generator did not write and no sandbox "
     "(bubblewrap) is available here, so they were checked statically only"
 )
+# Written beside the copy so that the repository's own pytest and coverage settings (plugins
+# this machine may lack) do not change how the node's tests run.
+_ISOLATION = {"pytest.ini": "[pytest]\n", ".coveragerc": "[run]\n"}
 
 
 class ValidatorMissingError(RuntimeError):
@@ -105,8 +123,8 @@ def _kill(proc: subprocess.Popen[str]) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
-def _run(name: str, args: list[str], cwd: Path, timeout: float, jail: Jail) -> CheckResult:
-    started = time.perf_counter()
+def _execute(args: list[str], cwd: Path, timeout: float, jail: Jail) -> tuple[bool, str]:
+    """Run ``args`` in ``jail``; (exit status 0, output). Killed at ``timeout``."""
     env = scrubbed_env(jail.root)
     proc = subprocess.Popen(
         jail.command(args, cwd, env),
@@ -122,21 +140,19 @@ def _run(name: str, args: list[str], cwd: Path, timeout: float, jail: Jail) -> C
         _running.add(proc)
     try:
         output, _ = proc.communicate(timeout=timeout)
-        passed = proc.returncode == 0
+        return proc.returncode == 0, output
     except subprocess.TimeoutExpired:
         _kill(proc)
-        output = proc.communicate()[0] + f"\n{name} timed out after {timeout:g} s"
-        passed = False
+        return False, proc.communicate()[0] + f"\ntimed out after {timeout:g} s"
     finally:
         with _running_lock:
             _running.discard(proc)
-    return CheckResult(
-        name=name,
-        passed=passed,
-        weight=WEIGHTS[name],
-        duration_seconds=round(time.perf_counter() - started, 3),
-        output=output.strip()[-MAX_OUTPUT:],
-    )
+
+
+def _run(name: str, args: list[str], cwd: Path, timeout: float, jail: Jail) -> CheckResult:
+    started = time.perf_counter()
+    passed, output = _execute(args, cwd, timeout, jail)
+    return _result(name, started, passed, output)
 
 
 def _result(name: str, started: float, passed: bool, output: str) -> CheckResult:
@@ -146,6 +162,7 @@ def _result(name: str, started: float, passed: bool, output: str) -> CheckResult
         weight=WEIGHTS[name],
         duration_seconds=round(time.perf_counter() - started, 3),
         output=output.strip()[-MAX_OUTPUT:],
+        advisory=name in ADVISORY_GATES,
     )
 
 
@@ -153,32 +170,43 @@ def _skipped(name: str, why: str, *, passed: bool = True) -> CheckResult:
     """A check that did not run: not applicable (passed), or not allowed to run (not passed,
     so the report does not pass either)."""
     return CheckResult(
-        name=name, passed=passed, weight=0.0, duration_seconds=0.0, output=why, skipped=True
+        name=name,
+        passed=passed,
+        weight=0.0,
+        duration_seconds=0.0,
+        output=why,
+        skipped=True,
+        advisory=name in ADVISORY_GATES,
     )
 
 
-def _contract_checks(files: FileSet) -> list[CheckResult]:
-    """Our contract schema, then omnibase-core's ``ModelContract*`` when it is installed."""
+def node_dirs(files: FileSet) -> list[str]:
+    """The node directories among ``files`` (where a ``contract.yaml`` is), outside tests."""
+    return sorted(
+        rel.removesuffix("/contract.yaml")
+        for rel in files.files
+        if rel.endswith("/contract.yaml") and not rel.startswith("tests/")
+    )
+
+
+def _contract_check(files: FileSet, nodes: list[str]) -> CheckResult:
+    """Our strict schema of ``contract.yaml``."""
     started = time.perf_counter()
-    try:
-        contract = validate_contract_text(files.files["contract.yaml"])
-        checks = [_result("contract_schema", started, True, "")]
-    except (KeyError, ValidationError, ValueError) as exc:
-        checks = [_result("contract_schema", started, False, f"contract.yaml is invalid: {exc}")]
-        contract = None
-    if not omnibase_core_available():
-        return [*checks, _skipped("onex_contract", "omnibase-core is not installed")]
-    started = time.perf_counter()
-    if contract is None:
-        return [*checks, _result("onex_contract", started, False, "contract.yaml does not parse")]
-    problems = contract_problems(contract.model_dump(mode="json", exclude_none=True))
-    return [*checks, _result("onex_contract", started, not problems, "\n".join(problems))]
+    if not nodes:
+        return _result("contract_schema", started, False, "no contract.yaml among the files")
+    problems = []
+    for node in nodes:
+        try:
+            validate_contract_text(files.files[f"{node}/contract.yaml"])
+        except (ValidationError, ValueError, yaml.YAMLError) as exc:
+            problems.append(f"{node}/contract.yaml is invalid: {exc}")
+    return _result("contract_schema", started, not problems, "\n".join(problems))
 
 
 def _complexity_check(root: Path, timeout: float, jail: Jail) -> tuple[CheckResult, int | None]:
     """Cyclomatic complexity of every function (ruff's mccabe); the highest must be <= 10."""
     started = time.perf_counter()
-    args = [ruff_bin(), "check", *RUFF_OPTIONS, "--select", "C901", "--config"]
+    args = [ruff_bin(), "check", "--isolated", "--select", "C901", "--config"]
     args += ["lint.mccabe.max-complexity=0", "--output-format", "json", "--exit-zero"]
     report = root.parent / "complexity.json"
     run = _run(
@@ -219,11 +247,66 @@ def _coverage_check(root: Path, timeout: float, jail: Jail) -> tuple[CheckResult
     return _result("coverage", started, passed, output), percent
 
 
+def _holder(files: FileSet, node: str) -> str:
+    """The copyright holder the node's SPDX headers name (its contract's ``metadata.author``)."""
+    try:
+        data = yaml.safe_load(files.files[f"{node}/contract.yaml"])
+        return str(data["metadata"]["author"])
+    except (KeyError, TypeError, yaml.YAMLError):
+        return DEFAULT_COPYRIGHT
+
+
+def _gate_checks(
+    files: FileSet, nodes: list[str], root: Path, timeout: float, jail: Jail
+) -> list[CheckResult]:
+    """The ecosystem's gates on each ONEX node (standalone nodes are not ONEX nodes)."""
+    onex = [n for n in nodes if f"{n}/node.py" in files.files]
+    if not onex or not omnibase_core_available():
+        why = "not an ONEX node" if not onex else "omnibase-core is not installed"
+        return [_skipped(name, why) for name in (*SCORED_GATES, *ADVISORY_GATES)]
+    script = Path(ecosystem_gates.__file__).resolve()
+    gate_jail = Jail(jail.root, jail.sandboxed, jail.writable, (*jail.readonly, script.parent))
+    results: dict[str, list[tuple[bool | None, str, float]]] = {}
+    for node in onex:
+        started = time.perf_counter()
+        args = [sys.executable, str(script), node, _holder(files, node)]
+        _, output = _execute(args, root, timeout, gate_jail)
+        elapsed = time.perf_counter() - started
+        try:
+            found = json.loads(output.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            found = {
+                name: {"ok": False, "detail": f"the gates did not run: {output}"}
+                for name in (*SCORED_GATES, *ADVISORY_GATES)
+            }
+        for name in (*SCORED_GATES, *ADVISORY_GATES):
+            gate = found.get(name, {"ok": False, "detail": "no result"})
+            results.setdefault(name, []).append((gate["ok"], gate["detail"], elapsed))
+    checks = []
+    for name, outcomes in results.items():
+        if all(ok is None for ok, _, _ in outcomes):
+            checks.append(_skipped(name, outcomes[0][1]))
+            continue
+        ok = all(o is not False for o, _, _ in outcomes)
+        details = "\n".join(d for _, d, _ in outcomes if d)
+        checks.append(
+            CheckResult(
+                name=name,
+                passed=ok,
+                weight=WEIGHTS[name],
+                duration_seconds=round(outcomes[0][2], 3),
+                output=details[-MAX_OUTPUT:],
+                advisory=name in ADVISORY_GATES,
+            )
+        )
+    return checks
+
+
 @dataclass(frozen=True)
 class Workspace:
     """A private copy of a node and how validators may touch it."""
 
-    root: Path  # the node copy
+    root: Path  # the copy of the output root (node package, tests, repository configuration)
     jail: Jail
     mypy_cache: Path
     executes: bool  # whether the node's own code may run here
@@ -231,7 +314,12 @@ class Workspace:
 
 @contextmanager
 def workspace(
-    files: FileSet, mypy_cache: Path, *, trusted: bool = True, sandbox: SandboxMode = "auto"
+    files: FileSet,
+    mypy_cache: Path,
+    *,
+    trusted: bool = True,
+    sandbox: SandboxMode = "auto",
+    style: StyleConfig | None = None,
 ) -> Iterator[Workspace]:
     """A temporary copy of ``files`` (removed afterwards) and the jail its checks run in.
 
@@ -241,8 +329,11 @@ def workspace(
     sandboxed = use_bwrap(sandbox)
     with tempfile.TemporaryDirectory(prefix="nodegen-validate-") as tmp:
         base = Path(tmp)
-        root = base / "node"
+        root = base / "repo"
         write_tree(root, files)
+        place_config(root, style)
+        for name, text in _ISOLATION.items():
+            (root / name).write_text(text, encoding="utf-8")
         if trusted:
             mypy_cache.mkdir(parents=True, exist_ok=True)
             cache = mypy_cache
@@ -268,26 +359,13 @@ def read_tree(root: Path, names: list[str]) -> FileSet:
     return FileSet(files={rel: (root / rel).read_text(encoding="utf-8") for rel in names})
 
 
-def _code_modules(files: FileSet) -> list[str]:
-    """Top-level modules and packages of the node's code (not its tests)."""
-    return sorted(
-        {
-            rel.split("/", 1)[0].removesuffix(".py")
-            for rel in files.files
-            if rel.endswith(".py") and not rel.startswith("tests/")
-        }
-    )
-
-
 def _commands(files: FileSet, mypy_cache: Path) -> dict[str, list[str]]:
-    ruff = ruff_bin()
     # pytest under coverage: the node's own tests measure how much of its code they run
-    source = "--source=" + ",".join(_code_modules(files))
+    source = "--source=" + ",".join(node_dirs(files) or ["."])
     coverage = [sys.executable, "-m", "coverage", "run", "--branch", source]
     pytest = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"]
-    commands = {
-        "ruff": [ruff, "check", *RUFF_OPTIONS, "--select", RUFF_RULES, "--no-cache", "."],
-        "format": [ruff, "format", *RUFF_OPTIONS, "--check", "--no-cache", "."],
+    return {
+        **ruff_commands(ruff_bin()),
         # --config-file= : no configuration file is read (a mypy plugin would run code)
         "mypy": [
             sys.executable,
@@ -303,9 +381,6 @@ def _commands(files: FileSet, mypy_cache: Path) -> dict[str, list[str]]:
         ],
         "pytest": [*coverage, *pytest],
     }
-    if omnibase_core_available():
-        commands["onex_validate"] = list(onex_validate_argv(Path(".")))
-    return commands
 
 
 def validate_files(
@@ -315,36 +390,48 @@ def validate_files(
     mypy_cache: Path,
     trusted: bool = True,
     sandbox: SandboxMode = "auto",
+    style: StyleConfig | None = None,
 ) -> ValidationReport:
     """Run every check on a private copy of ``files``, the slow ones in parallel.
 
     ``trusted=False`` marks files that include code the generator did not write (hand edits
     merged into a regeneration): outside a sandbox they are checked statically only.
     """
-    with workspace(files, mypy_cache, trusted=trusted, sandbox=sandbox) as space:
+    nodes = node_dirs(files)
+    with workspace(files, mypy_cache, trusted=trusted, sandbox=sandbox, style=style) as space:
         root, jail = space.root, space.jail
         commands = _commands(files, space.mypy_cache)
         held = [] if space.executes else sorted(EXECUTING & commands.keys())
         for name in held:
             del commands[name]
-        with ThreadPoolExecutor(max_workers=len(commands) + 1) as pool:
+        with ThreadPoolExecutor(max_workers=len(commands) + 2) as pool:
             futures = [
                 pool.submit(_run, name, args, root, timeout, jail)
                 for name, args in commands.items()
             ]
             complexity_future = pool.submit(_complexity_check, root, timeout, jail)
-            checks = _contract_checks(files)
+            gates_future = (
+                pool.submit(_gate_checks, files, nodes, root, timeout, jail)
+                if space.executes
+                else None
+            )
             results = [future.result() for future in futures]
             complexity, highest = complexity_future.result()
+            gates = (
+                gates_future.result()
+                if gates_future is not None
+                else [
+                    _skipped(name, NOT_EXECUTED, passed=False)
+                    for name in (*SCORED_GATES, *ADVISORY_GATES)
+                ]
+            )
         if space.executes:
             coverage, percent = _coverage_check(root, timeout, jail)
         else:
             coverage, percent = _skipped("coverage", NOT_EXECUTED, passed=False), None
             results += [_skipped(name, NOT_EXECUTED, passed=False) for name in held]
-    if not omnibase_core_available():
-        results.append(_skipped("onex_validate", "omnibase-core is not installed"))
-    every = (*results, *checks, complexity, coverage)
-    ordered = tuple(sorted(every, key=lambda c: (-c.weight, c.name)))
+    every = (*results, _contract_check(files, nodes), complexity, coverage, *gates)
+    ordered = tuple(sorted(every, key=lambda c: (c.advisory, -c.weight, c.name)))
     return ValidationReport(
         checks=ordered,
         quality_score=quality_score(ordered),
@@ -368,41 +455,43 @@ def refine_files(
     timeout: float,
     mypy_cache: Path,
     sandbox: SandboxMode = "auto",
+    style: StyleConfig | None = None,
 ) -> RefinedCode:
-    """Apply ruff's fixes and formatter when style checks failed, then validate once more."""
+    """Apply ruff's fixes and formatter (the repository's configuration) when style checks
+    failed, then validate once more."""
     if report.check("ruff").passed and report.check("format").passed:
         return RefinedCode(files=files, report=report)
-    ruff = ruff_bin()
     names = sorted(files.files)
-    with workspace(files, mypy_cache, sandbox=sandbox) as space:
-        root, jail = space.root, space.jail
-        fix = [ruff, "check", *RUFF_OPTIONS, "--select", RUFF_RULES, "--fix", "--no-cache", "."]
-        _run("ruff", fix, root, timeout, jail)
-        _run("format", [ruff, "format", *RUFF_OPTIONS, "--no-cache", "."], root, timeout, jail)
-        fixed = read_tree(root, names)
+    with workspace(files, mypy_cache, sandbox=sandbox, style=style) as space:
+        for args in fix_commands(ruff_bin()):
+            _execute(args, space.root, timeout, space.jail)
+        fixed = read_tree(space.root, names)
+    fixed = FileSet(files=fixed.files, create_only=files.create_only)
     changed = tuple(name for name in names if fixed.files[name] != files.files[name])
     if not changed:
         return RefinedCode(files=files, report=report)
-    new_report = validate_files(fixed, timeout=timeout, mypy_cache=mypy_cache, sandbox=sandbox)
+    new_report = validate_files(
+        fixed, timeout=timeout, mypy_cache=mypy_cache, sandbox=sandbox, style=style
+    )
     return RefinedCode(
         files=fixed, report=new_report.model_copy(update={"refined": True}), fixed_files=changed
     )
 
 
-def report_markdown(report: ValidationReport, patterns: list[str], warnings: list[str]) -> str:
-    """The validation report as Markdown, for Dagster metadata, PR bodies and the output dir."""
-    lines = [
-        f"**Quality score:** {report.quality_score:.3f}"
-        + (" (after automatic refinement)" if report.refined else ""),
-        "",
-        "| check | result | weight | seconds |",
-        "| --- | --- | --- | --- |",
-    ]
+def _check_rows(report: ValidationReport) -> list[str]:
+    rows = ["| check | result | weight | seconds |", "| --- | --- | --- | --- |"]
     for check in report.checks:
         mark = "skipped" if check.skipped else "pass" if check.passed else "FAIL"
-        lines.append(
+        if check.advisory and not check.skipped:
+            mark += " (advisory)"
+        rows.append(
             f"| {check.name} | {mark} | {check.weight:.2f} | {check.duration_seconds:.2f} |"
         )
+    return rows
+
+
+def _notes(report: ValidationReport) -> list[str]:
+    lines = []
     if report.coverage_pct is not None:
         lines += ["", f"**Test coverage of the node:** {report.coverage_pct:.1f}%"]
     if report.max_complexity is not None:
@@ -411,9 +500,25 @@ def report_markdown(report: ValidationReport, patterns: list[str], warnings: lis
         lines += ["", f"**Static checks only:** {NOT_EXECUTED}."]
     elif report.sandboxed:
         lines += ["", "Checks ran in a bubblewrap sandbox (no network, no secrets)."]
+    advisory = [c.name for c in report.checks if c.advisory and not c.passed and not c.skipped]
+    if advisory:
+        lines += [
+            "",
+            "**Advisory (not scored):** "
+            + ", ".join(advisory)
+            + " - omnibase-core checks that the ecosystem's own infra nodes do not pass either.",
+        ]
     skipped = [f"{c.name} ({c.output})" for c in report.checks if c.skipped]
     if skipped:
         lines += ["", "**Skipped:** " + ", ".join(skipped)]
+    return lines
+
+
+def report_markdown(report: ValidationReport, patterns: list[str], warnings: list[str]) -> str:
+    """The validation report as Markdown, for Dagster metadata, PR bodies and the output dir."""
+    refined = " (after automatic refinement)" if report.refined else ""
+    lines = [f"**Quality score:** {report.quality_score:.3f}{refined}", "", *_check_rows(report)]
+    lines += _notes(report)
     lines += ["", "**Patterns:** " + (", ".join(patterns) or "none")]
     if warnings:
         lines += ["", "**Warnings:**", *(f"- {w}" for w in warnings)]

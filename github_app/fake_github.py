@@ -351,7 +351,9 @@ class FakeGitHub:
                 )
             )
             for item in body["tree"]:
-                if "content" in item:
+                if "content" not in item and item.get("sha") is None:
+                    entries.pop(item["path"], None)  # a null sha deletes the path
+                elif "content" in item:
                     content = item["content"].encode()
                     entries[item["path"]] = self._blob_entry(repo, item["path"], content)
                 else:

@@ -13,7 +13,9 @@ from githubkit.exception import GitHubException
 from pydantic import BaseModel, ConfigDict
 
 from codegen_assets.artifact_store import ArtifactStore
+from codegen_assets.layout import NodeLayout
 from codegen_assets.models import (
+    FileSet,
     GenerationRequest,
     GitHubTarget,
     Intelligence,
@@ -23,7 +25,15 @@ from codegen_assets.models import (
 from codegen_assets.validation import report_markdown
 from github_app.client import body_of
 from github_app.failures import describe
-from github_app.repo_files import branch_head, commit_to_branch, file_tree, files_at, open_pull
+from github_app.repo_files import (
+    branch_head,
+    commit_to_branch,
+    file_tree,
+    files_under,
+    open_pull,
+    tree_paths,
+)
+from github_app.repo_layout import RepoLayout
 from github_app.settings import AppSettings
 
 TRAILER = "Nodegen-Request"
@@ -118,9 +128,11 @@ class Publisher:
             )
             return PublishOutcome(branch=branch, stopped_for_human_push=True)
         parent = existing or body_of(git.get_ref(owner, repo, f"heads/{default}"))["object"]["sha"]
-        prefix = f"{target.output_base}/{spec.name}"
-        before = files_at(self.gh, owner, repo, existing, prefix) if existing else {}
-        tree = file_tree(self.gh, owner, repo, parent, prefix, refined.files.files)
+        files = repo_files(target, refined.files, tree_paths(self.gh, owner, repo, parent))
+        layout = NodeLayout.of(spec, spec.options.package)
+        dirs = [RepoLayout(target.source_root).repo_path(layout.node_dir), layout.tests_dir]
+        before = files_under(self.gh, owner, repo, existing, dirs) if existing else {}
+        tree = file_tree(self.gh, owner, repo, parent, files)
         message = (
             f"Add generated node {spec.name}\n\nRequested in #{target.issue_number} by "
             f"@{target.requester}.\n\n{TRAILER}: {request.request_id}\n"
@@ -148,7 +160,7 @@ class Publisher:
             draft=draft,
             updated_existing=updated,
         )
-        summary = change_summary(before, refined.files.files) if existing else ""
+        summary = change_summary(before, files) if existing else ""
         self._comment(target, final_comment(outcome, spec, refined) + summary)
         return outcome
 
@@ -231,10 +243,19 @@ def final_comment(outcome: PublishOutcome, spec: NodeSpec, refined: RefinedCode)
     )
 
 
+def repo_files(target: GitHubTarget, files: FileSet, existing: set[str]) -> dict[str, str]:
+    """``files`` at their repository paths, without package markers the repository has."""
+    layout = RepoLayout(target.source_root)
+    placed = {layout.repo_path(key): text for key, text in files.files.items()}
+    markers = {layout.repo_path(key) for key in files.create_only}
+    return {path: text for path, text in placed.items() if path not in markers & existing}
+
+
 def _operations(files: dict[str, str]) -> list[str]:
+    contracts = [text for path, text in files.items() if path.endswith("/contract.yaml")]
     try:
-        contract = yaml.safe_load(files.get("contract.yaml", "")) or {}
-        return [str(op["name"]) for op in contract["annotations"]["operations"]]
+        contract = yaml.safe_load(contracts[0]) if contracts else {}
+        return [str(h["operation"]) for h in contract["handler_routing"]["handlers"]]
     except (yaml.YAMLError, KeyError, TypeError):
         return []
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import merge3
@@ -21,14 +22,23 @@ from githubkit import GitHub
 from pydantic import BaseModel, ConfigDict
 
 from codegen_assets import version
-from codegen_assets.models import FileSet, NodeSpec, ValidationReport
+from codegen_assets.layout import TESTS_BASE
+from codegen_assets.models import FileSet, GenerationOptions, NodeSpec, ValidationReport
+from codegen_assets.pipeline import render_files
 from codegen_assets.provenance import LOCK_FILE, LockFile, read_lock, sha256
-from codegen_assets.render import render_files
 from codegen_assets.validation import report_markdown
 from github_app.client import body_of
 from github_app.publishing import TRAILER
 from github_app.registry import DeliveredNode
-from github_app.repo_files import branch_head, commit_to_branch, file_tree, files_at, open_pull
+from github_app.repo_files import (
+    branch_head,
+    commit_to_branch,
+    file_tree,
+    files_under,
+    open_pull,
+    tree_paths,
+)
+from github_app.repo_layout import RepoLayout, resolve_layout
 
 Status = Literal["current", "unchanged", "opened", "updated", "up_to_date", "stopped"]
 Validate = Callable[[FileSet], ValidationReport]
@@ -51,13 +61,15 @@ class RegenerationOutcome(BaseModel):
 
 
 class MergedFiles(BaseModel):
-    """The three-way merge of one node's files."""
+    """The three-way merge of one node's files (keyed by repository path)."""
 
     model_config = ConfigDict(frozen=True)
 
     files: dict[str, str]
     conflicts: tuple[str, ...]
     kept_edits: tuple[str, ...]
+    deleted: tuple[str, ...] = ()  # generated files the templates no longer produce
+    orphaned: tuple[str, ...] = ()  # hand-edited files the templates no longer produce
 
 
 def merge_text(base: str, ours: str, theirs: str) -> tuple[str, bool]:
@@ -81,13 +93,15 @@ def merge_text(base: str, ours: str, theirs: str) -> tuple[str, bool]:
 
 
 def merge_files(base: dict[str, str], ours: dict[str, str], theirs: dict[str, str]) -> MergedFiles:
-    """Merge every generated file; files a person deleted stay deleted, new ones are added, and
-    files a person added are kept as they are (so validation sees the node as it will be)."""
+    """Merge every generated file. Files a person deleted stay deleted, new ones are added, files
+    a person added are kept as they are (so validation sees the node as it will be). Generated
+    files the templates no longer produce are deleted, unless edited by hand: then they stay and
+    are listed, for a person to port the edit."""
     merged = {rel: text for rel, text in ours.items() if rel not in base and rel not in theirs}
     conflicts: list[str] = []
     kept: list[str] = []
     for rel in sorted(theirs):
-        if rel == LOCK_FILE or rel not in base:
+        if rel.endswith(LOCK_FILE) or rel not in base:
             merged[rel] = theirs[rel]
             continue
         if rel not in ours:
@@ -99,7 +113,48 @@ def merge_files(base: dict[str, str], ours: dict[str, str], theirs: dict[str, st
         merged[rel] = text
         if conflicted:
             conflicts.append(rel)
-    return MergedFiles(files=merged, conflicts=tuple(conflicts), kept_edits=tuple(kept))
+    gone = sorted(rel for rel in base if rel not in theirs and rel in ours)
+    orphaned = tuple(rel for rel in gone if ours[rel] != base[rel])
+    merged.update({rel: ours[rel] for rel in orphaned})
+    return MergedFiles(
+        files=merged,
+        conflicts=(*conflicts, *orphaned),
+        kept_edits=tuple(sorted({*kept, *orphaned})),
+        deleted=tuple(rel for rel in gone if rel not in orphaned),
+        orphaned=orphaned,
+    )
+
+
+@dataclass(frozen=True)
+class NodeFiles:
+    """Where a delivered node's files are in the repository, for its lock and for today's
+    templates (which may lay it out differently: template set 2 put everything in one
+    directory, today's sets put the package and its tests apart)."""
+
+    dirs: tuple[str, ...]
+    lock_prefix: str  # lock keys of set 2 are relative to the node directory
+    layout: RepoLayout  # where today's generated files go
+    options: GenerationOptions  # today's rendering options
+
+    @classmethod
+    def of(cls, node: DeliveredNode, lock: LockFile) -> NodeFiles:
+        """The view of ``node`` as its lock describes it."""
+        parent = node.path.rsplit("/", 1)[0] if "/" in node.path else ""
+        old = not any(k.startswith(f"{TESTS_BASE}/") for k in lock.files)
+        if old:
+            layout, package = resolve_layout(parent or ".", None) if parent else (RepoLayout(), "")
+            options = lock.options.model_copy(update={"package": package})
+            return cls((node.path,), f"{node.path}/", layout, options)
+        name = node.path.rsplit("/", 1)[-1]
+        package_path = lock.options.package.replace(".", "/")
+        root = parent.removesuffix(package_path).rstrip("/") if package_path else parent
+        return cls((node.path, f"{TESTS_BASE}/{name}"), "", RepoLayout(root), lock.options)
+
+    def lock_key(self, path: str) -> str:
+        """The key the lock file lists ``path`` under."""
+        if self.lock_prefix:
+            return path.removeprefix(self.lock_prefix)
+        return self.layout.key(path)
 
 
 def regeneration_branch(node: DeliveredNode) -> str:
@@ -123,26 +178,39 @@ class Regenerator:
         )
         if lock.template_set == version.TEMPLATE_SET_VERSION:
             return done
-        spec, theirs = render_files(lock.prompt, lock.options)
+        view = NodeFiles.of(node, lock)
+        spec, generated = render_files(lock.prompt, view.options)
+        theirs = {view.layout.repo_path(key): text for key, text in generated.files.items()}
         owner, repo = node.repository.split("/", 1)
         base = {
-            rel: text
-            for rel, text in files_at(self.gh, owner, repo, node.commit_sha, node.path).items()
-            if lock.files.get(rel) == sha256(text)
+            path: text
+            for path, text in files_under(
+                self.gh, owner, repo, node.commit_sha, list(view.dirs)
+            ).items()
+            if lock.files.get(view.lock_key(path)) == sha256(text)
         }
-        generated = {rel: text for rel, text in theirs.files.items() if rel != LOCK_FILE}
-        if all(base.get(rel) == text for rel, text in generated.items()):
+        markers = {view.layout.repo_path(key) for key in generated.create_only}
+        fresh = {
+            path: text
+            for path, text in theirs.items()
+            if not path.endswith(LOCK_FILE) and path not in markers
+        }
+        if all(base.get(path) == text for path, text in fresh.items()):
             return done.model_copy(update={"status": "unchanged"})
         # ours: the default branch once the node is merged there, else the node's own branch
         ours_ref = body_of(self.gh.rest.repos.get(owner, repo))["default_branch"]
         head = self._head(owner, repo, ours_ref)
-        ours = files_at(self.gh, owner, repo, head, node.path)
+        ours = files_under(self.gh, owner, repo, head, list(view.dirs))
         if not ours:
             ours_ref = node.branch
             head = self._head(owner, repo, ours_ref)
-            ours = files_at(self.gh, owner, repo, head, node.path)
-        merged = merge_files(base, ours, theirs.files)
-        changed = tuple(rel for rel, text in merged.files.items() if ours.get(rel) != text)
+            ours = files_under(self.gh, owner, repo, head, list(view.dirs))
+        existing = tree_paths(self.gh, owner, repo, head)
+        theirs = {p: t for p, t in theirs.items() if p not in markers & existing}
+        merged = merge_files(base, ours, theirs)
+        changed = tuple(
+            sorted({*(p for p, t in merged.files.items() if ours.get(p) != t), *merged.deleted})
+        )
         outcome = done.model_copy(
             update={
                 "branch": regeneration_branch(node),
@@ -170,7 +238,7 @@ class Regenerator:
         current = body_of(git.get_commit(owner, repo, existing)) if existing else None
         if current is not None and TRAILER not in current["message"]:
             return outcome.model_copy(update={"status": "stopped"})
-        tree = file_tree(self.gh, owner, repo, head, node.path, merged.files)
+        tree = file_tree(self.gh, owner, repo, head, merged.files, merged.deleted)
         if current is not None and current["tree"]["sha"] == tree:
             pull = open_pull(self.gh, owner, repo, branch)
             return outcome.model_copy(
@@ -227,13 +295,20 @@ class Regenerator:
             "**Hand-edited files kept:** "
             + (", ".join(f"`{f}`" for f in merged.kept_edits) or "none"),
         ]
+        if merged.deleted:
+            lines.append(
+                "**Files the templates no longer generate (removed):** "
+                + ", ".join(f"`{f}`" for f in merged.deleted)
+            )
         if merged.conflicts:
             lines += [
                 "",
                 "### Conflicts",
                 "",
                 "These files have conflict markers (`<<<<<<<` … `>>>>>>>`) where a hand edit and "
-                "the new templates change the same lines. Resolve them on this branch:",
+                "the new templates change the same lines, or carry a hand edit in a file the new "
+                "layout no longer has (port the edit, then delete the file). Resolve them on "
+                "this branch:",
                 "",
                 *(f"- `{f}`" for f in merged.conflicts),
             ]

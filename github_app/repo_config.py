@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from codegen_assets.models import NodeType, Target
+from codegen_assets.layout import PackageError, check_package
+from codegen_assets.models import DEFAULT_COPYRIGHT, NodeType, Target
 from github_app.commands import safe_repo_path
 
 CONFIG_PATH = ".github/nodegen.yml"
@@ -21,6 +22,9 @@ class RepoConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     output_base: str = "nodes"
+    package: str | None = None  # the dotted package of output_base (default: derived from it)
+    copyright: str = Field(default=DEFAULT_COPYRIGHT, min_length=1, max_length=120)
+    license: str = Field(default="MIT", pattern=r"^[A-Za-z0-9.+-]{1,40}$")
     allowed_users: tuple[str, ...] = ()
     allowed_teams: tuple[str, ...] = ()  # team slugs in the repository owner's organisation
     labels: tuple[str, ...] = ("generated-node",)
@@ -33,6 +37,16 @@ class RepoConfig(BaseModel):
     @classmethod
     def _plain_path(cls, value: str) -> str:
         return safe_repo_path(value)
+
+    @field_validator("package")
+    @classmethod
+    def _dotted(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return check_package(value)
+        except PackageError as exc:
+            raise ValueError(str(exc)) from exc
 
 
 def load_repo_config(text: str | None) -> RepoConfig:

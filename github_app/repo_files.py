@@ -11,36 +11,59 @@ from githubkit.exception import RequestFailed
 from github_app.client import body_of
 
 
-def files_at(gh: GitHub[Any], owner: str, repo: str, commit: str, path: str) -> dict[str, str]:
-    """The files under ``path`` at ``commit``, keyed relative to ``path`` (text as UTF-8)."""
+def _tree(gh: GitHub[Any], owner: str, repo: str, commit: str) -> list[dict[str, Any]]:
     git = gh.rest.git
     tree_sha = body_of(git.get_commit(owner, repo, commit))["tree"]["sha"]
-    tree = body_of(git.get_tree(owner, repo, tree_sha, recursive="1"))["tree"]
-    prefix = f"{path}/"
+    return cast(
+        list[dict[str, Any]], body_of(git.get_tree(owner, repo, tree_sha, recursive="1"))["tree"]
+    )
+
+
+def tree_paths(gh: GitHub[Any], owner: str, repo: str, commit: str) -> set[str]:
+    """Every file path at ``commit``."""
+    return {e["path"] for e in _tree(gh, owner, repo, commit) if e["type"] == "blob"}
+
+
+def files_under(
+    gh: GitHub[Any], owner: str, repo: str, commit: str, dirs: list[str]
+) -> dict[str, str]:
+    """The files at ``commit`` under any of ``dirs``, keyed by repository path (UTF-8 text)."""
+    prefixes = tuple(f"{d}/" for d in dirs)
     files: dict[str, str] = {}
-    for entry in tree:
-        if entry["type"] != "blob" or not entry["path"].startswith(prefix):
-            continue
-        rel = entry["path"][len(prefix) :]
-        blob = body_of(git.get_blob(owner, repo, entry["sha"]))
-        files[rel] = base64.b64decode(blob["content"]).decode("utf-8")
+    for entry in _tree(gh, owner, repo, commit):
+        if entry["type"] == "blob" and entry["path"].startswith(prefixes):
+            blob = body_of(gh.rest.git.get_blob(owner, repo, entry["sha"]))
+            files[entry["path"]] = base64.b64decode(blob["content"]).decode("utf-8")
     return files
 
 
+def files_at(gh: GitHub[Any], owner: str, repo: str, commit: str, path: str) -> dict[str, str]:
+    """The files under ``path`` at ``commit``, keyed relative to ``path``."""
+    found = files_under(gh, owner, repo, commit, [path])
+    return {rel[len(path) + 1 :]: text for rel, text in found.items()}
+
+
 def file_tree(
-    gh: GitHub[Any], owner: str, repo: str, base_commit: str, prefix: str, files: dict[str, str]
+    gh: GitHub[Any],
+    owner: str,
+    repo: str,
+    base_commit: str,
+    files: dict[str, str],
+    deleted: tuple[str, ...] = (),
 ) -> str:
-    """A tree: ``base_commit``'s with ``files`` written under ``prefix``; returns its sha.
+    """A tree: ``base_commit``'s with ``files`` written and ``deleted`` removed (repository
+    paths); returns its sha.
 
     Tree entries carry their content, so git creates the blobs: one write instead of one per file
     keeps a delivery well inside GitHub's content-creation limits.
     """
     git = gh.rest.git
     base_tree = body_of(git.get_commit(owner, repo, base_commit))["tree"]["sha"]
-    entries = [
-        {"path": f"{prefix}/{rel}", "mode": "100644", "type": "blob", "content": text}
-        for rel, text in sorted(files.items())
+    entries: list[dict[str, Any]] = [
+        {"path": path, "mode": "100644", "type": "blob", "content": text}
+        for path, text in sorted(files.items())
     ]
+    entries += [{"path": path, "mode": "100644", "type": "blob", "sha": None} for path in deleted]
     tree = git.create_tree(owner, repo, data=cast(Any, {"base_tree": base_tree, "tree": entries}))
     return str(body_of(tree)["sha"])
 

@@ -15,7 +15,13 @@ from githubkit.exception import RequestFailed
 from pydantic import ValidationError
 
 from codegen_assets.artifact_store import ArtifactStore, UnknownArtifactError
-from codegen_assets.models import GenerationOptions, GenerationRequest, GitHubTarget, NodeType
+from codegen_assets.models import (
+    GenerationOptions,
+    GenerationRequest,
+    GitHubTarget,
+    NodeType,
+    StyleConfig,
+)
 from codegen_assets.prompt_parser import PromptError, parse_prompt
 from codegen_assets.provenance import read_lock
 from github_app.client import body_of, installation_client
@@ -24,6 +30,8 @@ from github_app.events import CheckRunEvent, IssueCommentEvent
 from github_app.queue import Delivery, RequestQueue
 from github_app.registry import NodeRegistry
 from github_app.repo_config import CONFIG_PATH, RepoConfig, RepoConfigError, load_repo_config
+from github_app.repo_layout import LayoutError, resolve_layout
+from github_app.repo_style import repository_style
 from github_app.settings import AppSettings
 
 log = logging.getLogger(__name__)
@@ -202,6 +210,14 @@ class Triage:
             head_sha = body_of(gh.rest.git.get_ref(owner, repo, f"heads/{default}"))["object"][
                 "sha"
             ]
+        output_base = command.output_dir or config.output_base
+        try:
+            layout, package = resolve_layout(
+                output_base, config.package if not command.output_dir else None
+            )
+        except LayoutError as exc:
+            self._reply(event, f"@{event.sender.login} I cannot place the node: {exc}")
+            return f"rejected: {exc}"
         target = GitHubTarget(
             repository=event.repository.full_name,
             installation_id=event.installation.id,
@@ -211,7 +227,8 @@ class Triage:
             comment_id=event.comment.id,
             requester=event.comment.user.login,
             head_sha=head_sha,
-            output_base=command.output_dir or config.output_base,
+            output_base=output_base,
+            source_root=layout.source_root,
             labels=config.labels,
             reviewers=config.reviewers,
             draft=config.draft,
@@ -221,18 +238,27 @@ class Triage:
             name=command.name,
             enable_intelligence=command.enable_intelligence,
             target=config.target,
+            package=package,
+            copyright_holder=config.copyright,
+            license=config.license,
         )
+        style = repository_style(gh, owner, repo, head_sha, output_base)
         try:
-            parse_prompt(command.prompt, options)  # pre-flight: a bad prompt starts no run
+            parse_prompt(command.prompt, options, style)  # pre-flight: a bad prompt starts no run
         except PromptError as exc:
             self._reply(
                 event, f"@{event.sender.login} I cannot generate a node from this request: {exc}"
             )
             return f"rejected: {exc}"
-        return self._queue(delivery, command.prompt, options, target)
+        return self._queue(delivery, command.prompt, options, target, style)
 
     def _queue(
-        self, delivery: Delivery, prompt: str, options: GenerationOptions, target: GitHubTarget
+        self,
+        delivery: Delivery,
+        prompt: str,
+        options: GenerationOptions,
+        target: GitHubTarget,
+        style: StyleConfig | None = None,
     ) -> str:
         request_id = str(uuid.uuid4())
         owner, repo = target.repository.split("/", 1)
@@ -257,6 +283,7 @@ class Triage:
             output_dir=str(self.workspace / request_id),
             correlation_id=delivery.delivery_id,
             github=target.model_copy(update={"check_run_id": int(check["id"])}),
+            style=style,
         )
         self.store.put_request(request)
         self.queue.remember(target.repository, target.issue_number, request_id)
@@ -283,4 +310,4 @@ class Triage:
             return f"ignored: unknown request {request_id}"
         if old.github is None:
             return f"ignored: request {request_id} did not come from GitHub"
-        return self._queue(delivery, old.prompt, old.options, old.github)
+        return self._queue(delivery, old.prompt, old.options, old.github, old.style)

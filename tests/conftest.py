@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from github_app.fake_github import FakeGitHub
 
 DATA = Path(__file__).parent / "data"
-SEED_REPORT = Path(__file__).parents[2] / "shared" / "seeds" / "003_efbed761791f3a61.txt"
+SHARED = Path(__file__).parents[2] / "shared"
+SEED_REPORT = SHARED / "seeds" / "003_efbed761791f3a61.txt"
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from codegen_assets.embedded import EmbeddedRunner
 from codegen_assets.models import GenerationOptions, NodeType
 from codegen_assets.settings import NodegenSettings
 from codegen_assets.stages import STAGES
-from codegen_assets.validation import WEIGHTS
+from codegen_assets.validation import ADVISORY_GATES, WEIGHTS
 from definitions import defs
 
 pytestmark = pytest.mark.e2e
@@ -41,7 +41,7 @@ def test_validation_checks_are_asset_checks() -> None:
 def test_one_stage_can_be_rerun_for_one_request(nodegen_home: Path, tmp_path: Path) -> None:
     runner = EmbeddedRunner(NodegenSettings())
     request = runner.submit(PROMPT, OPTIONS, tmp_path / "node")
-    assert runner.run(request, timeout=120).success
+    assert runner.run(request, timeout=600).success
     rerun = runner.job.execute_in_process(
         instance=runner.instance,
         partition_key=request.request_id,
@@ -52,7 +52,8 @@ def test_one_stage_can_be_rerun_for_one_request(nodegen_home: Path, tmp_path: Pa
     materialized = [e.asset_key for e in rerun.get_asset_materialization_events()]
     assert materialized == [AssetKey("validation_report")]
     checks = rerun.get_asset_check_evaluations()
-    assert {c.check_name for c in checks} == set(WEIGHTS) and all(c.passed for c in checks)
+    assert {c.check_name for c in checks} == set(WEIGHTS)
+    assert all(c.passed for c in checks if c.check_name not in ADVISORY_GATES)
 
 
 def test_timeout_stops_the_run_and_names_the_stage(

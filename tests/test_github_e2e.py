@@ -25,6 +25,8 @@ from github_app.settings import AppSettings
 
 pytestmark = pytest.mark.e2e
 PROMPT = "/generate-node --type compute Calculate a checksum for invoices with verify operations"
+NODE = "nodes/node_invoices_compute"  # .github/nodegen.yml's default output_base: package nodes
+TESTS = "tests/unit/nodes/node_invoices_compute"
 
 
 @pytest.fixture
@@ -67,15 +69,16 @@ def test_comment_becomes_a_pull_request(
     branch = pull["head"]["ref"]
     assert branch.startswith("nodegen/invoices_compute-")
     files = pr_files(github_env, branch)
-    prefix = "nodes/invoices_compute/"
-    for rel in (
-        "contract.yaml",
-        "node.py",
-        "models/model_input.py",
-        "tests/test_node.py",
-        "tests/test_contract.py",
+    for path in (
+        f"{NODE}/contract.yaml",
+        f"{NODE}/node.py",
+        f"{NODE}/handlers/handler_verify.py",
+        f"{NODE}/models/model_verify_request.py",
+        "nodes/__init__.py",  # the package the repository did not have yet
+        f"{TESTS}/test_handler_verify.py",
+        f"{TESTS}/test_runtime.py",
     ):
-        assert prefix + rel in files
+        assert path in files
     assert "| pytest | pass |" in pull["body"] and "Quality score:** 1.000" in pull["body"]
     assert not pull["draft"]
     assert repo.labels[pull["number"]] == ["generated-node"]
@@ -126,7 +129,7 @@ def test_refused_ref_keeps_the_code_and_tells_the_user(
     request_id = message.split("omninode-generate recover ")[1].split()[0]
     store = ArtifactStore(service.nodegen.artifact_db)
     name, kept = store.get_files(request_id)
-    assert name == "invoices_compute" and "node.py" in kept.files
+    assert name == "invoices_compute" and f"{NODE}/node.py" in kept.files
     written = recover(store, request_id, tmp_path / "restored")
     assert {p: (tmp_path / "restored" / p).read_text() for p in written} == kept.files
 
@@ -140,7 +143,7 @@ def test_human_push_is_never_overwritten(
     repo = github_env.repos[REPO]
     (pull,) = repo.pulls.values()
     branch = pull["head"]["ref"]
-    human = github_env.push(REPO, branch, {"nodes/invoices_compute/node.py": "# mine\n"}, "alice")
+    human = github_env.push(REPO, branch, {f"{NODE}/node.py": "# mine\n"}, "alice")
     send(client, comment_payload("/generate-node retry"))
     runs_done(service, 2)
     assert repo.refs[branch] == human
@@ -260,16 +263,15 @@ def test_refine_on_the_pull_request_adds_an_operation(
     runs_done(service, 2)
     assert len(repo.pulls) == 1 and repo.pulls[number]["head"]["ref"] == branch
     files = pr_files(github_env, branch)
-    prefix = "nodes/invoices_compute/"
-    assert "name: archive_state" in files[prefix + "contract.yaml"]
-    assert prefix + "models/model_archive_state_input.py" in files
-    assert "reason: str" in files[prefix + "models/model_archive_state_input.py"]
-    assert "async def _archive_state(" in files[prefix + "node.py"]
-    assert "def test_archive_state_outcomes" in files[prefix + "tests/test_node.py"]
+    request = f"{NODE}/models/model_archive_state_request.py"
+    assert "operation: invoices.archive_state" in files[f"{NODE}/contract.yaml"]
+    assert "reason: str" in files[request]
+    assert "class HandlerArchiveState:" in files[f"{NODE}/handlers/handler_archive_state.py"]
+    assert f"{TESTS}/test_handler_archive_state.py" in files
     assert "| pytest | pass |" in repo.pulls[number]["body"]
     (summary,) = [c["body"] for c in repo.comments.values() if "What changed" in c["body"]]
-    assert "operations added: `archive_state`" in summary
-    assert "`models/model_archive_state_input.py`" in summary
+    assert "operations added: `invoices.archive_state`" in summary
+    assert f"`{request}`" in summary
     node = NodeRegistry(service.queue.location).by_pull_request(REPO, number)
     assert node is not None and node.commit_sha != first_commit.commit_sha
 

@@ -25,9 +25,10 @@ from codegen_assets.drift import (
     regenerated_node,
     template_drift_sensor,
 )
+from codegen_assets.layout import NodeLayout
 from codegen_assets.models import GenerationOptions, NodeType, Target
-from codegen_assets.provenance import LOCK_FILE, read_lock
-from codegen_assets.render import render_files
+from codegen_assets.pipeline import render_files
+from codegen_assets.provenance import LOCK_FILE, LockFile, lock_text, read_lock, sha256
 from codegen_assets.resources import RequestQueueResource, ValidatorResource
 from codegen_assets.sandbox import SandboxMode, bwrap_works
 from github_app.fake_github import FakeGitHub
@@ -38,13 +39,11 @@ from tests.spy import SPY
 
 pytestmark = pytest.mark.e2e
 
-OLD_LINE = '        """The wait after failed attempt number ``attempt`` (1-based)."""\n'
-NEW_LINE = (
-    '        """The wait after failed attempt ``attempt`` (1-based), capped at the maximum."""\n'
-)
+OLD_LINE = '        """Seconds to wait after failed attempt number ``attempt`` (1-based)."""\n'
+NEW_LINE = '        """Seconds to wait after failed attempt ``attempt`` (1-based), capped."""\n'
 HAND_EDIT = (
-    '        """Count one completed request and its outcome."""\n',
-    '        """Count one completed request and its outcome (kept from a hand edit)."""\n',
+    '        """Count one failed request."""\n',
+    '        """Count one failed request (kept from a hand edit)."""\n',
 )
 PROMPTS = {
     "ledger": (
@@ -74,42 +73,50 @@ class Drift:
     def deliver(self, name: str) -> DeliveredNode:
         """As the app does: the generated files in one bot commit on a branch, then recorded."""
         prompt, node_type = PROMPTS[name]
-        spec, files = render_files(
-            prompt, GenerationOptions(node_type=node_type, target=Target.STANDALONE)
-        )
-        path, branch = f"nodes/{spec.name}", f"nodegen/{spec.name}"
+        options = GenerationOptions(node_type=node_type, target=Target.STANDALONE, package="nodes")
+        spec, files = render_files(prompt, options)
+        layout = NodeLayout.of(spec, "nodes")
+        branch = f"nodegen/{layout.name}"
+        return self.push_delivery(branch, layout.node_dir, layout.name, files.files)
+
+    def push_delivery(
+        self, branch: str, path: str, node_name: str, files: dict[str, str]
+    ) -> DeliveredNode:
+        """Push ``files`` (repository paths) as the bot, and record the node at ``path``."""
         repo = self.fake.repos[REPO]
         repo.refs[branch] = repo.refs[repo.default_branch]
-        sha = self.fake.push(
-            REPO, branch, {f"{path}/{r}": t for r, t in files.files.items()}, "bot"
-        )
+        sha = self.fake.push(REPO, branch, files, "bot")
+        lock = next(text for rel, text in files.items() if rel.endswith(LOCK_FILE))
         node = DeliveredNode(
             key=node_key(REPO, path),
             repository=REPO,
             installation_id=42,
             path=path,
-            node_name=spec.name,
+            node_name=node_name,
             branch=branch,
             pr_number=None,
             commit_sha=sha,
-            lock=files.files[LOCK_FILE],
+            lock=lock,
         )
         self.registry.record(node)
         return node
 
-    def edit(self, name: str, rel: str, old: str, new: str) -> None:
+    def edit(self, name: str, path: str, old: str, new: str) -> None:
+        """A person changes ``path`` (a repository path) on the node's branch."""
         node = self.nodes[name]
-        text = self.file(node.branch, f"{node.path}/{rel}")
+        text = self.file(node.branch, path)
         assert old in text
-        self.fake.push(REPO, node.branch, {f"{node.path}/{rel}": text.replace(old, new)}, "alice")
+        self.fake.push(REPO, node.branch, {path: text.replace(old, new)}, "alice")
 
     def file(self, branch: str, path: str) -> str:
         return self.fake.repos[REPO].files_at(branch)[path].decode()
 
     def tick(self) -> list[str]:
         """One sensor evaluation; returns the partitions it asked to run."""
-        context = build_sensor_context(instance=self.instance, resources={"queue": self.queue})
-        result = template_drift_sensor(context)
+        with build_sensor_context(
+            instance=self.instance, resources={"queue": self.queue}
+        ) as context:
+            result = template_drift_sensor(context)
         assert isinstance(result, SensorResult) and result.run_requests is not None
         for request in result.dynamic_partitions_requests or []:
             assert isinstance(request, AddDynamicPartitionsRequest)
@@ -138,9 +145,9 @@ def new_templates(monkeypatch: pytest.MonkeyPatch) -> None:
     """Release template set v99, whose resilience module has a reworded docstring."""
     base = render.environment()
     assert base.loader is not None
-    source = base.loader.get_source(base, "node/resilience.py.j2")[0]
+    source = base.loader.get_source(base, "onex/resilience.py.j2")[0]
     assert OLD_LINE in source
-    changed = DictLoader({"node/resilience.py.j2": source.replace(OLD_LINE, NEW_LINE)})
+    changed = DictLoader({"onex/resilience.py.j2": source.replace(OLD_LINE, NEW_LINE)})
     environment = base.overlay(loader=ChoiceLoader([changed, base.loader]))
     monkeypatch.setattr(render, "environment", lambda: environment)
     monkeypatch.setattr(version, "TEMPLATE_SET_VERSION", "99")
@@ -163,33 +170,34 @@ def test_template_release_opens_update_prs_that_keep_hand_edits(
     drift: Drift, new_templates: None
 ) -> None:
     ledger, audit, checksum = (drift.nodes[n] for n in ("ledger", "audit", "checksum"))
-    drift.edit("ledger", "node.py", *HAND_EDIT)  # elsewhere than the template change
-    drift.edit("audit", "resilience.py", OLD_LINE, OLD_LINE.replace("(1-based)", "(from one)"))
+    metrics, resilience = f"{ledger.path}/metrics.py", f"{ledger.path}/resilience.py"
+    drift.edit("ledger", metrics, *HAND_EDIT)  # elsewhere than the template change
+    audit_resilience = f"{audit.path}/resilience.py"
+    drift.edit("audit", audit_resilience, OLD_LINE, OLD_LINE.replace("(1-based)", "(from one)"))
     requested = drift.tick()
     assert sorted(requested) == sorted(n.key for n in drift.nodes.values())
     outcomes = {key: drift.run(key) for key in requested}
 
     merged = outcomes[ledger.key]
-    assert (
-        merged.status == "opened" and merged.conflicts == () and merged.kept_edits == ("node.py",)
-    )
-    assert set(merged.changed) == {"resilience.py", LOCK_FILE}
-    assert HAND_EDIT[1] in drift.file(merged.branch, f"{ledger.path}/node.py")
-    assert NEW_LINE in drift.file(merged.branch, f"{ledger.path}/resilience.py")
-    assert read_lock(drift.file(merged.branch, f"{ledger.path}/{LOCK_FILE}")).template_set == "99"
+    assert merged.status == "opened" and merged.conflicts == () and merged.kept_edits == (metrics,)
+    assert set(merged.changed) == {resilience, f"{ledger.path}/{LOCK_FILE}"}
+    assert HAND_EDIT[1] in drift.file(merged.branch, metrics)
+    assert NEW_LINE in drift.file(merged.branch, resilience)
+    lock = read_lock(drift.file(merged.branch, f"{ledger.path}/{LOCK_FILE}"))
+    assert lock.template_set == "99"
     pull = drift.fake.repos[REPO].pulls[merged.pr_number or 0]
     assert pull["title"] == "Regenerate ledger_effect with templates v99"
     assert pull["base"]["ref"] == ledger.branch
-    assert "Hand-edited files kept:** `node.py`" in str(pull["body"])
+    assert f"Hand-edited files kept:** `{metrics}`" in str(pull["body"])
     assert "### Validation report" in str(pull["body"]) and "| pytest | pass |" in str(pull["body"])
 
     conflicted = outcomes[audit.key]
-    assert conflicted.status == "opened" and conflicted.conflicts == ("resilience.py",)
-    text = drift.file(conflicted.branch, f"{audit.path}/resilience.py")
+    assert conflicted.status == "opened" and conflicted.conflicts == (audit_resilience,)
+    text = drift.file(conflicted.branch, audit_resilience)
     assert "<<<<<<< repository" in text and NEW_LINE in text and ">>>>>>> templates v99" in text
-    assert "<<<<<<<" not in drift.file(audit.branch, f"{audit.path}/resilience.py")
+    assert "<<<<<<<" not in drift.file(audit.branch, audit_resilience)
     body = str(drift.fake.repos[REPO].pulls[conflicted.pr_number or 0]["body"])
-    assert "### Conflicts" in body and "- `resilience.py`" in body
+    assert "### Conflicts" in body and f"- `{audit_resilience}`" in body
 
     assert outcomes[checksum.key].status == "unchanged"  # no resilience module: no PR
     assert len(drift.pulls()) == 2
@@ -201,16 +209,64 @@ def test_template_release_opens_update_prs_that_keep_hand_edits(
     assert drift.fake.violations == []
 
 
+def test_a_node_of_the_old_layout_moves_to_the_new_one_keeping_its_edit(drift: Drift) -> None:
+    """Template set 2 put everything in one directory with top-level imports; a regeneration
+    lays the node out as today's sets do, removes the old files and keeps a hand-edited one,
+    listed as a conflict to port."""
+    prompt, node_type = PROMPTS["ledger"]
+    options = GenerationOptions(node_type=node_type, target=Target.STANDALONE)
+    old = {
+        "node.py": '"""NodeLedgerEffect (template set 2)."""\n\nfrom models.x import X\n',
+        "models/x.py": "class X:\n    pass\n",
+        "tests/test_node.py": "def test_node() -> None:\n    assert True\n",
+    }
+    lock = LockFile(
+        generator_version="0.1.0",
+        template_set="2",
+        prompt=prompt,
+        prompt_sha256=sha256(prompt),
+        options=options,
+        node_name="ledger_effect",
+        node_type="effect",
+        patterns=(),
+        files={rel: sha256(text) for rel, text in old.items()},
+    )
+    files = {f"nodes/ledger_effect/{rel}": text for rel, text in old.items()}
+    files["nodes/ledger_effect/nodegen.lock"] = lock_text(lock)
+    node = drift.push_delivery(
+        "nodegen/ledger_effect", "nodes/ledger_effect", "ledger_effect", files
+    )
+    drift.fake.push(
+        REPO,
+        node.branch,
+        {"nodes/ledger_effect/node.py": old["node.py"] + "# tuned by hand\n"},
+        "alice",
+    )
+    assert node.key in drift.tick()
+    outcome = drift.run(node.key)
+    assert outcome.status == "opened"
+    assert outcome.conflicts == ("nodes/ledger_effect/node.py",)
+    tree = drift.fake.repos[REPO].files_at(outcome.branch)
+    assert "nodes/node_ledger_effect/handlers/handler_process.py" in tree
+    assert any(p.startswith("tests/unit/nodes/node_ledger_effect/") for p in tree)
+    assert "nodes/ledger_effect/models/x.py" not in tree  # generated, unedited: removed
+    assert "# tuned by hand" in drift.file(outcome.branch, "nodes/ledger_effect/node.py")
+    body = str(drift.fake.repos[REPO].pulls[outcome.pr_number or 0]["body"])
+    assert "no longer generate (removed):** `nodes/ledger_effect/models/x.py`" in body
+    assert "- `nodes/ledger_effect/node.py`" in body
+    assert drift.fake.violations == []
+
+
 def test_daily_schedule_requests_stale_nodes_the_sensor_has_seen(
     drift: Drift, new_templates: None
 ) -> None:
     def due() -> list[RunRequest]:
-        context = build_schedule_context(
+        with build_schedule_context(
             instance=drift.instance,
             resources={"queue": drift.queue},
             scheduled_execution_time=datetime(2026, 11, 24, 6, tzinfo=UTC),
-        )
-        requests = daily_drift_schedule(context)
+        ) as context:  # left open, the context would pin this test's instance globally
+            requests = daily_drift_schedule(context)
         assert isinstance(requests, list)
         return [r for r in requests if isinstance(r, RunRequest)]
 
@@ -244,9 +300,9 @@ def test_a_hand_pushed_spy_reaches_no_secret(
     )
     spy = SPY.replace("int(sys.argv[1])", "1").replace("sys.argv[2:]", "[]")
     spy = spy.replace("sys.argv[2]", "'/nonexistent'")
-    test_file = "tests/test_node.py"
     ledger = drift.nodes["ledger"]
-    text = drift.file(ledger.branch, f"{ledger.path}/{test_file}")
+    test_file = f"tests/unit/nodes/{ledger.node_name}/test_models.py"
+    text = drift.file(ledger.branch, test_file)
     appended = (
         "\n\ndef test_spy() -> None:\n    import subprocess\n    import sys\n\n"
         f"    out = subprocess.run([sys.executable, '-c', {spy!r}], capture_output=True)\n"

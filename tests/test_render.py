@@ -1,10 +1,11 @@
-"""Contract and rendering: the seed's layout, determinism, and no placeholder bodies."""
+"""Rendering: the layout real ONEX nodes have, a contract that holds every fact, determinism."""
 
 from __future__ import annotations
 
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -12,116 +13,153 @@ import yaml
 from pydantic import ValidationError
 
 from codegen_assets.contract import schema_text, validate_contract_text
-from codegen_assets.models import FileSet, GenerationOptions, NodeType, Target
+from codegen_assets.layout import NodeLayout
+from codegen_assets.models import FileSet, GenerationOptions, NodeType, StyleConfig, Target
 from codegen_assets.naming import onex_topic
-from codegen_assets.onex_oracle import contract_problems
-from codegen_assets.pysource import (
-    alias_line,
-    assign_line,
-    block,
-    call_line,
-    import_lines,
-    py_literal,
-)
-from codegen_assets.render import render_files
+from codegen_assets.pipeline import render_files
+from codegen_assets.prompt_parser import parse_prompt
+from codegen_assets.pysource import py_literal
+
+STORE = "node_store_effect"
+STORE_TESTS = f"tests/unit/nodes/{STORE}"
 
 
 def render_all(
-    prompt: str, node_type: NodeType | None = None, target: Target = Target.ONEX
+    prompt: str,
+    node_type: NodeType | None = None,
+    target: Target = Target.ONEX,
+    **options: object,
 ) -> FileSet:
-    return render_files(prompt, GenerationOptions(node_type=node_type, target=target))[1]
+    """Every file for ``prompt``, as a run renders it (not validated)."""
+    chosen = GenerationOptions.model_validate({"node_type": node_type, "target": target, **options})
+    return render_files(prompt, chosen)[1]
 
 
-CORE_LAYOUT = {
-    "contract.yaml",
-    "nodegen.lock",
-    "node.py",
-    "models/__init__.py",
-    "models/model_input.py",
-    "models/model_output.py",
-    "tests/__init__.py",
-    "tests/test_node.py",
-    "tests/test_integration.py",
-    "tests/test_contract.py",
-    "tests/test_performance.py",
-    "tests/test_process.py",
-}
-TYPE_FILES = {
-    NodeType.EFFECT: {"tests/test_resilience.py", "resilience.py", "topics.py"},
-    NodeType.COMPUTE: {"tests/test_properties.py"},
-    NodeType.REDUCER: {"tests/test_reducer_laws.py", "models/model_reducer_state.py"},
-    NodeType.ORCHESTRATOR: {"tests/test_resilience.py", "tests/test_workflow.py", "topics.py"},
-}
+def contract_of(files: FileSet) -> dict[str, Any]:
+    (path,) = [p for p in files.files if p.endswith("/contract.yaml")]
+    data: dict[str, Any] = yaml.safe_load(files.files[path])
+    return data
 
 
-def test_store_effect_layout_has_one_type_per_module(store_prompt: str) -> None:
-    files = set(render_all(store_prompt).files)
-    assert files == CORE_LAYOUT | TYPE_FILES[NodeType.EFFECT] | {
-        "models/enum_persist_state_outcome.py",
-        "models/model_persist_state_input.py",
-        "models/model_persist_state_output.py",
-        "models/model_node_event.py",
+def test_store_effect_has_the_declarative_layout(store_prompt: str) -> None:
+    files = render_all(store_prompt, enable_intelligence=False)
+    node = {p.removeprefix(f"{STORE}/") for p in files.files if p.startswith(f"{STORE}/")}
+    assert node == {
+        "__init__.py",
+        "contract.yaml",
+        "core_dispatch.py",
+        "dependencies.py",
+        "errors.py",
+        "handlers/__init__.py",
+        "handlers/handler_persist_state.py",
+        "metrics.py",
+        "models/__init__.py",
+        "models/model_persist_state_reply.py",
+        "models/model_persist_state_request.py",
+        "models/model_state_committed.py",
+        "models/model_state_conflict.py",
+        "node.py",
+        "nodegen.lock",
         "protocols/__init__.py",
         "protocols/protocol_postgres_client.py",
-        "protocols/protocol_event_publisher.py",
-        "tests/test_patterns.py",  # optimistic concurrency and idempotent consumer
+        "registry/__init__.py",
+        "registry/registry_infra_store_effect.py",
+        "resilience.py",
+    }
+    tests = {p for p in files.files if p.startswith("tests/")}
+    assert tests == {
+        "tests/__init__.py",
+        "tests/unit/__init__.py",
+        "tests/unit/nodes/__init__.py",
+        *(
+            f"{STORE_TESTS}/{name}"
+            for name in (
+                "__init__.py",
+                "fakes.py",
+                "test_contract.py",
+                "test_handler_persist_state.py",
+                "test_metrics.py",
+                "test_models.py",
+                "test_registry.py",
+                "test_runtime.py",
+            )
+        ),
+    }
+    assert set(files.create_only) == {
+        "tests/__init__.py",
+        "tests/unit/__init__.py",
+        "tests/unit/nodes/__init__.py",
     }
 
 
-@pytest.mark.parametrize("node_type", list(NodeType))
-def test_every_type_has_its_own_modules_and_tests(node_type: NodeType) -> None:
-    files = set(render_all("with alpha, beta operations", node_type).files)
-    assert files >= CORE_LAYOUT | TYPE_FILES[node_type]
-    for op in ("alpha", "beta"):
-        assert {f"models/enum_{op}_outcome.py", f"models/model_{op}_input.py"} <= files
-    assert ("models/model_node_event.py" in files) is (
-        node_type in (NodeType.EFFECT, NodeType.ORCHESTRATOR)
-    )
-    assert "errors.py" not in files
-
-
-@pytest.mark.parametrize("target", list(Target))
-def test_targets_differ_in_base_classes_and_errors(target: Target) -> None:
-    files = render_all("with alpha, beta operations", NodeType.EFFECT, target).files
-    onex = target is Target.ONEX
-    assert ("errors.py" in files) is not onex
-    assert ("class NodeAlphaBetaOperationsEffect(NodeEffect):" in files["node.py"]) is onex
-    assert ("omnibase_core" in "".join(files.values())) is onex
-    assert ("container: ModelONEXContainer" in files["node.py"]) is onex
-
-
-@pytest.mark.parametrize("node_type", list(NodeType))
-def test_omnibase_core_accepts_every_contract(node_type: NodeType) -> None:
-    pytest.importorskip("omnibase_core")
-    text = render_all("with alpha, beta operations", node_type).files["contract.yaml"]
-    assert contract_problems(yaml.safe_load(text)) == []
-
-
-def test_omnibase_core_oracle_reports_what_it_rejects_or_ignores(store_prompt: str) -> None:
-    pytest.importorskip("omnibase_core")
-    contract = yaml.safe_load(render_all(store_prompt).files["contract.yaml"])
-    contract["retry_policies"]["max_attempt"] = 3
-    assert contract_problems(contract) == [
-        "retry_policies.max_attempt: not a field of omnibase-core's model (ignored)"
+def test_node_py_is_a_declarative_shell(store_prompt: str) -> None:
+    node = render_all(store_prompt).files[f"{STORE}/node.py"]
+    body = node.split("class NodeStoreEffect(NodeEffect):", 1)[1]
+    code = [line.strip() for line in body.splitlines() if line.strip()]
+    assert code[1:4] == [
+        "def __init__(self, container: ModelONEXContainer) -> None:",
+        "super().__init__(container)",
+        '__all__ = ["NodeStoreEffect"]',
     ]
-    contract["performance"]["external_service_timeout_ms"] = 5
-    (problem,) = contract_problems(contract)
-    assert "external_service_timeout_ms" in problem
-    assert contract_problems({**contract, "node_type": "EFFECT"})[0].startswith("node_type")
+
+
+@pytest.mark.parametrize("node_type", list(NodeType))
+def test_every_type_gets_a_handler_and_a_test_per_operation(node_type: NodeType) -> None:
+    files = render_all("with alpha, beta operations", node_type)
+    layout = NodeLayout.of(parse_prompt("with alpha, beta operations"), "")
+    name = f"node_{layout.stem}_{node_type.value}"
+    for op in ("alpha", "beta"):
+        assert f"{name}/handlers/handler_{op}.py" in files.files
+        assert f"{name}/models/model_{op}_request.py" in files.files
+        assert f"tests/unit/nodes/{name}/test_handler_{op}.py" in files.files
+    resilient = node_type in (NodeType.EFFECT, NodeType.ORCHESTRATOR)
+    assert (f"{name}/resilience.py" in files.files) is resilient
+    assert (f"{name}/core_dispatch.py" in files.files) is (
+        node_type in (NodeType.EFFECT, NodeType.COMPUTE)
+    )
+
+
+def test_standalone_target_needs_no_omnibase_core(store_prompt: str) -> None:
+    files = render_all(store_prompt, target=Target.STANDALONE)
+    assert not any("omnibase_core" in text for text in files.files.values())
+    assert f"{STORE}/node.py" not in files.files
+    assert f"{STORE_TESTS}/test_runtime.py" not in files.files
+    assert "class NodeError(Exception):" in files.files[f"{STORE}/errors.py"]
 
 
 def test_contract_holds_every_fact(store_prompt: str) -> None:
-    contract = yaml.safe_load(render_all(store_prompt).files["contract.yaml"])
-    assert contract["name"] == "store_effect"
-    assert contract["node_type"] == "EFFECT_GENERIC"
-    assert contract["event_bus"]["subscribe_topics"] == [
-        "onex.cmd.store-effect.omninode-bridge-intents.v1"
-    ]
+    contract = contract_of(render_all(store_prompt))
+    assert contract["name"] == STORE and contract["node_type"] == "EFFECT_GENERIC"
+    module = f"{STORE}.models.model_persist_state_request"
+    assert contract["input_model"] == {
+        "name": "ModelPersistStateRequest",
+        "module": module,
+        "description": "the request",
+    }
+    (entry,) = contract["handler_routing"]["handlers"]
+    assert entry["operation"] == "store.persist_state"
+    assert entry["handler"] == {
+        "name": "HandlerPersistState",
+        "module": f"{STORE}.handlers.handler_persist_state",
+    }
+    assert entry["topic"] == "onex.cmd.store-effect.omninode-bridge-intents.v1"
+    assert entry["output_events"] == ["ModelStateCommitted", "ModelStateConflict"]
+    assert entry["callable"] == f"{STORE}.core_dispatch:dispatch"
     assert contract["event_bus"]["publish_topics"] == [
         "onex.evt.store-effect.omninode-bridge-state-committed.v1",
         "onex.evt.store-effect.omninode-bridge-state-conflicts.v1",
     ]
-    assert contract["annotations"]["topic_sources"] == {
+    assert contract["published_events"] == [
+        {
+            "topic": "onex.evt.store-effect.omninode-bridge-state-committed.v1",
+            "event_type": "StateCommitted",
+        },
+        {
+            "topic": "onex.evt.store-effect.omninode-bridge-state-conflicts.v1",
+            "event_type": "StateConflict",
+        },
+    ]
+    assert contract["config"]["topic_sources"] == {
         "onex.cmd.store-effect.omninode-bridge-intents.v1": "omninode_bridge_intents_v1",
         "onex.evt.store-effect.omninode-bridge-state-committed.v1": (
             "omninode_bridge_state_committed_v1"
@@ -130,46 +168,93 @@ def test_contract_holds_every_fact(store_prompt: str) -> None:
             "omninode_bridge_state_conflicts_v1"
         ),
     }
-    assert [e["event_type"] for e in contract["yaml_published_events"]] == [
-        "StateCommitted",
-        "StateConflict",
+    assert [d["name"] for d in contract["dependencies"]] == [
+        "postgres_client",
+        "kafka_client",
     ]
-    assert [d["name"] for d in contract["dependencies"]] == ["postgres_client", "kafka_client"]
-    assert contract["protocol_interfaces"] == ["ProtocolPostgresClient", "ProtocolEventPublisher"]
-    assert [io["operation_type"] for io in contract["io_operations"]] == ["persist_state"]
-    assert contract["retry_policies"]["circuit_breaker_enabled"] is True
-    (op,) = contract["annotations"]["operations"]
-    assert op["name"] == "persist_state"
-    assert [(f["name"], f["type"], f["required"]) for f in op["input"]] == [
-        ("workflow_key", "string", True),
-        ("expected_version", "int", True),
-        ("state_prime", "object", True),
-        ("action_id", "uuid", False),
-        ("provenance", "object", False),
+    (operation,) = contract["io_operations"]
+    assert operation["input_fields"] == [
+        "workflow_key",
+        "expected_version",
+        "state_prime",
+        "action_id",
+        "provenance",
     ]
-    assert len(contract["annotations"]["metrics"]) == 7
-    assert contract["performance"]["single_operation_max_ms"] == 15
-    assert contract["performance"]["throughput_min_ops_per_second"] == 1000.0
-    assert contract["annotations"]["performance_targets"] == {
+    assert len(contract["config"]["metrics"]) == 7
+    assert contract["performance"] == {
+        "single_operation_max_ms": 15,
+        "throughput_min_ops_per_second": 1000.0,
         "p95_latency_ms": 10.0,
         "p99_latency_ms": 15.0,
-        "throughput_ops_per_sec": 1000.0,
-        "success_rate_pct": 95.0,
-        "error_rate_pct": 1.0,
-        "conflict_rate_pct": 5.0,
+        "success_rate_min_pct": 95.0,
+        "error_rate_max_pct": 1.0,
+        "conflict_rate_max_pct": 5.0,
     }
-    assert "pattern:optimistic_concurrency" in contract["tags"]
+    assert contract["error_handling"]["retry_policy"]["retry_on"][:2] == [
+        "TimeoutError",
+        "ConnectionError",
+    ]
+    assert contract["metadata"]["author"] == "OmniNode.ai Inc."
+
+
+def test_the_prompts_words_shape_the_behaviour(store_prompt: str) -> None:
+    spec = parse_prompt(store_prompt)
+    (op,) = spec.operations
+    assert (op.version_field, op.conflict_outcome) == ("expected_version", "StateConflict")
+    handler = render_all(store_prompt).files[f"{STORE}/handlers/handler_persist_state.py"]
+    assert "if reply.applied and reply.version == expected + 1:" in handler
+    assert "error_code=ErrorCode.INVALID_STATE" in handler
+    request = render_all(store_prompt).files[f"{STORE}/models/model_persist_state_request.py"]
+    assert "workflow_key: str = Field(min_length=1)" in request
+    assert "expected_version: int = Field(ge=0)" in request
+    assert 'model_config = ConfigDict(frozen=True, extra="forbid")' in request
+    asks = parse_prompt("Effect node with optimistic concurrency that saves notes. with save op")
+    assert asks.operations[0].version_field == "expected_version"
+    plain = parse_prompt("effect node that stores notes with alpha operation")
+    assert plain.operations[0].version_field is None
 
 
 def test_chosen_patterns_show_up_in_the_code(store_prompt: str) -> None:
     files = render_all(store_prompt).files
-    node = files["node.py"]
-    assert "if version_conflict(request.expected_version, result):" in node
-    assert "outcome = EnumPersistStateOutcome.STATE_CONFLICT" in node
-    assert "self._persist_state_results[key]" in node  # idempotent consumer keyed by action_id
-    assert "test_persist_state_stale_version_is_a_conflict" in files["tests/test_patterns.py"]
-    plain = render_all("effect node that stores notes with alpha operation").files
-    assert "version_conflict" not in plain["node.py"] and "tests/test_patterns.py" not in plain
+    handler = files[f"{STORE}/handlers/handler_persist_state.py"]
+    assert "self._replies" in handler  # idempotent consumer keyed by action_id
+    tests = files[f"{STORE_TESTS}/test_handler_persist_state.py"]
+    assert "def test_a_redelivered_request_is_answered_from_memory" in tests
+    off = render_all(store_prompt, enable_intelligence=False).files
+    assert "self._replies" not in off[f"{STORE}/handlers/handler_persist_state.py"]
+
+
+def test_package_places_the_node_and_its_module_paths(store_prompt: str) -> None:
+    files = render_all(store_prompt, package="acme.nodes")
+    assert "acme/nodes/node_store_effect/node.py" in files.files
+    assert set(files.create_only) >= {"acme/__init__.py", "acme/nodes/__init__.py"}
+    contract = contract_of(files)
+    assert contract["input_model"]["module"] == (
+        "acme.nodes.node_store_effect.models.model_persist_state_request"
+    )
+    with pytest.raises(ValueError, match="not a dotted Python package name"):
+        render_all(store_prompt, package="../etc")
+
+
+def test_copyright_holder_and_license_are_the_users(store_prompt: str) -> None:
+    files = render_all(store_prompt, copyright_holder="Acme Corp", license="Apache-2.0")
+    for path, text in files.files.items():
+        if path.endswith((".py", ".yaml")):
+            assert text.startswith(
+                "# SPDX-FileCopyrightText: 2025 Acme Corp\n# SPDX-License-Identifier: Apache-2.0\n"
+            ), path
+
+
+def test_long_descriptions_wrap_within_the_repositorys_line_length() -> None:
+    long = " ".join(["Archive the workflow state and every revision of it permanently"] * 4)
+    prompt = f"Effect node named archive_effect.\nOperations:\n- archive_state: {long}\n"
+    narrow = StyleConfig(filename="ruff.toml", text="line-length = 72\n")
+    for style, limit in ((None, 88), (narrow, 72)):
+        _, files = render_files(prompt, GenerationOptions(), style)
+        for path, text in files.files.items():
+            if path.endswith(".py"):
+                width = max(len(line) for line in text.splitlines())
+                assert width <= limit, (path, width)
 
 
 def test_topic_names_become_canonical_onex_suffixes() -> None:
@@ -185,12 +270,12 @@ def test_topic_names_become_canonical_onex_suffixes() -> None:
 
 
 def test_contract_schema_rejects_extra_and_bad_keys(store_prompt: str) -> None:
-    text = render_all(store_prompt).files["contract.yaml"]
-    assert validate_contract_text(text).name == "store_effect"
+    text = render_all(store_prompt).files[f"{STORE}/contract.yaml"]
+    assert validate_contract_text(text).name == STORE
     with pytest.raises(ValidationError, match="Extra inputs are not permitted"):
         validate_contract_text(text + "surprise: 1\n")
     with pytest.raises(ValidationError):
-        validate_contract_text(text.replace("name: store_effect", "name: ../etc", 1))
+        validate_contract_text(text.replace(f"name: {STORE}", "name: ../etc", 1))
 
 
 def test_rendering_is_deterministic(store_prompt: str) -> None:
@@ -205,30 +290,15 @@ def test_no_placeholder_bodies() -> None:
             assert "TODO" not in text, name
 
 
-def test_python_source_helpers() -> None:
+def test_python_literals() -> None:
     assert py_literal({"a": [1, True, None, "é"]}) == '{"a": [1, True, None, "\\u00e9"]}'
-    assert block([]) == "()"
-    assert block(['"x"']) == '("x",)'
-    assert block(['"x"'], brackets="{}") == '{\n    "x",\n}'
-    assert alias_line("A", "B") == "A: TypeAlias = B"
-    assert alias_line("A", "B" * 100).startswith("A: TypeAlias = (\n    B")
-    assert assign_line("A", '"b"') == 'A = "b"'
-    assert assign_line("A", "b" * 100) == f"A = (\n    {'b' * 100}\n)"
-    assert call_line(4, "f", "x") == "    f(x)"
-    assert call_line(4, "f", "x" * 100) == f"    f(\n        {'x' * 100}\n    )"
-    assert import_lines({"m": ["func", "Klass", "CONST"], "a": ["X"]}) == (
-        "from a import X\nfrom m import CONST, Klass, func"
-    )
-    assert import_lines({"m": [f"Name{i:03d}" for i in range(12)]}).startswith(
-        "from m import (\n    Name000,\n"
-    )
 
 
 def test_contract_json_schema_is_current_and_accepts_contracts(store_prompt: str) -> None:
     path = Path(__file__).parent.parent / "codegen_assets" / "schemas" / "contract.schema.json"
     assert path.read_text("utf-8") == schema_text(), "regenerate: python -m codegen_assets.contract"
     schema = json.loads(schema_text())
-    contract = yaml.safe_load(render_all(store_prompt).files["contract.yaml"])
+    contract = contract_of(render_all(store_prompt))
     jsonschema.validate(contract, schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({**contract, "surprise": 1}, schema)
