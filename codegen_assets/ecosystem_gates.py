@@ -18,7 +18,6 @@ import importlib.util
 import io
 import json
 import logging
-import subprocess
 import sys
 import tempfile
 import warnings
@@ -30,7 +29,6 @@ import yaml
 
 Result = tuple[bool | None, str]
 DETAIL = 1500
-CLI_TIMEOUT = 300
 
 
 @contextlib.contextmanager
@@ -50,18 +48,14 @@ def _tail(text: str, lines: int = 15) -> str:
     return "\n".join(kept[-lines:])
 
 
-def _script(name: str) -> str | None:
-    """A console script installed beside this interpreter."""
-    candidate = Path(sys.executable).parent / name
-    return str(candidate) if candidate.exists() else None
+def _click(module: str, argv: list[str]) -> Result:
+    """A command of the ecosystem's click CLI (``omni-infra``, ``onex``), run in this process:
+    the same code the console script runs, without starting another interpreter."""
+    from click.testing import CliRunner
 
-
-def _cli(argv: list[str], cwd: Path) -> Result:
-    env = {"PATH": str(Path(sys.executable).parent), "NO_COLOR": "1", "COLUMNS": "200"}
-    done = subprocess.run(
-        argv, cwd=cwd, capture_output=True, text=True, timeout=CLI_TIMEOUT, env=env, check=False
-    )
-    return done.returncode == 0, _tail(done.stdout + done.stderr)
+    cli = importlib.import_module(module).cli
+    result = CliRunner().invoke(cli, argv, env={"NO_COLOR": "1", "COLUMNS": "200"})
+    return result.exit_code == 0, _tail(result.output)
 
 
 def _module_main(module: str, argv: list[str]) -> Result:
@@ -176,11 +170,8 @@ class Gates:
 
     # -- CI entry point and runtime ------------------------------------------------------
     def omni_infra_validate_all(self) -> Result:
-        script = _script("omni-infra")
-        if script is None:
-            return None, "the omni-infra command is not installed"
-        args = [script, "validate", "all", str(self.dir), "--nodes-dir", str(self.dir)]
-        return _cli(args, self.dir)
+        args = ["validate", "all", str(self.dir), "--nodes-dir", str(self.dir)]
+        return _click("omnibase_infra.cli.commands", args)
 
     def handler_import(self) -> Result:
         problems, checked = [], 0
@@ -225,10 +216,7 @@ class Gates:
 
     # -- advisory: core checks the ecosystem's own infra nodes do not pass ----------------
     def core_onex_validate(self) -> Result:
-        script = _script("onex")
-        if script is None:
-            return None, "the onex command is not installed"
-        return _cli([script, "validate", str(self.dir)], self.dir)
+        return _click("omnibase_core.cli.cli_commands", ["validate", str(self.dir)])
 
     def core_typed_contract_model(self) -> Result:
         from omnibase_core.enums.enum_validator_mode import EnumValidatorMode

@@ -254,6 +254,7 @@ def build_context(
         {
             "name": d.name,
             "protocol": f"Protocol{camel(d.name)}",
+            "fake": f"Fake{camel(d.name)}",
             "module": f"protocol_{d.name}",
             "doc": wrap(d.description or f"The {d.client_type} client", 4, width),
             "required": d.required,

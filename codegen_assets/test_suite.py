@@ -22,13 +22,11 @@ def _metric_checks(ctx: dict[str, Any], op: dict[str, Any]) -> list[str]:
 def _handler_tests(ctx: dict[str, Any], layout: NodeLayout) -> dict[str, str]:
     node = ctx["node"]
     kind = next(k for k in ("effect", "compute", "reducer", "orchestrator") if node[f"is_{k}"])
-    fake = f"Fake{ctx['primary']['protocol'].removeprefix('Protocol')}" if ctx["primary"] else ""
     files = {}
     for op in ctx["operations"]:
         op_ctx = {
             **ctx,
             "op": op,
-            "fake": fake,
             "result_type": " | ".join(e["model"] for e in op["events"]),
             "metric_checks": _metric_checks(ctx, op) if node["is_effect"] else [],
             "idempotent_op": ctx["idempotent"] and bool(op["idempotency_field"]),
@@ -44,7 +42,7 @@ def render_tests(spec: NodeSpec, patterns: tuple[str, ...] = ()) -> FileSet:
     """The node's test suite and the ``__init__.py`` markers of the packages around it."""
     ctx = node_context(spec, patterns)
     layout = node_layout(spec)
-    fake = f"Fake{ctx['primary']['protocol'].removeprefix('Protocol')}" if ctx["primary"] else ""
+    fake = ctx["primary"]["fake"] if ctx["primary"] else ""
     shared = {**ctx, "fake": fake, "first": ctx["operations"][0]}
     files = {
         layout.test_path("__init__.py"): render("tests/init.py.j2", ctx),
@@ -52,7 +50,7 @@ def render_tests(spec: NodeSpec, patterns: tuple[str, ...] = ()) -> FileSet:
         layout.test_path("test_models.py"): render("tests/test_models.py.j2", ctx),
         layout.test_path("test_contract.py"): render("tests/test_contract.py.j2", ctx),
         layout.test_path("test_registry.py"): render("tests/test_registry.py.j2", shared),
-        **_handler_tests(ctx, layout),
+        **_handler_tests(shared, layout),
     }
     if ctx["onex"]:
         files[layout.test_path("test_runtime.py")] = render("tests/test_runtime.py.j2", shared)
