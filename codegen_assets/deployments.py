@@ -46,6 +46,7 @@ def local_resources(settings: NodegenSettings) -> dict[str, object]:
             timeout_seconds=settings.validation_timeout_seconds,
             mypy_cache_dir=str(settings.mypy_cache),
             sandbox=settings.sandbox,
+            cache_dir=str(settings.validation_reports or ""),
         ),
         "github": GitHubResource(),
         "intelligence_service": IntelligenceResource(

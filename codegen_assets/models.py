@@ -248,6 +248,7 @@ class ValidationReport(Frozen):
     max_complexity: int | None = None  # highest cyclomatic complexity of any function
     sandboxed: bool = False  # the validators ran under bubblewrap
     static_only: bool = False  # code the generator did not write, not executed (no sandbox)
+    cached: bool = False  # the same files passed before with the same toolchain
 
     @property
     def passed(self) -> bool:

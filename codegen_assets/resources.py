@@ -11,6 +11,7 @@ from codegen_assets.models import FileSet, RefinedCode, StyleConfig, ValidationR
 from codegen_assets.rag_client import RagClient
 from codegen_assets.sandbox import SandboxMode
 from codegen_assets.validation import refine_files, validate_files
+from codegen_assets.validation_cache import ValidationCache
 from github_app.client import installation_client
 from github_app.publishing import Publisher
 from github_app.queue import RequestQueue
@@ -49,6 +50,10 @@ class ValidatorResource(ConfigurableResource["ValidatorResource"]):
     timeout_seconds: float = 120.0
     mypy_cache_dir: str
     sandbox: SandboxMode = "auto"
+    cache_dir: str = ""  # passing reports kept by content; empty: no cache
+
+    def _cache(self) -> ValidationCache | None:
+        return ValidationCache(Path(self.cache_dir)) if self.cache_dir else None
 
     def check(self, files: FileSet, style: StyleConfig | None = None) -> ValidationReport:
         """Validate generated ``files`` (style under the repository's ``style``)."""
@@ -68,6 +73,7 @@ class ValidatorResource(ConfigurableResource["ValidatorResource"]):
             trusted=trusted,
             sandbox=self.sandbox,
             style=style,
+            cache=self._cache(),
         )
 
     def refine(
@@ -81,6 +87,7 @@ class ValidatorResource(ConfigurableResource["ValidatorResource"]):
             mypy_cache=Path(self.mypy_cache_dir),
             sandbox=self.sandbox,
             style=style,
+            cache=self._cache(),
         )
 
 

@@ -23,6 +23,8 @@ class NodegenSettings(HeldSettings):
     # auto: bubblewrap when it works here; bwrap: required; none: plain subprocesses
     sandbox: SandboxMode = "auto"
     mypy_cache_dir: Path | None = None
+    validation_cache_dir: Path | None = None
+    validation_cache: bool = True  # reuse passing reports of files validated before
     kafka_bootstrap_servers: str = ""  # empty: no mirroring
     kafka_env: str = "dev"
     kafka_flush_seconds: float = Field(default=3.0, ge=0)
@@ -61,3 +63,11 @@ class NodegenSettings(HeldSettings):
     def mypy_cache(self) -> Path:
         """mypy cache reused across validations (``NODEGEN_MYPY_CACHE_DIR`` overrides)."""
         return self.mypy_cache_dir or self.home / "mypy-cache"
+
+    @property
+    def validation_reports(self) -> Path | None:
+        """Passing reports kept by content (``NODEGEN_VALIDATION_CACHE_DIR`` overrides); None
+        when ``NODEGEN_VALIDATION_CACHE=false``."""
+        if not self.validation_cache:
+            return None
+        return self.validation_cache_dir or self.home / "validation-cache"

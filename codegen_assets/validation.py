@@ -41,6 +41,7 @@ from codegen_assets.models import (
 from codegen_assets.onex_oracle import omnibase_core_available
 from codegen_assets.sandbox import Jail, SandboxMode, use_bwrap
 from codegen_assets.style import fix_commands, place_config, ruff_commands
+from codegen_assets.validation_cache import ValidationCache, cache_key
 
 # Weights in quality_score: behaviour, types, the ecosystem's gates (an equal share of 0.30
 # each), then style and the seed's quality metrics. Advisory gates weigh nothing.
@@ -70,6 +71,10 @@ EXECUTING = frozenset({"pytest", "coverage", "gates"})
 NOT_EXECUTED = (
     "not executed: the files include code the generator did not write and no sandbox "
     "(bubblewrap) is available here, so they were checked statically only"
+)
+CACHED = (
+    "these exact files were validated before with the same toolchain and passed; "
+    "the checks and timings are that run's"
 )
 # Written beside the copy so that the repository's own pytest and coverage settings (plugins
 # this machine may lack) do not change how the node's tests run.
@@ -391,12 +396,32 @@ def validate_files(
     trusted: bool = True,
     sandbox: SandboxMode = "auto",
     style: StyleConfig | None = None,
+    cache: ValidationCache | None = None,
 ) -> ValidationReport:
     """Run every check on a private copy of ``files``, the slow ones in parallel.
 
     ``trusted=False`` marks files that include code the generator did not write (hand edits
-    merged into a regeneration): outside a sandbox they are checked statically only.
+    merged into a regeneration): outside a sandbox they are checked statically only. With a
+    ``cache``, files validated before with the same toolchain get the kept report.
     """
+    if cache is None:
+        return _check_all(files, timeout, mypy_cache, trusted, sandbox, style)
+    key = cache_key(files, style=style, trusted=trusted, sandboxed=use_bwrap(sandbox))
+    report = cache.get(key)
+    if report is None:
+        report = _check_all(files, timeout, mypy_cache, trusted, sandbox, style)
+        cache.put(key, report)
+    return report
+
+
+def _check_all(
+    files: FileSet,
+    timeout: float,
+    mypy_cache: Path,
+    trusted: bool,
+    sandbox: SandboxMode,
+    style: StyleConfig | None,
+) -> ValidationReport:
     nodes = node_dirs(files)
     with workspace(files, mypy_cache, trusted=trusted, sandbox=sandbox, style=style) as space:
         root, jail = space.root, space.jail
@@ -456,6 +481,7 @@ def refine_files(
     mypy_cache: Path,
     sandbox: SandboxMode = "auto",
     style: StyleConfig | None = None,
+    cache: ValidationCache | None = None,
 ) -> RefinedCode:
     """Apply ruff's fixes and formatter (the repository's configuration) when style checks
     failed, then validate once more."""
@@ -471,7 +497,7 @@ def refine_files(
     if not changed:
         return RefinedCode(files=files, report=report)
     new_report = validate_files(
-        fixed, timeout=timeout, mypy_cache=mypy_cache, sandbox=sandbox, style=style
+        fixed, timeout=timeout, mypy_cache=mypy_cache, sandbox=sandbox, style=style, cache=cache
     )
     return RefinedCode(
         files=fixed, report=new_report.model_copy(update={"refined": True}), fixed_files=changed
@@ -496,6 +522,8 @@ def _notes(report: ValidationReport) -> list[str]:
         lines += ["", f"**Test coverage of the node:** {report.coverage_pct:.1f}%"]
     if report.max_complexity is not None:
         lines += [f"**Highest cyclomatic complexity:** {report.max_complexity}"]
+    if report.cached:
+        lines += ["", f"**From the validation cache:** {CACHED}."]
     if report.static_only:
         lines += ["", f"**Static checks only:** {NOT_EXECUTED}."]
     elif report.sandboxed:

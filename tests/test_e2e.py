@@ -13,6 +13,7 @@ from codegen_assets.models import FileSet, GenerationResult
 from codegen_assets.prompt_parser import clean_prompt
 from codegen_assets.provenance import LOCK_FILE, hand_edited, read_lock
 from codegen_assets.validation import validate_files
+from codegen_assets.validation_cache import ValidationCache
 
 pytestmark = pytest.mark.e2e
 
@@ -55,6 +56,7 @@ def test_seed_command_generates_a_valid_store_effect(
     store_prompt: str,
     capsys: pytest.CaptureFixture[str],
     shared_mypy_cache: Path,
+    validation_cache: ValidationCache,
 ) -> None:
     out = tmp_path / "test_regeneration"
     code, result = run_cli(
@@ -79,7 +81,7 @@ def test_seed_command_generates_a_valid_store_effect(
     )
     assert result.total_duration_seconds < 120
     tree = read_tree(out)
-    report = validate_files(tree, timeout=300, mypy_cache=shared_mypy_cache)
+    report = validate_files(tree, timeout=300, mypy_cache=shared_mypy_cache, cache=validation_cache)
     assert report.passed, [c.output for c in report.checks if not c.passed and not c.advisory]
     lock_path = f"node_store_effect/{LOCK_FILE}"
     lock = read_lock(tree.files[lock_path])

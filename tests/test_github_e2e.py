@@ -22,6 +22,7 @@ from github_app.local import REPO, comment_payload, example, signed, wait_for
 from github_app.registry import NodeRegistry
 from github_app.server import WebhookService
 from github_app.settings import AppSettings
+from tests.conftest import share_caches
 
 pytestmark = pytest.mark.e2e
 PROMPT = "/generate-node --type compute Calculate a checksum for invoices with verify operations"
@@ -33,7 +34,7 @@ TESTS = "tests/unit/nodes/node_invoices_compute"
 def bot(
     github_env: FakeGitHub, tmp_path: Path, shared_mypy_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[tuple[TestClient, WebhookService]]:
-    monkeypatch.setenv("NODEGEN_MYPY_CACHE_DIR", str(shared_mypy_cache))
+    share_caches(monkeypatch, shared_mypy_cache)
     service = WebhookService(NodegenSettings(home=tmp_path / "home"), AppSettings())
     with TestClient(service.app) as client:
         yield client, service
@@ -199,7 +200,7 @@ def test_failed_validation_is_delivered_as_a_draft(
 def test_request_survives_a_restart(
     github_env: FakeGitHub, tmp_path: Path, shared_mypy_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("NODEGEN_MYPY_CACHE_DIR", str(shared_mypy_cache))
+    share_caches(monkeypatch, shared_mypy_cache)
     home = tmp_path / "home"
     first = WebhookService(NodegenSettings(home=home), AppSettings(), launcher="off")
     with TestClient(first.app) as client:  # receives and triages, then "dies" before launching
@@ -222,7 +223,7 @@ def test_daemon_path_sensor_launches_the_run(
     from codegen_assets.embedded import EmbeddedRunner
     from codegen_assets.sensors import github_requests_sensor
 
-    monkeypatch.setenv("NODEGEN_MYPY_CACHE_DIR", str(shared_mypy_cache))
+    share_caches(monkeypatch, shared_mypy_cache)
     settings = NodegenSettings(home=tmp_path / "home")
     service = WebhookService(settings, AppSettings(), launcher="dagster")
     with TestClient(service.app) as client:

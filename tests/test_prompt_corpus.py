@@ -26,6 +26,7 @@ from codegen_assets.validation import (
     validate_files,
     write_tree,
 )
+from codegen_assets.validation_cache import ValidationCache
 from tests.conftest import DATA, SHARED
 
 pytestmark = pytest.mark.e2e
@@ -141,11 +142,13 @@ def _shared_gates(files: FileSet, tmp_path: Path) -> dict[str, object]:
 
 @pytest.mark.parametrize("name", sorted(CORPUS))
 def test_onex_target_passes_every_check_and_gate(
-    name: str, shared_mypy_cache: Path, tmp_path: Path
+    name: str, shared_mypy_cache: Path, validation_cache: ValidationCache, tmp_path: Path
 ) -> None:
     pytest.importorskip("omnibase_core")
     files = generate(CORPUS[name][1], Target.ONEX)
-    report = validate_files(files, timeout=600, mypy_cache=shared_mypy_cache)
+    report = validate_files(
+        files, timeout=600, mypy_cache=shared_mypy_cache, cache=validation_cache
+    )
     assert report.passed, _failures(report)
     assert not any(c.skipped for c in report.checks if c.name in SCORED_GATES)
     assert report.coverage_pct is not None and report.coverage_pct >= 90.0

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from codegen_assets import validation
-from codegen_assets.models import FileSet, NodeType, StyleConfig
+from codegen_assets.models import CheckResult, FileSet, NodeType, StyleConfig, ValidationReport
 from codegen_assets.validation import (
     ADVISORY_GATES,
     SCORED_GATES,
@@ -20,6 +20,7 @@ from codegen_assets.validation import (
     scrubbed_env,
     validate_files,
 )
+from codegen_assets.validation_cache import ValidationCache
 from tests.test_render import render_all
 
 NODE = "node_alpha_operations_compute"
@@ -42,12 +43,75 @@ def test_weights_sum_to_one() -> None:
     assert all(WEIGHTS[name] == 0.0 for name in ADVISORY_GATES)
 
 
-def test_a_generated_node_passes_every_check_and_gate(compute: FileSet, mypy_cache: Path) -> None:
-    report = validate_files(compute, timeout=300, mypy_cache=mypy_cache)
+def test_a_generated_node_passes_every_check_and_gate(
+    compute: FileSet, mypy_cache: Path, tmp_path: Path
+) -> None:
+    cache = ValidationCache(tmp_path / "reports")
+    report = validate_files(compute, timeout=300, mypy_cache=mypy_cache, cache=cache)
     failing = {c.name: c.output for c in report.checks if not c.passed and not c.advisory}
     assert failing == {}
     assert {c.name for c in report.checks} >= {*SCORED_GATES, *ADVISORY_GATES}
-    assert report.quality_score == 1.0 and report.passed
+    assert report.quality_score == 1.0 and report.passed and not report.cached
+    again = validate_files(compute, timeout=300, mypy_cache=mypy_cache, cache=cache)
+    assert again.cached and again.checks == report.checks
+    assert "**From the validation cache:**" in report_markdown(again, [], [])
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch, report: ValidationReport) -> list[FileSet]:
+    seen: list[FileSet] = []
+
+    def check_all(files: FileSet, *_args: object) -> ValidationReport:
+        seen.append(files)
+        return report
+
+    monkeypatch.setattr(validation, "_check_all", check_all)
+    return seen
+
+
+def test_the_cache_misses_when_anything_a_report_depends_on_changes(
+    compute: FileSet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    passing = ValidationReport(checks=(), quality_score=1.0)
+    seen = _counting(monkeypatch, passing)
+    cache = ValidationCache(tmp_path)
+
+    def validate(
+        files: FileSet = compute, style: StyleConfig | None = None, trusted: bool = True
+    ) -> ValidationReport:
+        return validate_files(
+            files,
+            timeout=1,
+            mypy_cache=tmp_path,
+            sandbox="none",
+            cache=cache,
+            style=style,
+            trusted=trusted,
+        )
+
+    validate()
+    assert validate().cached and len(seen) == 1
+    edited = FileSet(files={**compute.files, HANDLER: compute.files[HANDLER] + "\n"})
+    assert not validate(edited).cached
+    assert not validate(style=StyleConfig(filename="ruff.toml", text="line-length = 100\n")).cached
+    assert not validate(trusted=False).cached
+    monkeypatch.setattr("codegen_assets.validation_cache.toolchain", lambda: "ruff 99")
+    assert not validate().cached
+    assert len(seen) == 5
+
+
+def test_failing_and_static_only_reports_are_never_kept(
+    compute: FileSet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    failed = CheckResult(name="pytest", passed=False, weight=1.0, duration_seconds=0.1)
+    for report in (
+        ValidationReport(checks=(failed,), quality_score=0.0),
+        ValidationReport(checks=(), quality_score=1.0, static_only=True),
+    ):
+        seen = _counting(monkeypatch, report)
+        cache = ValidationCache(tmp_path / str(len(report.checks)))
+        for _ in range(2):
+            validate_files(compute, timeout=1, mypy_cache=tmp_path, sandbox="none", cache=cache)
+        assert len(seen) == 2
 
 
 def test_broken_node_fails_the_right_checks(compute: FileSet, mypy_cache: Path) -> None:
