@@ -30,6 +30,7 @@ from pydantic import ValidationError
 
 from codegen_assets import ecosystem_gates
 from codegen_assets.contract import validate_contract_text
+from codegen_assets.covered_tests import covered_pytest
 from codegen_assets.models import (
     DEFAULT_COPYRIGHT,
     CheckResult,
@@ -365,10 +366,6 @@ def read_tree(root: Path, names: list[str]) -> FileSet:
 
 
 def _commands(files: FileSet, mypy_cache: Path) -> dict[str, list[str]]:
-    # pytest under coverage: the node's own tests measure how much of its code they run
-    source = "--source=" + ",".join(node_dirs(files) or ["."])
-    coverage = [sys.executable, "-m", "coverage", "run", "--branch", source]
-    pytest = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"]
     return {
         **ruff_commands(ruff_bin()),
         # --config-file= : no configuration file is read (a mypy plugin would run code)
@@ -384,7 +381,8 @@ def _commands(files: FileSet, mypy_cache: Path) -> dict[str, list[str]]:
             "--no-color-output",
             ".",
         ],
-        "pytest": [*coverage, *pytest],
+        # the node's own tests, measuring how much of its code they run
+        "pytest": covered_pytest(files, node_dirs(files)),
     }
 
 

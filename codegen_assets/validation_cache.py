@@ -36,7 +36,14 @@ TOOLCHAIN = (
     "omnibase-spi",
 )
 # Modules whose source decides which checks run and how.
-_RUNNERS = ("validation", "ecosystem_gates", "sandbox", "style", "validation_cache")
+_RUNNERS = (
+    "validation",
+    "covered_tests",
+    "ecosystem_gates",
+    "sandbox",
+    "style",
+    "validation_cache",
+)
 
 
 @cache
