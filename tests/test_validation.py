@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from codegen_assets import validation
+from codegen_assets.covered_tests import libraries
 from codegen_assets.models import CheckResult, FileSet, NodeType, StyleConfig, ValidationReport
 from codegen_assets.validation import (
     ADVISORY_GATES,
@@ -213,3 +214,14 @@ def test_hung_validator_is_killed_at_the_timeout(
 
 def test_quality_score_of_nothing_is_zero() -> None:
     assert quality_score(()) == 0.0
+
+
+def test_only_libraries_are_loaded_before_coverage_starts() -> None:
+    files = FileSet(
+        files={
+            "nodes/node_x/handlers/h.py": "from nodes.node_x.models import m\nimport pydantic\n",
+            "tests/unit/test_h.py": "from tests.unit import helper\nfrom omnibase_core import x\n",
+            "nodes/node_x/broken.py": "def (:\n",
+        }
+    )
+    assert libraries(files, ["nodes/node_x"]) == ["omnibase_core", "pydantic"]
