@@ -31,7 +31,7 @@ async def fire(
     """Send the deliveries; returns client latencies, statuses and server-side handler times."""
     payloads = [
         signed(
-            comment_payload(f"/generate-node node {i}", issue=i % 90 + 1),
+            comment_payload(f"/generate-node node {i} with ping operations", issue=i % 90 + 1),
             "issue_comment",
             f"load-{i}",
         )

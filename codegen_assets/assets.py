@@ -53,7 +53,7 @@ from codegen_assets.resources import (
     ValidatorResource,
 )
 from codegen_assets.test_suite import render_tests
-from codegen_assets.validation import WEIGHTS, report_markdown
+from codegen_assets.validation import WEIGHTS, report_markdown, with_prompt_check
 from github_app.publishing import PublishOutcome
 from github_app.registry import DeliveredNode, node_key
 from github_app.repo_layout import RepoLayout
@@ -203,7 +203,7 @@ def validation_report(
     started = time.perf_counter()
     patterns = tuple(p.name for p in intelligence.patterns)
     files = finish(event_bus.merged(render_tests(parsed_prompt, patterns)), parsed_prompt)
-    report = validator.check(files, parsed_prompt.style)
+    report = with_prompt_check(validator.check(files, parsed_prompt.style), parsed_prompt)
     yield Output(
         ValidatedCode(files=files, report=report),
         metadata={
@@ -232,6 +232,9 @@ def refined_code(
     started = time.perf_counter()
     refined = validator.refine(
         validation_report.files, validation_report.report, parsed_prompt.style
+    )
+    refined = refined.model_copy(
+        update={"report": with_prompt_check(refined.report, parsed_prompt)}
     )
     request = _request(context, artifacts)
     locked = with_lock(request.prompt, request.options, parsed_prompt, intelligence, refined.files)

@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from codegen_assets.artifact_store import ArtifactStore, UnknownArtifactError
 from codegen_assets.file_writer import recover
@@ -17,6 +18,7 @@ from codegen_assets.models import (
     DEFAULT_COPYRIGHT,
     GenerationOptions,
     GenerationResult,
+    NodeSpec,
     NodeType,
     Target,
 )
@@ -25,6 +27,7 @@ from codegen_assets.prompt_parser import PromptError, decode_prompt, parse_promp
 from codegen_assets.settings import NodegenSettings
 from codegen_assets.stages import STAGES
 from codegen_assets.style import find_config
+from codegen_assets.understood import understood_rows
 
 EXIT_OK, EXIT_VALIDATION, EXIT_PARTIAL, EXIT_INPUT, EXIT_TIMEOUT, EXIT_ERROR = 0, 1, 2, 3, 4, 5
 _EXIT_BY_CODE = {
@@ -93,6 +96,17 @@ def _recover_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _print_understood(console: Console, spec: NodeSpec) -> None:
+    table = Table(title="understood from the prompt", title_justify="left", show_header=False)
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    for fact, value in understood_rows(spec):
+        table.add_row(fact, value)
+    console.print(table)
+    for reason in spec.review:
+        console.print(f"[red]needs review:[/] {reason}", highlight=False)
+
+
 def _print_result(console: Console, result: GenerationResult) -> None:
     mark = "[green]✓ generated[/]" if result.success else "[red]✗ generation failed[/]"
     console.print(f"{mark} {result.service_name or ''} ({result.node_type or 'unknown type'})")
@@ -127,7 +141,7 @@ def _input_error(args: argparse.Namespace, console: Console, message: str) -> in
     return EXIT_INPUT
 
 
-def _checked_request(args: argparse.Namespace) -> tuple[str, GenerationOptions]:
+def _checked_request(args: argparse.Namespace) -> tuple[str, GenerationOptions, NodeSpec]:
     """The prompt and options, checked before any run exists (PromptError, OnexUnavailable)."""
     prompt = args.prompt
     if prompt == "-":
@@ -148,12 +162,12 @@ def _checked_request(args: argparse.Namespace) -> tuple[str, GenerationOptions]:
     except ValidationError as exc:
         problems = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())
         raise PromptError(f"invalid option: {problems}") from exc
-    parse_prompt(prompt, options)  # pre-flight: a bad prompt never creates a run
+    spec = parse_prompt(prompt, options)  # pre-flight: a bad prompt never creates a run
     if options.target is Target.ONEX:
         require_omnibase_core()
     if args.timeout <= 0:
         raise PromptError(f"--timeout must be positive, got {args.timeout:g}")
-    return prompt, options
+    return prompt, options, spec
 
 
 def _existing(path: Path) -> Path:
@@ -166,7 +180,7 @@ def generate(argv: list[str]) -> int:
     args = _generate_parser().parse_args(argv)
     console = Console(file=sys.stderr)
     try:
-        prompt, options = _checked_request(args)
+        prompt, options, spec = _checked_request(args)
     except (PromptError, OnexUnavailable) as exc:
         return _input_error(args, console, str(exc))
     from codegen_assets.embedded import EmbeddedRunner  # imports Dagster: after the cheap checks
@@ -205,6 +219,7 @@ def generate(argv: list[str]) -> int:
     if args.json:
         print(result.model_dump_json())
     else:
+        _print_understood(Console(), spec)
         _print_result(Console(), result)
     if result.success:
         return EXIT_OK

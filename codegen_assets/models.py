@@ -156,6 +156,7 @@ class NodeSpec(Frozen):
     warnings: tuple[str, ...] = ()
     options: GenerationOptions = Field(default_factory=lambda: GenerationOptions())
     style: StyleConfig | None = None  # the target repository's ruff configuration
+    review: tuple[str, ...] = ()  # why the prompt was not understood (then validation fails)
 
 
 class Pattern(Frozen):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from codegen_assets import prompt_prose as prose
 from codegen_assets.layout import PackageError, check_package
 from codegen_assets.models import (
     Dependency,
@@ -34,6 +35,7 @@ from codegen_assets.prompt_items import (
     DependencyItem,
     FieldItem,
     InputsItem,
+    Item,
     MetricItem,
     OperationItem,
     OutputsItem,
@@ -42,6 +44,8 @@ from codegen_assets.prompt_items import (
 )
 
 MAX_PROMPT_BYTES = 64 * 1024
+STEP = "Workflow step "  # how an orchestrator's step (a client it calls) is described
+ADDED = "Added by the generator"  # how a dependency the prompt did not name is described
 MAX_DESCRIPTION = 240
 MAX_LATENCY_MS = 86_400_000.0  # a day
 MAX_THROUGHPUT = 1e9  # operations per second
@@ -51,12 +55,19 @@ _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _LIST_MARKER = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+")
 _QUOTED = re.compile(r"['\"`]([A-Za-z0-9._\-]{1,249})['\"`]")
 _NAME = re.compile(r"\b(?:named|called)\s+['\"`]?([^\s'\"`,]+)", re.IGNORECASE)
+# "Effect node ledger_write_effect, ...", "reducer node_graph_reducer: ...": the name after the type
+_NAME_AFTER_TYPE = re.compile(
+    r"\b(?:node|knoten|n\u0153ud|nodo|effect|compute|reducer|orchestrator|orchestrateur)"
+    r"\s+([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b",
+    re.IGNORECASE,
+)
 # "an effect node", "Reducer-Knoten", "nœud orchestrator": the type named next to "node".
 _TYPE_MENTION = re.compile(
     r"\b(effect|compute|reducer|orchestrator)[\s-]*(?:node|knoten|n\u0153ud|nodo)\b"
     r"|\b(?:node|knoten|n\u0153ud|nodo)[\s-]+(effect|compute|reducer|orchestrator)\b",
     re.IGNORECASE,
 )
+_TYPE_WORD = re.compile(r"\b(effect|compute|reducer|orchestrator)\b", re.IGNORECASE)
 _PURPOSE = re.compile(
     r"\bfor\s+(?:the\s+|an?\s+)?([A-Za-z][\w -]*?)(?:\s+with\b|\s+using\b|[.,;:\n]|$)",
     re.IGNORECASE,
@@ -222,11 +233,11 @@ _STOPWORDS = {
     "nodo",
 }
 _SECTIONS = {
-    "dependencies": ("dependenc", "depends on", "requires"),
-    "operations": ("operation",),
-    "metrics": ("metric",),
+    "dependencies": ("dependenc", "depends on", "requires", "abh\u00e4ngigkeit", "d\u00e9pendance"),
+    "operations": ("operation", "op\u00e9ration", "operaci\u00f3n"),
+    "metrics": ("metric", "metrik"),
     "performance": ("performance", "target"),
-    "steps": ("step", "workflow", "sequence"),
+    "steps": ("step", "workflow", "sequence", "schritt", "\u00e9tape", "etape", "paso"),
 }
 
 
@@ -254,6 +265,8 @@ class _Draft:
     dependencies: dict[str, Dependency] = field(default_factory=dict)
     metrics: dict[str, Metric] = field(default_factory=dict)
     steps: list[str] = field(default_factory=list)
+    inputs: list[InputField] = field(default_factory=list)  # read before any operation
+    defaulted: bool = False  # no operation was read; a 'process' one stands in
     warnings: list[str] = field(default_factory=list)
 
 
@@ -303,6 +316,8 @@ def parse_prompt(
     _read_lines(text, draft)
     node_type = _node_type(text, options, draft)
     name = _node_name(text, options, node_type, draft)
+    if node_type is NodeType.ORCHESTRATOR:
+        draft.steps = draft.steps or _steps_from_text(text)
     operations = _versioned(text, _operations(text, draft, node_type), node_type)
     spec = NodeSpec(
         name=name,
@@ -314,35 +329,34 @@ def parse_prompt(
             _topics(draft.publish, kind="evt", producer=name)
             or _result_topics(name, node_type, operations)
         ),
-        dependencies=_dependencies(draft, node_type, text),
+        dependencies=_dependencies(draft, node_type),
         metrics=tuple(draft.metrics.values()),
         performance=_performance(text),
         target=options.target,
         options=options,
         warnings=tuple(dict.fromkeys(draft.warnings)),
         style=style,
+        review=_review(draft),
     )
     return spec
 
 
-def _read_lines(text: str, draft: _Draft) -> None:
-    section = ""
-    for raw in text.splitlines():
-        line = _LIST_MARKER.sub("", raw).strip()
-        if not line:
-            continue
-        header = _section_of(line)
-        if header is not None:
-            section = header
-            if line.endswith(":"):
-                continue
-        _read_topics(line, draft)
-        _read_item(line, section, draft)
+NOT_UNDERSTOOD = (
+    "no operation could be read from the prompt, so the node does not do what was asked: name "
+    "one, e.g. 'Operations: - settle_invoice: settle one invoice' or 'its settle_invoice "
+    "operation takes invoice_id (uuid) and amount (float)'"
+)
+
+
+def _review(draft: _Draft) -> tuple[str, ...]:
+    """Why the prompt was not understood: no operation read (for an orchestrator: no operation,
+    step or client either)."""
+    return (NOT_UNDERSTOOD,) if draft.defaulted else ()
 
 
 def _section_of(line: str) -> str | None:
     head = line.split(":", 1)[0].lower() if ":" in line else ""
-    if not head or len(head.split()) > 5:
+    if not head or len(head.split()) > 3 or re.search(r"[.;!?(]", head):
         return None
     for section, words in _SECTIONS.items():
         if any(word in head for word in words):
@@ -350,37 +364,207 @@ def _section_of(line: str) -> str | None:
     return None
 
 
-def _read_item(line: str, section: str, draft: _Draft) -> None:
-    """Apply one structured line (see ``prompt_grammar.lark``) to the draft."""
+def _logical_lines(text: str) -> list[tuple[str, bool]]:
+    """Lines with list markers removed (and whether they had one); a wrapped sentence, or a
+    list continued after a trailing comma, is joined into one line."""
+    lines: list[tuple[str, bool]] = []
+    joinable = False
+    for raw in text.splitlines():
+        line = _LIST_MARKER.sub("", raw).strip()
+        if not line:
+            joinable = False
+            continue
+        bullet = _LIST_MARKER.match(raw) is not None
+        prose_line = not bullet and _section_of(line) is None and parse_item(line) is None
+        continues = bool(lines) and lines[-1][0].endswith((",", "(")) and not bullet
+        if continues or (joinable and prose_line):
+            lines[-1] = (f"{lines[-1][0]} {line}", lines[-1][1])
+        else:
+            lines.append((line, bullet))
+        joinable = prose_line and not line.endswith(":")
+    return lines
+
+
+def _read_lines(text: str, draft: _Draft) -> None:
+    section = ""
+    for line, bullet in _logical_lines(text):
+        _read_topics(line, draft)
+        header = _section_of(line)
+        if header is not None:
+            section = header
+            rest = line.split(":", 1)[1].strip()
+            if not rest:
+                continue
+            if header in _LISTED:
+                _read_listed(header, rest, draft)
+                continue
+        if section == "steps" and not (bullet or _STEP_LINE.fullmatch(line)):
+            section = ""  # a sentence after the list of steps ends it
+        if not _read_item(line, section, draft, bullet=bullet):
+            _read_prose(line, draft)
+
+
+_LISTED = ("operations", "steps", "dependencies")
+_OUTPUT_START = re.compile(r"\s*(?:outputs?|returns?|emits?)\s*:", re.IGNORECASE)
+_STEP_LINE = re.compile(r"[\w -]{1,60}|(?:inputs?|eingaben?|entr\u00e9es?)\s*:.*", re.IGNORECASE)
+
+
+def _read_listed(section: str, rest: str, draft: _Draft) -> None:
+    """A section with its items on the header line ("Steps: a, b", "Operation: x: Input: ...")."""
+    first = re.split(r"(?<=[.;])\s+", rest, maxsplit=1)[0]
+    if section == "dependencies":
+        for item in prose.read_sentence(rest).dependencies:
+            _add_dependency(item, draft)
+    elif section == "steps":
+        draft.steps += prose.names_list(first) or [n for n in _split_steps(first) if n]
+    elif inline := re.match(r"^([A-Za-z_]\w*)\s*[:\u2013\u2014-]\s*(.+)$", rest):
+        _add_operation(inline.group(1), inline.group(2), draft)
+    else:
+        for name in prose.names_list(first):
+            _merge_operation(name, "", [], draft)
+
+
+def _split_steps(text: str) -> list[str]:
+    return [_step_name(part) for part in re.split(r",|\s+(?:and|und|et|then|dann|puis)\s+", text)]
+
+
+_INLINE_INPUTS = re.compile(
+    r"\b(?:inputs?|eingaben?|entr\u00e9es?|entrees?|entradas?)\s*:\s*(.+?)"
+    r"(?=\.\s|\.$|\b(?:outputs?|returns?|ausgaben?|sorties?)\s*:|$)",
+    re.IGNORECASE,
+)
+_INLINE_OUTPUTS = re.compile(r"\b(?:outputs?|returns?)\s*:\s*(.+?)(?=\.\s|\.$|$)", re.IGNORECASE)
+_DESCRIPTION_END = re.compile(r"(?<=[.;])\s|\b(?:inputs?|eingaben?|entr\u00e9es?)\s*:", re.I)
+
+
+def _add_operation(name: str, text: str, draft: _Draft) -> None:
+    """An operation from "name: description[. Input: fields][. Output: events]"."""
+    fields: list[FieldItem] = []
+    if inputs := _INLINE_INPUTS.search(text):
+        fields, _ = prose.field_list(inputs.group(1))
+    outcomes: list[str] = []
+    if outputs := _INLINE_OUTPUTS.search(text):
+        item = parse_item(f"Output: {outputs.group(1).strip()}")
+        outcomes = [event_name(e) for e in item.events] if isinstance(item, OutputsItem) else []
+    description = _DESCRIPTION_END.split(text, maxsplit=1)[0].strip(" .")
+    _merge_operation(name, description, _fields(tuple(fields), draft), draft)
+    if outcomes:
+        draft.operations[-1].outcomes = list(dict.fromkeys(outcomes))
+
+
+def _merge_operation(name: str, description: str, inputs: list[InputField], draft: _Draft) -> None:
+    """Add operation ``name``, or give an existing one the inputs it lacks."""
+    key = snake(name)
+    for op in draft.operations:
+        if snake(op.name) == key:
+            op.inputs = op.inputs or inputs
+            op.description = op.description or description
+            return
+    draft.operations.append(_DraftOperation(name, description, inputs))
+
+
+def _add_dependency(item: DependencyItem, draft: _Draft) -> None:
+    name = identifier(item.name, what="dependency")
+    draft.dependencies.setdefault(
+        name,
+        Dependency(
+            name=name,
+            client_type=camel(snake(item.client_type)) or "Client",
+            required="optional" not in item.note.lower(),
+            description=item.note[:MAX_DESCRIPTION],
+        ),
+    )
+
+
+def _read_prose(line: str, draft: _Draft) -> None:
+    """Facts stated in sentences (see ``prompt_prose``)."""
+    for sentence in prose.sentences(line):
+        outputs = parse_item(sentence.rstrip(".")) if _OUTPUT_START.match(sentence) else None
+        if isinstance(outputs, OutputsItem) and draft.operations:
+            draft.operations[-1].outcomes = [event_name(e) for e in outputs.events]
+            continue
+        facts = prose.read_sentence(sentence)
+        for item in facts.dependencies:
+            _add_dependency(item, draft)
+        for op in facts.operations:
+            _merge_operation(op.name, "", _fields(tuple(op.fields), draft), draft)
+        _warn_skipped(facts.skipped, draft)
+        if not facts.fields:
+            continue
+        inputs = _fields(tuple(facts.fields), draft)
+        if facts.each and draft.operations:
+            for each in draft.operations:
+                each.inputs = each.inputs or list(inputs)
+        elif draft.operations and not draft.operations[-1].inputs:
+            draft.operations[-1].inputs = inputs
+        else:
+            draft.inputs += [f for f in inputs if f not in draft.inputs]
+
+
+def _item(line: str, draft: _Draft) -> Item | None:
+    """The structured item ``line`` states; an input list in any language, untyped names too."""
     item = parse_item(line)
+    if isinstance(item, InputsItem) or not (inputs := _INLINE_INPUTS.match(line)):
+        return item
+    fields, skipped = prose.field_list(inputs.group(1))
+    _warn_skipped(skipped, draft)
+    return InputsItem(fields=tuple(fields)) if fields else None
+
+
+def _read_item(line: str, section: str, draft: _Draft, *, bullet: bool = False) -> bool:
+    """Apply one structured line (see ``prompt_grammar.lark``) to the draft; False when the
+    line is not one."""
+    item = _item(line, draft)
+    if section == "steps" and not isinstance(item, InputsItem | DependencyItem):
+        draft.steps.append(item.name if isinstance(item, OperationItem) else line)
+        return True
+    if item is None:
+        return False
     if isinstance(item, MetricItem):
         name = identifier(item.name, what="metric")
         draft.metrics.setdefault(name, Metric(name=name, kind=MetricKind(item.kind)))
-    elif isinstance(item, DependencyItem):
-        name = identifier(item.name, what="dependency")
-        draft.dependencies.setdefault(
-            name,
-            Dependency(
-                name=name,
-                client_type=camel(snake(item.client_type)) or "Client",
-                required="optional" not in item.note.lower(),
-                description=item.note[:MAX_DESCRIPTION],
-            ),
-        )
-    elif isinstance(item, InputsItem) and draft.operations:
-        draft.operations[-1].inputs = _fields(item.fields, draft)
+    elif isinstance(item, DependencyItem) and not prose.is_type_word(item.client_type):
+        _add_dependency(item, draft)
+    elif isinstance(item, InputsItem):
+        if draft.operations:
+            draft.operations[-1].inputs = _fields(item.fields, draft)
+        else:
+            draft.inputs += _fields(item.fields, draft)
     elif isinstance(item, OutputsItem) and draft.operations:
         draft.operations[-1].outcomes = list(dict.fromkeys(event_name(e) for e in item.events))
     elif isinstance(item, SignatureItem):
         operation = _DraftOperation(item.name, item.note, _fields(item.fields, draft))
         draft.operations.append(operation)
-    elif section == "steps":
-        draft.steps.append(item.name if isinstance(item, OperationItem) else line)
-    elif section == "operations" and isinstance(item, OperationItem):
-        draft.operations.append(_DraftOperation(item.name, item.text))
+    elif isinstance(item, OperationItem):
+        return _read_operation(item, section, draft, bullet=bullet)
+    else:
+        return False
+    return True
+
+
+def _read_operation(item: OperationItem, section: str, draft: _Draft, *, bullet: bool) -> bool:
+    """``name: text`` under Operations, or as a list item of its own ("- append: topic, ...")."""
+    if section != "operations" and not (bullet and section == "" and item.name[:1].islower()):
+        return False
+    fields, skipped = prose.field_list(item.text)
+    if fields and not skipped:  # "append: topic, partition (int), ..."
+        _merge_operation(item.name, "", _fields(tuple(fields), draft), draft)
+    else:
+        _add_operation(item.name, item.text, draft)
+    return True
+
+
+def _warn_skipped(skipped: list[str], draft: _Draft) -> None:
+    if skipped:
+        draft.warnings.append(
+            "skipped " + ", ".join(repr(s) for s in skipped) + " in a list of inputs: "
+            "not a field name (write 'name (type)')"
+        )
 
 
 def _read_topics(line: str, draft: _Draft) -> None:
+    for topic, incoming in prose.topics(line):
+        (draft.subscribe if incoming else draft.publish).setdefault(topic, [])
     names = _QUOTED.findall(line)
     if not names or ("topic" not in line.lower() and "events" not in line.lower()):
         return
@@ -402,6 +586,7 @@ def _fields(items: tuple[FieldItem, ...], draft: _Draft) -> list[InputField]:
     """Typed input fields; an unknown type becomes ``object`` with a warning."""
     fields: dict[str, InputField] = {}
     for item in items:
+        item = replace(item, type_word=prose.TYPE_ALIASES.get(item.type_word, item.type_word))
         if item.type_word not in _TYPE_WORDS:
             draft.warnings.append(
                 f"unknown type {item.type_word!r} for field {item.name!r}; using object"
@@ -425,6 +610,12 @@ def _node_type(text: str, options: GenerationOptions, draft: _Draft) -> NodeType
     mention = _TYPE_MENTION.search(text)
     if mention:
         return NodeType((mention.group(1) or mention.group(2)).lower())
+    named = _NAME.search(text)
+    for kind in NodeType:
+        if named and named.group(1).lower().endswith(f"_{kind.value}"):
+            return kind
+    if word := _TYPE_WORD.search(text):  # "a reducer named ...", "Orchestrator rsd_..."
+        return NodeType(word.group(1).lower())
     tokens = re.findall(r"[a-z]+", text.lower())
     scores = {
         kind: sum(1 for token in tokens for word in words if token.startswith(word))
@@ -440,7 +631,7 @@ def _node_type(text: str, options: GenerationOptions, draft: _Draft) -> NodeType
 
 def _node_name(text: str, options: GenerationOptions, node_type: NodeType, draft: _Draft) -> str:
     requested = options.name
-    if requested is None and (match := _NAME.search(text)):
+    if requested is None and (match := _NAME.search(text) or _NAME_AFTER_TYPE.search(text)):
         requested = match.group(1)
     try:
         if requested is not None:
@@ -462,11 +653,17 @@ def _operations(text: str, draft: _Draft, node_type: NodeType) -> tuple[Operatio
     if not draft.operations and (match := _WITH_OPERATIONS.search(text)):
         names = re.split(r"\s*,\s*|\s+and\s+", match.group(1))
         draft.operations = [_DraftOperation(n) for n in names if snake(n)]
-    if not draft.operations:
+    workflow = node_type is NodeType.ORCHESTRATOR and (draft.steps or draft.dependencies)
+    if not draft.operations and workflow:  # one entry point that runs the named steps
+        draft.operations = [_DraftOperation("process", "Run the workflow for one request")]
+    elif not draft.operations:
+        draft.defaulted = True
         draft.warnings.append(
             "no operations found in the prompt; generated a single 'process' operation"
         )
-        draft.operations = [_DraftOperation("process", "Process one request")]
+        draft.operations = [_DraftOperation("process", "Process one request", draft.inputs)]
+    for raw in draft.operations:  # inputs listed before (or without) their operation
+        raw.inputs = raw.inputs or list(draft.inputs)
     operations: dict[str, Operation] = {}
     for raw in draft.operations:
         name = identifier(raw.name, what="operation")
@@ -591,6 +788,7 @@ def _topics(found: dict[str, list[str]], *, kind: str, producer: str) -> tuple[T
 
 
 _THEN = re.compile(r"\b(?:then|dann|puis|luego|depois|poi)\b", re.IGNORECASE)
+_RUNS = re.compile(r"\b(?:runs|executes|performs|f\u00fchrt|ex\u00e9cute|lance)\b", re.IGNORECASE)
 _STEP_SKIP = _STOPWORDS | {"finally", "first", "next", "after", "that", "lastly", "last"}
 MAX_STEPS = 8
 
@@ -608,14 +806,16 @@ def _steps_from_text(text: str) -> list[str]:
         fragments = _THEN.split(sentence)
         if len(fragments) < 2:
             continue
-        names = [n for n in (_step_name(f) for f in fragments) if n]
+        # "..., it runs retrieve, then replay": the first step follows the verb that runs it
+        first = _RUNS.split(fragments[0])[-1]
+        names = [n for n in (_step_name(first), *(_step_name(f) for f in fragments[1:])) if n]
         steps = list(dict.fromkeys(names))[:MAX_STEPS]
         if len(steps) >= 2:
             return steps
     return []
 
 
-def _dependencies(draft: _Draft, node_type: NodeType, text: str) -> tuple[Dependency, ...]:
+def _dependencies(draft: _Draft, node_type: NodeType) -> tuple[Dependency, ...]:
     deps = dict(draft.dependencies)
     if node_type in (NodeType.COMPUTE, NodeType.REDUCER):
         if deps:
@@ -624,9 +824,9 @@ def _dependencies(draft: _Draft, node_type: NodeType, text: str) -> tuple[Depend
             )
         return ()
     if node_type is NodeType.ORCHESTRATOR and not any(not d.is_event_client for d in deps.values()):
-        for step in draft.steps or _steps_from_text(text):
+        for step in draft.steps:
             name = identifier(step, what="workflow step")
-            description = f"Workflow step {name}: call it, and compensate it if a later step fails"
+            description = f"{STEP}{name}: call it, and compensate it if a later step fails"
             deps.setdefault(
                 name,
                 Dependency(name=name, client_type=camel(name), description=description),
@@ -637,7 +837,7 @@ def _dependencies(draft: _Draft, node_type: NodeType, text: str) -> tuple[Depend
             name=default,
             client_type=camel(default),
             required=True,
-            description="Added by the generator: the prompt named no client",
+            description=f"{ADDED}: the prompt named no client",
         )
         draft.warnings.append(f"no client dependency named; added {default!r}")
     return tuple(deps.values())

@@ -35,6 +35,7 @@ from codegen_assets.models import (
     DEFAULT_COPYRIGHT,
     CheckResult,
     FileSet,
+    NodeSpec,
     RefinedCode,
     StyleConfig,
     ValidationReport,
@@ -44,16 +45,18 @@ from codegen_assets.sandbox import Jail, SandboxMode, use_bwrap
 from codegen_assets.style import fix_commands, place_config, ruff_commands
 from codegen_assets.validation_cache import ValidationCache, cache_key
 
+PROMPT_CHECK = "prompt_understood"  # judged on the parsed prompt, not on files
 # Weights in quality_score: behaviour, types, the ecosystem's gates (an equal share of 0.30
 # each), then style and the seed's quality metrics. Advisory gates weigh nothing.
 OWN_WEIGHTS: dict[str, float] = {
     "pytest": 0.20,
     "mypy": 0.15,
     "coverage": 0.10,
-    "ruff": 0.10,
+    "ruff": 0.05,
     "format": 0.05,
     "complexity": 0.05,
     "contract_schema": 0.05,
+    PROMPT_CHECK: 0.05,
 }
 SCORED_GATES = tuple(name for name, _ in ecosystem_gates.SCORED)
 ADVISORY_GATES = tuple(name for name, _ in ecosystem_gates.ADVISORY)
@@ -463,6 +466,20 @@ def _check_all(
         sandboxed=jail.sandboxed,
         static_only=not space.executes,
     )
+
+
+def with_prompt_check(report: ValidationReport, spec: NodeSpec) -> ValidationReport:
+    """``report`` with the check that the prompt was understood (an operation was read)."""
+    check = CheckResult(
+        name=PROMPT_CHECK,
+        passed=not spec.review,
+        weight=WEIGHTS[PROMPT_CHECK],
+        duration_seconds=0.0,
+        output="\n".join(spec.review),
+    )
+    others = tuple(c for c in report.checks if c.name != PROMPT_CHECK)
+    checks = tuple(sorted((*others, check), key=lambda c: (c.advisory, -c.weight, c.name)))
+    return report.model_copy(update={"checks": checks, "quality_score": quality_score(checks)})
 
 
 def quality_score(checks: tuple[CheckResult, ...]) -> float:

@@ -22,6 +22,7 @@ from codegen_assets.models import (
     NodeSpec,
     RefinedCode,
 )
+from codegen_assets.understood import understood_markdown
 from codegen_assets.validation import report_markdown
 from github_app.client import body_of
 from github_app.failures import describe
@@ -225,6 +226,7 @@ def pr_body(
     review = "" if refined.report.passed else "\n> **Needs review:** a validation check failed.\n"
     return (
         f"Generated ONEX v2.0 {spec.node_type.value} node `{spec.name}`. {origin}\n{review}\n"
+        f"{understood_markdown(spec)}\n"
         f"### Validation report\n\n"
         f"{report_markdown(refined.report, [p.name for p in intel.patterns], warnings)}\n"
         f"[Dagster run]({run_url}) · workflow `{request.request_id}`\n"

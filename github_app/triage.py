@@ -24,6 +24,7 @@ from codegen_assets.models import (
 )
 from codegen_assets.prompt_parser import PromptError, parse_prompt
 from codegen_assets.provenance import read_lock
+from codegen_assets.understood import understood_markdown
 from github_app.client import body_of, installation_client
 from github_app.commands import HELP, Command, CommandError, parse_command
 from github_app.events import CheckRunEvent, IssueCommentEvent
@@ -244,12 +245,20 @@ class Triage:
         )
         style = repository_style(gh, owner, repo, head_sha, output_base)
         try:
-            parse_prompt(command.prompt, options, style)  # pre-flight: a bad prompt starts no run
-        except PromptError as exc:
+            spec = parse_prompt(command.prompt, options, style)  # pre-flight: a bad prompt
+        except PromptError as exc:  # starts no run
             self._reply(
                 event, f"@{event.sender.login} I cannot generate a node from this request: {exc}"
             )
             return f"rejected: {exc}"
+        if spec.review:
+            self._reply(
+                event,
+                f"@{event.sender.login} I did not understand enough of this request to generate "
+                f"the node you asked for. This is what I read:\n\n{understood_markdown(spec)}\n"
+                "Edit the request and comment `/generate-node` again.",
+            )
+            return "rejected: " + "; ".join(spec.review)
         return self._queue(delivery, command.prompt, options, target, style)
 
     def _queue(

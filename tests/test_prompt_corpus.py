@@ -44,8 +44,14 @@ CORPUS: dict[str, tuple[NodeType, str]] = {
         "  Input: net_amount (float), rate_pct (float), country (string)\n"
         "  Output: VatCalculated\n",
     ),
-    "password_terse": (NodeType.COMPUTE, "compute node that scores a password by length"),
-    "orders_terse": (NodeType.REDUCER, "reducer that tallies orders per customer"),
+    "password_terse": (
+        NodeType.COMPUTE,
+        "compute node that scores a password by length: rate(password: string)",
+    ),
+    "orders_terse": (
+        NodeType.REDUCER,
+        "reducer that tallies orders per customer with count operations",
+    ),
     "balances_structured": (
         NodeType.REDUCER,
         "Reducer node that aggregates payment events into account balances.\n"

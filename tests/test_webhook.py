@@ -17,6 +17,8 @@ from github_app.repo_config import load_repo_config
 from github_app.server import WebhookService
 from github_app.settings import AppSettings
 
+RUNNABLE = "/generate-node a node with ping operations"
+
 
 @pytest.fixture
 def service(github_env: FakeGitHub, tmp_path: Path) -> Iterator[tuple[TestClient, WebhookService]]:
@@ -49,7 +51,9 @@ def test_signed_delivery_is_queued_once(
     service: tuple[TestClient, WebhookService], github_env: FakeGitHub
 ) -> None:
     client, svc = service
-    payload = comment_payload("/generate-node Create a store node named store_effect")
+    payload = comment_payload(
+        "/generate-node Create a store node named store_effect with save operations"
+    )
     assert post(client, payload, delivery="d-1") == (202, {"delivery": "d-1", "status": "queued"})
     assert post(client, payload, delivery="d-1") == (
         200,
@@ -108,7 +112,7 @@ def test_non_collaborator_gets_a_polite_reply(
 
 def test_org_admin_reported_as_none_is_allowed(service: tuple[TestClient, WebhookService]) -> None:
     client, svc = service
-    post(client, comment_payload("/generate-node a node", login="orgadmin", association="NONE"))
+    post(client, comment_payload(RUNNABLE, login="orgadmin", association="NONE"))
     triaged(svc)
     assert svc.queue.counts()["runs.pending"] == 1
 
@@ -149,6 +153,18 @@ def test_malformed_config_gets_a_clear_comment(
     assert "runs.pending" not in svc.queue.counts()
     (reply,) = comments(github_env)
     assert ".github/nodegen.yml is invalid" in reply and "surprise" in reply
+
+
+def test_a_request_that_names_no_operation_is_answered_with_what_was_understood(
+    service: tuple[TestClient, WebhookService], github_env: FakeGitHub
+) -> None:
+    client, svc = service
+    post(client, comment_payload("/generate-node an effect node that stores things"))
+    triaged(svc)
+    assert "runs.pending" not in svc.queue.counts()
+    (reply,) = comments(github_env)
+    assert "I did not understand enough" in reply and "no operation could be read" in reply
+    assert "| type | effect |" in reply and "| operations | process |" in reply
 
 
 def test_help_and_bad_options_are_answered(
@@ -241,7 +257,7 @@ def test_allowed_users_and_teams_restrict_who_may_trigger(
     github_env.teams[("octo-org", "node-makers")] = {"orgadmin"}
     client, svc = service
     post(client, comment_payload("/generate-node a node", login="alice"))  # admin, not listed
-    post(client, comment_payload("/generate-node a node", login="orgadmin", issue=8))  # in team
+    post(client, comment_payload(RUNNABLE, login="orgadmin", issue=8))  # in team
     triaged(svc, 2)
     assert svc.queue.counts()["runs.pending"] == 1
     assert any("only collaborators" in c for c in comments(github_env))
@@ -253,7 +269,7 @@ def test_repository_config_chooses_the_target_profile(
 ) -> None:
     github_env.push(REPO, "main", {".github/nodegen.yml": "target: standalone\n"}, "alice")
     client, svc = service
-    post(client, comment_payload("/generate-node compute node that doubles a number"))
+    post(client, comment_payload("/generate-node compute node with double operations"))
     triaged(svc)
     (request_id,) = svc.queue.claim_runs(5)
     assert svc.store.get_request(request_id).options.target is Target.STANDALONE
