@@ -58,7 +58,8 @@ _NAME = re.compile(r"\b(?:named|called)\s+['\"`]?([^\s'\"`,]+)", re.IGNORECASE)
 # "Effect node ledger_write_effect, ...", "reducer node_graph_reducer: ...": the name after the type
 _NAME_AFTER_TYPE = re.compile(
     r"\b(?:node|knoten|n\u0153ud|nodo|effect|compute|reducer|orchestrator|orchestrateur)"
-    r"\s+([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b",
+    r",?\s+([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b"
+    r"|^\s*([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\s+(?:effect|compute|reducer|orchestrator)\b",
     re.IGNORECASE,
 )
 # "an effect node", "Reducer-Knoten", "nœud orchestrator": the type named next to "node".
@@ -338,7 +339,20 @@ def parse_prompt(
         style=style,
         review=_review(draft),
     )
-    return spec
+    missed = prose.unplaced(text, _placed(spec, draft))
+    return spec.model_copy(update={"warnings": (*spec.warnings, *missed)}) if missed else spec
+
+
+def _placed(spec: NodeSpec, draft: _Draft) -> set[str]:
+    """Every identifier the spec took from the prompt, as written and as generated."""
+    names = {spec.name, *(m.name for m in spec.metrics), *draft.steps}
+    names.update(snake(raw.name) for raw in draft.operations)
+    for op in spec.operations:
+        names.add(op.name)
+        names.update(f.name for f in op.inputs)
+    for dep in spec.dependencies:
+        names.update((dep.name, snake(dep.client_type)))
+    return names | {n.lower() for n in names}
 
 
 NOT_UNDERSTOOD = (
@@ -632,7 +646,7 @@ def _node_type(text: str, options: GenerationOptions, draft: _Draft) -> NodeType
 def _node_name(text: str, options: GenerationOptions, node_type: NodeType, draft: _Draft) -> str:
     requested = options.name
     if requested is None and (match := _NAME.search(text) or _NAME_AFTER_TYPE.search(text)):
-        requested = match.group(1)
+        requested = next(group for group in match.groups() if group)
     try:
         if requested is not None:
             name = identifier(requested, what="node name")

@@ -283,3 +283,22 @@ def topics(line: str) -> list[tuple[str, bool]]:
             first_out = outgoing.start() if outgoing else len(after)
             found.append((name, first_in < first_out))
     return found
+
+
+MAX_UNPLACED = 5
+_QUOTED_NAME = re.compile(r"['\"`][^'\"`\n]{1,249}['\"`]")
+
+
+def unplaced(text: str, placed: set[str]) -> list[str]:
+    """Warnings for identifiers the prompt names (``audit_log``) that no fact took, each with
+    the words around it; topics and quoted names are facts of their own."""
+    plain = _QUOTED_NAME.sub(" ", _TOPIC.sub(" ", text))
+    warnings: list[str] = []
+    for match in _SNAKE.finditer(plain):
+        name = match.group(0)
+        if name in placed or len(warnings) >= MAX_UNPLACED:
+            continue
+        placed.add(name)
+        context = " ".join(plain[max(0, match.start() - 40) : match.end() + 40].split())
+        warnings.append(f'did not place {name!r} in any fact (in: "...{context}...")')
+    return warnings

@@ -172,3 +172,13 @@ def test_an_orchestrator_with_named_clients_is_understood() -> None:
         "Orchestrate user onboarding.\nDependencies:\n- account_client (AccountClient) - required\n"
     )
     assert [op.name for op in spec.operations] == ["process"] and spec.review == ()
+
+
+def test_an_identifier_no_fact_took_is_named_in_a_warning() -> None:
+    spec = parse_prompt(
+        "An effect node, audit_writer_effect, with a save operation that writes rows to the "
+        "audit_log table. Subscribes to onex.cmd.acme.audit-row.v1."
+    )
+    assert spec.name == "audit_writer_effect"
+    (warning,) = [w for w in spec.warnings if "did not place" in w]
+    assert "'audit_log'" in warning and "writes rows to the audit_log table" in warning
