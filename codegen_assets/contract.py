@@ -19,7 +19,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from codegen_assets.layout import NodeLayout
 from codegen_assets.models import Intelligence, NodeSpec, NodeType, Target
-from codegen_assets.naming import camel
 from codegen_assets.plan import NodePlan
 from codegen_assets.resilience import NODE_BREAKER as BREAKER
 from codegen_assets.resilience import NODE_RETRY as RETRY
@@ -322,7 +321,7 @@ def _dependencies(plan: NodePlan) -> list[ContractDependency]:
     deps = [
         ContractDependency(
             name=d.name,
-            class_name=f"Protocol{camel(d.name)}",
+            class_name=d.protocol,
             module=plan.layout.module(f"protocols/protocol_{d.name}"),
             description=d.description or f"the {d.client_type} client",
             optional=not d.required,

@@ -7,6 +7,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from codegen_assets.naming import camel, gate_safe
+
 
 class Frozen(BaseModel):
     """Immutable, strict base for stage payloads."""
@@ -89,6 +91,11 @@ class Dependency(Frozen):
     client_type: str
     required: bool = True
     description: str = ""
+
+    @property
+    def protocol(self) -> str:
+        """Its protocol's class name (no word the ecosystem's naming gate rejects)."""
+        return gate_safe(f"Protocol{camel(self.name)}")
 
     @property
     def is_event_client(self) -> bool:

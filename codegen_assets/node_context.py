@@ -253,7 +253,7 @@ def build_context(
     deps = [
         {
             "name": d.name,
-            "protocol": f"Protocol{camel(d.name)}",
+            "protocol": d.protocol,
             "fake": f"Fake{camel(d.name)}",
             "module": f"protocol_{d.name}",
             "doc": wrap(d.description or f"The {d.client_type} client", 4, width),

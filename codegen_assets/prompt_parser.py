@@ -24,9 +24,11 @@ from codegen_assets.models import (
     Topic,
 )
 from codegen_assets.naming import (
+    GENERIC_WORDS,
     NameError_,
     camel,
     event_name,
+    gate_safe,
     identifier,
     onex_topic,
     snake,
@@ -483,7 +485,7 @@ def _add_dependency(item: DependencyItem, draft: _Draft) -> None:
         name,
         Dependency(
             name=name,
-            client_type=camel(snake(item.client_type)) or "Client",
+            client_type=_class_name(camel(snake(item.client_type)) or "Client", draft),
             required="optional" not in item.note.lower(),
             description=item.note[:MAX_DESCRIPTION],
         ),
@@ -606,16 +608,47 @@ def _fields(items: tuple[FieldItem, ...], draft: _Draft) -> list[InputField]:
                 f"unknown type {item.type_word!r} for field {item.name!r}; using object"
             )
         name = identifier(item.name, what="field")
+        if name != snake(item.name):
+            draft.warnings.append(
+                f"field {item.name!r} is generated as {name!r}: the name is reserved in Python "
+                "or pydantic"
+            )
+        kind = _TYPE_WORDS.get(item.type_word, FieldType.OBJECT)
+        if kind is FieldType.STRING and (rule := _PATTERN_GATE.get(_pattern_key(name))):
+            draft.warnings.append(f"field {name!r} is a string: {rule}")
         fields.setdefault(
             name,
-            InputField(
-                name=name,
-                type=_TYPE_WORDS.get(item.type_word, FieldType.OBJECT),
-                is_list=item.is_list,
-                optional=item.optional,
-            ),
+            InputField(name=name, type=kind, is_list=item.is_list, optional=item.optional),
         )
     return list(fields.values())
+
+
+# omnibase-core's pydantic pattern check (run by `omni-infra validate all`) on string fields.
+_PATTERN_GATE = {
+    "_id": "the ecosystem's pattern gate wants UUID for *_id fields (say 'uuid', or rename it)",
+    "_name": "the ecosystem's pattern gate reads *_name strings as references to an entity "
+    "(it asks for an ID + display_name pattern): rename it, or expect that gate to fail",
+    "enum": "the ecosystem's pattern gate wants an Enum for category, type and status fields",
+}
+
+
+def _class_name(name: str, draft: _Draft) -> str:
+    """``name`` with a word the ecosystem's naming gate rejects replaced by ``Client``."""
+    found = GENERIC_WORDS.search(name)
+    if found is None:
+        return name
+    safe = gate_safe(name)
+    draft.warnings.append(
+        f"client type {name!r} is generated as {safe!r}: the ecosystem's naming gate rejects "
+        f"class names containing {found.group(0)!r}"
+    )
+    return safe
+
+
+def _pattern_key(name: str) -> str:
+    if name in ("category", "type", "status"):
+        return "enum"
+    return next((suffix for suffix in ("_id", "_name") if name.endswith(suffix)), "")
 
 
 def _node_type(text: str, options: GenerationOptions, draft: _Draft) -> NodeType:
@@ -646,7 +679,8 @@ def _node_type(text: str, options: GenerationOptions, draft: _Draft) -> NodeType
 def _node_name(text: str, options: GenerationOptions, node_type: NodeType, draft: _Draft) -> str:
     requested = options.name
     if requested is None and (match := _NAME.search(text) or _NAME_AFTER_TYPE.search(text)):
-        requested = next(group for group in match.groups() if group)
+        found = next(group for group in match.groups() if group)
+        requested = re.sub(r"(?<=\w)\.$", "", found)  # "named signup_flow." ends a sentence
     try:
         if requested is not None:
             name = identifier(requested, what="node name")
@@ -803,13 +837,22 @@ def _topics(found: dict[str, list[str]], *, kind: str, producer: str) -> tuple[T
 
 _THEN = re.compile(r"\b(?:then|dann|puis|luego|depois|poi)\b", re.IGNORECASE)
 _RUNS = re.compile(r"\b(?:runs|executes|performs|f\u00fchrt|ex\u00e9cute|lance)\b", re.IGNORECASE)
-_STEP_SKIP = _STOPWORDS | {"finally", "first", "next", "after", "that", "lastly", "last"}
+# Filler in "first check compliance, then create the account"; verbs stay, they name the step.
+_STEP_SKIP = {
+    "a", "an", "the", "then", "and", "it", "to", "that", "first", "next", "after", "finally",
+    "lastly", "last", "zuerst", "dann", "danach", "der", "die", "das", "den", "ein", "eine",
+    "einen", "puis", "ensuite", "le", "la", "les", "un", "une", "des", "du", "de", "luego",
+}  # fmt: skip
 MAX_STEPS = 8
 
 
 def _step_name(fragment: str) -> str:
-    """The step a sentence fragment names: its first few meaningful words."""
+    """The step a sentence fragment names: an identifier as written, else its first few
+    meaningful words."""
     clause = re.split(r"[:;]", fragment)[-1]
+    written: list[str] = re.findall(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", clause)
+    if len(written) == 1:
+        return written[0]
     words = [w for w in snake(clause).split("_") if w and w not in _STEP_SKIP]
     return "_".join(words[:3])
 
@@ -843,7 +886,9 @@ def _dependencies(draft: _Draft, node_type: NodeType) -> tuple[Dependency, ...]:
             description = f"{STEP}{name}: call it, and compensate it if a later step fails"
             deps.setdefault(
                 name,
-                Dependency(name=name, client_type=camel(name), description=description),
+                Dependency(
+                    name=name, client_type=_class_name(camel(name), draft), description=description
+                ),
             )
     if not any(not d.is_event_client for d in deps.values()):
         default = "io_client" if node_type is NodeType.EFFECT else "step_runner"

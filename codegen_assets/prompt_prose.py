@@ -68,7 +68,8 @@ _TAKES = re.compile(
 # Where a list of inputs ends.
 _ENDS = re.compile(
     r"[.;](?:\s|$)|\s+(?:and\s+)?(?:returns?|publish\w*|emits?|answers?|computes?|it\s+runs"
-    r"|runs|then|und\s+berechnet|und\s+gibt|et\s+renvoie|et\s+calcule)\b",
+    r"|runs|then|und\s+berechnet|und\s+gibt|et\s+renvoie|et\s+calcule)\b"
+    r"|,?\s+(?:and\s+)?(?:it\s+)?(?:needs|requires|uses|depends)\b",
     re.IGNORECASE,
 )
 _OPERATION_WORD = r"(?:operations?|opérations?|operationen|operación|operaciones)"
@@ -90,7 +91,8 @@ _TOPIC = re.compile(
     r"(?<![\w./'\"`-])([a-z0-9][a-z0-9_-]*(?:\.[a-z0-9][a-z0-9_-]*){2,})(?![\w/'\"`-])"
 )
 _INCOMING = re.compile(
-    r"\b(?:subscrib\w*|consum\w*|listen\w*|arriv\w*|reads?\s+from|abonniert|abonnieren"
+    r"\b(?:subscrib\w*|consum\w*|listen\w*|arriv\w*|reads?\s+from|started\s+by|triggered\s+by"
+    r"|(?:commands?|requests?)\s+(?:on|from)|abonniert|abonnieren"
     r"|s'abonne|abonne|écoute|ecoute|consomme|empfängt)\b",
     re.IGNORECASE,
 )
@@ -160,7 +162,7 @@ def _split(text: str) -> list[str]:
     return [p for p in parts if p.strip()]
 
 
-def _field(item: str) -> FieldItem | None:
+def _field(item: str, *, signature: bool = False) -> FieldItem | None:
     """One list item as a field, or None when it is not plainly one."""
     item = item.strip().strip(".")
     paren = re.search(r"\(([^()]*)\)\s*$", item)
@@ -179,18 +181,20 @@ def _field(item: str) -> FieldItem | None:
         if len(snake) != 1:
             return None
         name = snake[0]
-    if name.lower() in _NOT_NAMES or (paren and not typed and not named):
+    if (name.lower() in _NOT_NAMES and not signature) or (paren and not typed and not named):
         return None
-    type_word, is_list = typed or ("string", False)
+    # an untyped name is text, an untyped *_id a UUID (the ecosystem's convention)
+    type_word, is_list = typed or ("uuid" if name.endswith("_id") else "string", False)
     optional = "optional" in inner.lower()
     return FieldItem(name=name, type_word=type_word, is_list=is_list, optional=optional)
 
 
-def field_list(text: str) -> tuple[list[FieldItem], list[str]]:
-    """The fields a list names, and the items that are not fields."""
+def field_list(text: str, *, signature: bool = False) -> tuple[list[FieldItem], list[str]]:
+    """The fields a list names, and the items that are not fields (in a signature
+    ``send(to, subject)`` every name is a field)."""
     fields, skipped = [], []
     for item in _split(text):
-        found = _field(item)
+        found = _field(item, signature=signature)
         if found is None:
             skipped.append(item.strip())
         else:
@@ -220,7 +224,7 @@ def _input_clause(sentence: str) -> str | None:
 def _operations(sentence: str) -> list[ProseOperation]:
     signatures = []
     for name, inner in _SIGNATURE.findall(sentence):
-        fields, _ = field_list(inner)
+        fields, _ = field_list(inner, signature=True)
         signatures.append(ProseOperation(name, fields))
     if signatures:
         return signatures
