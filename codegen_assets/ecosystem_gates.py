@@ -1,11 +1,13 @@
-"""The ONEX ecosystem's own gates on one node directory; prints one JSON object.
+"""The ONEX ecosystem's own gates on node directories; prints one JSON object.
 
 Run as a script by an interpreter that has omnibase-core (and omnibase-infra for the infra
-gates), inside the validation sandbox: ``python ecosystem_gates.py NODE_DIR [SPDX_HOLDER]``.
+gates), inside the validation sandbox: ``python ecosystem_gates.py SPDX_HOLDER NODE_DIR...``
+(the ecosystem is imported once for all of them).
 Each gate calls the function or command the ecosystem's pre-commit, CI or runtime uses on its
 own nodes. It imports nothing from onex-nodegen, so it runs from a read-only copy of this file.
 
-Output: ``{"<gate>": {"ok": true|false|null, "kind": "scored"|"advisory", "detail": "..."}}``;
+Output: ``{"<node dir>": {"<gate>": {"ok": true|false|null, "kind": "scored"|"advisory",
+"detail": "..."}}}``;
 ``ok`` is null when the gate cannot run here (the detail says why).
 """
 
@@ -297,6 +299,5 @@ def run(node_dir: Path, holder: str) -> dict[str, dict[str, Any]]:
 
 
 if __name__ == "__main__":
-    directory = Path(sys.argv[1]).resolve()
-    copyright_holder = sys.argv[2] if len(sys.argv) > 2 else "OmniNode.ai Inc."
-    print(json.dumps(run(directory, copyright_holder)))
+    copyright_holder, *directories = sys.argv[1:]
+    print(json.dumps({d: run(Path(d).resolve(), copyright_holder) for d in directories}))

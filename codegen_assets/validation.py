@@ -240,20 +240,34 @@ def _complexity_check(root: Path, timeout: float, jail: Jail) -> tuple[CheckResu
     return _result("complexity", started, run.passed and highest <= MAX_COMPLEXITY, output), highest
 
 
-def _coverage_check(root: Path, timeout: float, jail: Jail) -> tuple[CheckResult, float | None]:
-    """Coverage of the node's code by its own tests (recorded while pytest ran)."""
+def _coverage_check(
+    root: Path, nodes: list[str], timeout: float, jail: Jail
+) -> tuple[CheckResult, float | None]:
+    """Coverage of each node's code by its own tests (recorded while pytest ran); with several
+    nodes, the lowest."""
     started = time.perf_counter()
     report = root.parent / "coverage.json"
     args = [sys.executable, "-m", "coverage", "json", "-q", "-o", str(report)]
     run = _run("coverage", args, root, timeout, jail)
     try:
-        totals = json.loads(report.read_text("utf-8"))["totals"]
-        percent = round(float(totals["percent_covered"]), 1)
+        data = json.loads(report.read_text("utf-8"))
+        per_node = {node: _covered(data["files"], node) for node in nodes} if len(nodes) > 1 else {}
+        lowest = min(per_node, key=lambda n: per_node[n]) if per_node else None
+        percent = per_node[lowest] if lowest else round(float(data["totals"]["percent_covered"]), 1)
     except (OSError, ValueError, KeyError):
         return _result("coverage", started, False, f"no coverage data\n{run.output}"), None
     passed = percent >= MIN_COVERAGE_PCT
-    output = f"{percent:.1f}% of statements and branches (minimum {MIN_COVERAGE_PCT:.0f}%)"
+    which = f" (lowest: {lowest})" if lowest else ""
+    output = f"{percent:.1f}% of statements and branches{which} (minimum {MIN_COVERAGE_PCT:.0f}%)"
     return _result("coverage", started, passed, output), percent
+
+
+def _covered(files: dict[str, dict[str, dict[str, int]]], node: str) -> float:
+    """Statement and branch coverage of the files under ``node``, in percent."""
+    sums = [f["summary"] for path, f in files.items() if path.startswith(f"{node}/")]
+    hit = sum(s["covered_lines"] + s.get("covered_branches", 0) for s in sums)
+    total = sum(s["num_statements"] + s.get("num_branches", 0) for s in sums)
+    return round(100.0 * hit / total, 1) if total else 100.0
 
 
 def _holder(files: FileSet, node: str) -> str:
@@ -276,21 +290,30 @@ def _gate_checks(
     script = Path(ecosystem_gates.__file__).resolve()
     gate_jail = Jail(jail.root, jail.sandboxed, jail.writable, (*jail.readonly, script.parent))
     results: dict[str, list[tuple[bool | None, str, float]]] = {}
+    holders: dict[str, list[str]] = {}
     for node in onex:
+        holders.setdefault(_holder(files, node), []).append(node)
+    for holder, group in holders.items():  # one interpreter per copyright holder
         started = time.perf_counter()
-        args = [sys.executable, str(script), node, _holder(files, node)]
-        _, output = _execute(args, root, timeout, gate_jail)
+        _, output = _execute(
+            [sys.executable, str(script), holder, *group], root, timeout, gate_jail
+        )
         elapsed = time.perf_counter() - started
         try:
             found = json.loads(output.strip().splitlines()[-1])
         except (ValueError, IndexError):
-            found = {
-                name: {"ok": False, "detail": f"the gates did not run: {output}"}
-                for name in (*SCORED_GATES, *ADVISORY_GATES)
-            }
-        for name in (*SCORED_GATES, *ADVISORY_GATES):
-            gate = found.get(name, {"ok": False, "detail": "no result"})
-            results.setdefault(name, []).append((gate["ok"], gate["detail"], elapsed))
+            found = {}
+        for node in group:
+            gates = found.get(node, {})
+            for name in (*SCORED_GATES, *ADVISORY_GATES):
+                why = f"the gates did not run: {output}" if not gates else "no result"
+                gate = gates.get(name, {"ok": False, "detail": why})
+                detail = (
+                    f"{node}: {gate['detail']}"
+                    if len(onex) > 1 and gate["detail"]
+                    else gate["detail"]
+                )
+                results.setdefault(name, []).append((gate["ok"], detail, elapsed))
     checks = []
     for name, outcomes in results.items():
         if all(ok is None for ok, _, _ in outcomes):
@@ -452,7 +475,7 @@ def _check_all(
                 ]
             )
         if space.executes:
-            coverage, percent = _coverage_check(root, timeout, jail)
+            coverage, percent = _coverage_check(root, nodes, timeout, jail)
         else:
             coverage, percent = _skipped("coverage", NOT_EXECUTED, passed=False), None
             results += [_skipped(name, NOT_EXECUTED, passed=False) for name in held]

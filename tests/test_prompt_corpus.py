@@ -28,6 +28,7 @@ from codegen_assets.validation import (
 )
 from codegen_assets.validation_cache import ValidationCache
 from tests.conftest import DATA, SHARED
+from tests.test_prompt_prose import CORPUS as FACTS
 
 pytestmark = pytest.mark.e2e
 SHARED_GATES = SHARED / "onex" / "onex_gates.py"
@@ -126,9 +127,32 @@ def _failures(report: ValidationReport) -> list[str]:
 def test_corpus_is_varied() -> None:
     kinds = [kind for kind, _ in CORPUS.values()]
     assert len(CORPUS) >= 12 and set(kinds) == set(NodeType)
+    assert len(CORPUS) + len(FACTS) >= 60
+    assert {e["type"] for e in FACTS} == {k.value for k in NodeType}
     assert any(not prompt.isascii() for _, prompt in CORPUS.values())
     for name, (kind, prompt) in CORPUS.items():
         assert parse_prompt(prompt).node_type is kind, name
+
+
+def test_the_fact_corpus_passes_every_check_and_gate_together(
+    shared_mypy_cache: Path, validation_cache: ValidationCache
+) -> None:
+    """The prompts of tests/data/prompt_corpus.yaml (their facts: test_prompt_prose) as one
+    repository of nodes: one ruff, mypy and pytest run and one gate interpreter for all."""
+    pytest.importorskip("omnibase_core")
+    merged: dict[str, str] = {}
+    for entry in FACTS:
+        files = generate(entry["prompt"], Target.ONEX).files
+        clashes = [p for p in files if p in merged and merged[p] != files[p]]
+        assert clashes == [], entry["id"]
+        merged.update(files)
+    tree = FileSet(files=merged)
+    assert len(node_dirs(tree)) == len(FACTS)
+    report = validate_files(tree, timeout=900, mypy_cache=shared_mypy_cache, cache=validation_cache)
+    assert report.passed, _failures(report)
+    assert not any(c.skipped for c in report.checks if c.name in SCORED_GATES)
+    assert report.coverage_pct is not None and report.coverage_pct >= 90.0
+    assert report.max_complexity is not None and report.max_complexity <= 10
 
 
 def _shared_gates(files: FileSet, tmp_path: Path) -> dict[str, object]:

@@ -3,12 +3,18 @@ what was understood, and prompts that were not."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+import yaml
 
 from codegen_assets.models import CheckResult, FieldType, NodeSpec, NodeType, ValidationReport
-from codegen_assets.prompt_parser import NOT_UNDERSTOOD, parse_prompt
+from codegen_assets.prompt_parser import ADDED, NOT_UNDERSTOOD, STEP, parse_prompt
 from codegen_assets.understood import understood_markdown, understood_rows
 from codegen_assets.validation import PROMPT_CHECK, with_prompt_check
+from tests.conftest import DATA
+
+CORPUS: list[dict[str, Any]] = yaml.safe_load((DATA / "prompt_corpus.yaml").read_text("utf-8"))
 
 
 def _ops(spec: NodeSpec) -> dict[str, list[str]]:
@@ -182,3 +188,33 @@ def test_an_identifier_no_fact_took_is_named_in_a_warning() -> None:
     assert spec.name == "audit_writer_effect"
     (warning,) = [w for w in spec.warnings if "did not place" in w]
     assert "'audit_log'" in warning and "writes rows to the audit_log table" in warning
+
+
+@pytest.mark.parametrize("entry", CORPUS, ids=[e["id"] for e in CORPUS])
+def test_corpus_prompts_keep_their_facts(entry: dict[str, Any]) -> None:
+    spec = parse_prompt(entry["prompt"])
+    steps = [d.name for d in spec.dependencies if d.description.startswith(STEP)]
+    clients = [d.name for d in spec.dependencies if not d.description.startswith((STEP, ADDED))]
+    assert spec.node_type.value == entry["type"] and spec.review == ()
+    assert _ops(spec) == entry["ops"]
+    assert steps == entry.get("steps", [])
+    assert _topics(spec) == (entry.get("subscribe", []), entry.get("publish", []))
+    assert clients == entry.get("deps", [])
+    assert not [w for w in spec.warnings if "did not place" in w or "skipped" in w]
+
+
+def test_names_the_ecosystem_gates_reject_are_avoided_or_flagged() -> None:
+    spec = parse_prompt(
+        "Effect node named mirror_effect: sync(partner_id, account_name: string, status: string); "
+        "needs review_service (ReviewService)"
+    )
+    (op,) = spec.operations
+    assert [(f.name, f.type) for f in op.inputs] == [
+        ("partner_id", FieldType.UUID),  # untyped *_id: the ecosystem's UUID
+        ("account_name", FieldType.STRING),
+        ("status", FieldType.STRING),
+    ]
+    assert [d.client_type for d in spec.dependencies] == ["ReviewClient"]
+    flagged = " ".join(spec.warnings)
+    assert "'account_name' is a string" in flagged and "'status' is a string" in flagged
+    assert "'ReviewService' is generated as 'ReviewClient'" in flagged
