@@ -27,92 +27,13 @@ from codegen_assets.validation import (
     write_tree,
 )
 from codegen_assets.validation_cache import ValidationCache
-from tests.conftest import DATA, SHARED
-from tests.test_prompt_prose import CORPUS as FACTS
+from tests.conftest import SHARED
+from tests.corpus import CORPUS, FACTS
 
 pytestmark = pytest.mark.e2e
 SHARED_GATES = SHARED / "onex" / "onex_gates.py"
 # One per node type: the standalone target runs the same templates without omnibase-core.
 STANDALONE = ("seed_store_effect", "vat_structured", "balances_structured", "fulfilment_steps")
-
-CORPUS: dict[str, tuple[NodeType, str]] = {
-    "seed_store_effect": (NodeType.EFFECT, (DATA / "store_effect_prompt.txt").read_text("utf-8")),
-    "vat_structured": (
-        NodeType.COMPUTE,
-        "Create a compute node that calculates the VAT of an invoice.\n"
-        "Operations:\n"
-        "- calculate_vat: compute the VAT\n"
-        "  Input: net_amount (float), rate_pct (float), country (string)\n"
-        "  Output: VatCalculated\n",
-    ),
-    "password_terse": (
-        NodeType.COMPUTE,
-        "compute node that scores a password by length: rate(password: string)",
-    ),
-    "orders_terse": (
-        NodeType.REDUCER,
-        "reducer that tallies orders per customer with count operations",
-    ),
-    "balances_structured": (
-        NodeType.REDUCER,
-        "Reducer node that aggregates payment events into account balances.\n"
-        "Operations:\n"
-        "- apply_payment: fold one payment\n"
-        "  Input: account_id (uuid), amount (float), at (datetime)\n"
-        "- apply_refund(account_id: uuid, amount: float, reason: string optional)\n"
-        "Metrics:\n"
-        "- payments_total (counter)\n"
-        "- latest_balance (gauge)\n",
-    ),
-    "trip_then_chain": (
-        NodeType.ORCHESTRATOR,
-        "Orchestrator node that books a trip: reserve a flight, then book a hotel, "
-        "then charge the card.",
-    ),
-    "fulfilment_steps": (
-        NodeType.ORCHESTRATOR,
-        "Orchestrator node for order fulfilment.\n"
-        "Steps:\n- reserve_stock: hold the items\n- charge_payment\n- ship_order\n"
-        "Operations:\n- fulfil_order(order_id: uuid, items: list of string)\n"
-        "  Output: OrderFulfilled or OrderRejected\n",
-    ),
-    "crud_one_line": (
-        NodeType.EFFECT,
-        "Effect node with create, read, update, delete operations for customer records in postgres",
-    ),
-    "profile_bullets": (
-        NodeType.EFFECT,
-        "- effect node that reads user profiles through a redis cache with a ttl\n"
-        "- get_profile(user_id: uuid, fields: list of string optional) - read one profile\n"
-        "- cache_client (RedisClient) - the cache\n"
-        "- profile_store (PostgresClient) - the source of truth\n",
-    ),
-    "invoices_unknown_type": (
-        NodeType.EFFECT,
-        "Effect node that lists invoices page by page from the billing API.\n"
-        "- list_invoices(cursor: string optional, limit: int, filters: criteria)\n"
-        "- billing_api (HttpClient) - the billing REST API\n"
-        "Publish InvoicePage events to topic 'billing.invoice-pages'\n",
-    ),
-    "german_reducer": (
-        NodeType.REDUCER,
-        "Erstelle einen Reducer-Knoten, der Bestellungen pro Kunde zählt.\n"
-        "Operationen:\n- bestellung_zählen(kunde: string, betrag: float, größe: int)\n",
-    ),
-    "german_orchestrator": (
-        NodeType.ORCHESTRATOR,
-        "Orchestrator-Knoten für Rücksendungen: zuerst Lager prüfen, dann Zahlung erstatten.",
-    ),
-    "french_compute": (
-        NodeType.COMPUTE,
-        "Créer un nœud compute qui calcule la TVA d'une facture.\n"
-        "- calculer_tva(montant: float, taux: float, pays: string)\n",
-    ),
-    "lists_and_flags": (
-        NodeType.COMPUTE,
-        "compute node: normalize(scores: list of float, clamp: bool, labels: list of string)",
-    ),
-}
 
 
 def generate(prompt: str, target: Target) -> FileSet:

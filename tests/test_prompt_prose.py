@@ -6,15 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import yaml
 
 from codegen_assets.models import CheckResult, FieldType, NodeSpec, NodeType, ValidationReport
 from codegen_assets.prompt_parser import ADDED, NOT_UNDERSTOOD, STEP, parse_prompt
 from codegen_assets.understood import understood_markdown, understood_rows
 from codegen_assets.validation import PROMPT_CHECK, with_prompt_check
-from tests.conftest import DATA
-
-CORPUS: list[dict[str, Any]] = yaml.safe_load((DATA / "prompt_corpus.yaml").read_text("utf-8"))
+from tests.corpus import EVERY
 
 
 def _ops(spec: NodeSpec) -> dict[str, list[str]]:
@@ -190,7 +187,7 @@ def test_an_identifier_no_fact_took_is_named_in_a_warning() -> None:
     assert "'audit_log'" in warning and "writes rows to the audit_log table" in warning
 
 
-@pytest.mark.parametrize("entry", CORPUS, ids=[e["id"] for e in CORPUS])
+@pytest.mark.parametrize("entry", EVERY, ids=[e["id"] for e in EVERY])
 def test_corpus_prompts_keep_their_facts(entry: dict[str, Any]) -> None:
     spec = parse_prompt(entry["prompt"])
     steps = [d.name for d in spec.dependencies if d.description.startswith(STEP)]
