@@ -7,7 +7,9 @@ Used by the PostgreSQL test and the queue benchmark: they point ``DAGSTER_HOME``
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -158,6 +160,7 @@ def run_daemon_until(workspace: Path, runs: int, timeout: float = 600.0) -> Daem
         env=_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its code server and runs go down with it
     )
     started = time.monotonic()
     peak = 0
@@ -172,6 +175,8 @@ def run_daemon_until(workspace: Path, runs: int, timeout: float = 600.0) -> Daem
                 break
             time.sleep(0.5)
     finally:
-        daemon.terminate()
+        os.killpg(daemon.pid, signal.SIGTERM)
         daemon.wait(timeout=60)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(daemon.pid, signal.SIGKILL)  # a code server that outlived the daemon
     return DaemonResult(time.monotonic() - started, peak, finished)
