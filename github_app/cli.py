@@ -20,7 +20,9 @@ from github_app.registration import ConsulRegistration, ConsulSettings
 from github_app.settings import AppSettings
 
 DEMO_PROMPT = (
-    "Create an Effect node named ledger_effect for ledger entries with post, void operations"
+    "Create an Effect node named ledger_effect for ledger entries. Its post operation takes "
+    "account (string) and amount (float); its void operation takes entry_id and reason. "
+    "It needs ledger_db (LedgerDb)."
 )
 
 
