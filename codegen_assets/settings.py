@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -61,8 +62,12 @@ class NodegenSettings(HeldSettings):
 
     @property
     def mypy_cache(self) -> Path:
-        """mypy cache reused across validations (``NODEGEN_MYPY_CACHE_DIR`` overrides)."""
-        return self.mypy_cache_dir or self.home / "mypy-cache"
+        """mypy cache reused across validations and homes, built at install time
+        (``NODEGEN_MYPY_CACHE_DIR`` overrides)."""
+        if self.mypy_cache_dir is not None:
+            return self.mypy_cache_dir
+        cache_root = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        return Path(cache_root) / "onex-nodegen" / "mypy"
 
     @property
     def validation_reports(self) -> Path | None:

@@ -391,22 +391,27 @@ def read_tree(root: Path, names: list[str]) -> FileSet:
     return FileSet(files={rel: (root / rel).read_text(encoding="utf-8") for rel in names})
 
 
+def mypy_command(mypy_cache: Path) -> list[str]:
+    """``mypy --strict`` on the working directory, as validation runs it."""
+    # --config-file= : no configuration file is read (a mypy plugin would run code)
+    return [
+        sys.executable,
+        "-m",
+        "mypy",
+        "--config-file=",
+        "--strict",
+        "--sqlite-cache",
+        "--cache-dir",
+        str(mypy_cache),
+        "--no-color-output",
+        ".",
+    ]
+
+
 def _commands(files: FileSet, mypy_cache: Path) -> dict[str, list[str]]:
     return {
         **ruff_commands(ruff_bin()),
-        # --config-file= : no configuration file is read (a mypy plugin would run code)
-        "mypy": [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--config-file=",
-            "--strict",
-            "--sqlite-cache",
-            "--cache-dir",
-            str(mypy_cache),
-            "--no-color-output",
-            ".",
-        ],
+        "mypy": mypy_command(mypy_cache),
         # the node's own tests, measuring how much of its code they run
         "pytest": covered_pytest(files, node_dirs(files)),
     }

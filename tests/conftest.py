@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -14,6 +15,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from codegen_assets.settings import NodegenSettings
 from codegen_assets.validation_cache import ValidationCache
 from github_app.local_stack import TansuBroker, embedded_postgres
 
@@ -33,8 +35,13 @@ def store_prompt() -> str:
 
 @pytest.fixture(scope="session")
 def shared_mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One mypy cache for the session: validations after the first are warm."""
-    return tmp_path_factory.mktemp("mypy-cache")
+    """One mypy cache for the session, a copy of the one the install built (omnibase-core's
+    types), so even the first validation is warm and the machine's own cache stays untouched."""
+    cache = tmp_path_factory.mktemp("mypy-cache")
+    built = NodegenSettings().mypy_cache
+    if built.is_dir():
+        shutil.copytree(built, cache, dirs_exist_ok=True)
+    return cache
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from codegen_assets import onex_oracle
+from codegen_assets import onex_oracle, warm_cache
 from codegen_assets.cli import EXIT_INPUT, EXIT_OK, EXIT_PARTIAL, main
 from codegen_assets.models import FileSet, GenerationResult
 from codegen_assets.prompt_parser import clean_prompt
@@ -174,3 +174,12 @@ def test_onex_target_without_omnibase_core_names_the_extra(
     assert result.error_message is not None and "[onex]" in result.error_message
     assert "--target standalone" in result.error_message
     assert not out.exists() and not (nodegen_home / "dagster").exists()
+
+
+def test_the_install_time_type_cache_covers_every_node_type(
+    shared_mypy_cache: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NODEGEN_MYPY_CACHE_DIR", str(shared_mypy_cache))
+    assert warm_cache.main() == 0  # one node of each type passes the validation's mypy command
+    assert str(shared_mypy_cache) in capsys.readouterr().err
+    assert any(shared_mypy_cache.rglob("cache*.db"))
