@@ -28,7 +28,7 @@ from rich.console import Console
 from rich.table import Table
 
 from codegen_assets.models import NodeSpec
-from codegen_assets.prompt_parser import STEP, parse_prompt
+from codegen_assets.prompt_parser import parse_prompt
 
 PROMPTS = Path(__file__).parent / "data" / "regeneration_prompts.yaml"
 ENVELOPE = {"correlation_id", "operation"}
@@ -118,7 +118,7 @@ def parsed_facts(spec: NodeSpec) -> Facts:
     """The facts the parser kept (conventional defaults, such as a result topic, left out); an
     orchestrator's operations are its workflow steps."""
     topics = [t for t in (*spec.subscribe_topics, *spec.publish_topics) if t.source_name]
-    steps = {d.name for d in spec.dependencies if d.description.startswith(STEP)}
+    steps = {d.name for d in spec.dependencies if d.is_step}
     return Facts(
         type={spec.node_type.value},
         operations=steps or {op.name for op in spec.operations},

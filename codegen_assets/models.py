@@ -84,6 +84,9 @@ class Topic(Frozen):
     event_types: tuple[str, ...] = ()
 
 
+STEP = "Workflow step "  # how an orchestrator's step (a client it calls in turn) is described
+
+
 class Dependency(Frozen):
     """A client injected into the node."""
 
@@ -96,6 +99,11 @@ class Dependency(Frozen):
     def protocol(self) -> str:
         """Its protocol's class name (no word the ecosystem's naming gate rejects)."""
         return gate_safe(f"Protocol{camel(self.name)}")
+
+    @property
+    def is_step(self) -> bool:
+        """A step of an orchestrator's workflow rather than a client the prompt named."""
+        return self.description.startswith(STEP)
 
     @property
     def is_event_client(self) -> bool:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from codegen_assets import prompt_prose as prose
 from codegen_assets.layout import PackageError, check_package
 from codegen_assets.models import (
+    STEP,
     Dependency,
     FieldType,
     GenerationOptions,
@@ -46,7 +47,6 @@ from codegen_assets.prompt_items import (
 )
 
 MAX_PROMPT_BYTES = 64 * 1024
-STEP = "Workflow step "  # how an orchestrator's step (a client it calls) is described
 ADDED = "Added by the generator"  # how a dependency the prompt did not name is described
 MAX_DESCRIPTION = 240
 MAX_LATENCY_MS = 86_400_000.0  # a day

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from codegen_assets.models import NodeSpec
-from codegen_assets.prompt_parser import STEP
 
 NONE = "none"
 
 
 def understood_rows(spec: NodeSpec) -> list[tuple[str, str]]:
     """(fact, value) rows: type, name, operations, inputs, topics, dependencies."""
-    steps = [d.name for d in spec.dependencies if d.description.startswith(STEP)]
+    steps = [d.name for d in spec.dependencies if d.is_step]
     inputs = [
         f"{op.name}: " + ", ".join(f.name for f in op.inputs) for op in spec.operations if op.inputs
     ]
     topics = [f"← {t.source_name or t.name}" for t in spec.subscribe_topics]
     topics += [f"→ {t.source_name or t.name}" for t in spec.publish_topics]
-    clients = [f"{d.name} ({d.client_type})" for d in spec.dependencies if d.name not in steps]
+    clients = [f"{d.name} ({d.client_type})" for d in spec.dependencies if not d.is_step]
     rows = [
         ("type", spec.node_type.value),
         ("name", spec.name),

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from codegen_assets.models import CheckResult, FieldType, NodeSpec, NodeType, ValidationReport
-from codegen_assets.prompt_parser import ADDED, NOT_UNDERSTOOD, STEP, parse_prompt
+from codegen_assets.prompt_parser import ADDED, NOT_UNDERSTOOD, parse_prompt
 from codegen_assets.understood import understood_markdown, understood_rows
 from codegen_assets.validation import PROMPT_CHECK, with_prompt_check
 from tests.corpus import EVERY
@@ -190,8 +190,10 @@ def test_an_identifier_no_fact_took_is_named_in_a_warning() -> None:
 @pytest.mark.parametrize("entry", EVERY, ids=[e["id"] for e in EVERY])
 def test_corpus_prompts_keep_their_facts(entry: dict[str, Any]) -> None:
     spec = parse_prompt(entry["prompt"])
-    steps = [d.name for d in spec.dependencies if d.description.startswith(STEP)]
-    clients = [d.name for d in spec.dependencies if not d.description.startswith((STEP, ADDED))]
+    steps = [d.name for d in spec.dependencies if d.is_step]
+    clients = [
+        d.name for d in spec.dependencies if not d.is_step and not d.description.startswith(ADDED)
+    ]
     assert spec.node_type.value == entry["type"] and spec.review == ()
     assert _ops(spec) == entry["ops"]
     assert steps == entry.get("steps", [])
