@@ -25,9 +25,9 @@ import psycopg2
 from rich.console import Console
 from rich.table import Table
 
-from codegen_assets.models import GenerationOptions, NodeType
-from codegen_assets.settings import NodegenSettings
-from github_app.local_stack import (
+from codegen_assets.core.models import GenerationOptions, NodeType
+from codegen_assets.core.settings import NodegenSettings
+from tests.support.local_stack import (
     ROOT,
     TansuBroker,
     embedded_postgres,
@@ -53,9 +53,9 @@ def queue_throughput(postgres_url: str, requests: int, concurrency: int, work: P
     """Requests completed per minute, from daemon start to the last run's end."""
     from dagster import DagsterInstance
 
-    from codegen_assets.artifact_store import ArtifactStore
-    from codegen_assets.assets import requests_partitions
-    from codegen_assets.models import GenerationRequest
+    from codegen_assets.core.models import GenerationRequest
+    from codegen_assets.orchestration.assets import requests_partitions
+    from codegen_assets.storage.artifacts import ArtifactStore
 
     home = work / f"c{concurrency}"
     workspace = write_instance(home / "dagster", _database(postgres_url), concurrency)
@@ -99,7 +99,7 @@ def queue_throughput(postgres_url: str, requests: int, concurrency: int, work: P
 
 def kafka_overhead(runs: int, work: Path) -> tuple[float, float]:
     """Median warm total seconds without and with Kafka mirroring."""
-    from codegen_assets.embedded import EmbeddedRunner
+    from codegen_assets.orchestration.embedded import EmbeddedRunner
 
     broker = TansuBroker()
     broker.start()

@@ -20,8 +20,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from codegen_assets.models import FileSet, GenerationOptions, NodeType
-from codegen_assets.stages import STAGES
+from codegen_assets.core.models import FileSet, GenerationOptions, NodeType
+from codegen_assets.core.stages.names import STAGES
 
 PROMPT = (Path(__file__).parents[1] / "tests" / "data" / "store_effect_prompt.txt").read_text(
     "utf-8"
@@ -31,8 +31,8 @@ OPTIONS = GenerationOptions(node_type=NodeType.EFFECT, enable_intelligence=False
 
 def one_run(work: Path) -> dict[str, float]:
     """Generate once in this process; returns seconds per stage and 'total'."""
-    from codegen_assets.embedded import EmbeddedRunner
-    from codegen_assets.settings import NodegenSettings
+    from codegen_assets.core.settings import NodegenSettings
+    from codegen_assets.orchestration.embedded import EmbeddedRunner
 
     started = time.perf_counter()
     runner = EmbeddedRunner(NodegenSettings())
@@ -40,7 +40,7 @@ def one_run(work: Path) -> dict[str, float]:
 
 
 def _timed_run(runner: object, work: Path, started: float) -> dict[str, float]:
-    from codegen_assets.embedded import EmbeddedRunner
+    from codegen_assets.orchestration.embedded import EmbeddedRunner
 
     assert isinstance(runner, EmbeddedRunner)
     out = Path(tempfile.mkdtemp(dir=work)) / "node"
@@ -63,9 +63,9 @@ def _timed_run(runner: object, work: Path, started: float) -> dict[str, float]:
 
 def warm_runs(runs: int, work: Path) -> tuple[list[dict[str, float]], dict[str, list[float]]]:
     """``runs`` timed runs after one untimed run, all in this process, plus validator timings."""
-    from codegen_assets.embedded import EmbeddedRunner
-    from codegen_assets.settings import NodegenSettings
-    from codegen_assets.validation import validate_files
+    from codegen_assets.core.settings import NodegenSettings
+    from codegen_assets.core.stages.validation_report import validate_files
+    from codegen_assets.orchestration.embedded import EmbeddedRunner
 
     settings = NodegenSettings()
     runner = EmbeddedRunner(settings)

@@ -27,8 +27,8 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
-from codegen_assets.models import NodeSpec
-from codegen_assets.prompt_parser import parse_prompt
+from codegen_assets.core.models import NodeSpec
+from codegen_assets.core.stages.parsed_prompt import parse_prompt
 
 PROMPTS = Path(__file__).parent / "data" / "regeneration_prompts.yaml"
 ENVELOPE = {"correlation_id", "operation"}

@@ -18,8 +18,8 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
-from github_app.fake_github import FakeGitHub
-from github_app.local import (
+from github_app.demo.fake_github import FakeGitHub
+from github_app.demo.local import (
     REPO,
     SECRET,
     comment_payload,

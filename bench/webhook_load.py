@@ -20,9 +20,9 @@ import aiohttp
 from rich.console import Console
 from rich.table import Table
 
-from codegen_assets.settings import NodegenSettings
-from github_app.local import SECRET, comment_payload, serve_process, signed
-from github_app.queue import RequestQueue
+from codegen_assets.core.settings import NodegenSettings
+from codegen_assets.storage.queue import RequestQueue
+from github_app.demo.local import SECRET, comment_payload, serve_process, signed
 
 
 async def fire(

@@ -18,7 +18,7 @@ from githubkit.exception import GitHubException, RateLimitExceeded, RequestFaile
 from githubkit.throttling import BaseThrottler
 from githubkit.typing import RetryOption
 
-from codegen_assets.secret_env import redact_json
+from codegen_assets.core.secret_env import redact_json
 from github_app.settings import AppSettings
 
 _MUTATING = {"POST", "PATCH", "PUT", "DELETE"}

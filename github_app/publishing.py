@@ -12,9 +12,8 @@ from githubkit import GitHub
 from githubkit.exception import GitHubException
 from pydantic import BaseModel, ConfigDict
 
-from codegen_assets.artifact_store import ArtifactStore
-from codegen_assets.layout import NodeLayout
-from codegen_assets.models import (
+from codegen_assets.core.layout import NodeLayout
+from codegen_assets.core.models import (
     FileSet,
     GenerationRequest,
     GitHubTarget,
@@ -22,8 +21,9 @@ from codegen_assets.models import (
     NodeSpec,
     RefinedCode,
 )
-from codegen_assets.understood import understood_markdown
-from codegen_assets.validation import report_markdown
+from codegen_assets.core.stages.validation_report import report_markdown
+from codegen_assets.core.understood import understood_markdown
+from codegen_assets.storage.artifacts import ArtifactStore
 from github_app.client import body_of
 from github_app.failures import describe
 from github_app.repo_files import (

@@ -21,15 +21,15 @@ import merge3
 from githubkit import GitHub
 from pydantic import BaseModel, ConfigDict
 
-from codegen_assets import version
-from codegen_assets.layout import TESTS_BASE
-from codegen_assets.models import FileSet, GenerationOptions, NodeSpec, ValidationReport
-from codegen_assets.pipeline import render_files
-from codegen_assets.provenance import LOCK_FILE, LockFile, read_lock, sha256
-from codegen_assets.validation import report_markdown
+from codegen_assets.core import version
+from codegen_assets.core.layout import TESTS_BASE
+from codegen_assets.core.models import FileSet, GenerationOptions, NodeSpec, ValidationReport
+from codegen_assets.core.pipeline import render_files
+from codegen_assets.core.provenance import LOCK_FILE, LockFile, read_lock, sha256
+from codegen_assets.core.stages.validation_report import report_markdown
+from codegen_assets.storage.registry import DeliveredNode
 from github_app.client import body_of
 from github_app.publishing import TRAILER
-from github_app.registry import DeliveredNode
 from github_app.repo_files import (
     branch_head,
     commit_to_branch,

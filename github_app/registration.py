@@ -16,7 +16,7 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 from tenacity import Retrying, retry_if_exception_type, wait_exponential
 
-from codegen_assets.secret_env import HeldSettings
+from codegen_assets.core.secret_env import HeldSettings
 
 log = logging.getLogger(__name__)
 _ERRORS = (consul.ConsulException, requests.RequestException)

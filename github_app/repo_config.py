@@ -5,8 +5,8 @@ from __future__ import annotations
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from codegen_assets.layout import PackageError, check_package
-from codegen_assets.models import DEFAULT_COPYRIGHT, NodeType, Target
+from codegen_assets.core.layout import PackageError, check_package
+from codegen_assets.core.models import DEFAULT_COPYRIGHT, NodeType, Target
 from github_app.commands import safe_repo_path
 
 CONFIG_PATH = ".github/nodegen.yml"

@@ -8,8 +8,8 @@ from typing import Any
 from githubkit import GitHub
 from githubkit.exception import RequestFailed
 
-from codegen_assets.models import StyleConfig
-from codegen_assets.style import CONFIG_NAMES, has_ruff_settings
+from codegen_assets.core.models import StyleConfig
+from codegen_assets.core.style import CONFIG_NAMES, has_ruff_settings
 from github_app.client import body_of
 
 

@@ -3,8 +3,8 @@
 The handler only verifies, bounds and stores the delivery (SQLite), so it answers in milliseconds.
 A triage thread turns stored deliveries into replies and queued requests; a launcher thread (the
 "warm worker": Dagster and the definitions already loaded) claims queued requests and runs the
-``generate_node_pr`` job in-process, reporting each stage on the request's check run. With
-``launcher="dagster"`` the daemon's sensor launches instead. Both read the same durable queue, so a
+``generate_node_pr`` job in-process, reporting each stage on the request's check run. Without a
+runner the daemon's sensor launches instead. Both read the same durable queue, so a
 request survives a crash between receipt and launch.
 """
 
@@ -14,12 +14,10 @@ import asyncio
 import contextlib
 import logging
 import re
-import sys
 import threading
 import time
-from collections.abc import AsyncIterator
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast
+from collections.abc import AsyncIterator, Callable
+from typing import Any, Protocol, cast
 
 from githubkit.exception import GitHubException
 from githubkit.webhooks import verify
@@ -29,21 +27,22 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from codegen_assets.artifact_store import ArtifactStore
-from codegen_assets.models import GitHubTarget
-from codegen_assets.secret_env import receive_handoff, reexec_without_secrets
-from codegen_assets.settings import NodegenSettings
-from codegen_assets.stages import STAGES
+from codegen_assets.core.models import (
+    GenerationRequest,
+    GenerationResult,
+    GitHubTarget,
+    StageCallback,
+)
+from codegen_assets.core.settings import NodegenSettings
+from codegen_assets.core.stages.names import STAGES
+from codegen_assets.storage.artifacts import ArtifactStore
+from codegen_assets.storage.queue import Delivery, Kind, RequestQueue
 from github_app.client import installation_client
 from github_app.failures import describe, is_transient
 from github_app.publishing import split_repo
-from github_app.queue import Delivery, Kind, RequestQueue
 from github_app.registration import ConsulRegistration
 from github_app.settings import AppSettings
 from github_app.triage import Triage
-
-if TYPE_CHECKING:
-    from codegen_assets.embedded import EmbeddedRunner
 
 log = logging.getLogger(__name__)
 _SIGNATURE = re.compile(r"^sha256=[0-9a-f]{64}$")
@@ -72,6 +71,18 @@ async def _read_bounded(request: Request, limit: int, timeout: float) -> bytes:
     return await asyncio.wait_for(read(), timeout)
 
 
+class Runner(Protocol):
+    """Runs one generation request to the end (the in-process Dagster runner)."""
+
+    def add_partition(self, request_id: str) -> None:
+        """Register the request's partition."""
+
+    def run(
+        self, request: GenerationRequest, *, timeout: float, on_stage: StageCallback | None = None
+    ) -> GenerationResult:
+        """Materialize every stage for ``request``."""
+
+
 class WebhookService:
     """The ASGI app plus its triage and launch workers."""
 
@@ -79,13 +90,13 @@ class WebhookService:
         self,
         nodegen: NodegenSettings,
         github: AppSettings,
-        launcher: Literal["embedded", "dagster", "off"] = "embedded",
+        runner: Callable[[], Runner] | None = None,
         triage: bool = True,
         registration: ConsulRegistration | None = None,
     ) -> None:
         self.nodegen = nodegen
         self.github = github
-        self.launcher = launcher
+        self.runner = runner
         self.run_triage = triage
         self.registration = registration
         self.queue = RequestQueue(nodegen.queue_db, github.backoff())
@@ -182,8 +193,8 @@ class WebhookService:
         if self.registration is not None:
             self.registration.start()
         targets = {"triage": self._triage_loop} if self.run_triage else {}
-        if self.launcher == "embedded":
-            targets["launch"] = self._launch_loop
+        if (factory := self.runner) is not None:
+            targets["launch"] = lambda: self._launch_loop(factory())
         for name, target in targets.items():
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
@@ -239,11 +250,7 @@ class WebhookService:
             return
         log.error("%s %s dead-lettered: %s", kind, key, reason, exc_info=exc)
 
-    def _launch_loop(self) -> None:
-        from codegen_assets.deployments import GENERATE_PR_JOB
-        from codegen_assets.embedded import EmbeddedRunner
-
-        runner = EmbeddedRunner(self.nodegen, job_name=GENERATE_PR_JOB)
+    def _launch_loop(self, runner: Runner) -> None:
         while not self._stop.is_set():
             try:
                 claimed = self.queue.claim_runs(1)
@@ -256,7 +263,7 @@ class WebhookService:
                 continue
             self._launch_one(runner, claimed[0])
 
-    def _launch_one(self, runner: EmbeddedRunner, request_id: str) -> None:
+    def _launch_one(self, runner: Runner, request_id: str) -> None:
         """Run one claimed request; a failure to launch it stays with it."""
         try:
             request = self.store.get_request(request_id)
@@ -324,12 +331,3 @@ class CheckRunProgress:
                 "output": {"title": title, "summary": summary},
             }
         )
-
-
-def create_app(home: Path | None = None) -> Starlette:
-    """The ASGI app for ``uvicorn github_app.server:create_app --factory`` (which, like
-    ``omninode-github serve``, re-executes itself once to drop secrets from its environment)."""
-    receive_handoff()
-    reexec_without_secrets([sys.executable, *sys.orig_argv[1:]])
-    nodegen = NodegenSettings() if home is None else NodegenSettings(home=home)
-    return WebhookService(nodegen, AppSettings()).app

@@ -7,8 +7,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
-from codegen_assets.secret_env import HeldSettings, secret_values
-from github_app.queue import Backoff
+from codegen_assets.core.secret_env import HeldSettings, secret_values
+from codegen_assets.storage.queue import Backoff
 
 DEFAULT_ASSOCIATIONS = ("OWNER", "MEMBER", "COLLABORATOR")
 

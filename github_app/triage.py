@@ -14,22 +14,22 @@ from githubkit import GitHub
 from githubkit.exception import RequestFailed
 from pydantic import ValidationError
 
-from codegen_assets.artifact_store import ArtifactStore, UnknownArtifactError
-from codegen_assets.models import (
+from codegen_assets.core.models import (
     GenerationOptions,
     GenerationRequest,
     GitHubTarget,
     NodeType,
     StyleConfig,
 )
-from codegen_assets.prompt_parser import PromptError, parse_prompt
-from codegen_assets.provenance import read_lock
-from codegen_assets.understood import understood_markdown
+from codegen_assets.core.provenance import read_lock
+from codegen_assets.core.stages.parsed_prompt import PromptError, parse_prompt
+from codegen_assets.core.understood import understood_markdown
+from codegen_assets.storage.artifacts import ArtifactStore, UnknownArtifactError
+from codegen_assets.storage.queue import Delivery, RequestQueue
+from codegen_assets.storage.registry import NodeRegistry
 from github_app.client import body_of, installation_client
 from github_app.commands import HELP, Command, CommandError, parse_command
 from github_app.events import CheckRunEvent, IssueCommentEvent
-from github_app.queue import Delivery, RequestQueue
-from github_app.registry import NodeRegistry
 from github_app.repo_config import CONFIG_PATH, RepoConfig, RepoConfigError, load_repo_config
 from github_app.repo_layout import LayoutError, resolve_layout
 from github_app.repo_style import repository_style

@@ -15,12 +15,12 @@ from urllib.parse import urlparse
 
 import pytest
 
-from codegen_assets.settings import NodegenSettings
-from codegen_assets.validation_cache import ValidationCache
-from github_app.local_stack import TansuBroker, embedded_postgres
+from codegen_assets.core.settings import NodegenSettings
+from codegen_assets.core.validation_cache import ValidationCache
+from tests.support.local_stack import TansuBroker, embedded_postgres
 
 if TYPE_CHECKING:
-    from github_app.fake_github import FakeGitHub
+    from github_app.demo.fake_github import FakeGitHub
 
 DATA = Path(__file__).parent / "data"
 SHARED = Path(__file__).parents[2] / "shared"
@@ -68,8 +68,8 @@ def nodegen_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared_mypy_ca
 @pytest.fixture
 def github_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
     """A fake GitHub on loopback holding ``octo-org/hello``, and App settings pointing at it."""
-    from github_app.fake_github import FakeGitHub
-    from github_app.local import REPO, SECRET, private_key_pem, serve
+    from github_app.demo.fake_github import FakeGitHub
+    from github_app.demo.local import REPO, SECRET, private_key_pem, serve
 
     fake = FakeGitHub()
     fake.add_repo(REPO)

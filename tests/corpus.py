@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from codegen_assets.models import NodeType
+from codegen_assets.core.models import NodeType
 from tests.conftest import DATA
 
 CORPUS: dict[str, tuple[NodeType, str]] = {

@@ -6,12 +6,12 @@ from pathlib import Path
 
 from starlette.testclient import TestClient
 
-from codegen_assets.settings import NodegenSettings
-from github_app.fake_consul import FakeConsulAgent
-from github_app.local import free_port, serve, wait_for
+from codegen_assets.core.settings import NodegenSettings
+from github_app.demo.local import free_port, serve, wait_for
 from github_app.registration import ConsulRegistration, ConsulSettings
 from github_app.server import WebhookService
 from github_app.settings import AppSettings
+from tests.support.fake_consul import FakeConsulAgent
 
 
 def service_with(consul_port: int, home: Path) -> tuple[WebhookService, ConsulRegistration]:
@@ -20,7 +20,6 @@ def service_with(consul_port: int, home: Path) -> tuple[WebhookService, ConsulRe
     service = WebhookService(
         NodegenSettings(home=home),
         AppSettings(),
-        launcher="off",
         triage=False,
         registration=registration,
     )

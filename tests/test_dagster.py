@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from dagster import AssetKey, DagsterRunStatus
 
-from codegen_assets import resources
-from codegen_assets.embedded import EmbeddedRunner
-from codegen_assets.models import GenerationOptions, NodeType
-from codegen_assets.settings import NodegenSettings
-from codegen_assets.stages import STAGES
-from codegen_assets.validation import ADVISORY_GATES, WEIGHTS
+from codegen_assets.core.models import GenerationOptions, NodeType
+from codegen_assets.core.settings import NodegenSettings
+from codegen_assets.core.stages.names import STAGES
+from codegen_assets.core.stages.validation_report import ADVISORY_GATES, WEIGHTS
+from codegen_assets.orchestration import resources
+from codegen_assets.orchestration.embedded import EmbeddedRunner
 from definitions import defs
 
 pytestmark = pytest.mark.e2e

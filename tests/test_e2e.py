@@ -7,13 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from codegen_assets import onex_oracle, warm_cache
-from codegen_assets.cli import EXIT_INPUT, EXIT_OK, EXIT_PARTIAL, main
-from codegen_assets.models import FileSet, GenerationResult
-from codegen_assets.prompt_parser import clean_prompt
-from codegen_assets.provenance import LOCK_FILE, hand_edited, read_lock
-from codegen_assets.validation import validate_files
-from codegen_assets.validation_cache import ValidationCache
+from codegen_assets.cli import warm_cache
+from codegen_assets.cli.generate import EXIT_INPUT, EXIT_OK, EXIT_PARTIAL, main
+from codegen_assets.core import onex_oracle
+from codegen_assets.core.models import FileSet, GenerationResult
+from codegen_assets.core.provenance import LOCK_FILE, hand_edited, read_lock
+from codegen_assets.core.stages.parsed_prompt import clean_prompt
+from codegen_assets.core.stages.validation_report import validate_files
+from codegen_assets.core.validation_cache import ValidationCache
 
 pytestmark = pytest.mark.e2e
 

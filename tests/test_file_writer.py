@@ -6,9 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from codegen_assets.artifact_store import ArtifactStore, UnknownArtifactError
-from codegen_assets.file_writer import UnsafePathError, deliver, recover, write_atomically
-from codegen_assets.models import FileSet, GenerationRequest
+from codegen_assets.core.models import FileSet, GenerationRequest
+from codegen_assets.core.stages.written_files import (
+    UnsafePathError,
+    deliver,
+    write_atomically,
+)
+from codegen_assets.storage.artifacts import ArtifactStore, UnknownArtifactError
 
 FILES = FileSet(files={"node.py": "x = 1\n", "models/__init__.py": '"""m."""\n'})
 
@@ -64,7 +68,7 @@ def test_failed_write_keeps_code_and_recover_restores_it_byte_for_byte(tmp_path:
     assert outcome.written == ()
     assert outcome.error is not None and "could not write" in outcome.error
     restored = tmp_path / "restored"
-    assert recover(store, "wf-1", restored) == sorted(FILES.files)
+    assert store.restore("wf-1", restored) == sorted(FILES.files)
     for rel, text in FILES.files.items():
         assert (restored / rel).read_bytes() == text.encode()
 
@@ -72,7 +76,7 @@ def test_failed_write_keeps_code_and_recover_restores_it_byte_for_byte(tmp_path:
 def test_unknown_workflow_is_a_clear_error(tmp_path: Path) -> None:
     store = ArtifactStore(tmp_path / "artifacts.sqlite3")
     with pytest.raises(UnknownArtifactError, match="no stored code for workflow 'nope'"):
-        recover(store, "nope", tmp_path / "x")
+        store.restore("nope", tmp_path / "x")
 
 
 def test_requests_round_trip_and_first_write_wins(tmp_path: Path) -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from codegen_assets.models import FileSet, GenerationOptions
-from codegen_assets.pipeline import render_files
-from codegen_assets.validation import write_tree
+from codegen_assets.core.models import FileSet, GenerationOptions
+from codegen_assets.core.pipeline import render_files
+from codegen_assets.core.stages.validation_report import write_tree
 
 pytestmark = pytest.mark.e2e
 STORE = "node_store_effect/handlers/handler_persist_state.py"

@@ -10,16 +10,16 @@ import pytest
 from dagster import AssetKey, DagsterInstance
 from starlette.testclient import TestClient
 
-from codegen_assets import validation
-from codegen_assets.artifact_store import ArtifactStore
-from codegen_assets.deployments import GENERATE_PR_JOB, build_definitions
-from codegen_assets.file_writer import recover
-from codegen_assets.models import ValidationReport
-from codegen_assets.settings import NodegenSettings
-from codegen_assets.validation import quality_score
-from github_app.fake_github import FakeGitHub
-from github_app.local import REPO, comment_payload, example, signed, wait_for
-from github_app.registry import NodeRegistry
+from codegen_assets.cli.github import in_process_runner
+from codegen_assets.core.models import ValidationReport
+from codegen_assets.core.settings import NodegenSettings
+from codegen_assets.core.stages import validation_report as validation
+from codegen_assets.core.stages.validation_report import quality_score
+from codegen_assets.orchestration.deployments import GENERATE_PR_JOB, build_definitions
+from codegen_assets.storage.artifacts import ArtifactStore
+from codegen_assets.storage.registry import NodeRegistry
+from github_app.demo.fake_github import FakeGitHub
+from github_app.demo.local import REPO, comment_payload, example, signed, wait_for
 from github_app.server import WebhookService
 from github_app.settings import AppSettings
 from tests.conftest import share_caches
@@ -35,7 +35,8 @@ def bot(
     github_env: FakeGitHub, tmp_path: Path, shared_mypy_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[tuple[TestClient, WebhookService]]:
     share_caches(monkeypatch, shared_mypy_cache)
-    service = WebhookService(NodegenSettings(home=tmp_path / "home"), AppSettings())
+    nodegen = NodegenSettings(home=tmp_path / "home")
+    service = WebhookService(nodegen, AppSettings(), runner=in_process_runner(nodegen))
     with TestClient(service.app) as client:
         yield client, service
 
@@ -131,7 +132,7 @@ def test_refused_ref_keeps_the_code_and_tells_the_user(
     store = ArtifactStore(service.nodegen.artifact_db)
     name, kept = store.get_files(request_id)
     assert name == "invoices_compute" and f"{NODE}/node.py" in kept.files
-    written = recover(store, request_id, tmp_path / "restored")
+    written = store.restore(request_id, tmp_path / "restored")
     assert {p: (tmp_path / "restored" / p).read_text() for p in written} == kept.files
 
 
@@ -184,7 +185,7 @@ def test_failed_validation_is_delivered_as_a_draft(
         )
         return report.model_copy(update={"checks": checks, "quality_score": quality_score(checks)})
 
-    monkeypatch.setattr("codegen_assets.resources.validate_files", failing)
+    monkeypatch.setattr("codegen_assets.orchestration.resources.validate_files", failing)
     client, service = bot
     send(client, comment_payload(PROMPT))
     runs_done(service, 1)
@@ -202,12 +203,16 @@ def test_request_survives_a_restart(
 ) -> None:
     share_caches(monkeypatch, shared_mypy_cache)
     home = tmp_path / "home"
-    first = WebhookService(NodegenSettings(home=home), AppSettings(), launcher="off")
+    first = WebhookService(NodegenSettings(home=home), AppSettings())
     with TestClient(first.app) as client:  # receives and triages, then "dies" before launching
         assert send(client, comment_payload(PROMPT)) == 202
         wait_for(lambda: first.queue.counts().get("runs.pending", 0) == 1, 30, "triage")
     first.queue.claim_runs(1)  # as if a launcher had claimed it and crashed mid-run
-    second = WebhookService(NodegenSettings(home=home), AppSettings())
+    second = WebhookService(
+        NodegenSettings(home=home),
+        AppSettings(),
+        runner=in_process_runner(NodegenSettings(home=home)),
+    )
     with TestClient(second.app):
         runs_done(second, 1)
     assert len(github_env.repos[REPO].pulls) == 1
@@ -219,13 +224,13 @@ def test_daemon_path_sensor_launches_the_run(
     """With --launcher dagster the served app only records and triages; the sensor launches."""
     from dagster import SensorResult, build_sensor_context
 
-    from codegen_assets.deployments import GENERATE_PR_JOB
-    from codegen_assets.embedded import EmbeddedRunner
-    from codegen_assets.sensors import github_requests_sensor
+    from codegen_assets.orchestration.deployments import GENERATE_PR_JOB
+    from codegen_assets.orchestration.embedded import EmbeddedRunner
+    from codegen_assets.orchestration.sensors import github_requests_sensor
 
     share_caches(monkeypatch, shared_mypy_cache)
     settings = NodegenSettings(home=tmp_path / "home")
-    service = WebhookService(settings, AppSettings(), launcher="dagster")
+    service = WebhookService(settings, AppSettings())
     with TestClient(service.app) as client:
         assert send(client, comment_payload(PROMPT)) == 202
         wait_for(lambda: service.queue.counts().get("runs.pending", 0) == 1, 30, "triage")

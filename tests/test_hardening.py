@@ -16,12 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
-from codegen_assets.prompt_parser import PromptError, parse_prompt
-from codegen_assets.settings import NodegenSettings
-from github_app.cli import main as github_cli
-from github_app.fake_github import FakeGitHub
-from github_app.local import REPO, comment_payload, serve, signed, wait_for
-from github_app.queue import Backoff, RequestQueue
+from codegen_assets.cli.github import main as github_cli
+from codegen_assets.core.settings import NodegenSettings
+from codegen_assets.core.stages.parsed_prompt import PromptError, parse_prompt
+from codegen_assets.storage.queue import Backoff, RequestQueue
+from github_app.demo.fake_github import FakeGitHub
+from github_app.demo.local import REPO, comment_payload, serve, signed, wait_for
 from github_app.server import WebhookService
 from github_app.settings import AppSettings
 from github_app.triage import decode_payload
@@ -34,7 +34,7 @@ def service(
     monkeypatch.setenv("NODEGEN_GITHUB_RETRY_ATTEMPTS", "3")
     monkeypatch.setenv("NODEGEN_GITHUB_RETRY_BACKOFF_SECONDS", "0.05")
     monkeypatch.setenv("NODEGEN_GITHUB_MAX_RETRIES", "0")  # githubkit's own retries
-    svc = WebhookService(NodegenSettings(home=tmp_path / "home"), AppSettings(), launcher="off")
+    svc = WebhookService(NodegenSettings(home=tmp_path / "home"), AppSettings())
     with TestClient(svc.app) as client:
         yield client, svc
 
@@ -59,7 +59,7 @@ def settled(svc: WebhookService, n: int) -> None:
 def notes(svc: WebhookService) -> dict[str, str]:
     from sqlalchemy import select
 
-    from github_app.queue import deliveries
+    from codegen_assets.storage.queue import deliveries
 
     with svc.queue.engine.connect() as db:
         rows = db.execute(select(deliveries.c.delivery_id, deliveries.c.status, deliveries.c.note))
@@ -197,9 +197,7 @@ def test_health_is_degraded_when_a_delivery_waits_too_long(
     github_env: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NODEGEN_GITHUB_HEALTH_MAX_WAIT_SECONDS", "0.5")
-    svc = WebhookService(
-        NodegenSettings(home=tmp_path / "home"), AppSettings(), launcher="off", triage=False
-    )
+    svc = WebhookService(NodegenSettings(home=tmp_path / "home"), AppSettings(), triage=False)
     with TestClient(svc.app) as client:
         post(client, comment_payload("/generate-node help"))
         assert client.get("/health").status_code == 200
@@ -214,9 +212,7 @@ def test_a_body_that_does_not_arrive_in_time_gets_408(
     github_env: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NODEGEN_GITHUB_BODY_TIMEOUT_SECONDS", "0.5")
-    svc = WebhookService(
-        NodegenSettings(home=tmp_path / "home"), AppSettings(), launcher="off", triage=False
-    )
+    svc = WebhookService(NodegenSettings(home=tmp_path / "home"), AppSettings(), triage=False)
     with serve(svc.app) as url:
         port = int(url.rsplit(":", 1)[1])
         with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
@@ -235,7 +231,7 @@ def test_a_body_that_does_not_arrive_in_time_gets_408(
 def test_secrets_are_not_in_the_served_process_environment(
     github_env: FakeGitHub, tmp_path: Path
 ) -> None:
-    from github_app.local import SECRET, serve_process
+    from github_app.demo.local import SECRET, serve_process
 
     env = {
         "PATH": "/usr/bin:/bin",
@@ -267,7 +263,7 @@ def _listener(port: int) -> int:
                 cmdline = (proc / "cmdline").read_bytes()
             except OSError:
                 continue
-            if b"github_app.cli" in cmdline and str(port).encode() in cmdline:
+            if b"codegen_assets.cli.github" in cmdline and str(port).encode() in cmdline:
                 return int(proc.name)
     raise AssertionError(f"no process listens on {port}")
 
@@ -278,7 +274,14 @@ def test_binary_or_non_utf8_stdin_is_invalid_prompt(tmp_path: Path) -> None:
         (b"\xff\xfe\xfd", "is not UTF-8 text (byte 0xff at offset 0)"),
     ):
         run = subprocess.run(
-            [sys.executable, "-m", "codegen_assets.cli", "-", "--output-dir", str(tmp_path / "o")],
+            [
+                sys.executable,
+                "-m",
+                "codegen_assets.cli.generate",
+                "-",
+                "--output-dir",
+                str(tmp_path / "o"),
+            ],
             input=data,
             capture_output=True,
             env={"PATH": "/usr/bin:/bin", "NODEGEN_HOME": str(tmp_path / "h"), "COLUMNS": "300"},

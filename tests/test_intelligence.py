@@ -13,16 +13,16 @@ from pathlib import Path
 import httpx
 import pytest
 
-from codegen_assets.intelligence import (
+from codegen_assets.core.rag_client import RagClient
+from codegen_assets.core.resilience import RAG_BREAKER, CircuitBreaker, CircuitOpenError
+from codegen_assets.core.stages.intelligence import (
     gather_intelligence,
     pattern_library,
     query_text,
     rank_patterns,
 )
-from codegen_assets.prompt_parser import parse_prompt
-from codegen_assets.rag_client import RagClient
-from codegen_assets.resilience import RAG_BREAKER, CircuitBreaker, CircuitOpenError
-from codegen_assets.resources import IntelligenceResource
+from codegen_assets.core.stages.parsed_prompt import parse_prompt
+from codegen_assets.orchestration.resources import IntelligenceResource
 
 
 class RagServer:
@@ -88,7 +88,7 @@ def _client(
 
 
 def test_pattern_files_are_valid_and_named_after_their_file() -> None:
-    folder = resources.files("codegen_assets") / "patterns"
+    folder = resources.files("codegen_assets.core") / "patterns"
     names = sorted(Path(f.name).stem for f in folder.iterdir() if f.name.endswith(".yaml"))
     assert [p.name for p in pattern_library()] == names
     assert len(names) >= 12

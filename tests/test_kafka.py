@@ -13,16 +13,16 @@ from typing import Any
 import pytest
 from aiokafka import AIOKafkaConsumer
 
-from codegen_assets.cli import EXIT_OK, main
-from codegen_assets.embedded import EmbeddedRunner
-from codegen_assets.events_cli import EXIT_UNREACHABLE
-from codegen_assets.events_cli import main as events_main
-from codegen_assets.kafka_mirror import KINDS, Outbox, drain, topic
-from codegen_assets.models import GenerationOptions, NodeType
-from codegen_assets.settings import NodegenSettings
-from codegen_assets.validation import ADVISORY_GATES, WEIGHTS
-from github_app.local import wait_for
-from github_app.local_stack import TansuBroker
+from codegen_assets.cli.events import EXIT_UNREACHABLE
+from codegen_assets.cli.events import main as events_main
+from codegen_assets.cli.generate import EXIT_OK, main
+from codegen_assets.core.models import GenerationOptions, NodeType
+from codegen_assets.core.settings import NodegenSettings
+from codegen_assets.core.stages.validation_report import ADVISORY_GATES, WEIGHTS
+from codegen_assets.orchestration.embedded import EmbeddedRunner
+from codegen_assets.orchestration.kafka_mirror import KINDS, Outbox, drain, topic
+from github_app.demo.local import wait_for
+from tests.support.local_stack import TansuBroker
 
 pytestmark = pytest.mark.e2e
 PROMPT = "Calculate a checksum for invoices with verify operations"
@@ -212,7 +212,7 @@ def test_broker_outage_mid_run_loses_nothing(
 
 
 def test_tail_fails_fast_when_the_broker_is_unreachable(capsys: pytest.CaptureFixture[str]) -> None:
-    from github_app.local import free_port
+    from github_app.demo.local import free_port
 
     started = time.monotonic()
     code = events_main(["--bootstrap", f"127.0.0.1:{free_port()}", "tail"])
@@ -226,7 +226,7 @@ def test_mirror_sensor_publishes_runs_it_did_not_launch(
     """A run started outside the CLI (e.g. a rerun from the UI) is mirrored by the sensor."""
     from dagster import build_sensor_context
 
-    from codegen_assets.sensors import kafka_mirror_sensor
+    from codegen_assets.orchestration.sensors import kafka_mirror_sensor
 
     runner = EmbeddedRunner(NodegenSettings())  # Kafka not configured: nothing mirrored yet
     result = runner.run(

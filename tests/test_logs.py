@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from codegen_assets.embedded import EmbeddedRunner
-from codegen_assets.logs import FIELDS, JsonFormatter
-from codegen_assets.models import GenerationOptions, NodeType
-from codegen_assets.settings import NodegenSettings
-from codegen_assets.stages import STAGES
+from codegen_assets.core.logs import FIELDS, JsonFormatter
+from codegen_assets.core.models import GenerationOptions, NodeType
+from codegen_assets.core.settings import NodegenSettings
+from codegen_assets.core.stages.names import STAGES
+from codegen_assets.orchestration.embedded import EmbeddedRunner
 
 pytestmark = pytest.mark.e2e
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.e2e
 def test_every_stage_is_logged_with_workflow_fields(
     nodegen_home: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="codegen_assets.embedded")
+    caplog.set_level(logging.INFO, logger="codegen_assets.orchestration.embedded")
     runner = EmbeddedRunner(NodegenSettings())
     request = runner.submit(
         "Calculate a checksum for invoices with verify operations",

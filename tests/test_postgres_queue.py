@@ -13,13 +13,13 @@ import pytest
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 from starlette.testclient import TestClient
 
-from codegen_assets.settings import NodegenSettings
-from github_app.fake_github import FakeGitHub
-from github_app.local import REPO, comment_payload, signed, wait_for
-from github_app.local_stack import run_daemon_until, start_sensor, write_instance
+from codegen_assets.core.settings import NodegenSettings
+from github_app.demo.fake_github import FakeGitHub
+from github_app.demo.local import REPO, comment_payload, signed, wait_for
 from github_app.server import WebhookService
 from github_app.settings import AppSettings
 from tests.conftest import share_caches
+from tests.support.local_stack import run_daemon_until, start_sensor, write_instance
 
 pytestmark = pytest.mark.e2e
 REQUESTS = 8
@@ -40,7 +40,7 @@ def test_eight_requests_through_the_run_queue(
     monkeypatch.setenv("NODEGEN_HOME", str(nodegen_home))
     monkeypatch.setenv("NODEGEN_QUEUE_URL", postgres_db)  # the queue beside Dagster's tables
     share_caches(monkeypatch, shared_mypy_cache)
-    service = WebhookService(NodegenSettings(), AppSettings(), launcher="dagster")
+    service = WebhookService(NodegenSettings(), AppSettings())
     with TestClient(service.app) as client:
         for issue in range(1, REQUESTS + 1):
             # the same request on eight issues: eight runs and PRs, validated once (the cache)

@@ -15,18 +15,24 @@ from pathlib import Path
 
 import pytest
 
-from codegen_assets import validation
-from codegen_assets.models import FileSet, GenerationOptions, NodeType, Target, ValidationReport
-from codegen_assets.pipeline import render_files
-from codegen_assets.prompt_parser import parse_prompt
-from codegen_assets.validation import (
+from codegen_assets.core.models import (
+    FileSet,
+    GenerationOptions,
+    NodeType,
+    Target,
+    ValidationReport,
+)
+from codegen_assets.core.pipeline import render_files
+from codegen_assets.core.stages import validation_report as validation
+from codegen_assets.core.stages.parsed_prompt import parse_prompt
+from codegen_assets.core.stages.validation_report import (
     ADVISORY_GATES,
     SCORED_GATES,
     node_dirs,
     validate_files,
     write_tree,
 )
-from codegen_assets.validation_cache import ValidationCache
+from codegen_assets.core.validation_cache import ValidationCache
 from tests.conftest import SHARED
 from tests.corpus import CORPUS, FACTS
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from codegen_assets.models import FieldType, GenerationOptions, MetricKind, NodeType
-from codegen_assets.prompt_items import (
+from codegen_assets.core.models import FieldType, GenerationOptions, MetricKind, NodeType
+from codegen_assets.core.prompt_items import (
     DependencyItem,
     FieldItem,
     InputsItem,
@@ -22,7 +22,12 @@ from codegen_assets.prompt_items import (
     SignatureItem,
     parse_item,
 )
-from codegen_assets.prompt_parser import MAX_PROMPT_BYTES, PromptError, clean_prompt, parse_prompt
+from codegen_assets.core.stages.parsed_prompt import (
+    MAX_PROMPT_BYTES,
+    PromptError,
+    clean_prompt,
+    parse_prompt,
+)
 from tests.conftest import SEED_REPORT
 
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from codegen_assets.models import CheckResult, FieldType, NodeSpec, NodeType, ValidationReport
-from codegen_assets.prompt_parser import ADDED, NOT_UNDERSTOOD, parse_prompt
-from codegen_assets.understood import understood_markdown, understood_rows
-from codegen_assets.validation import PROMPT_CHECK, with_prompt_check
+from codegen_assets.core.models import CheckResult, FieldType, NodeSpec, NodeType, ValidationReport
+from codegen_assets.core.stages.parsed_prompt import ADDED, NOT_UNDERSTOOD, parse_prompt
+from codegen_assets.core.stages.validation_report import PROMPT_CHECK, with_prompt_check
+from codegen_assets.core.understood import understood_markdown, understood_rows
 from tests.corpus import EVERY
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from github_app.queue import Backoff, RequestQueue
+from codegen_assets.storage.queue import Backoff, RequestQueue
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

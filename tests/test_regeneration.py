@@ -18,23 +18,23 @@ from dagster import (
 )
 from jinja2 import ChoiceLoader, DictLoader
 
-from codegen_assets import render, version
-from codegen_assets.drift import (
+from codegen_assets.core import render, version
+from codegen_assets.core.layout import NodeLayout
+from codegen_assets.core.models import GenerationOptions, NodeType, Target
+from codegen_assets.core.pipeline import render_files
+from codegen_assets.core.provenance import LOCK_FILE, LockFile, lock_text, read_lock, sha256
+from codegen_assets.core.sandbox import SandboxMode, bwrap_works
+from codegen_assets.orchestration.drift import (
     DELIVERED_NODES,
     daily_drift_schedule,
     regenerated_node,
     template_drift_sensor,
 )
-from codegen_assets.layout import NodeLayout
-from codegen_assets.models import GenerationOptions, NodeType, Target
-from codegen_assets.pipeline import render_files
-from codegen_assets.provenance import LOCK_FILE, LockFile, lock_text, read_lock, sha256
-from codegen_assets.resources import RequestQueueResource, ValidatorResource
-from codegen_assets.sandbox import SandboxMode, bwrap_works
-from github_app.fake_github import FakeGitHub
-from github_app.local import REPO
+from codegen_assets.orchestration.resources import RequestQueueResource, ValidatorResource
+from codegen_assets.storage.registry import DeliveredNode, node_key
+from github_app.demo.fake_github import FakeGitHub
+from github_app.demo.local import REPO
 from github_app.regeneration import RegenerationOutcome, merge_text
-from github_app.registry import DeliveredNode, node_key
 from tests.spy import SPY
 
 pytestmark = pytest.mark.e2e

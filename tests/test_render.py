@@ -12,13 +12,13 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from codegen_assets.contract import schema_text, validate_contract_text
-from codegen_assets.layout import NodeLayout
-from codegen_assets.models import FileSet, GenerationOptions, NodeType, StyleConfig, Target
-from codegen_assets.naming import onex_topic
-from codegen_assets.pipeline import render_files
-from codegen_assets.prompt_parser import parse_prompt
-from codegen_assets.pysource import py_literal
+from codegen_assets.core.layout import NodeLayout
+from codegen_assets.core.models import FileSet, GenerationOptions, NodeType, StyleConfig, Target
+from codegen_assets.core.naming import onex_topic
+from codegen_assets.core.pipeline import render_files
+from codegen_assets.core.pysource import py_literal
+from codegen_assets.core.stages.contract import schema_text, validate_contract_text
+from codegen_assets.core.stages.parsed_prompt import parse_prompt
 
 STORE = "node_store_effect"
 STORE_TESTS = f"tests/unit/nodes/{STORE}"
@@ -295,8 +295,16 @@ def test_python_literals() -> None:
 
 
 def test_contract_json_schema_is_current_and_accepts_contracts(store_prompt: str) -> None:
-    path = Path(__file__).parent.parent / "codegen_assets" / "schemas" / "contract.schema.json"
-    assert path.read_text("utf-8") == schema_text(), "regenerate: python -m codegen_assets.contract"
+    path = (
+        Path(__file__).parent.parent
+        / "codegen_assets"
+        / "core"
+        / "schemas"
+        / "contract.schema.json"
+    )
+    assert path.read_text("utf-8") == schema_text(), (
+        "regenerate: python -m codegen_assets.core.stages.contract"
+    )
     schema = json.loads(schema_text())
     contract = contract_of(render_all(store_prompt))
     jsonschema.validate(contract, schema)

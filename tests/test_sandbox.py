@@ -12,13 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from codegen_assets import sandbox as sandbox_module
-from codegen_assets.models import FileSet
-from codegen_assets.sandbox import Jail, SandboxUnavailableError, bwrap_works, use_bwrap
-from codegen_assets.validation import NOT_EXECUTED, report_markdown, validate_files
+from codegen_assets.core import sandbox as sandbox_module
+from codegen_assets.core.models import FileSet
+from codegen_assets.core.sandbox import Jail, SandboxUnavailableError, bwrap_works, use_bwrap
+from codegen_assets.core.stages.validation_report import (
+    NOT_EXECUTED,
+    report_markdown,
+    validate_files,
+)
 from github_app.client import installation_client
-from github_app.fake_github import FakeGitHub
-from github_app.local import REPO, SECRET
+from github_app.demo.fake_github import FakeGitHub
+from github_app.demo.local import REPO, SECRET
 from github_app.settings import AppSettings
 from tests.spy import SPY
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from codegen_assets import validation
-from codegen_assets.covered_tests import libraries
-from codegen_assets.models import CheckResult, FileSet, NodeType, StyleConfig, ValidationReport
-from codegen_assets.validation import (
+from codegen_assets.core.covered_tests import libraries
+from codegen_assets.core.models import CheckResult, FileSet, NodeType, StyleConfig, ValidationReport
+from codegen_assets.core.stages import validation_report as validation
+from codegen_assets.core.stages.validation_report import (
     ADVISORY_GATES,
     SCORED_GATES,
     WEIGHTS,
@@ -21,7 +21,7 @@ from codegen_assets.validation import (
     scrubbed_env,
     validate_files,
 )
-from codegen_assets.validation_cache import ValidationCache
+from codegen_assets.core.validation_cache import ValidationCache
 from tests.test_render import render_all
 
 NODE = "node_alpha_operations_compute"
@@ -95,7 +95,7 @@ def test_the_cache_misses_when_anything_a_report_depends_on_changes(
     assert not validate(edited).cached
     assert not validate(style=StyleConfig(filename="ruff.toml", text="line-length = 100\n")).cached
     assert not validate(trusted=False).cached
-    monkeypatch.setattr("codegen_assets.validation_cache.toolchain", lambda: "ruff 99")
+    monkeypatch.setattr("codegen_assets.core.validation_cache.toolchain", lambda: "ruff 99")
     assert not validate().cached
     assert len(seen) == 5
 

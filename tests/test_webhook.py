@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from codegen_assets.models import Target
-from codegen_assets.settings import NodegenSettings
+from codegen_assets.core.models import Target
+from codegen_assets.core.settings import NodegenSettings
 from github_app.commands import HELP, CommandError, parse_command, safe_repo_path
-from github_app.fake_github import FakeGitHub
-from github_app.local import REPO, comment_payload, signed, wait_for
+from github_app.demo.fake_github import FakeGitHub
+from github_app.demo.local import REPO, comment_payload, signed, wait_for
 from github_app.repo_config import load_repo_config
 from github_app.server import WebhookService
 from github_app.settings import AppSettings
@@ -22,7 +22,7 @@ RUNNABLE = "/generate-node a node with ping operations"
 
 @pytest.fixture
 def service(github_env: FakeGitHub, tmp_path: Path) -> Iterator[tuple[TestClient, WebhookService]]:
-    svc = WebhookService(NodegenSettings(home=tmp_path / "home"), AppSettings(), launcher="off")
+    svc = WebhookService(NodegenSettings(home=tmp_path / "home"), AppSettings())
     with TestClient(svc.app) as client:
         yield client, svc
 
@@ -217,8 +217,8 @@ def test_installation_token_is_reused(
 def test_sensor_turns_queued_requests_into_partitioned_runs(tmp_path: Path) -> None:
     from dagster import SensorResult, build_sensor_context
 
-    from codegen_assets.resources import RequestQueueResource
-    from codegen_assets.sensors import github_requests_sensor
+    from codegen_assets.orchestration.resources import RequestQueueResource
+    from codegen_assets.orchestration.sensors import github_requests_sensor
 
     queue = RequestQueueResource(path=str(tmp_path / "q.sqlite3"))
     queue.queue().enqueue_run("r1", "d1")

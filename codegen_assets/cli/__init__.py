@@ -1,0 +1,1 @@
+"""Entry points, the composition roots: omninode-generate, omninode-github, omninode-events."""

@@ -1,0 +1,255 @@
+"""``omninode-generate``: generate a node in-process, or recover code kept in the artifact store."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from codegen_assets.core.logs import configure_logging
+from codegen_assets.core.models import (
+    DEFAULT_COPYRIGHT,
+    GenerationOptions,
+    GenerationResult,
+    NodeSpec,
+    NodeType,
+    Target,
+)
+from codegen_assets.core.onex_oracle import OnexUnavailable, require_omnibase_core
+from codegen_assets.core.settings import NodegenSettings
+from codegen_assets.core.stages.names import STAGES
+from codegen_assets.core.stages.parsed_prompt import PromptError, decode_prompt, parse_prompt
+from codegen_assets.core.style import find_config
+from codegen_assets.core.understood import understood_rows
+from codegen_assets.storage.artifacts import ArtifactStore, UnknownArtifactError
+
+EXIT_OK, EXIT_VALIDATION, EXIT_PARTIAL, EXIT_INPUT, EXIT_TIMEOUT, EXIT_ERROR = 0, 1, 2, 3, 4, 5
+_EXIT_BY_CODE = {
+    "VALIDATION_FAILED": EXIT_VALIDATION,
+    "WRITE_FAILED": EXIT_PARTIAL,
+    "INVALID_PROMPT": EXIT_INPUT,
+    "TIMEOUT": EXIT_TIMEOUT,
+}
+
+
+def _generate_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="omninode-generate",
+        description="Generate a validated ONEX v2.0 node from a plain-language prompt. "
+        "Runs the Dagster asset graph in-process: no servers needed. "
+        "`omninode-generate recover WORKFLOW_ID --output-dir DIR` restores code that could not "
+        "be written.",
+    )
+    parser.add_argument("prompt", help="what the node should do (use - to read it from stdin)")
+    parser.add_argument(
+        "--output-dir",
+        required=True,
+        type=Path,
+        help="the root to write into: the node package goes to <package path>/node_<name>/, "
+        "its tests to tests/unit/nodes/node_<name>/",
+    )
+    parser.add_argument(
+        "--package",
+        default="",
+        help="dotted package that holds the node (default: none, a top-level package)",
+    )
+    parser.add_argument(
+        "--copyright",
+        default=DEFAULT_COPYRIGHT,
+        help=f"copyright holder in the SPDX headers (default: {DEFAULT_COPYRIGHT})",
+    )
+    parser.add_argument("--license", default="MIT", help="SPDX license identifier (default MIT)")
+    parser.add_argument(
+        "--node-type", choices=[t.value for t in NodeType], help="override inference"
+    )
+    parser.add_argument("--name", help="node name (sanitised to a Python identifier)")
+    parser.add_argument(
+        "--target",
+        choices=[t.value for t in Target],
+        default=Target.ONEX.value,
+        help="onex: omnibase-core base classes (needs the [onex] extra); standalone: pydantic only",
+    )
+    parser.add_argument(
+        "--disable-intelligence", action="store_true", help="skip pattern retrieval"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=300.0, help="seconds before the run is stopped"
+    )
+    parser.add_argument("--correlation-id", help="correlation id to carry (default: a new UUID)")
+    parser.add_argument("--json", action="store_true", help="print exactly one JSON result object")
+    return parser
+
+
+def _recover_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="omninode-generate recover",
+        description="Write code kept in the artifact store (after a failed write) to a directory.",
+    )
+    parser.add_argument("workflow_id")
+    parser.add_argument("--output-dir", required=True, type=Path)
+    return parser
+
+
+def _print_understood(console: Console, spec: NodeSpec) -> None:
+    table = Table(title="understood from the prompt", title_justify="left", show_header=False)
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    for fact, value in understood_rows(spec):
+        table.add_row(fact, value)
+    console.print(table)
+    for reason in spec.review:
+        console.print(f"[red]needs review:[/] {reason}", highlight=False)
+
+
+def _print_result(console: Console, result: GenerationResult) -> None:
+    mark = "[green]✓ generated[/]" if result.success else "[red]✗ generation failed[/]"
+    console.print(f"{mark} {result.service_name or ''} ({result.node_type or 'unknown type'})")
+    console.print(f"  workflow id    {result.workflow_id}")
+    console.print(f"  correlation id {result.correlation_id}")
+    console.print(f"  quality score  {result.quality_score:.3f}")
+    console.print(
+        f"  files          {len(result.generated_files)} ({result.test_file_count} tests)"
+    )
+    console.print(f"  duration       {result.total_duration_seconds:.2f} s")
+    for warning in result.warnings:
+        console.print(f"  [yellow]warning[/] {warning}", highlight=False, markup=True)
+    if result.error_message:
+        console.print(f"  [red]{result.error_code}[/] {result.error_message}", highlight=False)
+
+
+def _input_error(args: argparse.Namespace, console: Console, message: str) -> int:
+    if args.json:
+        print(
+            GenerationResult(
+                success=False,
+                workflow_id="",
+                correlation_id=args.correlation_id or "",
+                total_duration_seconds=0.0,
+                needs_review=True,
+                error_code="INVALID_PROMPT",
+                error_message=message,
+            ).model_dump_json()
+        )
+    else:
+        console.print(f"[red]error:[/] {message}", highlight=False)
+    return EXIT_INPUT
+
+
+def _checked_request(args: argparse.Namespace) -> tuple[str, GenerationOptions, NodeSpec]:
+    """The prompt and options, checked before any run exists (PromptError, OnexUnavailable)."""
+    prompt = args.prompt
+    if prompt == "-":
+        try:
+            prompt = decode_prompt(sys.stdin.buffer.read())
+        except PromptError as exc:
+            raise PromptError(f"standard input: {exc}") from exc
+    try:
+        options = GenerationOptions(
+            node_type=NodeType(args.node_type) if args.node_type else None,
+            name=args.name,
+            enable_intelligence=not args.disable_intelligence,
+            target=Target(args.target),
+            package=args.package,
+            copyright_holder=args.copyright,
+            license=args.license,
+        )
+    except ValidationError as exc:
+        problems = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())
+        raise PromptError(f"invalid option: {problems}") from exc
+    spec = parse_prompt(prompt, options)  # pre-flight: a bad prompt never creates a run
+    if options.target is Target.ONEX:
+        require_omnibase_core()
+    if args.timeout <= 0:
+        raise PromptError(f"--timeout must be positive, got {args.timeout:g}")
+    return prompt, options, spec
+
+
+def _existing(path: Path) -> Path:
+    """``path``, or its nearest ancestor that exists (where the repository's config is found)."""
+    return next(p for p in (path, *path.parents) if p.is_dir())
+
+
+def generate(argv: list[str]) -> int:
+    """Run one generation; returns the exit code."""
+    args = _generate_parser().parse_args(argv)
+    console = Console(file=sys.stderr)
+    try:
+        prompt, options, spec = _checked_request(args)
+    except (PromptError, OnexUnavailable) as exc:
+        return _input_error(args, console, str(exc))
+    from codegen_assets.orchestration.embedded import (
+        EmbeddedRunner,  # imports Dagster: after the cheap checks
+    )
+
+    settings = NodegenSettings()
+    configure_logging(settings.log_format, settings.log_level)
+    runner = EmbeddedRunner(settings)
+    style = find_config(_existing(args.output_dir.absolute()))
+    request = runner.submit(prompt, options, args.output_dir, args.correlation_id, style)
+    bar = console.is_terminal and not args.json
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not bar,
+        transient=True,
+        redirect_stdout=False,
+        redirect_stderr=False,
+    ) as progress:
+        task = progress.add_task("starting", total=len(STAGES))
+
+        def on_stage(stage: str, status: str, _timestamp: float) -> None:
+            if args.json:
+                return
+            if status == "started":
+                progress.update(task, description=f"[cyan]{stage}[/]")
+            elif status == "completed":
+                progress.advance(task)
+                progress.console.print(f"  [green]✓[/] {stage}", highlight=False)
+            else:
+                progress.console.print(f"  [red]✗[/] {stage}", highlight=False)
+
+        result = runner.run(request, timeout=args.timeout, on_stage=on_stage)
+    if args.json:
+        print(result.model_dump_json())
+    else:
+        _print_understood(Console(), spec)
+        _print_result(Console(), result)
+    if result.success:
+        return EXIT_OK
+    return _EXIT_BY_CODE.get(result.error_code or "", EXIT_ERROR)
+
+
+def recover_command(argv: list[str]) -> int:
+    """Restore kept code; returns the exit code."""
+    args = _recover_parser().parse_args(argv)
+    store = ArtifactStore(NodegenSettings().artifact_db)
+    try:
+        written = store.restore(args.workflow_id, args.output_dir)
+    except UnknownArtifactError as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return EXIT_INPUT
+    except OSError as exc:
+        print(f"error: could not write to {args.output_dir}: {exc}", file=sys.stderr)
+        return EXIT_PARTIAL
+    print(f"restored {len(written)} files to {args.output_dir}")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``omninode-generate``."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "recover":
+        return recover_command(argv[1:])
+    return generate(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,324 @@
+"""Pydantic models for every payload that crosses a stage or process boundary."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from codegen_assets.core.naming import camel, gate_safe
+
+StageCallback = Callable[[str, str, float], None]
+"""Told of each stage's progress: (stage, "started" or "completed", timestamp)."""
+
+
+class Frozen(BaseModel):
+    """Immutable, strict base for stage payloads."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class NodeType(StrEnum):
+    """The four ONEX node kinds."""
+
+    EFFECT = "effect"
+    COMPUTE = "compute"
+    REDUCER = "reducer"
+    ORCHESTRATOR = "orchestrator"
+
+
+class Target(StrEnum):
+    """What generated nodes are built on."""
+
+    ONEX = "onex"  # omnibase-core base classes, container, errors
+    STANDALONE = "standalone"  # pydantic alone
+
+
+class FieldType(StrEnum):
+    """Scalar field types a prompt may name."""
+
+    STRING = "string"
+    INT = "int"
+    FLOAT = "float"
+    BOOL = "bool"
+    UUID = "uuid"
+    DATETIME = "datetime"
+    OBJECT = "object"
+
+
+class MetricKind(StrEnum):
+    """Metric instrument kinds."""
+
+    COUNTER = "counter"
+    GAUGE = "gauge"
+
+
+class InputField(Frozen):
+    """One typed input field of an operation."""
+
+    name: str
+    type: FieldType
+    is_list: bool = False
+    optional: bool = False
+
+
+class Operation(Frozen):
+    """An operation the node handles, with its inputs and possible result events.
+
+    ``version_field`` names the input that carries the expected version when the prompt asks for
+    optimistic concurrency (version checking); ``outcomes[0]`` is then the commit and the
+    outcome named ``conflict_outcome`` the version conflict.
+    """
+
+    name: str
+    description: str = ""
+    inputs: tuple[InputField, ...]
+    outcomes: tuple[str, ...] = ()
+    version_field: str | None = None
+    conflict_outcome: str | None = None
+
+
+class Topic(Frozen):
+    """A Kafka topic (canonical ONEX suffix) and the event types carried on it."""
+
+    name: str
+    source_name: str = ""
+    event_types: tuple[str, ...] = ()
+
+
+STEP = "Workflow step "  # how an orchestrator's step (a client it calls in turn) is described
+
+
+class Dependency(Frozen):
+    """A client injected into the node."""
+
+    name: str
+    client_type: str
+    required: bool = True
+    description: str = ""
+
+    @property
+    def protocol(self) -> str:
+        """Its protocol's class name (no word the ecosystem's naming gate rejects)."""
+        return gate_safe(f"Protocol{camel(self.name)}")
+
+    @property
+    def is_step(self) -> bool:
+        """A step of an orchestrator's workflow rather than a client the prompt named."""
+        return self.description.startswith(STEP)
+
+    @property
+    def is_event_client(self) -> bool:
+        """An event bus client (the node's publisher), judged by its name."""
+        return re.search(r"kafka|event|bus|producer|publisher", self.name) is not None
+
+
+class Metric(Frozen):
+    """A metric the node keeps."""
+
+    name: str
+    kind: MetricKind
+
+
+class PerformanceTargets(Frozen):
+    """Targets named in the prompt; absent ones stay None."""
+
+    p95_latency_ms: float | None = None
+    p99_latency_ms: float | None = None
+    throughput_ops_per_sec: float | None = None
+    success_rate_pct: float | None = None
+    error_rate_pct: float | None = None
+    conflict_rate_pct: float | None = None
+
+
+DEFAULT_COPYRIGHT = "OmniNode.ai Inc."
+
+
+class GenerationOptions(Frozen):
+    """User options that, with the prompt and generator version, define the output bytes."""
+
+    node_type: NodeType | None = None
+    name: str | None = None
+    enable_intelligence: bool = True
+    target: Target = Target.ONEX
+    # the dotted package that holds the node ("" = a top-level package)
+    package: str = ""
+    # SPDX header of every generated file: the holder is the user's to choose
+    copyright_holder: str = Field(default=DEFAULT_COPYRIGHT, min_length=1, max_length=120)
+    license: str = Field(default="MIT", pattern=r"^[A-Za-z0-9.+-]{1,40}$")
+
+
+class StyleConfig(Frozen):
+    """The target repository's ruff configuration (a ``pyproject.toml`` with ``[tool.ruff]``,
+    a ``ruff.toml`` or a ``.ruff.toml``), which formatting and the style checks follow."""
+
+    filename: str = Field(pattern=r"^(pyproject\.toml|\.?ruff\.toml)$")
+    text: str
+    source: str = ""  # where it was found, for the report
+
+
+class NodeSpec(Frozen):
+    """Everything the prompt parser extracted: the single source for later stages."""
+
+    name: str
+    node_type: NodeType
+    description: str
+    operations: tuple[Operation, ...]
+    subscribe_topics: tuple[Topic, ...] = ()
+    publish_topics: tuple[Topic, ...] = ()
+    dependencies: tuple[Dependency, ...] = ()
+    metrics: tuple[Metric, ...] = ()
+    performance: PerformanceTargets = PerformanceTargets()
+    target: Target = Target.ONEX
+    warnings: tuple[str, ...] = ()
+    options: GenerationOptions = Field(default_factory=lambda: GenerationOptions())
+    style: StyleConfig | None = None  # the target repository's ruff configuration
+    review: tuple[str, ...] = ()  # why the prompt was not understood (then validation fails)
+
+
+class Pattern(Frozen):
+    """A design pattern from the intelligence stage."""
+
+    name: str
+    title: str
+    score: float
+    guidance: str
+
+
+class Intelligence(Frozen):
+    """Result of the intelligence stage."""
+
+    enabled: bool
+    source: str
+    patterns: tuple[Pattern, ...] = ()
+    warnings: tuple[str, ...] = ()
+    needs_review: bool = False  # the remote RAG service failed; patterns came from the library
+
+
+class GitHubTarget(Frozen):
+    """Where a bot-mode request came from and where its pull request goes."""
+
+    repository: str
+    installation_id: int
+    issue_number: int
+    is_pull_request: bool = False
+    branch: str | None = None  # set for refinements: update this branch (and its PR)
+    comment_id: int
+    requester: str
+    head_sha: str
+    check_run_id: int | None = None
+    output_base: str = "nodes"
+    source_root: str = ""  # where the node package goes in a src layout ("src"); tests at the root
+    labels: tuple[str, ...] = ()
+    reviewers: tuple[str, ...] = ()
+    draft: bool = False
+
+
+class GenerationRequest(Frozen):
+    """One request: the unit of a Dagster partition."""
+
+    request_id: str
+    prompt: str
+    options: GenerationOptions = GenerationOptions()
+    output_dir: str | None = None
+    correlation_id: str
+    github: GitHubTarget | None = None
+    style: StyleConfig | None = None  # the target repository's ruff configuration
+
+
+class FileSet(Frozen):
+    """Generated files keyed by POSIX path relative to the output root.
+
+    ``create_only`` files (the ``__init__.py`` of enclosing packages) are written only where
+    they do not exist yet: they belong to the repository.
+    """
+
+    files: dict[str, str] = Field(default_factory=dict)
+    create_only: tuple[str, ...] = ()
+
+    def merged(self, other: FileSet) -> FileSet:
+        """Return a new set with ``other``'s files added or replacing ours."""
+        return FileSet(
+            files={**self.files, **other.files},
+            create_only=tuple(sorted({*self.create_only, *other.create_only})),
+        )
+
+
+class CheckResult(Frozen):
+    """Outcome of one validator."""
+
+    name: str
+    passed: bool
+    weight: float
+    duration_seconds: float
+    output: str = ""
+    skipped: bool = False
+    advisory: bool = False  # shown, never scored nor failing the report
+
+
+class ValidationReport(Frozen):
+    """All validator outcomes and the weighted quality score."""
+
+    checks: tuple[CheckResult, ...]
+    quality_score: float
+    refined: bool = False
+    coverage_pct: float | None = None  # of the node's code by its own tests
+    max_complexity: int | None = None  # highest cyclomatic complexity of any function
+    sandboxed: bool = False  # the validators ran under bubblewrap
+    static_only: bool = False  # code the generator did not write, not executed (no sandbox)
+    cached: bool = False  # the same files passed before with the same toolchain
+
+    @property
+    def passed(self) -> bool:
+        """True when every check that counts (not the advisory ones) passed."""
+        return all(check.passed for check in self.checks if not check.advisory)
+
+    def check(self, name: str) -> CheckResult:
+        """Return the check called ``name``."""
+        return next(check for check in self.checks if check.name == name)
+
+
+class ValidatedCode(Frozen):
+    """Files (code and tests) with the validation report that holds for them."""
+
+    files: FileSet
+    report: ValidationReport
+
+
+class RefinedCode(ValidatedCode):
+    """Files after automatic fixes, with the report that holds for them."""
+
+    fixed_files: tuple[str, ...] = ()
+
+
+class WriteOutcome(Frozen):
+    """Where files went: the output directory, or the artifact store when writing failed."""
+
+    written: tuple[str, ...] = ()
+    stored_in_artifact_store: bool = False
+    error: str | None = None
+
+
+class GenerationResult(BaseModel):
+    """The seed's ``GenerationResult``, printed by ``--json``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    success: bool
+    workflow_id: str
+    correlation_id: str
+    total_duration_seconds: float
+    generated_files: list[str] = Field(default_factory=list)
+    test_files: list[str] = Field(default_factory=list)
+    test_file_count: int = 0
+    quality_score: float = 0.0
+    node_type: str = ""
+    service_name: str = ""
+    needs_review: bool = False
+    warnings: list[str] = Field(default_factory=list)
+    partial_success: bool = False
+    generated_code_in_database: bool = False
+    error_code: str | None = None
+    error_message: str | None = None

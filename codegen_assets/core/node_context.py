@@ -1,0 +1,325 @@
+"""The template context of a node: every name and literal the templates print."""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+import unicodedata
+from typing import Any
+
+from codegen_assets.core.layout import NodeLayout
+from codegen_assets.core.models import (
+    FieldType,
+    GenerationOptions,
+    InputField,
+    MetricKind,
+    NodeSpec,
+    NodeType,
+    Target,
+)
+from codegen_assets.core.naming import camel, snake
+from codegen_assets.core.plan import NodePlan, OperationPlan
+from codegen_assets.core.resilience import NODE_BREAKER, NODE_RETRY
+
+SPDX_YEAR = 2025  # the ecosystem's header policy freezes the year
+_ANNOTATIONS = {
+    FieldType.STRING: "str",
+    FieldType.INT: "int",
+    FieldType.FLOAT: "float",
+    FieldType.BOOL: "bool",
+    FieldType.UUID: "UUID",
+    FieldType.DATETIME: "datetime",
+    FieldType.OBJECT: "dict[str, JsonValue]",
+}
+_SAMPLES: dict[FieldType, tuple[object, object]] = {
+    FieldType.STRING: ("sample", "other"),
+    FieldType.INT: (1, 2),
+    FieldType.FLOAT: (1.5, 2.5),
+    FieldType.BOOL: (True, False),
+    FieldType.UUID: (
+        "12345678-1234-5678-1234-567812345678",
+        "87654321-4321-8765-4321-876543218765",
+    ),
+    FieldType.DATETIME: ("2026-01-01T00:00:00+00:00", "2026-06-30T12:00:00+00:00"),
+    FieldType.OBJECT: ({"key": "value"}, {"key": "other"}),
+}
+_STRATEGIES = {
+    FieldType.STRING: "st.text(min_size=1, max_size=20)",
+    FieldType.INT: "st.integers(min_value=0, max_value=10**6)",
+    FieldType.FLOAT: "st.floats(min_value=0, max_value=1e6, allow_nan=False)",
+    FieldType.BOOL: "st.booleans()",
+    FieldType.UUID: "st.uuids()",
+    FieldType.DATETIME: "st.datetimes(timezones=st.just(UTC))",
+    FieldType.OBJECT: "st.dictionaries(st.text(max_size=5), st.integers(), max_size=3)",
+}
+# Words in an input's name that make a negative number or an empty text meaningless.
+_NON_NEGATIVE = {"version", "count", "size", "limit", "offset", "quantity", "attempts", "retries"}
+_NON_NEGATIVE |= {"index", "page", "amount", "total", "age", "duration", "timeout", "qty"}
+_NON_EMPTY_SUFFIXES = ("_key", "_id", "_name", "_code", "_ref", "_slug")
+_IDEMPOTENCY_KEYS = ("idempotency_key", "action_id", "event_id", "request_id", "message_id")
+_ERROR_WORDS = {"error", "errors", "fail", "failed", "failure", "failures", "exception"}
+_COMMON_WORDS = {"total", "count", "pct", "rate", "avg", "ms", "per", "sec", "second"}
+_STEM = 5
+
+
+def doc_text(text: str) -> str:
+    """Plain ASCII text that is safe inside a docstring."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    flat = re.sub(r"\s+", " ", ascii_text.replace("\\", "/").replace('"', "'")).strip()
+    return flat.rstrip(" .") or "Generated ONEX node"
+
+
+def wrap(text: str, indent: int, width: int) -> str:
+    """A docstring body wrapped so no line (with its indentation) passes ``width``."""
+    room = max(width - indent, 24)
+    lines = textwrap.wrap(doc_text(text) + ".", room, break_long_words=True)
+    return ("\n" + " " * indent).join(lines)
+
+
+def _is_non_negative(field: InputField) -> bool:
+    return field.type in (FieldType.INT, FieldType.FLOAT) and bool(
+        set(field.name.split("_")) & _NON_NEGATIVE
+    )
+
+
+def _is_non_empty(field: InputField) -> bool:
+    return field.type is FieldType.STRING and (
+        field.name in ("key", "id", "name") or field.name.endswith(_NON_EMPTY_SUFFIXES)
+    )
+
+
+def _field(field: InputField) -> dict[str, Any]:
+    base = _ANNOTATIONS[field.type]
+    annotation = f"list[{base}]" if field.is_list else base
+    constraints = []
+    if not field.is_list and _is_non_negative(field):
+        constraints.append("ge=0")
+    if not field.is_list and _is_non_empty(field):
+        constraints.append("min_length=1")
+    if field.optional:
+        annotation = f"{annotation} | None"
+        default = f"Field(default=None, {', '.join(constraints)})" if constraints else "None"
+    else:
+        default = f"Field({', '.join(constraints)})" if constraints else ""
+    return {
+        "name": field.name,
+        "annotation": annotation,
+        "default": default,
+        "optional": field.optional,
+        "constrained": bool(constraints),
+        "non_negative": "ge=0" in constraints,
+        "non_empty": "min_length=1" in constraints,
+        "type": field.type.value,
+        "is_list": field.is_list,
+    }
+
+
+def _sample(op: OperationPlan, index: int) -> dict[str, object]:
+    values: dict[str, object] = {}
+    for field in op.op.inputs:
+        value = _SAMPLES[field.type][index]
+        values[field.name] = [value] if field.is_list else value
+    if op.op.version_field:
+        values[op.op.version_field] = 0
+    return values
+
+
+def _strategy(field: InputField) -> str:
+    strategy = _STRATEGIES[field.type]
+    if field.is_list:
+        strategy = f"st.lists({strategy}, max_size=3)"
+    return f"st.none() | {strategy}" if field.optional else strategy
+
+
+def _stems(words: set[str]) -> set[str]:
+    return {w[:_STEM] for w in words if w not in _COMMON_WORDS}
+
+
+def _metric_roles(spec: NodeSpec, outcomes: list[str]) -> dict[str, Any]:
+    """Which runtime fact feeds each declared metric, decided by the words in its name."""
+    roles: dict[str, Any] = {"outcome_counters": {}, "rate_gauges": {}}
+    for key in ("counters", "gauges", "error_counters", "request_counters", "latency_gauges"):
+        roles[key] = []
+    common = (
+        set.intersection(*(set(o.split("_")) for o in outcomes)) if len(outcomes) > 1 else set()
+    )
+    outcome_stems = {o: _stems(set(o.split("_")) - common) for o in outcomes}
+    for metric in spec.metrics:
+        words = set(metric.name.split("_"))
+        matched = [o for o in outcomes if outcome_stems[o] & _stems(words)]
+        if metric.kind is MetricKind.COUNTER:
+            roles["counters"].append(metric.name)
+            if words & _ERROR_WORDS:
+                roles["error_counters"].append(metric.name)
+            elif matched:
+                for outcome in matched:
+                    roles["outcome_counters"].setdefault(outcome, []).append(metric.name)
+            else:
+                roles["request_counters"].append(metric.name)
+            continue
+        roles["gauges"].append(metric.name)
+        if "latency" in words:
+            roles["latency_gauges"].append(metric.name)
+        elif "rate" in words or "pct" in words:
+            source = "errors" if words & _ERROR_WORDS else "success"
+            if source == "success" and "success" not in words and matched:
+                source = matched[0]
+            roles["rate_gauges"][metric.name] = source
+    return roles
+
+
+def _event(event: Any, op: OperationPlan) -> dict[str, Any]:
+    return {
+        "name": event.name,
+        "kind": event.kind,
+        "model": event.model,
+        "module": event.module.rsplit("/", 1)[1],
+        "snake": event.snake,
+        "topic": event.topic,
+        "op": op.name,
+    }
+
+
+def _operation(plan: NodePlan, op: OperationPlan, width: int) -> dict[str, Any]:
+    fields = [_field(f) for f in op.op.inputs]
+    key = op.key_field
+    idempotency = next(
+        (
+            f
+            for name in _IDEMPOTENCY_KEYS
+            for f in op.op.inputs
+            if f.name == name and f.type in (FieldType.UUID, FieldType.STRING) and not f.is_list
+        ),
+        None,
+    )
+    events = [_event(e, op) for e in op.events]
+    description = op.op.description or f"Handle the {op.name} operation"
+    return {
+        "name": op.name,
+        "pascal": op.pascal,
+        "key": op.key,
+        "topic": op.topic,
+        "event_type": op.event_type,
+        "handler_class": op.handler_class,
+        "handler_module": op.handler_module.rsplit("/", 1)[1],
+        "request_model": op.request_model,
+        "request_module": op.request_module.rsplit("/", 1)[1],
+        "reply_model": op.reply_model,
+        "reply_module": op.reply_module.rsplit("/", 1)[1],
+        "doc": wrap(description, 8, width),
+        "doc4": wrap(description, 4, width),
+        "summary": doc_text(description),
+        "fields": fields,
+        "key_field": key.name if key else None,
+        "key_is_uuid": bool(key and key.type is FieldType.UUID),
+        "version_field": op.op.version_field,
+        "idempotency_field": idempotency.name if idempotency else None,
+        "idempotency_optional": bool(idempotency and idempotency.optional),
+        "events": events,
+        "success": events[0],
+        "conflict": next((e for e in events if e["kind"] == "conflict"), None),
+        "failure": next((e for e in events if e["kind"] == "failure"), None),
+        "others": [e for e in events if e["kind"] == "outcome"],
+        "sample": _sample(op, 0),
+        "other_sample": _sample(op, 1),
+        "sample_json": json.dumps(_sample(op, 0), sort_keys=True),
+        "strategies": [(f.name, _strategy(f)) for f in op.op.inputs],
+        "uses_uuid": any(f.type is FieldType.UUID for f in op.op.inputs),
+        "uses_datetime": any(f.type is FieldType.DATETIME for f in op.op.inputs),
+        "uses_object": any(f.type is FieldType.OBJECT for f in op.op.inputs),
+        "uses_field": any(f["default"].startswith("Field") for f in fields),
+    }
+
+
+def spdx_header(options: GenerationOptions) -> str:
+    """The two SPDX comment lines every generated file starts with."""
+    return (
+        f"# SPDX-FileCopyrightText: {SPDX_YEAR} {options.copyright_holder}\n"
+        f"# SPDX-License-Identifier: {options.license}\n"
+    )
+
+
+def build_context(
+    plan: NodePlan,
+    options: GenerationOptions,
+    patterns: tuple[str, ...] = (),
+    width: int = 88,
+) -> dict[str, Any]:
+    """The full template context of ``plan``."""
+    spec, layout = plan.spec, plan.layout
+    operations = [_operation(plan, op, width) for op in plan.operations]
+    outcomes = [snake(e.name) for op in plan.operations for e in op.events]
+    deps = [
+        {
+            "name": d.name,
+            "protocol": d.protocol,
+            "fake": f"Fake{camel(d.name)}",
+            "module": f"protocol_{d.name}",
+            "doc": wrap(d.description or f"The {d.client_type} client", 4, width),
+            "required": d.required,
+        }
+        for d in plan.clients
+    ]
+    versioned = any(op["version_field"] for op in operations)
+    return {
+        "spdx": spdx_header(options),
+        "onex": options.target is Target.ONEX,
+        "node": {
+            "name": layout.name,
+            "stem": layout.stem,
+            "pascal": layout.pascal,
+            "class_name": layout.node_class,
+            "registry_class": layout.registry_class,
+            "registry_module": layout.registry_module,
+            "root": layout.import_root,
+            "type": spec.node_type.value,
+            "type_pascal": camel(spec.node_type.value),
+            "contract_type": f"{spec.node_type.value.upper()}_GENERIC",
+            "doc": wrap(spec.description, 0, width),
+            "summary": doc_text(spec.description),
+            "is_effect": spec.node_type is NodeType.EFFECT,
+            "is_compute": spec.node_type is NodeType.COMPUTE,
+            "is_reducer": spec.node_type is NodeType.REDUCER,
+            "is_orchestrator": spec.node_type is NodeType.ORCHESTRATOR,
+            "core_dispatch": spec.node_type in (NodeType.EFFECT, NodeType.COMPUTE),
+            "state_model": f"Model{layout.pascal.removesuffix('Reducer')}State",
+            "state_module": f"model_{layout.stem}_state",
+        },
+        "operations": operations,
+        "events": _unique_events(plan),
+        "deps": deps,
+        "primary": deps[0] if deps else None,
+        "patterns": sorted(patterns),
+        "versioned": versioned,
+        "idempotent": "idempotent_consumer" in patterns
+        and any(op["idempotency_field"] for op in operations),
+        "metrics": _by_event_name(_metric_roles(spec, outcomes), plan),
+        "performance": spec.performance.model_dump(exclude_none=True),
+        "retry": NODE_RETRY,
+        "breaker": NODE_BREAKER,
+        "subscribe_topics": plan.subscribe_topics,
+        "publish_topics": plan.publish_topics,
+        "width": width,
+    }
+
+
+def _by_event_name(roles: dict[str, Any], plan: NodePlan) -> dict[str, Any]:
+    """Roles keyed by event type (what handlers record) instead of snake_case outcome."""
+    names = {snake(e.name): e.name for e in plan.events}
+    roles["outcome_counters"] = {names[o]: c for o, c in roles["outcome_counters"].items()}
+    roles["rate_gauges"] = {g: names.get(s, s) for g, s in roles["rate_gauges"].items()}
+    return roles
+
+
+def _unique_events(plan: NodePlan) -> list[dict[str, Any]]:
+    seen: dict[str, dict[str, Any]] = {}
+    for op in plan.operations:
+        for event in op.events:
+            seen.setdefault(event.name, _event(event, op))
+    return list(seen.values())
+
+
+def node_layout(spec: NodeSpec, options: GenerationOptions) -> NodeLayout:
+    """The layout of ``spec`` for ``options``."""
+    return NodeLayout.of(spec, options.package)

@@ -1,0 +1,78 @@
+"""Settings from the environment (prefix ``NODEGEN_``), read once per process."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from codegen_assets.core.sandbox import SandboxMode
+from codegen_assets.core.secret_env import HeldSettings
+
+
+class NodegenSettings(HeldSettings):
+    """Where the embedded instance lives and how validation runs."""
+
+    model_config = SettingsConfigDict(env_prefix="NODEGEN_", extra="ignore")
+
+    home: Path = Field(default_factory=lambda: Path.home() / ".onex-nodegen")
+    deployment: Literal["local"] = "local"
+    validation_timeout_seconds: float = Field(default=120.0, gt=0)
+    # auto: bubblewrap when it works here; bwrap: required; none: plain subprocesses
+    sandbox: SandboxMode = "auto"
+    mypy_cache_dir: Path | None = None
+    validation_cache_dir: Path | None = None
+    validation_cache: bool = True  # reuse passing reports of files validated before
+    kafka_bootstrap_servers: str = ""  # empty: no mirroring
+    kafka_env: str = "dev"
+    kafka_flush_seconds: float = Field(default=3.0, ge=0)
+    queue_url: str = ""  # empty: SQLite beside the instance; or a postgresql:// URL
+    rag_url: str = ""  # empty: the embedded pattern library only
+    rag_timeout_seconds: float = Field(default=5.0, gt=0)
+    log_format: Literal["json", "text"] = "json"
+    log_level: str = "WARNING"
+
+    @property
+    def dagster_home(self) -> Path:
+        """The embedded Dagster instance directory (use it as ``DAGSTER_HOME`` for the UI)."""
+        return self.home / "dagster"
+
+    @property
+    def artifact_db(self) -> Path:
+        """SQLite file holding requests and undelivered code."""
+        return self.home / "artifacts.sqlite3"
+
+    @property
+    def outbox_db(self) -> Path:
+        """The Kafka outbox, in the instance directory."""
+        return self.dagster_home / "outbox.sqlite3"
+
+    @property
+    def queue_db(self) -> Path | str:
+        """The webhook request queue: ``NODEGEN_QUEUE_URL``, or a SQLite file in the home."""
+        return self.queue_url or self.home / "webhooks.sqlite3"
+
+    @property
+    def workspace(self) -> Path:
+        """Where bot-mode runs write their files before publishing."""
+        return self.home / "workspace"
+
+    @property
+    def mypy_cache(self) -> Path:
+        """mypy cache reused across validations and homes, built at install time
+        (``NODEGEN_MYPY_CACHE_DIR`` overrides)."""
+        if self.mypy_cache_dir is not None:
+            return self.mypy_cache_dir
+        cache_root = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+        return Path(cache_root) / "onex-nodegen" / "mypy"
+
+    @property
+    def validation_reports(self) -> Path | None:
+        """Passing reports kept by content (``NODEGEN_VALIDATION_CACHE_DIR`` overrides); None
+        when ``NODEGEN_VALIDATION_CACHE=false``."""
+        if not self.validation_cache:
+            return None
+        return self.validation_cache_dir or self.home / "validation-cache"

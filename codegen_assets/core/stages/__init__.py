@@ -1,0 +1,1 @@
+"""One module per generation stage, named after the stage's asset; plain typed functions."""

@@ -1,0 +1,607 @@
+"""Validation and refinement: real linters, type checker, tests and the ONEX ecosystem's own gates
+on a private copy of a node, each validator in a sandbox where one is available.
+
+Style is judged as the target repository judges it: ``ruff check`` and ``ruff format --check``
+under its configuration (placed beside the copy), ruff's defaults when it has none.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from codegen_assets.core import ecosystem_gates
+from codegen_assets.core.covered_tests import covered_pytest
+from codegen_assets.core.models import (
+    DEFAULT_COPYRIGHT,
+    CheckResult,
+    FileSet,
+    NodeSpec,
+    RefinedCode,
+    StyleConfig,
+    ValidationReport,
+)
+from codegen_assets.core.onex_oracle import omnibase_core_available
+from codegen_assets.core.sandbox import Jail, SandboxMode, use_bwrap
+from codegen_assets.core.stages.contract import validate_contract_text
+from codegen_assets.core.style import fix_commands, place_config, ruff_commands
+from codegen_assets.core.validation_cache import ValidationCache, cache_key
+
+PROMPT_CHECK = "prompt_understood"  # judged on the parsed prompt, not on files
+# Weights in quality_score: behaviour, types, the ecosystem's gates (an equal share of 0.30
+# each), then style and the seed's quality metrics. Advisory gates weigh nothing.
+OWN_WEIGHTS: dict[str, float] = {
+    "pytest": 0.20,
+    "mypy": 0.15,
+    "coverage": 0.10,
+    "ruff": 0.05,
+    "format": 0.05,
+    "complexity": 0.05,
+    "contract_schema": 0.05,
+    PROMPT_CHECK: 0.05,
+}
+SCORED_GATES = tuple(name for name, _ in ecosystem_gates.SCORED)
+ADVISORY_GATES = tuple(name for name, _ in ecosystem_gates.ADVISORY)
+GATE_WEIGHT = 0.30 / len(SCORED_GATES)
+WEIGHTS: dict[str, float] = {
+    **OWN_WEIGHTS,
+    **dict.fromkeys(SCORED_GATES, GATE_WEIGHT),
+    **dict.fromkeys(ADVISORY_GATES, 0.0),
+}
+MIN_COVERAGE_PCT = 90.0
+MAX_COMPLEXITY = 10
+_COMPLEXITY = re.compile(r"`(?P<name>.+?)` is too complex \((?P<value>\d+) > 0\)")
+MAX_OUTPUT = 4000
+# Checks that run the node's code; never run on code the generator did not write without a sandbox.
+EXECUTING = frozenset({"pytest", "coverage", "gates"})
+NOT_EXECUTED = (
+    "not executed: the files include code the generator did not write and no sandbox "
+    "(bubblewrap) is available here, so they were checked statically only"
+)
+CACHED = (
+    "these exact files were validated before with the same toolchain and passed; "
+    "the checks and timings are that run's"
+)
+# Written beside the copy so that the repository's own pytest and coverage settings (plugins
+# this machine may lack) do not change how the node's tests run.
+_ISOLATION = {"pytest.ini": "[pytest]\n", ".coveragerc": "[run]\n"}
+
+
+class ValidatorMissingError(RuntimeError):
+    """A validator executable is not installed beside this interpreter."""
+
+
+def ruff_bin() -> str:
+    """The ruff executable installed with this package (its version defines the output bytes)."""
+    candidate = Path(sysconfig.get_path("scripts")) / "ruff"
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which("ruff")
+    if found is None:
+        raise ValidatorMissingError("ruff is not installed; reinstall onex-nodegen")
+    return found
+
+
+_running: set[subprocess.Popen[str]] = set()
+_running_lock = threading.Lock()
+
+
+def scrubbed_env(sandbox: Path) -> dict[str, str]:
+    """A minimal environment: no tokens, secrets or user configuration reach the validators."""
+    return {
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.defpath}",
+        "HOME": str(sandbox),
+        "TMPDIR": str(sandbox),
+        "LANG": "C.UTF-8",
+        "PYTHONHASHSEED": "0",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONNOUSERSITE": "1",
+        "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",
+        "NO_COLOR": "1",
+    }
+
+
+def terminate_running() -> None:
+    """Kill every validator process group still running (used when a run is stopped)."""
+    with _running_lock:
+        procs = list(_running)
+    for proc in procs:
+        _kill(proc)
+
+
+def _kill(proc: subprocess.Popen[str]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _execute(args: list[str], cwd: Path, timeout: float, jail: Jail) -> tuple[bool, str]:
+    """Run ``args`` in ``jail``; (exit status 0, output). Killed at ``timeout``."""
+    env = scrubbed_env(jail.root)
+    proc = subprocess.Popen(
+        jail.command(args, cwd, env),
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    with _running_lock:
+        _running.add(proc)
+    try:
+        output, _ = proc.communicate(timeout=timeout)
+        return proc.returncode == 0, output
+    except subprocess.TimeoutExpired:
+        _kill(proc)
+        return False, proc.communicate()[0] + f"\ntimed out after {timeout:g} s"
+    finally:
+        with _running_lock:
+            _running.discard(proc)
+
+
+def _run(name: str, args: list[str], cwd: Path, timeout: float, jail: Jail) -> CheckResult:
+    started = time.perf_counter()
+    passed, output = _execute(args, cwd, timeout, jail)
+    return _result(name, started, passed, output)
+
+
+def _result(name: str, started: float, passed: bool, output: str) -> CheckResult:
+    return CheckResult(
+        name=name,
+        passed=passed,
+        weight=WEIGHTS[name],
+        duration_seconds=round(time.perf_counter() - started, 3),
+        output=output.strip()[-MAX_OUTPUT:],
+        advisory=name in ADVISORY_GATES,
+    )
+
+
+def _skipped(name: str, why: str, *, passed: bool = True) -> CheckResult:
+    """A check that did not run: not applicable (passed), or not allowed to run (not passed,
+    so the report does not pass either)."""
+    return CheckResult(
+        name=name,
+        passed=passed,
+        weight=0.0,
+        duration_seconds=0.0,
+        output=why,
+        skipped=True,
+        advisory=name in ADVISORY_GATES,
+    )
+
+
+def node_dirs(files: FileSet) -> list[str]:
+    """The node directories among ``files`` (where a ``contract.yaml`` is), outside tests."""
+    return sorted(
+        rel.removesuffix("/contract.yaml")
+        for rel in files.files
+        if rel.endswith("/contract.yaml") and not rel.startswith("tests/")
+    )
+
+
+def _contract_check(files: FileSet, nodes: list[str]) -> CheckResult:
+    """Our strict schema of ``contract.yaml``."""
+    started = time.perf_counter()
+    if not nodes:
+        return _result("contract_schema", started, False, "no contract.yaml among the files")
+    problems = []
+    for node in nodes:
+        try:
+            validate_contract_text(files.files[f"{node}/contract.yaml"])
+        except (ValidationError, ValueError, yaml.YAMLError) as exc:
+            problems.append(f"{node}/contract.yaml is invalid: {exc}")
+    return _result("contract_schema", started, not problems, "\n".join(problems))
+
+
+def _complexity_check(root: Path, timeout: float, jail: Jail) -> tuple[CheckResult, int | None]:
+    """Cyclomatic complexity of every function (ruff's mccabe); the highest must be <= 10."""
+    started = time.perf_counter()
+    args = [ruff_bin(), "check", "--isolated", "--select", "C901", "--config"]
+    args += ["lint.mccabe.max-complexity=0", "--output-format", "json", "--exit-zero"]
+    report = root.parent / "complexity.json"
+    run = _run(
+        "complexity", [*args, "--output-file", str(report), "--no-cache", "."], root, timeout, jail
+    )
+    try:
+        found = [
+            (int(m["value"]), f"{m['name']} ({os.path.relpath(item['filename'], root)})")
+            for item in json.loads(report.read_text("utf-8"))
+            if (m := _COMPLEXITY.match(item["message"]))
+        ]
+    except (OSError, ValueError, KeyError, TypeError):
+        return run.model_copy(update={"passed": False}), None
+    highest = max((value for value, _ in found), default=0)
+    over = [
+        f"{where}: {value}"
+        for value, where in sorted(found, reverse=True)
+        if value > MAX_COMPLEXITY
+    ]
+    summary = f"highest cyclomatic complexity {highest} (limit {MAX_COMPLEXITY})"
+    output = "\n".join([summary, *over])
+    return _result("complexity", started, run.passed and highest <= MAX_COMPLEXITY, output), highest
+
+
+def _coverage_check(
+    root: Path, nodes: list[str], timeout: float, jail: Jail
+) -> tuple[CheckResult, float | None]:
+    """Coverage of each node's code by its own tests (recorded while pytest ran); with several
+    nodes, the lowest."""
+    started = time.perf_counter()
+    report = root.parent / "coverage.json"
+    args = [sys.executable, "-m", "coverage", "json", "-q", "-o", str(report)]
+    run = _run("coverage", args, root, timeout, jail)
+    try:
+        data = json.loads(report.read_text("utf-8"))
+        per_node = {node: _covered(data["files"], node) for node in nodes} if len(nodes) > 1 else {}
+        lowest = min(per_node, key=lambda n: per_node[n]) if per_node else None
+        percent = per_node[lowest] if lowest else round(float(data["totals"]["percent_covered"]), 1)
+    except (OSError, ValueError, KeyError):
+        return _result("coverage", started, False, f"no coverage data\n{run.output}"), None
+    passed = percent >= MIN_COVERAGE_PCT
+    which = f" (lowest: {lowest})" if lowest else ""
+    output = f"{percent:.1f}% of statements and branches{which} (minimum {MIN_COVERAGE_PCT:.0f}%)"
+    return _result("coverage", started, passed, output), percent
+
+
+def _covered(files: dict[str, dict[str, dict[str, int]]], node: str) -> float:
+    """Statement and branch coverage of the files under ``node``, in percent."""
+    sums = [f["summary"] for path, f in files.items() if path.startswith(f"{node}/")]
+    hit = sum(s["covered_lines"] + s.get("covered_branches", 0) for s in sums)
+    total = sum(s["num_statements"] + s.get("num_branches", 0) for s in sums)
+    return round(100.0 * hit / total, 1) if total else 100.0
+
+
+def _holder(files: FileSet, node: str) -> str:
+    """The copyright holder the node's SPDX headers name (its contract's ``metadata.author``)."""
+    try:
+        data = yaml.safe_load(files.files[f"{node}/contract.yaml"])
+        return str(data["metadata"]["author"])
+    except (KeyError, TypeError, yaml.YAMLError):
+        return DEFAULT_COPYRIGHT
+
+
+def _gate_checks(
+    files: FileSet, nodes: list[str], root: Path, timeout: float, jail: Jail
+) -> list[CheckResult]:
+    """The ecosystem's gates on each ONEX node (standalone nodes are not ONEX nodes)."""
+    onex = [n for n in nodes if f"{n}/node.py" in files.files]
+    if not onex or not omnibase_core_available():
+        why = "not an ONEX node" if not onex else "omnibase-core is not installed"
+        return [_skipped(name, why) for name in (*SCORED_GATES, *ADVISORY_GATES)]
+    script = Path(ecosystem_gates.__file__).resolve()
+    gate_jail = Jail(jail.root, jail.sandboxed, jail.writable, (*jail.readonly, script.parent))
+    results: dict[str, list[tuple[bool | None, str, float]]] = {}
+    holders: dict[str, list[str]] = {}
+    for node in onex:
+        holders.setdefault(_holder(files, node), []).append(node)
+    for holder, group in holders.items():  # one interpreter per copyright holder
+        started = time.perf_counter()
+        _, output = _execute(
+            [sys.executable, str(script), holder, *group], root, timeout, gate_jail
+        )
+        elapsed = time.perf_counter() - started
+        try:
+            found = json.loads(output.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            found = {}
+        for node in group:
+            gates = found.get(node, {})
+            for name in (*SCORED_GATES, *ADVISORY_GATES):
+                why = f"the gates did not run: {output}" if not gates else "no result"
+                gate = gates.get(name, {"ok": False, "detail": why})
+                detail = (
+                    f"{node}: {gate['detail']}"
+                    if len(onex) > 1 and gate["detail"]
+                    else gate["detail"]
+                )
+                results.setdefault(name, []).append((gate["ok"], detail, elapsed))
+    checks = []
+    for name, outcomes in results.items():
+        if all(ok is None for ok, _, _ in outcomes):
+            checks.append(_skipped(name, outcomes[0][1]))
+            continue
+        ok = all(o is not False for o, _, _ in outcomes)
+        details = "\n".join(d for _, d, _ in outcomes if d)
+        checks.append(
+            CheckResult(
+                name=name,
+                passed=ok,
+                weight=WEIGHTS[name],
+                duration_seconds=round(outcomes[0][2], 3),
+                output=details[-MAX_OUTPUT:],
+                advisory=name in ADVISORY_GATES,
+            )
+        )
+    return checks
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A private copy of a node and how validators may touch it."""
+
+    root: Path  # the copy of the output root (node package, tests, repository configuration)
+    jail: Jail
+    mypy_cache: Path
+    executes: bool  # whether the node's own code may run here
+
+
+@contextmanager
+def workspace(
+    files: FileSet,
+    mypy_cache: Path,
+    *,
+    trusted: bool = True,
+    sandbox: SandboxMode = "auto",
+    style: StyleConfig | None = None,
+) -> Iterator[Workspace]:
+    """A temporary copy of ``files`` (removed afterwards) and the jail its checks run in.
+
+    Code the generator wrote (``trusted``) shares the mypy cache; other code gets a private copy
+    of it and, where no sandbox is available, is never executed.
+    """
+    sandboxed = use_bwrap(sandbox)
+    with tempfile.TemporaryDirectory(prefix="nodegen-validate-") as tmp:
+        base = Path(tmp)
+        root = base / "repo"
+        write_tree(root, files)
+        place_config(root, style)
+        for name, text in _ISOLATION.items():
+            (root / name).write_text(text, encoding="utf-8")
+        if trusted:
+            mypy_cache.mkdir(parents=True, exist_ok=True)
+            cache = mypy_cache
+        else:
+            cache = base / "mypy-cache"
+            if mypy_cache.is_dir():
+                shutil.copytree(mypy_cache, cache)
+        shared = (cache,) if sandboxed and trusted else ()
+        jail = Jail(root=base, sandboxed=sandboxed, writable=shared)
+        yield Workspace(root=root, jail=jail, mypy_cache=cache, executes=trusted or sandboxed)
+
+
+def write_tree(root: Path, files: FileSet) -> None:
+    """Write ``files`` under ``root`` (paths are generator-chosen, never user text)."""
+    for rel, text in sorted(files.files.items()):
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def read_tree(root: Path, names: list[str]) -> FileSet:
+    """Read ``names`` back from ``root``."""
+    return FileSet(files={rel: (root / rel).read_text(encoding="utf-8") for rel in names})
+
+
+def mypy_command(mypy_cache: Path) -> list[str]:
+    """``mypy --strict`` on the working directory, as validation runs it."""
+    # --config-file= : no configuration file is read (a mypy plugin would run code)
+    return [
+        sys.executable,
+        "-m",
+        "mypy",
+        "--config-file=",
+        "--strict",
+        "--sqlite-cache",
+        "--cache-dir",
+        str(mypy_cache),
+        "--no-color-output",
+        ".",
+    ]
+
+
+def _commands(files: FileSet, mypy_cache: Path) -> dict[str, list[str]]:
+    return {
+        **ruff_commands(ruff_bin()),
+        "mypy": mypy_command(mypy_cache),
+        # the node's own tests, measuring how much of its code they run
+        "pytest": covered_pytest(files, node_dirs(files)),
+    }
+
+
+def validate_files(
+    files: FileSet,
+    *,
+    timeout: float,
+    mypy_cache: Path,
+    trusted: bool = True,
+    sandbox: SandboxMode = "auto",
+    style: StyleConfig | None = None,
+    cache: ValidationCache | None = None,
+) -> ValidationReport:
+    """Run every check on a private copy of ``files``, the slow ones in parallel.
+
+    ``trusted=False`` marks files that include code the generator did not write (hand edits
+    merged into a regeneration): outside a sandbox they are checked statically only. With a
+    ``cache``, files validated before with the same toolchain get the kept report.
+    """
+    if cache is None:
+        return _check_all(files, timeout, mypy_cache, trusted, sandbox, style)
+    key = cache_key(files, style=style, trusted=trusted, sandboxed=use_bwrap(sandbox))
+    report = cache.get(key)
+    if report is None:
+        report = _check_all(files, timeout, mypy_cache, trusted, sandbox, style)
+        cache.put(key, report)
+    return report
+
+
+def _check_all(
+    files: FileSet,
+    timeout: float,
+    mypy_cache: Path,
+    trusted: bool,
+    sandbox: SandboxMode,
+    style: StyleConfig | None,
+) -> ValidationReport:
+    nodes = node_dirs(files)
+    with workspace(files, mypy_cache, trusted=trusted, sandbox=sandbox, style=style) as space:
+        root, jail = space.root, space.jail
+        commands = _commands(files, space.mypy_cache)
+        held = [] if space.executes else sorted(EXECUTING & commands.keys())
+        for name in held:
+            del commands[name]
+        with ThreadPoolExecutor(max_workers=len(commands) + 2) as pool:
+            futures = [
+                pool.submit(_run, name, args, root, timeout, jail)
+                for name, args in commands.items()
+            ]
+            complexity_future = pool.submit(_complexity_check, root, timeout, jail)
+            gates_future = (
+                pool.submit(_gate_checks, files, nodes, root, timeout, jail)
+                if space.executes
+                else None
+            )
+            results = [future.result() for future in futures]
+            complexity, highest = complexity_future.result()
+            gates = (
+                gates_future.result()
+                if gates_future is not None
+                else [
+                    _skipped(name, NOT_EXECUTED, passed=False)
+                    for name in (*SCORED_GATES, *ADVISORY_GATES)
+                ]
+            )
+        if space.executes:
+            coverage, percent = _coverage_check(root, nodes, timeout, jail)
+        else:
+            coverage, percent = _skipped("coverage", NOT_EXECUTED, passed=False), None
+            results += [_skipped(name, NOT_EXECUTED, passed=False) for name in held]
+    every = (*results, _contract_check(files, nodes), complexity, coverage, *gates)
+    ordered = tuple(sorted(every, key=lambda c: (c.advisory, -c.weight, c.name)))
+    return ValidationReport(
+        checks=ordered,
+        quality_score=quality_score(ordered),
+        coverage_pct=percent,
+        max_complexity=highest,
+        sandboxed=jail.sandboxed,
+        static_only=not space.executes,
+    )
+
+
+def with_prompt_check(report: ValidationReport, spec: NodeSpec) -> ValidationReport:
+    """``report`` with the check that the prompt was understood (an operation was read)."""
+    check = CheckResult(
+        name=PROMPT_CHECK,
+        passed=not spec.review,
+        weight=WEIGHTS[PROMPT_CHECK],
+        duration_seconds=0.0,
+        output="\n".join(spec.review),
+    )
+    others = tuple(c for c in report.checks if c.name != PROMPT_CHECK)
+    checks = tuple(sorted((*others, check), key=lambda c: (c.advisory, -c.weight, c.name)))
+    return report.model_copy(update={"checks": checks, "quality_score": quality_score(checks)})
+
+
+def quality_score(checks: tuple[CheckResult, ...]) -> float:
+    """Weighted share of checks passing, in [0, 1]."""
+    total = sum(c.weight for c in checks)
+    return round(sum(c.weight for c in checks if c.passed) / total, 3) if total else 0.0
+
+
+def refine_files(
+    files: FileSet,
+    report: ValidationReport,
+    *,
+    timeout: float,
+    mypy_cache: Path,
+    sandbox: SandboxMode = "auto",
+    style: StyleConfig | None = None,
+    cache: ValidationCache | None = None,
+) -> RefinedCode:
+    """Apply ruff's fixes and formatter (the repository's configuration) when style checks
+    failed, then validate once more."""
+    if report.check("ruff").passed and report.check("format").passed:
+        return RefinedCode(files=files, report=report)
+    names = sorted(files.files)
+    with workspace(files, mypy_cache, sandbox=sandbox, style=style) as space:
+        for args in fix_commands(ruff_bin()):
+            _execute(args, space.root, timeout, space.jail)
+        fixed = read_tree(space.root, names)
+    fixed = FileSet(files=fixed.files, create_only=files.create_only)
+    changed = tuple(name for name in names if fixed.files[name] != files.files[name])
+    if not changed:
+        return RefinedCode(files=files, report=report)
+    new_report = validate_files(
+        fixed, timeout=timeout, mypy_cache=mypy_cache, sandbox=sandbox, style=style, cache=cache
+    )
+    return RefinedCode(
+        files=fixed, report=new_report.model_copy(update={"refined": True}), fixed_files=changed
+    )
+
+
+def _check_rows(report: ValidationReport) -> list[str]:
+    rows = ["| check | result | weight | seconds |", "| --- | --- | --- | --- |"]
+    for check in report.checks:
+        mark = "skipped" if check.skipped else "pass" if check.passed else "FAIL"
+        if check.advisory and not check.skipped:
+            mark += " (advisory)"
+        rows.append(
+            f"| {check.name} | {mark} | {check.weight:.2f} | {check.duration_seconds:.2f} |"
+        )
+    return rows
+
+
+def _notes(report: ValidationReport) -> list[str]:
+    lines = []
+    if report.coverage_pct is not None:
+        lines += ["", f"**Test coverage of the node:** {report.coverage_pct:.1f}%"]
+    if report.max_complexity is not None:
+        lines += [f"**Highest cyclomatic complexity:** {report.max_complexity}"]
+    if report.cached:
+        lines += ["", f"**From the validation cache:** {CACHED}."]
+    if report.static_only:
+        lines += ["", f"**Static checks only:** {NOT_EXECUTED}."]
+    elif report.sandboxed:
+        lines += ["", "Checks ran in a bubblewrap sandbox (no network, no secrets)."]
+    advisory = [c.name for c in report.checks if c.advisory and not c.passed and not c.skipped]
+    if advisory:
+        lines += [
+            "",
+            "**Advisory (not scored):** "
+            + ", ".join(advisory)
+            + " - omnibase-core checks that the ecosystem's own infra nodes do not pass either.",
+        ]
+    skipped = [f"{c.name} ({c.output})" for c in report.checks if c.skipped]
+    if skipped:
+        lines += ["", "**Skipped:** " + ", ".join(skipped)]
+    return lines
+
+
+def report_markdown(report: ValidationReport, patterns: list[str], warnings: list[str]) -> str:
+    """The validation report as Markdown, for Dagster metadata, PR bodies and the output dir."""
+    refined = " (after automatic refinement)" if report.refined else ""
+    lines = [f"**Quality score:** {report.quality_score:.3f}{refined}", "", *_check_rows(report)]
+    lines += _notes(report)
+    lines += ["", "**Patterns:** " + (", ".join(patterns) or "none")]
+    if warnings:
+        lines += ["", "**Warnings:**", *(f"- {w}" for w in warnings)]
+    for check in report.checks:
+        if not check.passed and check.output:
+            lines += [
+                "",
+                f"<details><summary>{check.name} output</summary>",
+                "",
+                "```",
+                check.output,
+                "```",
+                "</details>",
+            ]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,73 @@
+"""Resource sets per deployment, chosen by settings (as in Dagster's project_fully_featured)."""
+
+from __future__ import annotations
+
+from dagster import AssetSelection, Definitions, define_asset_job, in_process_executor
+
+from codegen_assets.core.settings import NodegenSettings
+from codegen_assets.orchestration.assets import generation_assets, pull_request
+from codegen_assets.orchestration.drift import (
+    daily_drift_schedule,
+    regenerate_nodes_job,
+    regenerated_node,
+    template_drift_sensor,
+)
+from codegen_assets.orchestration.resources import (
+    ArtifactStoreResource,
+    GitHubResource,
+    IntelligenceResource,
+    RequestQueueResource,
+    ValidatorResource,
+)
+from codegen_assets.orchestration.sensors import github_requests_sensor, kafka_mirror_sensor
+
+GENERATE_JOB = "generate_node"
+GENERATE_PR_JOB = "generate_node_pr"
+
+generate_node_job = define_asset_job(
+    GENERATE_JOB,
+    selection=AssetSelection.assets(*generation_assets),
+    description="Generate, validate and deliver one ONEX node (one partition per request).",
+)
+
+
+generate_node_pr_job = define_asset_job(
+    GENERATE_PR_JOB,
+    selection=AssetSelection.assets(*generation_assets, pull_request),
+    description="Bot mode: generate, validate and deliver one node as a pull request.",
+)
+
+
+def local_resources(settings: NodegenSettings) -> dict[str, object]:
+    """Embedded defaults: SQLite beside the instance, validators as local subprocesses."""
+    return {
+        "artifacts": ArtifactStoreResource(path=str(settings.artifact_db)),
+        "validator": ValidatorResource(
+            timeout_seconds=settings.validation_timeout_seconds,
+            mypy_cache_dir=str(settings.mypy_cache),
+            sandbox=settings.sandbox,
+            cache_dir=str(settings.validation_reports or ""),
+        ),
+        "github": GitHubResource(),
+        "intelligence_service": IntelligenceResource(
+            rag_url=settings.rag_url, timeout_seconds=settings.rag_timeout_seconds
+        ),
+        "queue": RequestQueueResource(path=str(settings.queue_db)),
+    }
+
+
+RESOURCE_SETS = {"local": local_resources}
+
+
+def build_definitions(settings: NodegenSettings) -> Definitions:
+    """The Definitions for ``settings.deployment``."""
+    return Definitions(
+        assets=[*generation_assets, pull_request, regenerated_node],
+        jobs=[generate_node_job, generate_node_pr_job, regenerate_nodes_job],
+        sensors=[github_requests_sensor, kafka_mirror_sensor, template_drift_sensor],
+        schedules=[daily_drift_schedule],
+        # The stages form a chain: one process per run, not one per step (the multiprocess
+        # default would start ten interpreters per request).
+        executor=in_process_executor,
+        resources=RESOURCE_SETS[settings.deployment](settings),
+    )

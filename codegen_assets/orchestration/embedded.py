@@ -1,0 +1,326 @@
+"""Embedded mode: one request materialized in-process on a local Dagster instance, no servers."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from dagster import (
+    DagsterEventType,
+    DagsterInstance,
+    ExecuteInProcessResult,
+    JobDefinition,
+)
+
+from codegen_assets.core.layout import NodeLayout
+from codegen_assets.core.models import (
+    GenerationOptions,
+    GenerationRequest,
+    GenerationResult,
+    Intelligence,
+    NodeSpec,
+    RefinedCode,
+    StageCallback,
+    StyleConfig,
+    WriteOutcome,
+)
+from codegen_assets.core.settings import NodegenSettings
+from codegen_assets.core.stages.names import STAGES
+from codegen_assets.core.stages.validation_report import terminate_running
+from codegen_assets.orchestration.assets import requests_partitions
+from codegen_assets.orchestration.deployments import GENERATE_JOB, build_definitions
+from codegen_assets.orchestration.kafka_mirror import Outbox, RunMirror
+from codegen_assets.storage.artifacts import ArtifactStore
+
+log = logging.getLogger(__name__)
+_STEP_EVENTS = {
+    DagsterEventType.STEP_START: "started",
+    DagsterEventType.STEP_SUCCESS: "completed",
+    DagsterEventType.STEP_FAILURE: "failed",
+}
+_ERROR_CODES = {"PromptError": "INVALID_PROMPT", "NameError_": "INVALID_PROMPT"}
+_QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+POLL_SECONDS = 0.05
+# Written once into a new embedded instance. Stages print nothing, and capturing each step's
+# stdout/stderr (Dagster's default) redirects the terminal's file descriptors mid-run.
+EMBEDDED_INSTANCE_YAML = """\
+telemetry:
+  enabled: false
+compute_logs:
+  module: dagster._core.storage.noop_compute_log_manager
+  class: NoOpComputeLogManager
+"""
+
+
+@dataclass
+class _Execution:
+    result: ExecuteInProcessResult | None = None
+    error: BaseException | None = None
+
+
+class EmbeddedRunner:
+    """Runs the generation job in this process against an instance under ``settings.home``."""
+
+    def __init__(self, settings: NodegenSettings, job_name: str = GENERATE_JOB) -> None:
+        self.settings = settings
+        settings.dagster_home.mkdir(parents=True, exist_ok=True)
+        config = settings.dagster_home / "dagster.yaml"
+        if not config.exists():
+            config.write_text(EMBEDDED_INSTANCE_YAML, encoding="utf-8")
+        self.instance = DagsterInstance.from_config(str(settings.dagster_home))
+        self.store = ArtifactStore(settings.artifact_db)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self.job: JobDefinition = build_definitions(settings).resolve_job_def(job_name)
+
+    def submit(
+        self,
+        prompt: str,
+        options: GenerationOptions,
+        output_dir: Path,
+        correlation_id: str | None = None,
+        style: StyleConfig | None = None,
+    ) -> GenerationRequest:
+        """Store a request and add its partition; returns it (its id is the workflow id)."""
+        request = GenerationRequest(
+            request_id=str(uuid.uuid4()),
+            prompt=prompt,
+            options=options,
+            output_dir=str(output_dir.absolute()),
+            correlation_id=correlation_id or str(uuid.uuid4()),
+            style=style,
+        )
+        self.store.put_request(request)
+        self.add_partition(request.request_id)
+        return request
+
+    def add_partition(self, request_id: str) -> None:
+        """Register the request's partition (idempotent)."""
+        self.instance.add_dynamic_partitions(requests_partitions.name or "", [request_id])
+
+    def run(
+        self,
+        request: GenerationRequest,
+        *,
+        timeout: float,
+        on_stage: StageCallback | None = None,
+    ) -> GenerationResult:
+        """Materialize every stage for ``request``; past ``timeout`` seconds the run is stopped."""
+        started = time.perf_counter()
+        self._workflow_id, self._correlation_id = request.request_id, request.correlation_id
+        self._stage_started: dict[str, float] = {}
+        run_id = request.request_id
+        if self.instance.get_run_by_id(run_id) is not None:  # a retry of the same request
+            run_id = str(uuid.uuid4())
+        execution = _Execution()
+        worker = threading.Thread(
+            target=self._execute, args=(request, run_id, execution), daemon=True
+        )
+        mirror = self._mirror()
+        worker.start()
+        if mirror is not None:
+            mirror.start(run_id)
+        seen = 0
+        running: str | None = None
+        while worker.is_alive() and time.perf_counter() - started < timeout:
+            worker.join(POLL_SECONDS)
+            seen, running = self._report(run_id, seen, running, on_stage)
+        seen, running = self._report(run_id, seen, running, on_stage)
+        if mirror is not None:
+            mirror.finish()
+        elapsed = round(time.perf_counter() - started, 3)
+        if worker.is_alive():
+            return self._timed_out(request, run_id, running, timeout, elapsed)
+        if execution.result is None:
+            return _failure(
+                request, elapsed, "INTERNAL_ERROR", f"run did not start: {execution.error}"
+            )
+        result = self._result(request, execution.result, elapsed)
+        log.info(
+            "generation finished",
+            extra={
+                "workflow_id": request.request_id,
+                "correlation_id": request.correlation_id,
+                "duration_seconds": elapsed,
+                "error_type": result.error_code,
+            },
+        )
+        if mirror is not None and mirror.publisher.error:
+            depth = mirror.outbox.depth()
+            note = (
+                f"Kafka unreachable ({mirror.publisher.error}): {depth} events kept in "
+                f"{mirror.outbox.path}; they are published in order once Kafka is back"
+            )
+            result = result.model_copy(update={"warnings": [*result.warnings, note]})
+        return result
+
+    def _mirror(self) -> RunMirror | None:
+        settings = self.settings
+        if not settings.kafka_bootstrap_servers:
+            return None
+        return RunMirror(
+            self.instance,
+            Outbox(settings.outbox_db),
+            settings.kafka_bootstrap_servers,
+            settings.kafka_env,
+            settings.kafka_flush_seconds,
+        )
+
+    def _execute(self, request: GenerationRequest, run_id: str, execution: _Execution) -> None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                execution.result = self.job.execute_in_process(
+                    run_config=_QUIET,
+                    instance=self.instance,
+                    partition_key=request.request_id,
+                    run_id=run_id,
+                    raise_on_error=False,
+                    tags={
+                        "nodegen/correlation_id": request.correlation_id,
+                        "nodegen/mode": "embedded",
+                    },
+                )
+        except Exception as exc:  # reported to the caller as INTERNAL_ERROR
+            execution.error = exc
+
+    def _report(
+        self, run_id: str, seen: int, running: str | None, on_stage: StageCallback | None
+    ) -> tuple[int, str | None]:
+        records = self.instance.all_logs(run_id, of_type=set(_STEP_EVENTS))
+        for record in records[seen:]:
+            event = record.dagster_event
+            if event is None or event.step_key not in STAGES:
+                continue
+            status = _STEP_EVENTS[event.event_type]
+            self._log_stage(run_id, event.step_key, status, record.timestamp)
+            running = event.step_key if status == "started" else None
+            if on_stage is not None:
+                on_stage(event.step_key, status, record.timestamp)
+        return len(records), running
+
+    def _log_stage(self, run_id: str, stage: str, status: str, timestamp: float) -> None:
+        fields: dict[str, object] = {
+            "workflow_id": self._workflow_id,
+            "stage": stage,
+            "correlation_id": self._correlation_id,
+        }
+        if status == "started":
+            self._stage_started[stage] = timestamp
+            return
+        fields["duration_seconds"] = round(timestamp - self._stage_started.get(stage, timestamp), 4)
+        if status == "failed":
+            log.error("stage %s failed", stage, extra={**fields, "error_type": "STAGE_FAILED"})
+        else:
+            log.info("stage %s completed", stage, extra=fields)
+
+    def _timed_out(
+        self,
+        request: GenerationRequest,
+        run_id: str,
+        stage: str | None,
+        timeout: float,
+        elapsed: float,
+    ) -> GenerationResult:
+        terminate_running()
+        run = self.instance.get_run_by_id(run_id)
+        if run is not None:
+            self.instance.report_run_canceled(
+                run, message=f"stopped after the {timeout:g} s timeout"
+            )
+        where = f"while running stage '{stage}'" if stage else "before any stage started"
+        return _failure(
+            request,
+            elapsed,
+            "TIMEOUT",
+            f"generation timed out after {timeout:g} s {where}; the run was stopped",
+        )
+
+    def _result(
+        self, request: GenerationRequest, result: ExecuteInProcessResult, elapsed: float
+    ) -> GenerationResult:
+        if not result.success:
+            return self._failed_run(request, result, elapsed)
+        spec: NodeSpec = result.output_for_node("parsed_prompt")
+        intel: Intelligence = result.output_for_node("intelligence")
+        refined: RefinedCode = result.output_for_node("refined_code", "result")
+        code: WriteOutcome = result.output_for_node("written_files")
+        tests: WriteOutcome = result.output_for_node("generated_tests")
+        report = refined.report
+        failed = [c.name for c in report.checks if not c.passed and not c.advisory]
+        warnings_ = [
+            *spec.warnings,
+            *intel.warnings,
+            *(f"validation check '{name}' failed" for name in failed),
+        ]
+        out = Path(request.output_dir or ".")
+        tests_dir = NodeLayout.of(spec, spec.options.package).tests_dir
+        test_names = sorted(k for k in refined.files.files if k.startswith(f"{tests_dir}/"))
+        base = GenerationResult(
+            success=not failed and not code.stored_in_artifact_store,
+            workflow_id=request.request_id,
+            correlation_id=request.correlation_id,
+            total_duration_seconds=elapsed,
+            generated_files=[str(out / name) for name in (*code.written, *tests.written)],
+            test_files=[str(out / name) for name in tests.written if name in test_names],
+            test_file_count=len(test_names),
+            quality_score=report.quality_score,
+            node_type=spec.node_type.value,
+            service_name=NodeLayout.of(spec, spec.options.package).name,
+            needs_review=bool(warnings_) or intel.needs_review,
+            warnings=warnings_,
+        )
+        if code.stored_in_artifact_store:
+            return base.model_copy(
+                update={
+                    "partial_success": True,
+                    "generated_code_in_database": True,
+                    "error_code": "WRITE_FAILED",
+                    "error_message": f"{code.error}. The generated code is kept in "
+                    f"{self.store.path}; restore it with: omninode-generate recover "
+                    f"{request.request_id} --output-dir DIR",
+                }
+            )
+        if failed:
+            return base.model_copy(
+                update={
+                    "error_code": "VALIDATION_FAILED",
+                    "error_message": "generated node failed: " + ", ".join(failed),
+                }
+            )
+        return base
+
+    def _failed_run(
+        self, request: GenerationRequest, result: ExecuteInProcessResult, elapsed: float
+    ) -> GenerationResult:
+        for event in result.all_events:
+            if event.event_type is DagsterEventType.STEP_FAILURE and event.step_failure_data:
+                error = event.step_failure_data.error
+                cause = error.cause if error is not None and error.cause is not None else error
+                if cause is None:
+                    continue
+                code = _ERROR_CODES.get(cause.cls_name or "", "STAGE_FAILED")
+                message = cause.message.strip()
+                return _failure(
+                    request, elapsed, code, f"stage '{event.step_key}' failed: {message}"
+                )
+        return _failure(request, elapsed, "STAGE_FAILED", "the run failed without a step failure")
+
+
+def _failure(
+    request: GenerationRequest, elapsed: float, code: str, message: str
+) -> GenerationResult:
+    return GenerationResult(
+        success=False,
+        workflow_id=request.request_id,
+        correlation_id=request.correlation_id,
+        total_duration_seconds=elapsed,
+        needs_review=True,
+        error_code=code,
+        error_message=message,
+    )

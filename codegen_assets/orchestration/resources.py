@@ -1,0 +1,123 @@
+"""Dagster resources: each external system, with an embedded default."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dagster import ConfigurableResource
+
+from codegen_assets.core.models import FileSet, RefinedCode, StyleConfig, ValidationReport
+from codegen_assets.core.rag_client import RagClient
+from codegen_assets.core.sandbox import SandboxMode
+from codegen_assets.core.stages.validation_report import refine_files, validate_files
+from codegen_assets.core.validation_cache import ValidationCache
+from codegen_assets.storage.artifacts import ArtifactStore
+from codegen_assets.storage.queue import RequestQueue
+from codegen_assets.storage.registry import NodeRegistry
+from github_app.client import installation_client
+from github_app.publishing import Publisher
+from github_app.regeneration import Regenerator
+from github_app.settings import AppSettings
+
+
+class ArtifactStoreResource(ConfigurableResource["ArtifactStoreResource"]):
+    """Requests and undelivered code; SQLite in the embedded instance directory."""
+
+    path: str
+
+    def store(self) -> ArtifactStore:
+        """Open the store."""
+        return ArtifactStore(Path(self.path))
+
+
+class IntelligenceResource(ConfigurableResource["IntelligenceResource"]):
+    """The optional remote RAG service; without a URL only the embedded library is used."""
+
+    rag_url: str = ""
+    timeout_seconds: float = 5.0
+
+    def client(self) -> RagClient | None:
+        """A client sharing this process's circuit breaker for the URL, or None."""
+        return (
+            RagClient(self.rag_url, timeout_seconds=self.timeout_seconds) if self.rag_url else None
+        )
+
+
+class ValidatorResource(ConfigurableResource["ValidatorResource"]):
+    """Runs ruff, ruff format, mypy --strict and pytest on a private copy of a node, under
+    bubblewrap where available (``sandbox``: auto, bwrap or none)."""
+
+    timeout_seconds: float = 120.0
+    mypy_cache_dir: str
+    sandbox: SandboxMode = "auto"
+    cache_dir: str = ""  # passing reports kept by content; empty: no cache
+
+    def _cache(self) -> ValidationCache | None:
+        return ValidationCache(Path(self.cache_dir)) if self.cache_dir else None
+
+    def check(self, files: FileSet, style: StyleConfig | None = None) -> ValidationReport:
+        """Validate generated ``files`` (style under the repository's ``style``)."""
+        return self._validate(files, style, trusted=True)
+
+    def check_merged(self, files: FileSet, style: StyleConfig | None = None) -> ValidationReport:
+        """Validate files that include hand edits (never executed without a sandbox)."""
+        return self._validate(files, style, trusted=False)
+
+    def _validate(
+        self, files: FileSet, style: StyleConfig | None, *, trusted: bool
+    ) -> ValidationReport:
+        return validate_files(
+            files,
+            timeout=self.timeout_seconds,
+            mypy_cache=Path(self.mypy_cache_dir),
+            trusted=trusted,
+            sandbox=self.sandbox,
+            style=style,
+            cache=self._cache(),
+        )
+
+    def refine(
+        self, files: FileSet, report: ValidationReport, style: StyleConfig | None = None
+    ) -> RefinedCode:
+        """Apply automatic fixes and re-validate once."""
+        return refine_files(
+            files,
+            report,
+            timeout=self.timeout_seconds,
+            mypy_cache=Path(self.mypy_cache_dir),
+            sandbox=self.sandbox,
+            style=style,
+            cache=self._cache(),
+        )
+
+
+class GitHubResource(ConfigurableResource["GitHubResource"]):
+    """Publishes pull requests as the GitHub App (credentials from ``NODEGEN_GITHUB_*``)."""
+
+    def publisher(self, store: ArtifactStore, installation_id: int) -> Publisher:
+        """A publisher for one installation."""
+        settings = AppSettings()
+        return Publisher(installation_client(settings, installation_id), settings, store)
+
+    def run_url(self, run_id: str) -> str:
+        """Link to the Dagster run."""
+        return f"{AppSettings().dagster_url.rstrip('/')}/runs/{run_id}"
+
+
+class RequestQueueResource(ConfigurableResource["RequestQueueResource"]):
+    """The durable webhook request queue (SQLite beside the instance)."""
+
+    path: str
+
+    def queue(self) -> RequestQueue:
+        """Open the queue."""
+        return RequestQueue(self.path)
+
+    def registry(self) -> NodeRegistry:
+        """The registry of delivered nodes (same database as the queue)."""
+        return NodeRegistry(self.path)
+
+    def regenerator(self, installation_id: int, validator: ValidatorResource) -> Regenerator:
+        """A regenerator acting as the App in one installation."""
+        client = installation_client(AppSettings(), installation_id)
+        return Regenerator(client, validate=validator.check_merged)

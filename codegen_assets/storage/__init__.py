@@ -1,0 +1,1 @@
+"""Durable state: requests, kept artifacts, the delivery queue, the node registry, the outbox."""

@@ -1,0 +1,518 @@
+"""A local fake of the GitHub REST API: real state, every request checked against GitHub's OpenAPI.
+
+Used by the tests and by ``omninode-github demo``. It keeps git objects (blobs, trees, commits,
+refs), pull requests, issue comments, reactions, labels, reviewers, collaborators and check runs,
+and validates each request against the ``@octokit/openapi`` description; a request the description
+does not allow is answered 422 (or 404 for an unknown route) and recorded in ``violations``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import itertools
+import json
+import os
+import re
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any, cast
+
+from openapi_core import OpenAPI
+from openapi_core.templating.paths.exceptions import PathNotFound
+from openapi_core.testing import MockRequest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+SPEC_ENV = "NODEGEN_GITHUB_OPENAPI"
+SPEC_RELATIVE = Path("node_modules/@octokit/openapi/generated/api.github.com.json")
+BASE = "https://api.github.com"
+
+
+def spec_path() -> Path:
+    """Where GitHub's OpenAPI description is (``npm install`` at the repository root)."""
+    if env := os.environ.get(SPEC_ENV):
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / SPEC_RELATIVE
+
+
+@cache
+def openapi() -> OpenAPI:
+    """GitHub's OpenAPI description, loaded once per process (spec self-validation skipped)."""
+    from openapi_core import Config
+
+    path = spec_path()
+    if not path.exists():
+        raise FileNotFoundError(
+            f"GitHub's OpenAPI description is missing at {path}: run `npm install` at the "
+            f"repository root (package @octokit/openapi) or set {SPEC_ENV}"
+        )
+    spec = json.loads(path.read_text("utf-8"))
+    # None skips validating the 13 MB description itself (27 s); openapi-core checks for None
+    # at run time although its annotation omits it.
+    return OpenAPI.from_dict(spec, config=Config(spec_validator_cls=cast(Any, None)))
+
+
+_SLASHED_PARAM = re.compile(r"^(/repos/[^/]+/[^/]+/(?:contents|git/ref|git/refs))/(.+)$")
+
+
+def _spec_path(path: str) -> str:
+    """GitHub's ``{path}`` and ``{ref}`` parameters hold slashes, which OpenAPI path templates
+    cannot match; encode them so the route is found and the rest is still checked."""
+    match = _SLASHED_PARAM.match(path)
+    return f"{match.group(1)}/{match.group(2).replace('/', '%2F')}" if match else path
+
+
+def git_sha(kind: str, content: bytes) -> str:
+    """The object id git would give ``content``."""
+    return hashlib.sha1(f"{kind} {len(content)}\0".encode() + content).hexdigest()
+
+
+@dataclass
+class Repo:
+    """One repository's state."""
+
+    owner: str
+    name: str
+    default_branch: str = "main"
+    refs: dict[str, str] = field(default_factory=dict)
+    commits: dict[str, dict[str, Any]] = field(default_factory=dict)
+    trees: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    blobs: dict[str, bytes] = field(default_factory=dict)
+    pulls: dict[int, dict[str, Any]] = field(default_factory=dict)
+    comments: dict[int, dict[str, Any]] = field(default_factory=dict)
+    labels: dict[int, list[str]] = field(default_factory=dict)
+    reviewers: dict[int, list[str]] = field(default_factory=dict)
+    reactions: list[tuple[int, str]] = field(default_factory=list)
+    check_runs: dict[int, dict[str, Any]] = field(default_factory=dict)
+    permissions: dict[str, str] = field(default_factory=dict)
+
+    def files_at(self, ref: str) -> dict[str, bytes]:
+        """Path → content of the tree at branch ``ref``."""
+        commit = self.commits[self.refs[ref]]
+        return {e["path"]: self.blobs[e["sha"]] for e in self.trees[commit["tree"]]}
+
+
+@dataclass
+class Fault:
+    """Answer ``status`` to the next ``times`` requests matching ``method`` and ``path_part``."""
+
+    method: str
+    path_part: str
+    status: int
+    times: int
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class FakeGitHub:
+    """State and request handling; ``app`` is the ASGI application."""
+
+    def __init__(self, *, validate: bool = True) -> None:
+        self.repos: dict[str, Repo] = {}
+        self.teams: dict[tuple[str, str], set[str]] = {}  # (org, team slug) → member logins
+        self.violations: list[str] = []
+        self.requests: list[tuple[str, str]] = []
+        self.faults: list[Fault] = []
+        self.validate = validate
+        self._ids = itertools.count(1000)
+        self._lock = threading.Lock()
+        self.app = Starlette(
+            routes=[
+                Route(
+                    "/{path:path}", self._handle, methods=["GET", "POST", "PATCH", "PUT", "DELETE"]
+                )
+            ]
+        )
+
+    # -- setup helpers used by tests and the demo -------------------------------------------
+    def add_repo(self, full_name: str, files: dict[str, str] | None = None) -> Repo:
+        """A repository with one commit on ``main`` holding ``files``."""
+        owner, name = full_name.split("/")
+        repo = Repo(owner=owner, name=name)
+        tree = [
+            self._blob_entry(repo, p, c.encode())
+            for p, c in sorted((files or {"README.md": "demo\n"}).items())
+        ]
+        tree_sha = self._store_tree(repo, tree)
+        sha = self._store_commit(repo, "initial commit", tree_sha, [], "octocat")
+        repo.refs["main"] = sha
+        self.repos[full_name] = repo
+        return repo
+
+    def inject(
+        self,
+        method: str,
+        path_part: str,
+        status: int,
+        times: int = 1,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """Make the next ``times`` matching requests fail with ``status``."""
+        self.faults.append(Fault(method.upper(), path_part, status, times, headers or {}))
+
+    def push(self, full_name: str, branch: str, files: dict[str, str], author: str) -> str:
+        """Simulate a person pushing a commit to ``branch``."""
+        repo = self.repos[full_name]
+        parent = repo.refs[branch]
+        base = {e["path"]: e for e in repo.trees[repo.commits[parent]["tree"]]}
+        for path, text in files.items():
+            base[path] = self._blob_entry(repo, path, text.encode())
+        tree_sha = self._store_tree(repo, sorted(base.values(), key=lambda e: e["path"]))
+        sha = self._store_commit(repo, "hand edit", tree_sha, [parent], author)
+        repo.refs[branch] = sha
+        return sha
+
+    # -- object storage ---------------------------------------------------------------------
+    def _blob_entry(self, repo: Repo, path: str, content: bytes) -> dict[str, str]:
+        sha = git_sha("blob", content)
+        repo.blobs[sha] = content
+        return {"path": path, "mode": "100644", "type": "blob", "sha": sha}
+
+    def _store_tree(self, repo: Repo, entries: list[dict[str, str]]) -> str:
+        sha = git_sha("tree", json.dumps(entries, sort_keys=True).encode())
+        repo.trees[sha] = entries
+        return sha
+
+    def _store_commit(
+        self, repo: Repo, message: str, tree: str, parents: list[str], author: str
+    ) -> str:
+        body = {"message": message, "tree": tree, "parents": parents, "author": author}
+        sha = git_sha("commit", json.dumps(body, sort_keys=True).encode())
+        repo.commits[sha] = body
+        return sha
+
+    # -- request handling -------------------------------------------------------------------
+    async def _handle(self, request: Request) -> Response:
+        body = await request.body()
+        path = "/" + request.path_params["path"]
+        self.requests.append((request.method, path))
+        if self.validate and (problem := self._check(request, body)) is not None:
+            status, message = problem
+            self.violations.append(f"{request.method} {path}: {message}")
+            return JSONResponse({"message": message}, status_code=status)
+        for fault in self.faults:
+            if fault.times > 0 and fault.method == request.method and fault.path_part in path:
+                fault.times -= 1
+                return JSONResponse(
+                    {"message": f"injected {fault.status}"},
+                    status_code=fault.status,
+                    headers=fault.headers,
+                )
+        payload = json.loads(body) if body else {}
+        with self._lock:
+            try:
+                status, result = self._route(
+                    request.method, path.strip("/").split("/"), dict(request.query_params), payload
+                )
+            except KeyError as exc:
+                return JSONResponse({"message": f"Not Found: {exc}"}, status_code=404)
+        if status == 204:
+            return Response(status_code=204)
+        return JSONResponse(result, status_code=status)
+
+    def _check(self, request: Request, body: bytes) -> tuple[int, str] | None:
+        from openapi_core.validation.request.exceptions import RequestValidationError
+
+        wrapped = MockRequest(
+            BASE,
+            request.method.lower(),
+            _spec_path(request.url.path),
+            args=dict(request.query_params),
+            data=body or None,
+            headers=dict(request.headers),
+            content_type=request.headers.get("content-type", "application/json").split(";")[0],
+        )
+        try:
+            openapi().validate_request(wrapped)
+        except PathNotFound:
+            return 404, "route not in GitHub's OpenAPI description"
+        except RequestValidationError as exc:
+            if "security" in type(exc).__name__.lower():
+                return None
+            return 422, f"{type(exc).__name__}: {exc}"
+        except Exception as exc:  # other openapi-core errors: operation not found, etc.
+            return 404, f"{type(exc).__name__}: {exc}"
+        return None
+
+    def _route(
+        self, method: str, parts: list[str], query: dict[str, str], body: dict[str, Any]
+    ) -> tuple[int, Any]:
+        if parts[:2] == ["app", "installations"] and parts[3:] == ["access_tokens"]:
+            expires = (datetime.now(UTC) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+            return 201, {"token": f"ghs_fake{next(self._ids)}", "expires_at": expires}
+        if parts[0] == "orgs" and parts[2:3] == ["teams"] and parts[4:5] == ["memberships"]:
+            if parts[5] not in self.teams.get((parts[1], parts[3]), set()):
+                return 404, {"message": "Not Found"}
+            return 200, {"state": "active", "role": "member", "url": f"{BASE}/m"}
+        if parts[0] != "repos":
+            raise KeyError("/".join(parts))
+        full = f"{parts[1]}/{parts[2]}"
+        repo = self.repos[full]
+        return self._repo_route(repo, method, parts[3:], query, body)
+
+    def _repo_route(
+        self, repo: Repo, method: str, rest: list[str], query: dict[str, str], body: dict[str, Any]
+    ) -> tuple[int, Any]:
+        handler = {
+            ("GET", ""): self._get_repo,
+            ("GET", "contents"): self._get_contents,
+            ("GET", "collaborators"): self._get_permission,
+            ("POST", "check-runs"): self._create_check_run,
+            ("PATCH", "check-runs"): self._update_check_run,
+        }.get((method, rest[0] if rest else ""))
+        if handler is not None:
+            return handler(repo, rest, query, body)
+        if rest[0] == "git":
+            return self._git(repo, method, rest[1:], body)
+        if rest[0] == "pulls":
+            return self._pulls(repo, method, rest[1:], query, body)
+        if rest[0] == "issues":
+            return self._issues(repo, method, rest[1:], body)
+        raise KeyError("/".join(rest))
+
+    def _repo_json(self, repo: Repo) -> dict[str, Any]:
+        return {
+            "id": 1,
+            "name": repo.name,
+            "full_name": f"{repo.owner}/{repo.name}",
+            "default_branch": repo.default_branch,
+            "owner": {"login": repo.owner},
+        }
+
+    def _get_repo(
+        self, repo: Repo, rest: list[str], query: dict[str, str], body: Any
+    ) -> tuple[int, Any]:
+        return 200, self._repo_json(repo)
+
+    def _get_contents(
+        self, repo: Repo, rest: list[str], query: dict[str, str], body: Any
+    ) -> tuple[int, Any]:
+        path = "/".join(rest[1:])
+        files = repo.files_at(query.get("ref", repo.default_branch))
+        if path not in files:
+            return 404, {"message": "Not Found"}
+        content = files[path]
+        return 200, {
+            "type": "file",
+            "encoding": "base64",
+            "path": path,
+            "name": path.rsplit("/", 1)[-1],
+            "sha": git_sha("blob", content),
+            "size": len(content),
+            "content": base64.b64encode(content).decode(),
+        }
+
+    def _get_permission(
+        self, repo: Repo, rest: list[str], query: dict[str, str], body: Any
+    ) -> tuple[int, Any]:
+        login = rest[1]
+        permission = repo.permissions.get(login, "none")
+        return 200, {"permission": permission, "role_name": permission, "user": {"login": login}}
+
+    def _create_check_run(
+        self, repo: Repo, rest: list[str], query: dict[str, str], body: dict[str, Any]
+    ) -> tuple[int, Any]:
+        run_id = next(self._ids)
+        repo.check_runs[run_id] = {"id": run_id, **body}
+        return 201, repo.check_runs[run_id]
+
+    def _update_check_run(
+        self, repo: Repo, rest: list[str], query: dict[str, str], body: dict[str, Any]
+    ) -> tuple[int, Any]:
+        run = repo.check_runs[int(rest[1])]
+        run.update(body)
+        return 200, run
+
+    def _git(
+        self, repo: Repo, method: str, rest: list[str], body: dict[str, Any]
+    ) -> tuple[int, Any]:
+        kind = rest[0]
+        if method == "POST" and kind == "blobs":
+            content = (
+                base64.b64decode(body["content"])
+                if body.get("encoding") == "base64"
+                else body["content"].encode()
+            )
+            entry = self._blob_entry(repo, "", content)
+            return 201, {"sha": entry["sha"], "url": f"{BASE}/blobs/{entry['sha']}"}
+        if method == "POST" and kind == "trees":
+            entries = (
+                {e["path"]: e for e in repo.trees[repo.commits[body["base_tree"]]["tree"]]}
+                if body.get("base_tree") in repo.commits
+                else (
+                    {e["path"]: e for e in repo.trees[body["base_tree"]]}
+                    if body.get("base_tree")
+                    else {}
+                )
+            )
+            for item in body["tree"]:
+                if "content" not in item and item.get("sha") is None:
+                    entries.pop(item["path"], None)  # a null sha deletes the path
+                elif "content" in item:
+                    content = item["content"].encode()
+                    entries[item["path"]] = self._blob_entry(repo, item["path"], content)
+                else:
+                    entries[item["path"]] = {
+                        "path": item["path"],
+                        "mode": item["mode"],
+                        "type": "blob",
+                        "sha": item["sha"],
+                    }
+            sha = self._store_tree(repo, sorted(entries.values(), key=lambda e: e["path"]))
+            return 201, {"sha": sha, "tree": repo.trees[sha]}
+        if method == "POST" and kind == "commits":
+            sha = self._store_commit(
+                repo,
+                body["message"],
+                body["tree"],
+                body.get("parents", []),
+                body.get("author", {}).get("name", "onex-nodegen[bot]"),
+            )
+            return 201, self._commit_json(repo, sha)
+        if method == "GET" and kind == "commits":
+            return 200, self._commit_json(repo, rest[1])
+        if method == "GET" and kind == "trees":
+            tree = repo.trees[repo.commits[rest[1]]["tree"] if rest[1] in repo.commits else rest[1]]
+            return 200, {"sha": rest[1], "tree": tree, "truncated": False}
+        if method == "GET" and kind == "blobs":
+            content = repo.blobs[rest[1]]
+            return 200, {
+                "sha": rest[1],
+                "encoding": "base64",
+                "size": len(content),
+                "content": base64.b64encode(content).decode(),
+            }
+        return self._refs(repo, method, rest, body)
+
+    def _refs(
+        self, repo: Repo, method: str, rest: list[str], body: dict[str, Any]
+    ) -> tuple[int, Any]:
+        if method == "GET" and rest[0] == "ref":
+            branch = "/".join(rest[2:])
+            if branch not in repo.refs:
+                return 404, {"message": "Not Found"}
+            return 200, self._ref_json(branch, repo.refs[branch])
+        if method == "POST" and rest[0] == "refs":
+            branch = body["ref"].removeprefix("refs/heads/")
+            if branch in repo.refs:
+                return 422, {"message": "Reference already exists"}
+            repo.refs[branch] = body["sha"]
+            return 201, self._ref_json(branch, body["sha"])
+        if method == "PATCH" and rest[0] == "refs":
+            branch = "/".join(rest[2:])
+            current = repo.refs[branch]
+            new = body["sha"]
+            if not body.get("force") and not self._descends(repo, new, current):
+                return 422, {"message": "Update is not a fast forward"}
+            repo.refs[branch] = new
+            return 200, self._ref_json(branch, new)
+        raise KeyError("/".join(rest))
+
+    def _descends(self, repo: Repo, sha: str, ancestor: str) -> bool:
+        todo = [sha]
+        while todo:
+            current = todo.pop()
+            if current == ancestor:
+                return True
+            todo.extend(repo.commits.get(current, {}).get("parents", []))
+        return False
+
+    def _ref_json(self, branch: str, sha: str) -> dict[str, Any]:
+        return {
+            "ref": f"refs/heads/{branch}",
+            "node_id": "x",
+            "url": f"{BASE}/ref",
+            "object": {"sha": sha, "type": "commit", "url": f"{BASE}/commit"},
+        }
+
+    def _commit_json(self, repo: Repo, sha: str) -> dict[str, Any]:
+        commit = repo.commits[sha]
+        who = {"name": commit["author"], "email": "x@example.com", "date": "2026-01-01T00:00:00Z"}
+        return {
+            "sha": sha,
+            "node_id": "x",
+            "url": f"{BASE}/c",
+            "html_url": f"https://github.com/c/{sha}",
+            "message": commit["message"],
+            "tree": {"sha": commit["tree"], "url": f"{BASE}/t"},
+            "parents": [{"sha": p, "url": f"{BASE}/p", "html_url": "h"} for p in commit["parents"]],
+            "author": who,
+            "committer": who,
+            "verification": {
+                "verified": False,
+                "reason": "unsigned",
+                "signature": None,
+                "payload": None,
+                "verified_at": None,
+            },
+        }
+
+    def _pulls(
+        self, repo: Repo, method: str, rest: list[str], query: dict[str, str], body: dict[str, Any]
+    ) -> tuple[int, Any]:
+        if method == "GET" and not rest:
+            head = query.get("head", "").split(":")[-1]
+            found = [
+                p
+                for p in repo.pulls.values()
+                if (not head or p["head"]["ref"] == head)
+                and p["state"] == query.get("state", "open")
+            ]
+            return 200, found
+        if method == "POST" and not rest:
+            number = 100 + len(repo.pulls)  # issue numbers in tests stay below 100
+            pull = {
+                "number": number,
+                "state": "open",
+                "title": body["title"],
+                "body": body.get("body", ""),
+                "draft": bool(body.get("draft")),
+                "head": {"ref": body["head"], "sha": repo.refs[body["head"]]},
+                "base": {"ref": body["base"]},
+                "html_url": f"https://github.com/{repo.owner}/{repo.name}/pull/{number}",
+            }
+            repo.pulls[number] = pull
+            return 201, pull
+        number = int(rest[0])
+        pull = repo.pulls[number]
+        if method == "GET" and len(rest) == 1:
+            return 200, pull
+        if method == "PATCH" and len(rest) == 1:
+            pull.update({k: v for k, v in body.items() if k in ("title", "body", "state")})
+            return 200, pull
+        if method == "POST" and rest[1:] == ["requested_reviewers"]:
+            repo.reviewers.setdefault(number, []).extend(body.get("reviewers", []))
+            return 201, pull
+        raise KeyError("/".join(rest))
+
+    def _issues(
+        self, repo: Repo, method: str, rest: list[str], body: dict[str, Any]
+    ) -> tuple[int, Any]:
+        if rest[0] == "comments":
+            comment_id = int(rest[1])
+            if method == "PATCH" and len(rest) == 2:
+                repo.comments[comment_id]["body"] = body["body"]
+                return 200, repo.comments[comment_id]
+            if method == "POST" and rest[2:] == ["reactions"]:
+                repo.reactions.append((comment_id, body["content"]))
+                return 201, {"id": next(self._ids), "content": body["content"]}
+            raise KeyError("/".join(rest))
+        number = int(rest[0])
+        if method == "POST" and rest[1:] == ["comments"]:
+            comment_id = next(self._ids)
+            repo.comments[comment_id] = {
+                "id": comment_id,
+                "issue": number,
+                "body": body["body"],
+                "html_url": f"https://github.com/c/{comment_id}",
+            }
+            return 201, repo.comments[comment_id]
+        if method == "POST" and rest[1:] == ["labels"]:
+            repo.labels.setdefault(number, []).extend(body.get("labels", []))
+            return 200, [{"name": n} for n in repo.labels[number]]
+        raise KeyError("/".join(rest))

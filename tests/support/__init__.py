@@ -1,0 +1,1 @@
+"""Test-only doubles and local servers, not installed with the product."""
