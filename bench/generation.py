@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from codegen_assets.core.models import FileSet, GenerationOptions, NodeType
-from codegen_assets.core.stages.names import STAGES
+from codegen_assets.core.pipeline import STAGES
 
 PROMPT = (Path(__file__).parents[1] / "tests" / "data" / "store_effect_prompt.txt").read_text(
     "utf-8"

@@ -21,7 +21,7 @@ from codegen_assets.core.models import (
     NodeSpec,
     RefinedCode,
 )
-from codegen_assets.core.stages.validation_report import report_markdown
+from codegen_assets.core.report import report_markdown
 from codegen_assets.core.understood import understood_markdown
 from codegen_assets.storage.artifacts import ArtifactStore
 from github_app.client import body_of

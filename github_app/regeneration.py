@@ -13,20 +13,19 @@ regeneration branch only, and listed in the pull request.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-import merge3
 from githubkit import GitHub
 from pydantic import BaseModel, ConfigDict
 
 from codegen_assets.core import version
 from codegen_assets.core.layout import TESTS_BASE
-from codegen_assets.core.models import FileSet, GenerationOptions, NodeSpec, ValidationReport
-from codegen_assets.core.pipeline import render_files
+from codegen_assets.core.merge import MergedFiles, merge_files
+from codegen_assets.core.models import FileSet, GenerationOptions, NodeSpec
+from codegen_assets.core.pipeline import Validator, render_files
 from codegen_assets.core.provenance import LOCK_FILE, LockFile, read_lock, sha256
-from codegen_assets.core.stages.validation_report import report_markdown
+from codegen_assets.core.report import report_markdown
 from codegen_assets.storage.registry import DeliveredNode
 from github_app.client import body_of
 from github_app.publishing import TRAILER
@@ -41,7 +40,6 @@ from github_app.repo_files import (
 from github_app.repo_layout import RepoLayout, resolve_layout
 
 Status = Literal["current", "unchanged", "opened", "updated", "up_to_date", "stopped"]
-Validate = Callable[[FileSet], ValidationReport]
 
 
 class RegenerationOutcome(BaseModel):
@@ -58,71 +56,6 @@ class RegenerationOutcome(BaseModel):
     conflicts: tuple[str, ...] = ()
     kept_edits: tuple[str, ...] = ()
     changed: tuple[str, ...] = ()
-
-
-class MergedFiles(BaseModel):
-    """The three-way merge of one node's files (keyed by repository path)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    files: dict[str, str]
-    conflicts: tuple[str, ...]
-    kept_edits: tuple[str, ...]
-    deleted: tuple[str, ...] = ()  # generated files the templates no longer produce
-    orphaned: tuple[str, ...] = ()  # hand-edited files the templates no longer produce
-
-
-def merge_text(base: str, ours: str, theirs: str) -> tuple[str, bool]:
-    """Three-way merge of one file; True when conflict markers were left."""
-    merger = merge3.Merge3(
-        base.splitlines(keepends=True),
-        ours.splitlines(keepends=True),
-        theirs.splitlines(keepends=True),
-    )
-    text = "".join(
-        merger.merge_lines(
-            name_a="repository",
-            name_b=f"templates v{version.TEMPLATE_SET_VERSION}",
-            start_marker="<<<<<<<",
-            mid_marker="=======",
-            end_marker=">>>>>>>",
-        )
-    )
-    conflicted = any(group[0] == "conflict" for group in merger.merge_groups())
-    return text, conflicted
-
-
-def merge_files(base: dict[str, str], ours: dict[str, str], theirs: dict[str, str]) -> MergedFiles:
-    """Merge every generated file. Files a person deleted stay deleted, new ones are added, files
-    a person added are kept as they are (so validation sees the node as it will be). Generated
-    files the templates no longer produce are deleted, unless edited by hand: then they stay and
-    are listed, for a person to port the edit."""
-    merged = {rel: text for rel, text in ours.items() if rel not in base and rel not in theirs}
-    conflicts: list[str] = []
-    kept: list[str] = []
-    for rel in sorted(theirs):
-        if rel.endswith(LOCK_FILE) or rel not in base:
-            merged[rel] = theirs[rel]
-            continue
-        if rel not in ours:
-            kept.append(rel)  # deleted by hand: stays deleted
-            continue
-        if ours[rel] != base[rel]:
-            kept.append(rel)
-        text, conflicted = merge_text(base[rel], ours[rel], theirs[rel])
-        merged[rel] = text
-        if conflicted:
-            conflicts.append(rel)
-    gone = sorted(rel for rel in base if rel not in theirs and rel in ours)
-    orphaned = tuple(rel for rel in gone if ours[rel] != base[rel])
-    merged.update({rel: ours[rel] for rel in orphaned})
-    return MergedFiles(
-        files=merged,
-        conflicts=(*conflicts, *orphaned),
-        kept_edits=tuple(sorted({*kept, *orphaned})),
-        deleted=tuple(rel for rel in gone if rel not in orphaned),
-        orphaned=orphaned,
-    )
 
 
 @dataclass(frozen=True)
@@ -166,9 +99,9 @@ def regeneration_branch(node: DeliveredNode) -> str:
 class Regenerator:
     """Regenerates delivered nodes through one installation client."""
 
-    def __init__(self, gh: GitHub[Any], validate: Validate | None = None) -> None:
+    def __init__(self, gh: GitHub[Any], validator: Validator | None = None) -> None:
         self.gh = gh
-        self.validate = validate
+        self.validator = validator
 
     def regenerate(self, node: DeliveredNode) -> RegenerationOutcome:
         """Open or update the node's regeneration PR when today's templates change its files."""
@@ -179,7 +112,7 @@ class Regenerator:
         if lock.template_set == version.TEMPLATE_SET_VERSION:
             return done
         view = NodeFiles.of(node, lock)
-        spec, generated = render_files(lock.prompt, view.options)
+        spec, generated = render_files(lock.prompt, view.options, validator=self.validator)
         theirs = {view.layout.repo_path(key): text for key, text in generated.files.items()}
         owner, repo = node.repository.split("/", 1)
         base = {
@@ -312,8 +245,8 @@ class Regenerator:
                 "",
                 *(f"- `{f}`" for f in merged.conflicts),
             ]
-        elif self.validate is not None:
-            report = self.validate(FileSet(files=merged.files))
+        elif self.validator is not None:
+            report = self.validator.check_merged(FileSet(files=merged.files))
             lines += ["", "### Validation report", "", report_markdown(report, [], [])]
         return "\n".join(lines) + "\n"
 

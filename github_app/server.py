@@ -33,8 +33,8 @@ from codegen_assets.core.models import (
     GitHubTarget,
     StageCallback,
 )
+from codegen_assets.core.pipeline import STAGES
 from codegen_assets.core.settings import NodegenSettings
-from codegen_assets.core.stages.names import STAGES
 from codegen_assets.storage.artifacts import ArtifactStore
 from codegen_assets.storage.queue import Delivery, Kind, RequestQueue
 from github_app.client import installation_client

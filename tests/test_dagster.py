@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import threading
 import time
 from pathlib import Path
@@ -11,8 +10,8 @@ import pytest
 from dagster import AssetKey, DagsterRunStatus
 
 from codegen_assets.core.models import GenerationOptions, NodeType
+from codegen_assets.core.pipeline import PIPELINE, REQUEST
 from codegen_assets.core.settings import NodegenSettings
-from codegen_assets.core.stages.names import STAGES
 from codegen_assets.core.stages.validation_report import ADVISORY_GATES, WEIGHTS
 from codegen_assets.orchestration import resources
 from codegen_assets.orchestration.embedded import EmbeddedRunner
@@ -23,12 +22,12 @@ OPTIONS = GenerationOptions(node_type=NodeType.COMPUTE)
 PROMPT = "Calculate a checksum for invoices with verify operations"
 
 
-def test_lineage_is_the_nine_stage_chain() -> None:
+def test_the_asset_graph_is_the_pipeline() -> None:
     graph = defs.resolve_asset_graph()
-    for upstream, downstream in itertools.pairwise(STAGES):
-        parents = {key.path[-1] for key in graph.get(AssetKey(downstream)).parent_keys}
-        assert upstream in parents, (upstream, downstream)
-    assert graph.get(AssetKey("parsed_prompt")).parent_keys == set()
+    assert graph.get(AssetKey(REQUEST)).parent_keys == set()
+    for stage in PIPELINE:
+        parents = {key.path[-1] for key in graph.get(AssetKey(stage.name)).parent_keys}
+        assert parents == set(stage.inputs), stage.name
 
 
 def test_validation_checks_are_asset_checks() -> None:

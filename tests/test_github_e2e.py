@@ -15,7 +15,8 @@ from codegen_assets.core.models import ValidationReport
 from codegen_assets.core.settings import NodegenSettings
 from codegen_assets.core.stages import validation_report as validation
 from codegen_assets.core.stages.validation_report import quality_score
-from codegen_assets.orchestration.deployments import GENERATE_PR_JOB, build_definitions
+from codegen_assets.orchestration.deployments import build_definitions
+from codegen_assets.orchestration.jobs import GENERATE_PR_JOB
 from codegen_assets.storage.artifacts import ArtifactStore
 from codegen_assets.storage.registry import NodeRegistry
 from github_app.demo.fake_github import FakeGitHub
@@ -224,8 +225,8 @@ def test_daemon_path_sensor_launches_the_run(
     """With --launcher dagster the served app only records and triages; the sensor launches."""
     from dagster import SensorResult, build_sensor_context
 
-    from codegen_assets.orchestration.deployments import GENERATE_PR_JOB
     from codegen_assets.orchestration.embedded import EmbeddedRunner
+    from codegen_assets.orchestration.jobs import GENERATE_PR_JOB
     from codegen_assets.orchestration.sensors import github_requests_sensor
 
     share_caches(monkeypatch, shared_mypy_cache)

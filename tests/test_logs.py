@@ -10,8 +10,8 @@ import pytest
 
 from codegen_assets.core.logs import FIELDS, JsonFormatter
 from codegen_assets.core.models import GenerationOptions, NodeType
+from codegen_assets.core.pipeline import STAGES
 from codegen_assets.core.settings import NodegenSettings
-from codegen_assets.core.stages.names import STAGES
 from codegen_assets.orchestration.embedded import EmbeddedRunner
 
 pytestmark = pytest.mark.e2e

@@ -20,21 +20,25 @@ from jinja2 import ChoiceLoader, DictLoader
 
 from codegen_assets.core import render, version
 from codegen_assets.core.layout import NodeLayout
+from codegen_assets.core.merge import merge_text
 from codegen_assets.core.models import GenerationOptions, NodeType, Target
 from codegen_assets.core.pipeline import render_files
 from codegen_assets.core.provenance import LOCK_FILE, LockFile, lock_text, read_lock, sha256
 from codegen_assets.core.sandbox import SandboxMode, bwrap_works
+from codegen_assets.core.settings import NodegenSettings
+from codegen_assets.core.stages.parsed_prompt import parse_prompt
 from codegen_assets.orchestration.drift import (
     DELIVERED_NODES,
     daily_drift_schedule,
     regenerated_node,
     template_drift_sensor,
 )
+from codegen_assets.orchestration.embedded import EmbeddedRunner
 from codegen_assets.orchestration.resources import RequestQueueResource, ValidatorResource
 from codegen_assets.storage.registry import DeliveredNode, node_key
 from github_app.demo.fake_github import FakeGitHub
 from github_app.demo.local import REPO
-from github_app.regeneration import RegenerationOutcome, merge_text
+from github_app.regeneration import RegenerationOutcome
 from tests.spy import SPY
 
 pytestmark = pytest.mark.e2e
@@ -164,6 +168,29 @@ def test_nothing_to_do_while_templates_are_unchanged(drift: Drift) -> None:
     assert drift.tick() == []
     assert drift.run(drift.nodes["ledger"].key).status == "current"
     assert drift.pulls() == []
+
+
+def test_regeneration_renders_byte_for_byte_what_a_fresh_run_delivers(
+    drift: Drift, nodegen_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A node delivered by a real run, then a template release that changes no template: the
+    regenerated files ("theirs") equal the delivered ones, so there is nothing to propose."""
+    prompt = "Compute node named digest_compute. Its digest operation takes document (string)."
+    options = GenerationOptions(target=Target.STANDALONE, package="nodes")
+    runner = EmbeddedRunner(NodegenSettings())
+    out = tmp_path / "fresh"
+    result = runner.run(runner.submit(prompt, options, out), timeout=600)
+    assert result.success, result.error_message
+    delivered = {
+        path.relative_to(out).as_posix(): path.read_text("utf-8")
+        for path in out.rglob("*")
+        if path.is_file()
+    }
+    layout = NodeLayout.of(parse_prompt(prompt, options), "nodes")
+    node = drift.push_delivery("nodegen/fresh", layout.node_dir, layout.name, delivered)
+    monkeypatch.setattr(version, "TEMPLATE_SET_VERSION", "99")
+    assert node.key in drift.tick()
+    assert drift.run(node.key).status == "unchanged"
 
 
 def test_template_release_opens_update_prs_that_keep_hand_edits(

@@ -14,10 +14,10 @@ import pytest
 
 from codegen_assets.core import sandbox as sandbox_module
 from codegen_assets.core.models import FileSet
+from codegen_assets.core.report import report_markdown
 from codegen_assets.core.sandbox import Jail, SandboxUnavailableError, bwrap_works, use_bwrap
 from codegen_assets.core.stages.validation_report import (
     NOT_EXECUTED,
-    report_markdown,
     validate_files,
 )
 from github_app.client import installation_client

@@ -10,14 +10,14 @@ import pytest
 
 from codegen_assets.core.covered_tests import libraries
 from codegen_assets.core.models import CheckResult, FileSet, NodeType, StyleConfig, ValidationReport
+from codegen_assets.core.report import report_markdown
 from codegen_assets.core.stages import validation_report as validation
+from codegen_assets.core.stages.refined_code import refine_files
 from codegen_assets.core.stages.validation_report import (
     ADVISORY_GATES,
     SCORED_GATES,
     WEIGHTS,
     quality_score,
-    refine_files,
-    report_markdown,
     scrubbed_env,
     validate_files,
 )

@@ -16,8 +16,8 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 
+from codegen_assets.core.pipeline import STAGES
 from codegen_assets.core.settings import NodegenSettings
-from codegen_assets.core.stages.names import STAGES
 from codegen_assets.orchestration.kafka_mirror import KINDS, OnexEnvelopeV1, Outbox, drain, topic
 
 PREFLIGHT_SECONDS = 4.0

@@ -21,8 +21,8 @@ from codegen_assets.core.models import (
     Target,
 )
 from codegen_assets.core.onex_oracle import OnexUnavailable, require_omnibase_core
+from codegen_assets.core.pipeline import STAGES
 from codegen_assets.core.settings import NodegenSettings
-from codegen_assets.core.stages.names import STAGES
 from codegen_assets.core.stages.parsed_prompt import PromptError, decode_prompt, parse_prompt
 from codegen_assets.core.style import find_config
 from codegen_assets.core.understood import understood_rows

@@ -18,8 +18,8 @@ from starlette.applications import Starlette
 from codegen_assets.core.logs import configure_logging
 from codegen_assets.core.secret_env import receive_handoff, reexec_without_secrets
 from codegen_assets.core.settings import NodegenSettings
-from codegen_assets.orchestration.deployments import GENERATE_PR_JOB
 from codegen_assets.orchestration.embedded import EmbeddedRunner
+from codegen_assets.orchestration.jobs import GENERATE_PR_JOB
 from codegen_assets.storage.queue import RequestQueue
 from github_app.demo.fake_github import FakeGitHub, spec_path
 from github_app.demo.local import REPO, SECRET, comment_payload, private_key_pem, signed

@@ -1,6 +1,7 @@
-"""The nine generation stages as Dagster assets, one partition per request.
+"""The request and the nine generation stages as Dagster assets, one partition per request.
 
-Each asset is a thin wrapper: it loads its inputs, calls the stage function, and attaches metadata.
+Each asset is a thin wrapper: it receives its inputs through lineage, calls the stage function,
+and attaches metadata. The stages and their inputs are those of ``core.pipeline.PIPELINE``.
 """
 
 import time
@@ -21,6 +22,7 @@ from dagster import (
     asset,
 )
 
+from codegen_assets.core import pipeline
 from codegen_assets.core.layout import NodeLayout
 from codegen_assets.core.models import (
     FileSet,
@@ -29,23 +31,19 @@ from codegen_assets.core.models import (
     NodeSpec,
     RefinedCode,
     Target,
-    ValidatedCode,
     ValidationReport,
     WriteOutcome,
 )
 from codegen_assets.core.onex_oracle import ONEX_MISSING, omnibase_core_available
-from codegen_assets.core.provenance import lock_path, with_lock
-from codegen_assets.core.render import (
-    build_node_contract,
-    finish,
-    render_event_bus,
-    render_node_code,
-)
-from codegen_assets.core.stages.contract import ContractDocument
-from codegen_assets.core.stages.generated_tests import render_tests
+from codegen_assets.core.provenance import lock_path
+from codegen_assets.core.report import report_markdown
+from codegen_assets.core.stages.contract import ContractDocument, build_node_contract
+from codegen_assets.core.stages.event_bus import with_event_bus
+from codegen_assets.core.stages.generated_tests import with_tests
 from codegen_assets.core.stages.intelligence import gather_intelligence
+from codegen_assets.core.stages.node_code import render_node_code
 from codegen_assets.core.stages.parsed_prompt import parse_prompt
-from codegen_assets.core.stages.validation_report import WEIGHTS, report_markdown, with_prompt_check
+from codegen_assets.core.stages.validation_report import WEIGHTS
 from codegen_assets.core.stages.written_files import deliver
 from codegen_assets.orchestration.resources import (
     ArtifactStoreResource,
@@ -66,13 +64,12 @@ class RunCancelledError(RuntimeError):
     """The run was stopped (timeout, or terminated in the UI); later stages must not run."""
 
 
-def _request(context: AssetExecutionContext, artifacts: ArtifactStoreResource) -> GenerationRequest:
+def _stop_if_cancelled(context: AssetExecutionContext) -> None:
     run = context.instance.get_run_by_id(context.run.run_id)
     if run is not None and run.status in (DagsterRunStatus.CANCELING, DagsterRunStatus.CANCELED):
         raise RunCancelledError(
             f"run {context.run.run_id} was stopped; not running {context.op_def.name}"
         )
-    return artifacts.store().get_request(context.partition_key)
 
 
 def _timed(started: float) -> MetadataValue:
@@ -98,12 +95,27 @@ def _check_results(report: ValidationReport) -> Iterator[AssetCheckResult]:
 
 
 @asset(partitions_def=requests_partitions, group_name=GROUP)
-def parsed_prompt(
+def generation_request(
     context: AssetExecutionContext, artifacts: ArtifactStoreResource
-) -> Output[NodeSpec]:
+) -> Output[GenerationRequest]:
+    """The request as the CLI or the webhook stored it: the root every stage reads."""
+    _stop_if_cancelled(context)
+    request = artifacts.store().get_request(context.partition_key)
+    return Output(
+        request,
+        metadata={
+            "prompt": MetadataValue.md(request.prompt),
+            "source": "github" if request.github else "cli",
+            "output_dir": request.output_dir or "",
+        },
+    )
+
+
+@asset(partitions_def=requests_partitions, group_name=GROUP)
+def parsed_prompt(generation_request: GenerationRequest) -> Output[NodeSpec]:
     """Stage 1: requirements extracted from the prompt."""
     started = time.perf_counter()
-    request = _request(context, artifacts)
+    request = generation_request
     if request.options.target is Target.ONEX and not omnibase_core_available():
         raise Failure(description=ONEX_MISSING)
     spec = parse_prompt(request.prompt, request.options, request.style)
@@ -122,17 +134,17 @@ def parsed_prompt(
 @asset(partitions_def=requests_partitions, group_name=GROUP)
 def intelligence(
     context: AssetExecutionContext,
-    artifacts: ArtifactStoreResource,
     intelligence_service: IntelligenceResource,
+    generation_request: GenerationRequest,
     parsed_prompt: NodeSpec,
 ) -> Output[Intelligence]:
     """Stage 2: design patterns ranked against the prompt (BM25; remote RAG when configured)."""
     started = time.perf_counter()
-    request = _request(context, artifacts)
+    _stop_if_cancelled(context)
     result = gather_intelligence(
-        request.prompt,
+        generation_request.prompt,
         parsed_prompt,
-        enabled=request.options.enable_intelligence,
+        enabled=generation_request.options.enable_intelligence,
         rag=intelligence_service.client(),
     )
     return Output(
@@ -165,7 +177,7 @@ def contract(parsed_prompt: NodeSpec, intelligence: Intelligence) -> Output[Cont
 
 @asset(partitions_def=requests_partitions, group_name=GROUP)
 def node_code(parsed_prompt: NodeSpec, contract: ContractDocument) -> Output[FileSet]:
-    """Stage 4: contract.yaml, node.py and the models."""
+    """Stage 4: contract.yaml, node.py, the handlers and the models."""
     started = time.perf_counter()
     files = render_node_code(parsed_prompt, contract)
     return Output(
@@ -175,12 +187,28 @@ def node_code(parsed_prompt: NodeSpec, contract: ContractDocument) -> Output[Fil
 
 @asset(partitions_def=requests_partitions, group_name=GROUP)
 def event_bus(parsed_prompt: NodeSpec, node_code: FileSet) -> Output[FileSet]:
-    """Stage 5: node code plus the event bus wiring (topics, event model, publisher protocol)."""
+    """Stage 5: node code plus the event models the handlers return and the runtime publishes."""
     started = time.perf_counter()
-    wiring = render_event_bus(parsed_prompt)
+    files = with_event_bus(parsed_prompt, node_code)
+    added = sorted(set(files.files) - set(node_code.files))
+    return Output(files, metadata={"duration_seconds": _timed(started), "files_added": added})
+
+
+@asset(partitions_def=requests_partitions, group_name=GROUP)
+def generated_tests(
+    parsed_prompt: NodeSpec, contract: ContractDocument, event_bus: FileSet
+) -> Output[FileSet]:
+    """Stage 6: the node's own tests added, every file formatted as the repository formats."""
+    started = time.perf_counter()
+    files = with_tests(parsed_prompt, contract, event_bus)
+    tests = sorted(set(files.files) - set(event_bus.files))
     return Output(
-        node_code.merged(wiring),
-        metadata={"duration_seconds": _timed(started), "files_added": sorted(wiring.files)},
+        files,
+        metadata={
+            "duration_seconds": _timed(started),
+            "test_files": tests,
+            "test_file_count": len(tests),
+        },
     )
 
 
@@ -190,28 +218,22 @@ def event_bus(parsed_prompt: NodeSpec, node_code: FileSet) -> Output[FileSet]:
     check_specs=_check_specs("validation_report"),
 )
 def validation_report(
+    context: AssetExecutionContext,
     parsed_prompt: NodeSpec,
-    intelligence: Intelligence,
-    event_bus: FileSet,
+    generated_tests: FileSet,
     validator: ValidatorResource,
-) -> Iterator[Output[ValidatedCode] | AssetCheckResult]:
-    """Stage 6: ruff, format, mypy --strict, pytest with coverage, complexity, the contract
-    schema and omnibase-core's two judges, on a sandboxed copy.
-
-    The test suite is rendered here so the checks can run it; stage 9 delivers it.
-    """
+) -> Iterator[Output[ValidationReport] | AssetCheckResult]:
+    """Stage 7: ruff, format, mypy --strict, pytest with coverage, complexity, the contract
+    schema and the ONEX ecosystem's gates, on a sandboxed copy of the node."""
     started = time.perf_counter()
-    patterns = tuple(p.name for p in intelligence.patterns)
-    files = finish(event_bus.merged(render_tests(parsed_prompt, patterns)), parsed_prompt)
-    report = with_prompt_check(validator.check(files, parsed_prompt.style), parsed_prompt)
+    _stop_if_cancelled(context)
+    report = pipeline.validation_report(parsed_prompt, generated_tests, validator)
     yield Output(
-        ValidatedCode(files=files, report=report),
+        report,
         metadata={
             "duration_seconds": _timed(started),
             "quality_score": report.quality_score,
-            "report": MetadataValue.md(
-                report_markdown(report, list(patterns), list(parsed_prompt.warnings))
-            ),
+            "report": MetadataValue.md(report_markdown(report, [], list(parsed_prompt.warnings))),
         },
     )
     yield from _check_results(report)
@@ -222,23 +244,24 @@ def validation_report(
 )
 def refined_code(
     context: AssetExecutionContext,
-    artifacts: ArtifactStoreResource,
+    generation_request: GenerationRequest,
     parsed_prompt: NodeSpec,
     intelligence: Intelligence,
-    validation_report: ValidatedCode,
+    generated_tests: FileSet,
+    validation_report: ValidationReport,
     validator: ValidatorResource,
 ) -> Iterator[Output[RefinedCode] | AssetCheckResult]:
-    """Stage 7: automatic fixes (ruff --fix, ruff format), one re-validation, the lock file."""
+    """Stage 8: automatic fixes (ruff --fix, ruff format), one re-validation, the lock file."""
     started = time.perf_counter()
-    refined = validator.refine(
-        validation_report.files, validation_report.report, parsed_prompt.style
+    _stop_if_cancelled(context)
+    refined = pipeline.refined_code(
+        generation_request,
+        parsed_prompt,
+        intelligence,
+        generated_tests,
+        validation_report,
+        validator,
     )
-    refined = refined.model_copy(
-        update={"report": with_prompt_check(refined.report, parsed_prompt)}
-    )
-    request = _request(context, artifacts)
-    locked = with_lock(request.prompt, request.options, parsed_prompt, intelligence, refined.files)
-    refined = refined.model_copy(update={"files": locked})
     warnings = [*parsed_prompt.warnings, *intelligence.warnings]
     yield Output(
         refined,
@@ -254,43 +277,29 @@ def refined_code(
     yield from _check_results(refined.report)
 
 
-def _split(files: FileSet) -> tuple[FileSet, FileSet]:
-    tests = {k: v for k, v in files.files.items() if k.startswith("tests/")}
-    code = {k: v for k, v in files.files.items() if not k.startswith("tests/")}
-    return FileSet(files=code), FileSet(files=tests)
-
-
-def _deliver(
-    context: AssetExecutionContext,
-    artifacts: ArtifactStoreResource,
-    spec: NodeSpec,
-    refined: RefinedCode,
-    part: FileSet,
-) -> WriteOutcome:
-    request = _request(context, artifacts)
-    if request.output_dir is None:
-        raise ValueError(f"request {request.request_id} has no output directory")
-    return deliver(
-        Path(request.output_dir),
-        part,
-        keep=refined.files,
-        store=artifacts.store(),
-        workflow_id=request.request_id,
-        node_name=spec.name,
-    )
-
-
 @asset(partitions_def=requests_partitions, group_name=GROUP)
 def written_files(
     context: AssetExecutionContext,
     artifacts: ArtifactStoreResource,
+    generation_request: GenerationRequest,
     parsed_prompt: NodeSpec,
     refined_code: RefinedCode,
 ) -> Output[WriteOutcome]:
-    """Stage 8: the node's code written atomically; kept in the artifact store if that fails."""
+    """Stage 9: the node and its tests written atomically; kept in the artifact store if that
+    fails."""
     started = time.perf_counter()
-    code, _ = _split(refined_code.files)
-    outcome = _deliver(context, artifacts, parsed_prompt, refined_code, code)
+    _stop_if_cancelled(context)
+    request = generation_request
+    if request.output_dir is None:
+        raise ValueError(f"request {request.request_id} has no output directory")
+    outcome = deliver(
+        Path(request.output_dir),
+        refined_code.files,
+        keep=refined_code.files,
+        store=artifacts.store(),
+        workflow_id=request.request_id,
+        node_name=parsed_prompt.name,
+    )
     return Output(
         outcome,
         metadata={
@@ -302,45 +311,22 @@ def written_files(
 
 
 @asset(partitions_def=requests_partitions, group_name=GROUP)
-def generated_tests(
-    context: AssetExecutionContext,
-    artifacts: ArtifactStoreResource,
-    parsed_prompt: NodeSpec,
-    refined_code: RefinedCode,
-    written_files: WriteOutcome,
-) -> Output[WriteOutcome]:
-    """Stage 9: the validated test suite delivered beside the code."""
-    started = time.perf_counter()
-    _, tests = _split(refined_code.files)
-    if written_files.stored_in_artifact_store:
-        outcome = WriteOutcome(stored_in_artifact_store=True, error=written_files.error)
-    else:
-        outcome = _deliver(context, artifacts, parsed_prompt, refined_code, tests)
-    return Output(
-        outcome,
-        metadata={
-            "duration_seconds": _timed(started),
-            "files": list(outcome.written),
-            "test_file_count": len(tests.files),
-        },
-    )
-
-
-@asset(partitions_def=requests_partitions, group_name=GROUP)
 def pull_request(
     context: AssetExecutionContext,
     artifacts: ArtifactStoreResource,
     github: GitHubResource,
     queue: RequestQueueResource,
+    generation_request: GenerationRequest,
     parsed_prompt: NodeSpec,
     intelligence: Intelligence,
     refined_code: RefinedCode,
-    generated_tests: WriteOutcome,
+    written_files: WriteOutcome,
 ) -> Output[PublishOutcome]:
     """Bot mode: one commit with the node, its tests and the report, as a new or updated PR;
     the delivered node is recorded in the registry that template-drift regeneration reads."""
     started = time.perf_counter()
-    request = _request(context, artifacts)
+    _stop_if_cancelled(context)
+    request = generation_request
     if request.github is None:
         raise ValueError(f"request {request.request_id} did not come from GitHub")
     publisher = github.publisher(artifacts.store(), request.github.installation_id)
@@ -375,13 +361,14 @@ def pull_request(
 
 
 generation_assets = [
+    generation_request,
     parsed_prompt,
     intelligence,
     contract,
     node_code,
     event_bus,
+    generated_tests,
     validation_report,
     refined_code,
     written_files,
-    generated_tests,
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dagster import AssetSelection, Definitions, define_asset_job, in_process_executor
+from dagster import Definitions, in_process_executor
 
 from codegen_assets.core.settings import NodegenSettings
 from codegen_assets.orchestration.assets import generation_assets, pull_request
@@ -12,6 +12,7 @@ from codegen_assets.orchestration.drift import (
     regenerated_node,
     template_drift_sensor,
 )
+from codegen_assets.orchestration.jobs import generate_node_job, generate_node_pr_job
 from codegen_assets.orchestration.resources import (
     ArtifactStoreResource,
     GitHubResource,
@@ -20,22 +21,6 @@ from codegen_assets.orchestration.resources import (
     ValidatorResource,
 )
 from codegen_assets.orchestration.sensors import github_requests_sensor, kafka_mirror_sensor
-
-GENERATE_JOB = "generate_node"
-GENERATE_PR_JOB = "generate_node_pr"
-
-generate_node_job = define_asset_job(
-    GENERATE_JOB,
-    selection=AssetSelection.assets(*generation_assets),
-    description="Generate, validate and deliver one ONEX node (one partition per request).",
-)
-
-
-generate_node_pr_job = define_asset_job(
-    GENERATE_PR_JOB,
-    selection=AssetSelection.assets(*generation_assets, pull_request),
-    description="Bot mode: generate, validate and deliver one node as a pull request.",
-)
 
 
 def local_resources(settings: NodegenSettings) -> dict[str, object]:

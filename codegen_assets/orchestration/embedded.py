@@ -29,11 +29,12 @@ from codegen_assets.core.models import (
     StyleConfig,
     WriteOutcome,
 )
+from codegen_assets.core.pipeline import STAGES
 from codegen_assets.core.settings import NodegenSettings
-from codegen_assets.core.stages.names import STAGES
 from codegen_assets.core.stages.validation_report import terminate_running
 from codegen_assets.orchestration.assets import requests_partitions
-from codegen_assets.orchestration.deployments import GENERATE_JOB, build_definitions
+from codegen_assets.orchestration.deployments import build_definitions
+from codegen_assets.orchestration.jobs import GENERATE_JOB
 from codegen_assets.orchestration.kafka_mirror import Outbox, RunMirror
 from codegen_assets.storage.artifacts import ArtifactStore
 
@@ -249,8 +250,7 @@ class EmbeddedRunner:
         spec: NodeSpec = result.output_for_node("parsed_prompt")
         intel: Intelligence = result.output_for_node("intelligence")
         refined: RefinedCode = result.output_for_node("refined_code", "result")
-        code: WriteOutcome = result.output_for_node("written_files")
-        tests: WriteOutcome = result.output_for_node("generated_tests")
+        written: WriteOutcome = result.output_for_node("written_files")
         report = refined.report
         failed = [c.name for c in report.checks if not c.passed and not c.advisory]
         warnings_ = [
@@ -262,12 +262,12 @@ class EmbeddedRunner:
         tests_dir = NodeLayout.of(spec, spec.options.package).tests_dir
         test_names = sorted(k for k in refined.files.files if k.startswith(f"{tests_dir}/"))
         base = GenerationResult(
-            success=not failed and not code.stored_in_artifact_store,
+            success=not failed and not written.stored_in_artifact_store,
             workflow_id=request.request_id,
             correlation_id=request.correlation_id,
             total_duration_seconds=elapsed,
-            generated_files=[str(out / name) for name in (*code.written, *tests.written)],
-            test_files=[str(out / name) for name in tests.written if name in test_names],
+            generated_files=[str(out / name) for name in written.written],
+            test_files=[str(out / name) for name in written.written if name in test_names],
             test_file_count=len(test_names),
             quality_score=report.quality_score,
             node_type=spec.node_type.value,
@@ -275,13 +275,13 @@ class EmbeddedRunner:
             needs_review=bool(warnings_) or intel.needs_review,
             warnings=warnings_,
         )
-        if code.stored_in_artifact_store:
+        if written.stored_in_artifact_store:
             return base.model_copy(
                 update={
                     "partial_success": True,
                     "generated_code_in_database": True,
                     "error_code": "WRITE_FAILED",
-                    "error_message": f"{code.error}. The generated code is kept in "
+                    "error_message": f"{written.error}. The generated code is kept in "
                     f"{self.store.path}; restore it with: omninode-generate recover "
                     f"{request.request_id} --output-dir DIR",
                 }

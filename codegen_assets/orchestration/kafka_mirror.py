@@ -29,7 +29,7 @@ from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from dagster import AssetCheckEvaluation, DagsterEventType, DagsterInstance
 from pydantic import BaseModel, ConfigDict, Field
 
-from codegen_assets.core.stages.names import STAGES
+from codegen_assets.core.pipeline import STAGES
 
 # How often a running generation's new events are captured and published. Each poll reads the
 # event log while the validators compete for the same two cores; once a second keeps mirroring

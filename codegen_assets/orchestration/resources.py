@@ -9,7 +9,8 @@ from dagster import ConfigurableResource
 from codegen_assets.core.models import FileSet, RefinedCode, StyleConfig, ValidationReport
 from codegen_assets.core.rag_client import RagClient
 from codegen_assets.core.sandbox import SandboxMode
-from codegen_assets.core.stages.validation_report import refine_files, validate_files
+from codegen_assets.core.stages.refined_code import refine_files
+from codegen_assets.core.stages.validation_report import validate_files
 from codegen_assets.core.validation_cache import ValidationCache
 from codegen_assets.storage.artifacts import ArtifactStore
 from codegen_assets.storage.queue import RequestQueue
@@ -120,4 +121,4 @@ class RequestQueueResource(ConfigurableResource["RequestQueueResource"]):
     def regenerator(self, installation_id: int, validator: ValidatorResource) -> Regenerator:
         """A regenerator acting as the App in one installation."""
         client = installation_client(AppSettings(), installation_id)
-        return Regenerator(client, validate=validator.check_merged)
+        return Regenerator(client, validator=validator)

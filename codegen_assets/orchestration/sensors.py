@@ -14,6 +14,7 @@ from dagster import (
 
 from codegen_assets.core.settings import NodegenSettings
 from codegen_assets.orchestration.assets import requests_partitions
+from codegen_assets.orchestration.jobs import GENERATE_JOB, GENERATE_PR_JOB
 from codegen_assets.orchestration.kafka_mirror import Outbox, capture_run, drain
 from codegen_assets.orchestration.resources import RequestQueueResource
 
@@ -21,7 +22,7 @@ BATCH = 25
 
 
 @sensor(
-    job_name="generate_node_pr",
+    job_name=GENERATE_PR_JOB,
     minimum_interval_seconds=2,
     default_status=DefaultSensorStatus.STOPPED,
     description="Launches one run per queued /generate-node request (when the daemon launches).",
@@ -59,7 +60,7 @@ def kafka_mirror_sensor(context: SensorEvaluationContext) -> SkipReason:
     outbox = Outbox(settings.outbox_db)
     newest = since
     for record in records:
-        if record.dagster_run.job_name in ("generate_node", "generate_node_pr"):
+        if record.dagster_run.job_name in (GENERATE_JOB, GENERATE_PR_JOB):
             capture_run(context.instance, record.dagster_run.run_id, outbox, settings.kafka_env)
         newest = max(newest, record.update_timestamp.timestamp())
     publisher = drain(outbox, settings.kafka_bootstrap_servers, settings.kafka_env)

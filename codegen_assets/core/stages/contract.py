@@ -17,9 +17,10 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from codegen_assets.core import version
 from codegen_assets.core.layout import NodeLayout
 from codegen_assets.core.models import Intelligence, NodeSpec, NodeType, Target
-from codegen_assets.core.plan import NodePlan
+from codegen_assets.core.plan import NodePlan, plan_node
 from codegen_assets.core.resilience import NODE_BREAKER as BREAKER
 from codegen_assets.core.resilience import NODE_RETRY as RETRY
 
@@ -464,6 +465,18 @@ def contract_yaml(contract: ContractDocument, header: str) -> str:
 def validate_contract_text(text: str) -> ContractDocument:
     """Parse and validate contract YAML against our schema; raises on any error."""
     return ContractDocument.model_validate(yaml.safe_load(text))
+
+
+def build_node_contract(spec: NodeSpec, intelligence: Intelligence) -> ContractDocument:
+    """The contract of ``spec`` (stage 3)."""
+    plan = plan_node(spec, NodeLayout.of(spec, spec.options.package))
+    return build_contract(
+        plan,
+        intelligence,
+        holder=spec.options.copyright_holder,
+        license_id=spec.options.license,
+        generator=f"onex-nodegen {version.GENERATOR_VERSION}",
+    )
 
 
 def schema_text() -> str:

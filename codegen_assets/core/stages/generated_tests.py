@@ -1,4 +1,4 @@
-"""Stage 9's input: the node's own tests, where the ecosystem keeps them (``tests/unit/nodes/``)."""
+"""Generated tests stage: the node's own tests, where the ecosystem keeps them."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from typing import Any
 
 from codegen_assets.core.layout import NodeLayout
 from codegen_assets.core.models import FileSet, NodeSpec
-from codegen_assets.core.render import node_context, node_layout, render
+from codegen_assets.core.render import contract_patterns, finish, node_context, node_layout, render
+from codegen_assets.core.stages.contract import ContractDocument
 
 
 def _metric_checks(ctx: dict[str, Any], op: dict[str, Any]) -> list[str]:
@@ -60,3 +61,8 @@ def render_tests(spec: NodeSpec, patterns: tuple[str, ...] = ()) -> FileSet:
     for marker in markers:
         files[marker] = render("tests/marker.py.j2", ctx)
     return FileSet(files=files, create_only=tuple(markers))
+
+
+def with_tests(spec: NodeSpec, contract: ContractDocument, code: FileSet) -> FileSet:
+    """Every file of the node: ``code`` and its tests, formatted as the repository formats."""
+    return finish(code.merged(render_tests(spec, contract_patterns(contract))), spec)

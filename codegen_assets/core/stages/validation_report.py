@@ -35,14 +35,13 @@ from codegen_assets.core.models import (
     CheckResult,
     FileSet,
     NodeSpec,
-    RefinedCode,
     StyleConfig,
     ValidationReport,
 )
 from codegen_assets.core.onex_oracle import omnibase_core_available
 from codegen_assets.core.sandbox import Jail, SandboxMode, use_bwrap
 from codegen_assets.core.stages.contract import validate_contract_text
-from codegen_assets.core.style import fix_commands, place_config, ruff_commands
+from codegen_assets.core.style import place_config, ruff_commands
 from codegen_assets.core.validation_cache import ValidationCache, cache_key
 
 PROMPT_CHECK = "prompt_understood"  # judged on the parsed prompt, not on files
@@ -132,7 +131,7 @@ def _kill(proc: subprocess.Popen[str]) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
-def _execute(args: list[str], cwd: Path, timeout: float, jail: Jail) -> tuple[bool, str]:
+def execute(args: list[str], cwd: Path, timeout: float, jail: Jail) -> tuple[bool, str]:
     """Run ``args`` in ``jail``; (exit status 0, output). Killed at ``timeout``."""
     env = scrubbed_env(jail.root)
     proc = subprocess.Popen(
@@ -160,7 +159,7 @@ def _execute(args: list[str], cwd: Path, timeout: float, jail: Jail) -> tuple[bo
 
 def _run(name: str, args: list[str], cwd: Path, timeout: float, jail: Jail) -> CheckResult:
     started = time.perf_counter()
-    passed, output = _execute(args, cwd, timeout, jail)
+    passed, output = execute(args, cwd, timeout, jail)
     return _result(name, started, passed, output)
 
 
@@ -295,9 +294,7 @@ def _gate_checks(
         holders.setdefault(_holder(files, node), []).append(node)
     for holder, group in holders.items():  # one interpreter per copyright holder
         started = time.perf_counter()
-        _, output = _execute(
-            [sys.executable, str(script), holder, *group], root, timeout, gate_jail
-        )
+        _, output = execute([sys.executable, str(script), holder, *group], root, timeout, gate_jail)
         elapsed = time.perf_counter() - started
         try:
             found = json.loads(output.strip().splitlines()[-1])
@@ -514,94 +511,3 @@ def quality_score(checks: tuple[CheckResult, ...]) -> float:
     """Weighted share of checks passing, in [0, 1]."""
     total = sum(c.weight for c in checks)
     return round(sum(c.weight for c in checks if c.passed) / total, 3) if total else 0.0
-
-
-def refine_files(
-    files: FileSet,
-    report: ValidationReport,
-    *,
-    timeout: float,
-    mypy_cache: Path,
-    sandbox: SandboxMode = "auto",
-    style: StyleConfig | None = None,
-    cache: ValidationCache | None = None,
-) -> RefinedCode:
-    """Apply ruff's fixes and formatter (the repository's configuration) when style checks
-    failed, then validate once more."""
-    if report.check("ruff").passed and report.check("format").passed:
-        return RefinedCode(files=files, report=report)
-    names = sorted(files.files)
-    with workspace(files, mypy_cache, sandbox=sandbox, style=style) as space:
-        for args in fix_commands(ruff_bin()):
-            _execute(args, space.root, timeout, space.jail)
-        fixed = read_tree(space.root, names)
-    fixed = FileSet(files=fixed.files, create_only=files.create_only)
-    changed = tuple(name for name in names if fixed.files[name] != files.files[name])
-    if not changed:
-        return RefinedCode(files=files, report=report)
-    new_report = validate_files(
-        fixed, timeout=timeout, mypy_cache=mypy_cache, sandbox=sandbox, style=style, cache=cache
-    )
-    return RefinedCode(
-        files=fixed, report=new_report.model_copy(update={"refined": True}), fixed_files=changed
-    )
-
-
-def _check_rows(report: ValidationReport) -> list[str]:
-    rows = ["| check | result | weight | seconds |", "| --- | --- | --- | --- |"]
-    for check in report.checks:
-        mark = "skipped" if check.skipped else "pass" if check.passed else "FAIL"
-        if check.advisory and not check.skipped:
-            mark += " (advisory)"
-        rows.append(
-            f"| {check.name} | {mark} | {check.weight:.2f} | {check.duration_seconds:.2f} |"
-        )
-    return rows
-
-
-def _notes(report: ValidationReport) -> list[str]:
-    lines = []
-    if report.coverage_pct is not None:
-        lines += ["", f"**Test coverage of the node:** {report.coverage_pct:.1f}%"]
-    if report.max_complexity is not None:
-        lines += [f"**Highest cyclomatic complexity:** {report.max_complexity}"]
-    if report.cached:
-        lines += ["", f"**From the validation cache:** {CACHED}."]
-    if report.static_only:
-        lines += ["", f"**Static checks only:** {NOT_EXECUTED}."]
-    elif report.sandboxed:
-        lines += ["", "Checks ran in a bubblewrap sandbox (no network, no secrets)."]
-    advisory = [c.name for c in report.checks if c.advisory and not c.passed and not c.skipped]
-    if advisory:
-        lines += [
-            "",
-            "**Advisory (not scored):** "
-            + ", ".join(advisory)
-            + " - omnibase-core checks that the ecosystem's own infra nodes do not pass either.",
-        ]
-    skipped = [f"{c.name} ({c.output})" for c in report.checks if c.skipped]
-    if skipped:
-        lines += ["", "**Skipped:** " + ", ".join(skipped)]
-    return lines
-
-
-def report_markdown(report: ValidationReport, patterns: list[str], warnings: list[str]) -> str:
-    """The validation report as Markdown, for Dagster metadata, PR bodies and the output dir."""
-    refined = " (after automatic refinement)" if report.refined else ""
-    lines = [f"**Quality score:** {report.quality_score:.3f}{refined}", "", *_check_rows(report)]
-    lines += _notes(report)
-    lines += ["", "**Patterns:** " + (", ".join(patterns) or "none")]
-    if warnings:
-        lines += ["", "**Warnings:**", *(f"- {w}" for w in warnings)]
-    for check in report.checks:
-        if not check.passed and check.output:
-            lines += [
-                "",
-                f"<details><summary>{check.name} output</summary>",
-                "",
-                "```",
-                check.output,
-                "```",
-                "</details>",
-            ]
-    return "\n".join(lines) + "\n"

@@ -1,0 +1,66 @@
+"""The validation report as Markdown: Dagster metadata, pull-request bodies, the output dir."""
+
+from __future__ import annotations
+
+from codegen_assets.core.models import ValidationReport
+from codegen_assets.core.stages.validation_report import CACHED, NOT_EXECUTED
+
+
+def _check_rows(report: ValidationReport) -> list[str]:
+    rows = ["| check | result | weight | seconds |", "| --- | --- | --- | --- |"]
+    for check in report.checks:
+        mark = "skipped" if check.skipped else "pass" if check.passed else "FAIL"
+        if check.advisory and not check.skipped:
+            mark += " (advisory)"
+        rows.append(
+            f"| {check.name} | {mark} | {check.weight:.2f} | {check.duration_seconds:.2f} |"
+        )
+    return rows
+
+
+def _notes(report: ValidationReport) -> list[str]:
+    lines = []
+    if report.coverage_pct is not None:
+        lines += ["", f"**Test coverage of the node:** {report.coverage_pct:.1f}%"]
+    if report.max_complexity is not None:
+        lines += [f"**Highest cyclomatic complexity:** {report.max_complexity}"]
+    if report.cached:
+        lines += ["", f"**From the validation cache:** {CACHED}."]
+    if report.static_only:
+        lines += ["", f"**Static checks only:** {NOT_EXECUTED}."]
+    elif report.sandboxed:
+        lines += ["", "Checks ran in a bubblewrap sandbox (no network, no secrets)."]
+    advisory = [c.name for c in report.checks if c.advisory and not c.passed and not c.skipped]
+    if advisory:
+        lines += [
+            "",
+            "**Advisory (not scored):** "
+            + ", ".join(advisory)
+            + " - omnibase-core checks that the ecosystem's own infra nodes do not pass either.",
+        ]
+    skipped = [f"{c.name} ({c.output})" for c in report.checks if c.skipped]
+    if skipped:
+        lines += ["", "**Skipped:** " + ", ".join(skipped)]
+    return lines
+
+
+def report_markdown(report: ValidationReport, patterns: list[str], warnings: list[str]) -> str:
+    """The validation report as Markdown, for Dagster metadata, PR bodies and the output dir."""
+    refined = " (after automatic refinement)" if report.refined else ""
+    lines = [f"**Quality score:** {report.quality_score:.3f}{refined}", "", *_check_rows(report)]
+    lines += _notes(report)
+    lines += ["", "**Patterns:** " + (", ".join(patterns) or "none")]
+    if warnings:
+        lines += ["", "**Warnings:**", *(f"- {w}" for w in warnings)]
+    for check in report.checks:
+        if not check.passed and check.output:
+            lines += [
+                "",
+                f"<details><summary>{check.name} output</summary>",
+                "",
+                "```",
+                check.output,
+                "```",
+                "</details>",
+            ]
+    return "\n".join(lines) + "\n"
