@@ -17,6 +17,7 @@ from codegen_assets.cli.events import EXIT_UNREACHABLE
 from codegen_assets.cli.events import main as events_main
 from codegen_assets.cli.generate import EXIT_OK, main
 from codegen_assets.core.models import GenerationOptions, NodeType
+from codegen_assets.core.pipeline import STAGES
 from codegen_assets.core.settings import NodegenSettings
 from codegen_assets.core.stages.validation_report import ADVISORY_GATES, WEIGHTS
 from codegen_assets.orchestration.embedded import EmbeddedRunner
@@ -159,7 +160,8 @@ def test_every_generation_event_reaches_kafka_in_order(
     lines = capsys.readouterr().out.strip().splitlines()
     assert f"{workflow_id} started" in lines and f"{workflow_id} completed" in lines
     assert sum(f"{workflow_id} stage " in line for line in lines) == STAGE_COUNT
-    assert any(line.startswith(f"{workflow_id} stage 9/9 generated_tests") for line in lines)
+    last = f"{workflow_id} stage {STAGE_COUNT}/{STAGE_COUNT} {STAGES[-1]}"
+    assert any(line.startswith(last) for line in lines)
 
 
 def test_broker_outage_mid_run_loses_nothing(
@@ -194,7 +196,7 @@ def test_broker_outage_mid_run_loses_nothing(
         )
         assert second.success, second.error_message  # generation does not depend on Kafka
         assert any("Kafka unreachable" in w for w in second.warnings)
-        assert outbox.depth() >= 5  # at least validation_report … generated_tests and completed
+        assert outbox.depth() >= 5  # at least validation_report … written_files and completed
         kafka_broker.start()  # a fresh, empty broker on the same port
         publisher = drain(outbox, kafka_broker.bootstrap, "dev")
         assert publisher.error is None and outbox.depth() == 0
