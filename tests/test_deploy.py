@@ -77,6 +77,39 @@ def test_helm_values_set_what_the_chart_reads() -> None:
     assert values["postgresql"]["enabled"] is False
 
 
+def test_state_is_in_the_database_not_on_a_shared_disk() -> None:
+    compose = load("docker-compose.yml")
+    env = compose["x-nodegen-env"]
+    assert env["NODEGEN_DATABASE_URL"].startswith("postgresql://")
+    for name, service in compose["services"].items():
+        mounts = [str(v).split(":")[1] for v in service.get("volumes", []) if ":" in str(v)]
+        assert "/opt/nodegen" not in mounts, name  # NODEGEN_HOME: caches only, per container
+    run_env = load("dagster.yaml")["run_launcher"]["config"]["env_vars"]
+    assert "NODEGEN_DATABASE_URL" in run_env  # a run container reads the request from there
+
+
+def test_helm_webhook_manifests_follow_kubernetes_schemas() -> None:
+    import kubernetes_validate
+
+    docs = list(yaml.safe_load_all((DEPLOY / "helm/webhook.yaml").read_text("utf-8")))
+    for doc in docs:
+        kubernetes_validate.validate(doc, "1.30.0", strict=True)
+    deployment, service = docs
+    assert (deployment["kind"], service["kind"]) == ("Deployment", "Service")
+    pod = deployment["spec"]["template"]
+    (container,) = pod["spec"]["containers"]
+    assert container["args"][:2] == ["omninode-github", "serve"]
+    assert container["args"][-2:] == ["--launcher", "dagster"]  # the daemon launches runs
+    assert {"secretRef": {"name": "onex-nodegen"}} in container["envFrom"]
+    assert container["readinessProbe"]["httpGet"]["path"] == "/health"
+    assert service["spec"]["selector"].items() <= pod["metadata"]["labels"].items()
+    ports = {p["name"] for p in container["ports"]}
+    assert {p["targetPort"] for p in service["spec"]["ports"]} <= ports
+    values = load("helm/values.yaml")
+    secrets = values["runLauncher"]["config"]["k8sRunLauncher"]["envSecrets"]
+    assert {"name": "onex-nodegen"} in secrets  # run pods get NODEGEN_DATABASE_URL
+
+
 def test_dockerfile_copies_files_that_exist() -> None:
     for line in (DEPLOY / "Dockerfile").read_text("utf-8").splitlines():
         if line.startswith("COPY "):

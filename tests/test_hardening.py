@@ -238,7 +238,7 @@ def test_secrets_are_not_in_the_served_process_environment(
         "NODEGEN_HOME": str(tmp_path / "home"),
         "NODEGEN_GITHUB_WEBHOOK_SECRET": SECRET,
         "NODEGEN_GITHUB_PRIVATE_KEY": "-----BEGIN PRIVATE KEY-----\nnot-a-real-key-line\n",
-        "NODEGEN_QUEUE_URL": "",
+        "NODEGEN_DATABASE_URL": "",
     }
     with serve_process(env, "--launcher", "off", "--no-triage") as url:
         pid = _listener(int(url.rsplit(":", 1)[1]))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 
 import pytest
 from aiokafka import AIOKafkaConsumer
+from sqlalchemy import select
 
 from codegen_assets.cli.events import EXIT_UNREACHABLE
 from codegen_assets.cli.events import main as events_main
@@ -21,7 +21,9 @@ from codegen_assets.core.pipeline import STAGES
 from codegen_assets.core.settings import NodegenSettings
 from codegen_assets.core.stages.validation_report import ADVISORY_GATES, WEIGHTS
 from codegen_assets.orchestration.embedded import EmbeddedRunner
-from codegen_assets.orchestration.kafka_mirror import KINDS, Outbox, drain, topic
+from codegen_assets.orchestration.kafka_mirror import KINDS, drain, topic
+from codegen_assets.storage.outbox import Outbox
+from codegen_assets.storage.outbox import outbox as outbox_table
 from github_app.demo.local import wait_for
 from tests.support.local_stack import TansuBroker
 
@@ -92,11 +94,9 @@ class Collector:
 
 
 def published_ids(outbox: Outbox) -> set[str]:
-    with sqlite3.connect(outbox.path) as db:
-        return {
-            row[0]
-            for row in db.execute("SELECT envelope_id FROM outbox WHERE published_at IS NOT NULL")
-        }
+    query = select(outbox_table.c.envelope_id).where(outbox_table.c.published_at.is_not(None))
+    with outbox.engine.connect() as db:
+        return {str(row[0]) for row in db.execute(query)}
 
 
 def assert_lifecycle(
@@ -202,8 +202,9 @@ def test_broker_outage_mid_run_loses_nothing(
         assert publisher.error is None and outbox.depth() == 0
         events = collector.wait(second.workflow_id, STAGE_COUNT + 2)
     # The outbox published in sequence order, before and after the outage.
-    with sqlite3.connect(outbox.path) as db:
-        published = [row[0] for row in db.execute("SELECT published_at FROM outbox ORDER BY seq")]
+    query = select(outbox_table.c.published_at).order_by(outbox_table.c.seq)
+    with outbox.engine.connect() as db:
+        published = [row[0] for row in db.execute(query)]
     assert published == sorted(published)
     assert_lifecycle(collector.workflow(first.workflow_id), first.workflow_id)
     # The restarted broker lost its log (memory storage), so the consumer's offsets jumped:

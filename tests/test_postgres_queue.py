@@ -38,7 +38,7 @@ def test_eight_requests_through_the_run_queue(
     workspace = write_instance(dagster_home, postgres_db, CONCURRENCY)
     monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))
     monkeypatch.setenv("NODEGEN_HOME", str(nodegen_home))
-    monkeypatch.setenv("NODEGEN_QUEUE_URL", postgres_db)  # the queue beside Dagster's tables
+    monkeypatch.setenv("NODEGEN_DATABASE_URL", postgres_db)  # the queue beside Dagster's tables
     share_caches(monkeypatch, shared_mypy_cache)
     service = WebhookService(NodegenSettings(), AppSettings())
     with TestClient(service.app) as client:

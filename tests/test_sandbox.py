@@ -141,7 +141,7 @@ def test_required_sandbox_that_cannot_run_is_a_clear_error(
 def test_secrets_are_redacted_from_everything_posted(
     github_env: FakeGitHub, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("NODEGEN_QUEUE_URL", "postgresql://app:db-pass-123@db:5432/app")
+    monkeypatch.setenv("NODEGEN_DATABASE_URL", "postgresql://app:db-pass-123@db:5432/app")
     monkeypatch.setenv("THIRD_PARTY_API_TOKEN", "tok-abcdef")
     settings = AppSettings()
     gh = installation_client(settings, 4343)

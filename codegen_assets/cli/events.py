@@ -16,9 +16,11 @@ from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 
+from codegen_assets.core.envelope import OnexEnvelopeV1
 from codegen_assets.core.pipeline import STAGES
 from codegen_assets.core.settings import NodegenSettings
-from codegen_assets.orchestration.kafka_mirror import KINDS, OnexEnvelopeV1, Outbox, drain, topic
+from codegen_assets.orchestration.kafka_mirror import KINDS, drain, topic
+from codegen_assets.storage.outbox import Outbox
 
 PREFLIGHT_SECONDS = 4.0
 STAGE_COUNT = len(STAGES)

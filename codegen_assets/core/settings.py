@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import SettingsConfigDict
 
 from codegen_assets.core.sandbox import SandboxMode
@@ -29,7 +29,14 @@ class NodegenSettings(HeldSettings):
     kafka_bootstrap_servers: str = ""  # empty: no mirroring
     kafka_env: str = "dev"
     kafka_flush_seconds: float = Field(default=3.0, ge=0)
-    queue_url: str = ""  # empty: SQLite beside the instance; or a postgresql:// URL
+    # Where all state lives (requests, kept code, queue, registry, outbox): empty for SQLite
+    # files in the home, or a postgresql:// URL (NODEGEN_QUEUE_URL is its earlier name).
+    database_url: str = Field(
+        default="",
+        validation_alias=AliasChoices(
+            "database_url", "NODEGEN_DATABASE_URL", "queue_url", "NODEGEN_QUEUE_URL"
+        ),
+    )
     rag_url: str = ""  # empty: the embedded pattern library only
     rag_timeout_seconds: float = Field(default=5.0, gt=0)
     log_format: Literal["json", "text"] = "json"
@@ -41,19 +48,19 @@ class NodegenSettings(HeldSettings):
         return self.home / "dagster"
 
     @property
-    def artifact_db(self) -> Path:
-        """SQLite file holding requests and undelivered code."""
-        return self.home / "artifacts.sqlite3"
+    def artifact_db(self) -> Path | str:
+        """Requests and undelivered code: the database, or a SQLite file in the home."""
+        return self.database_url or self.home / "artifacts.sqlite3"
 
     @property
-    def outbox_db(self) -> Path:
-        """The Kafka outbox, in the instance directory."""
-        return self.dagster_home / "outbox.sqlite3"
+    def outbox_db(self) -> Path | str:
+        """The Kafka outbox: the database, or a SQLite file in the instance directory."""
+        return self.database_url or self.dagster_home / "outbox.sqlite3"
 
     @property
     def queue_db(self) -> Path | str:
-        """The webhook request queue: ``NODEGEN_QUEUE_URL``, or a SQLite file in the home."""
-        return self.queue_url or self.home / "webhooks.sqlite3"
+        """The webhook request queue and node registry: the database, or a SQLite file."""
+        return self.database_url or self.home / "webhooks.sqlite3"
 
     @property
     def workspace(self) -> Path:

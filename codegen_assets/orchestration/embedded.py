@@ -35,8 +35,9 @@ from codegen_assets.core.stages.validation_report import terminate_running
 from codegen_assets.orchestration.assets import requests_partitions
 from codegen_assets.orchestration.deployments import build_definitions
 from codegen_assets.orchestration.jobs import GENERATE_JOB
-from codegen_assets.orchestration.kafka_mirror import Outbox, RunMirror
+from codegen_assets.orchestration.kafka_mirror import RunMirror
 from codegen_assets.storage.artifacts import ArtifactStore
+from codegen_assets.storage.outbox import Outbox
 
 log = logging.getLogger(__name__)
 _STEP_EVENTS = {
@@ -155,7 +156,7 @@ class EmbeddedRunner:
             depth = mirror.outbox.depth()
             note = (
                 f"Kafka unreachable ({mirror.publisher.error}): {depth} events kept in "
-                f"{mirror.outbox.path}; they are published in order once Kafka is back"
+                f"{mirror.outbox.where}; they are published in order once Kafka is back"
             )
             result = result.model_copy(update={"warnings": [*result.warnings, note]})
         return result
@@ -282,7 +283,7 @@ class EmbeddedRunner:
                     "generated_code_in_database": True,
                     "error_code": "WRITE_FAILED",
                     "error_message": f"{written.error}. The generated code is kept in "
-                    f"{self.store.path}; restore it with: omninode-generate recover "
+                    f"{self.store.where}; restore it with: omninode-generate recover "
                     f"{request.request_id} --output-dir DIR",
                 }
             )

@@ -3,8 +3,8 @@
 Events come from Dagster's own event log (run start, each stage's asset materialization, asset
 check evaluations, run success or failure), so a rerun launched from the UI is mirrored too. Each
 becomes an ``OnexEnvelopeV1`` whose id is derived from the run and the event's storage id: writing
-the same event twice is a no-op, and consumers can dedupe by envelope id. The outbox (SQLite in the
-instance directory) is written first; a publisher drains it in sequence order and stops at the
+the same event twice is a no-op, and consumers can dedupe by envelope id. The outbox (in the
+configured database) is written first; a publisher drains it in sequence order and stops at the
 first failure, so when Kafka is down generation still succeeds, the outbox grows, and everything is
 published in order once Kafka is back.
 """
@@ -13,23 +13,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from dagster import AssetCheckEvaluation, DagsterEventType, DagsterInstance
-from pydantic import BaseModel, ConfigDict, Field
 
+from codegen_assets.core.envelope import OnexEnvelopeV1
 from codegen_assets.core.pipeline import STAGES
+from codegen_assets.storage.outbox import Outbox
 
 # How often a running generation's new events are captured and published. Each poll reads the
 # event log while the validators compete for the same two cores; once a second keeps mirroring
@@ -54,98 +51,6 @@ _WATCHED = {
 def topic(env: str, kind: str) -> str:
     """``{env}.omninode-bridge.codegen.{kind}.v1``."""
     return f"{env}.omninode-bridge.codegen.{kind}.v1"
-
-
-class OnexEnvelopeV1(BaseModel):
-    """The standard ONEX event envelope."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    envelope_id: str
-    event_type: str
-    version: str = "v1"
-    timestamp: str
-    source: str = "onex-nodegen"
-    correlation_id: str
-    workflow_id: str
-    payload: dict[str, Any] = Field(default_factory=dict)
-
-
-class Outbox:
-    """Envelopes waiting for Kafka, in the order they were captured."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        with self._db() as db:
-            db.executescript(
-                "PRAGMA journal_mode = WAL;"
-                "CREATE TABLE IF NOT EXISTS outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT,"
-                " envelope_id TEXT UNIQUE NOT NULL, topic TEXT NOT NULL, key TEXT NOT NULL,"
-                " value TEXT NOT NULL, created_at REAL NOT NULL, published_at REAL);"
-                "CREATE TABLE IF NOT EXISTS cursors (run_id TEXT PRIMARY KEY, storage_id INTEGER);"
-            )
-
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
-            yield db
-        finally:
-            db.close()
-
-    def add(self, topic_name: str, envelope: OnexEnvelopeV1) -> None:
-        """Queue an envelope (a second add of the same envelope id is ignored)."""
-        with self._lock, self._db() as db:
-            db.execute(
-                "INSERT OR IGNORE INTO outbox (envelope_id, topic, key, value, created_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (
-                    envelope.envelope_id,
-                    topic_name,
-                    envelope.workflow_id,
-                    envelope.model_dump_json(),
-                    time.time(),
-                ),
-            )
-
-    def pending(self, limit: int = 500) -> list[tuple[int, str, str, str]]:
-        """Unpublished (seq, topic, key, value), oldest first."""
-        with self._db() as db:
-            rows = db.execute(
-                "SELECT seq, topic, key, value FROM outbox WHERE published_at IS NULL "
-                "ORDER BY seq LIMIT ?",
-                (limit,),
-            ).fetchall()
-        return [(int(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows]
-
-    def mark_published(self, seqs: list[int]) -> None:
-        """Record that Kafka acknowledged these rows."""
-        with self._lock, self._db() as db:
-            db.executemany(
-                "UPDATE outbox SET published_at = ? WHERE seq = ?", [(time.time(), s) for s in seqs]
-            )
-
-    def cursor(self, run_id: str) -> int:
-        """Last storage id captured for ``run_id``."""
-        with self._db() as db:
-            row = db.execute(
-                "SELECT storage_id FROM cursors WHERE run_id = ?", (run_id,)
-            ).fetchone()
-        return int(row[0]) if row else 0
-
-    def set_cursor(self, run_id: str, storage_id: int) -> None:
-        """Remember how far ``run_id`` was captured."""
-        with self._lock, self._db() as db:
-            db.execute("INSERT OR REPLACE INTO cursors VALUES (?, ?)", (run_id, storage_id))
-
-    def depth(self) -> int:
-        """How many envelopes wait for Kafka."""
-        with self._db() as db:
-            return int(
-                db.execute("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL").fetchone()[0]
-            )
 
 
 def _scalar(value: Any) -> Any:

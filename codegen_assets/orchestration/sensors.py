@@ -15,8 +15,9 @@ from dagster import (
 from codegen_assets.core.settings import NodegenSettings
 from codegen_assets.orchestration.assets import requests_partitions
 from codegen_assets.orchestration.jobs import GENERATE_JOB, GENERATE_PR_JOB
-from codegen_assets.orchestration.kafka_mirror import Outbox, capture_run, drain
+from codegen_assets.orchestration.kafka_mirror import capture_run, drain
 from codegen_assets.orchestration.resources import RequestQueueResource
+from codegen_assets.storage.outbox import Outbox
 
 BATCH = 25
 

@@ -1,31 +1,34 @@
-"""Durable local store of requests and of generated code that could not be delivered (SQLite)."""
+"""Requests, and generated code that could not be delivered, in the configured database."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+
+from sqlalchemy import Column, Float, MetaData, String, Table, Text, select
 
 from codegen_assets.core.models import FileSet, GenerationRequest
 from codegen_assets.core.stages.written_files import write_atomically
+from codegen_assets.storage.db import Location, adopt_legacy, engine_for, insert_for
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS requests (
-    request_id TEXT PRIMARY KEY,
-    body TEXT NOT NULL,
-    created_at REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS artifacts (
-    workflow_id TEXT PRIMARY KEY,
-    node_name TEXT NOT NULL,
-    files TEXT NOT NULL,
-    reason TEXT NOT NULL,
-    created_at REAL NOT NULL
-);
-"""
+_metadata = MetaData()
+requests = Table(
+    "nodegen_requests",
+    _metadata,
+    Column("request_id", String, primary_key=True),
+    Column("body", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+artifacts = Table(
+    "nodegen_artifacts",
+    _metadata,
+    Column("workflow_id", String, primary_key=True),
+    Column("node_name", String, nullable=False),
+    Column("files", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+)
 
 
 class UnknownArtifactError(KeyError):
@@ -33,66 +36,70 @@ class UnknownArtifactError(KeyError):
 
 
 class ArtifactStore:
-    """Requests and undelivered code, in one SQLite file beside the embedded Dagster instance."""
+    """Requests and undelivered code; safe to share between threads and processes."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.executescript(_SCHEMA)
+    def __init__(self, location: Location) -> None:
+        self.engine = engine_for(location)
+        _metadata.create_all(self.engine)
+        adopt_legacy(self.engine, {"requests": requests, "artifacts": artifacts})
+        self._insert = insert_for(self.engine)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30)
-        try:
-            with db:
-                yield db
-        finally:
-            db.close()
+    @property
+    def where(self) -> str:
+        """The database, for messages (a URL's password hidden)."""
+        return self.engine.url.render_as_string(hide_password=True)
 
     def put_request(self, request: GenerationRequest) -> None:
         """Record a request; the same id twice keeps the first."""
-        with self._connect() as db:
-            db.execute(
-                "INSERT OR IGNORE INTO requests VALUES (?, ?, ?)",
-                (request.request_id, request.model_dump_json(), time.time()),
+        statement = (
+            self._insert(requests)
+            .values(
+                request_id=request.request_id,
+                body=request.model_dump_json(),
+                created_at=time.time(),
             )
+            .on_conflict_do_nothing(index_elements=["request_id"])
+        )
+        with self.engine.begin() as db:
+            db.execute(statement)
 
     def get_request(self, request_id: str) -> GenerationRequest:
         """The request stored under ``request_id``."""
-        with self._connect() as db:
-            row = db.execute(
-                "SELECT body FROM requests WHERE request_id = ?", (request_id,)
-            ).fetchone()
-        if row is None:
-            raise UnknownArtifactError(f"no generation request {request_id!r} in {self.path}")
-        return GenerationRequest.model_validate_json(row[0])
+        query = select(requests.c.body).where(requests.c.request_id == request_id)
+        with self.engine.connect() as db:
+            body = db.execute(query).scalar_one_or_none()
+        if body is None:
+            raise UnknownArtifactError(f"no generation request {request_id!r} in {self.where}")
+        return GenerationRequest.model_validate_json(body)
 
     def put_files(self, workflow_id: str, node_name: str, files: FileSet, reason: str) -> None:
         """Keep ``files`` for later recovery, replacing an earlier copy for the same workflow."""
-        with self._connect() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO artifacts VALUES (?, ?, ?, ?, ?)",
-                (
-                    workflow_id,
-                    node_name,
-                    json.dumps(files.files, sort_keys=True),
-                    reason,
-                    time.time(),
-                ),
-            )
+        row = {
+            "node_name": node_name,
+            "files": json.dumps(files.files, sort_keys=True),
+            "reason": reason,
+            "created_at": time.time(),
+        }
+        statement = (
+            self._insert(artifacts)
+            .values(workflow_id=workflow_id, **row)
+            .on_conflict_do_update(index_elements=["workflow_id"], set_=row)
+        )
+        with self.engine.begin() as db:
+            db.execute(statement)
 
     def get_files(self, workflow_id: str) -> tuple[str, FileSet]:
         """The node name and files kept for ``workflow_id``."""
-        with self._connect() as db:
-            row = db.execute(
-                "SELECT node_name, files FROM artifacts WHERE workflow_id = ?", (workflow_id,)
-            ).fetchone()
+        query = select(artifacts.c.node_name, artifacts.c.files).where(
+            artifacts.c.workflow_id == workflow_id
+        )
+        with self.engine.connect() as db:
+            row = db.execute(query).first()
         if row is None:
             raise UnknownArtifactError(
-                f"no stored code for workflow {workflow_id!r} in {self.path}"
+                f"no stored code for workflow {workflow_id!r} in {self.where}"
             )
-        return row[0], FileSet(files=json.loads(row[1]))
+        return str(row[0]), FileSet(files=json.loads(row[1]))
 
     def restore(self, workflow_id: str, dest: Path) -> list[str]:
         """Write the code kept for ``workflow_id`` to ``dest``; returns the files written."""

@@ -9,16 +9,14 @@ A delivery or run that fails transiently waits (bounded exponential backoff) whi
 on; one that fails permanently, or exhausts its attempts, is dead-lettered with its reason and
 kept until ``omninode-github dead-letters redrive`` puts it back.
 
-Storage is SQLite by default (a file beside the instance) or PostgreSQL when given a
-``postgresql://`` URL (``NODEGEN_QUEUE_URL``), through SQLAlchemy Core, which Dagster already uses.
-Tables are prefixed ``nodegen_`` so the queue can share a database with Dagster's storage.
+Storage is the configured database (``storage.db``): a SQLite file in the home, or PostgreSQL
+when ``NODEGEN_DATABASE_URL`` is set.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import (
@@ -29,16 +27,15 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    create_engine,
-    event,
     func,
     inspect,
     select,
     text,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+
+from codegen_assets.storage.db import Location, engine_for, insert_for
 
 _metadata = MetaData()
 deliveries = Table(
@@ -111,28 +108,6 @@ class Delivery:
     body: bytes
 
 
-def engine_for(location: Path | str) -> Engine:
-    """A SQLAlchemy engine for a SQLite path or a PostgreSQL URL (WAL mode on SQLite)."""
-    url = str(location)
-    if not url.startswith(("postgresql://", "postgresql+", "sqlite:")):
-        Path(url).parent.mkdir(parents=True, exist_ok=True)
-        url = f"sqlite:///{url}"
-    if url.startswith("postgresql://"):
-        url = url.replace("postgresql://", "postgresql+psycopg2://", 1)
-    engine = create_engine(url, pool_pre_ping=True)
-    if engine.dialect.name == "sqlite":
-
-        @event.listens_for(engine, "connect")
-        def _pragmas(connection: Any, _record: Any) -> None:
-            cursor = connection.cursor()
-            cursor.execute("PRAGMA journal_mode = WAL")  # readers never block the webhook
-            cursor.execute("PRAGMA synchronous = NORMAL")  # durable against process crashes
-            cursor.execute("PRAGMA busy_timeout = 30000")
-            cursor.close()
-
-    return engine
-
-
 def _add_missing_columns(engine: Engine) -> None:
     """Bring a queue created by an earlier version up to this schema (new columns only)."""
     inspector = inspect(engine)
@@ -154,14 +129,13 @@ def _add_missing_columns(engine: Engine) -> None:
 class RequestQueue:
     """The durable queue; safe to share between threads and processes."""
 
-    def __init__(self, location: Path | str, backoff: Backoff | None = None) -> None:
+    def __init__(self, location: Location, backoff: Backoff | None = None) -> None:
         self.location = location
         self.backoff = backoff or Backoff()
         self.engine = engine_for(location)
         _metadata.create_all(self.engine)
         _add_missing_columns(self.engine)
-        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
-        self._insert = dialect.insert
+        self._insert = insert_for(self.engine)
 
     def record(self, delivery_id: str, event_name: str, body: bytes) -> bool:
         """Store a delivery; False when this delivery id was seen before."""

@@ -2,7 +2,7 @@
 
 One row per node directory in a repository: its pull request and branch, the commit that carried
 the generated files (the merge base of later regenerations) and the lock file of that generation.
-It lives beside the request queue (SQLite, or PostgreSQL via ``NODEGEN_QUEUE_URL``).
+It lives beside the request queue, in the configured database.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from sqlalchemy import (
     update,
 )
 
-from codegen_assets.storage.queue import engine_for
+from codegen_assets.storage.db import engine_for
 
 _metadata = MetaData()
 delivered_nodes = Table(

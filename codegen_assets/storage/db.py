@@ -1,0 +1,61 @@
+"""The database every piece of state lives in: a SQLite file in the home directory (embedded)
+or PostgreSQL (deployed: ``NODEGEN_DATABASE_URL``), through SQLAlchemy Core, which Dagster
+already uses. Tables are prefixed ``nodegen_`` so they can share a database with Dagster's."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Table, create_engine, event, inspect, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+
+Location = Path | str  # a SQLite file, or a database URL
+
+
+def engine_for(location: Location) -> Engine:
+    """A SQLAlchemy engine for a SQLite path or a PostgreSQL URL (WAL mode on SQLite)."""
+    url = str(location)
+    if not url.startswith(("postgresql://", "postgresql+", "sqlite:")):
+        Path(url).parent.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{url}"
+    if url.startswith("postgresql://"):
+        url = url.replace("postgresql://", "postgresql+psycopg2://", 1)
+    engine = create_engine(url, pool_pre_ping=True)
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(connection: Any, _record: Any) -> None:
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode = WAL")  # readers never block the webhook
+            cursor.execute("PRAGMA synchronous = NORMAL")  # durable against process crashes
+            cursor.execute("PRAGMA busy_timeout = 30000")
+            cursor.close()
+
+    return engine
+
+
+def insert_for(engine: Engine) -> Callable[[Table], Any]:
+    """The dialect's INSERT, which has ``on_conflict_do_nothing`` and ``on_conflict_do_update``."""
+    return postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+
+
+def adopt_legacy(engine: Engine, renames: dict[str, Table]) -> None:
+    """Move the rows of tables an earlier version created without the ``nodegen_`` prefix into
+    their new tables, then drop the old ones (SQLite files in an existing home)."""
+    if engine.dialect.name != "sqlite":
+        return
+    present = set(inspect(engine).get_table_names())
+    with engine.begin() as db:
+        for old, table in renames.items():
+            if old in present:
+                columns = ", ".join(c.name for c in table.columns)
+                db.execute(
+                    text(
+                        f"INSERT OR IGNORE INTO {table.name} ({columns}) "
+                        f"SELECT {columns} FROM {old}"
+                    )
+                )
+                db.execute(text(f"DROP TABLE {old}"))
