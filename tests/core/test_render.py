@@ -295,13 +295,7 @@ def test_python_literals() -> None:
 
 
 def test_contract_json_schema_is_current_and_accepts_contracts(store_prompt: str) -> None:
-    path = (
-        Path(__file__).parent.parent
-        / "codegen_assets"
-        / "core"
-        / "schemas"
-        / "contract.schema.json"
-    )
+    path = Path(__file__).parents[2] / "codegen_assets/core/schemas/contract.schema.json"
     assert path.read_text("utf-8") == schema_text(), (
         "regenerate: python -m codegen_assets.core.stages.contract"
     )

@@ -34,7 +34,7 @@ from codegen_assets.core.stages.validation_report import (
 )
 from codegen_assets.core.validation_cache import ValidationCache
 from tests.conftest import SHARED
-from tests.corpus import CORPUS, FACTS
+from tests.support.corpus import CORPUS, FACTS
 
 pytestmark = pytest.mark.e2e
 SHARED_GATES = SHARED / "onex" / "onex_gates.py"

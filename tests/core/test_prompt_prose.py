@@ -11,7 +11,7 @@ from codegen_assets.core.models import CheckResult, FieldType, NodeSpec, NodeTyp
 from codegen_assets.core.stages.parsed_prompt import ADDED, NOT_UNDERSTOOD, parse_prompt
 from codegen_assets.core.stages.validation_report import PROMPT_CHECK, with_prompt_check
 from codegen_assets.core.understood import understood_markdown, understood_rows
-from tests.corpus import EVERY
+from tests.support.corpus import EVERY
 
 
 def _ops(spec: NodeSpec) -> dict[str, list[str]]:

@@ -1,0 +1,1 @@
+"""Tests of codegen_assets/core."""

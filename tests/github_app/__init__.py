@@ -1,0 +1,1 @@
+"""Tests of the GitHub App (github_app)."""
