@@ -17,9 +17,8 @@ import re
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
-from typing import Any, Protocol, cast
+from typing import Protocol
 
-from githubkit.exception import GitHubException
 from githubkit.webhooks import verify
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -30,16 +29,11 @@ from starlette.routing import Route
 from codegen_assets.core.models import (
     GenerationRequest,
     GenerationResult,
-    GitHubTarget,
-    StageCallback,
 )
-from codegen_assets.core.pipeline import STAGES
 from codegen_assets.core.settings import NodegenSettings
 from codegen_assets.storage.artifacts import ArtifactStore
 from codegen_assets.storage.queue import Delivery, Kind, RequestQueue
-from github_app.client import installation_client
 from github_app.failures import describe, is_transient
-from github_app.publishing import split_repo
 from github_app.registration import ConsulRegistration
 from github_app.settings import AppSettings
 from github_app.triage import Triage
@@ -77,10 +71,8 @@ class Runner(Protocol):
     def add_partition(self, request_id: str) -> None:
         """Register the request's partition."""
 
-    def run(
-        self, request: GenerationRequest, *, timeout: float, on_stage: StageCallback | None = None
-    ) -> GenerationResult:
-        """Materialize every stage for ``request``."""
+    def run(self, request: GenerationRequest, *, timeout: float) -> GenerationResult:
+        """Materialize every stage for ``request`` (the run reports its progress itself)."""
 
 
 class WebhookService:
@@ -101,7 +93,7 @@ class WebhookService:
         self.registration = registration
         self.queue = RequestQueue(nodegen.queue_db, github.backoff())
         self.store = ArtifactStore(nodegen.artifact_db)
-        self.triage = Triage(github, self.queue, self.store, nodegen.workspace)
+        self.triage = Triage(github, self.queue, self.store)
         self._webhook_secret = github.webhook_secret_value()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -268,66 +260,7 @@ class WebhookService:
         try:
             request = self.store.get_request(request_id)
             runner.add_partition(request.request_id)
-            progress = CheckRunProgress(self.github, request.github) if request.github else None
-            result = runner.run(
-                request,
-                timeout=RUN_TIMEOUT_SECONDS,
-                on_stage=progress.on_stage if progress else None,
-            )
-            if progress is not None:
-                progress.finish(result.success, result.error_message)
+            runner.run(request, timeout=RUN_TIMEOUT_SECONDS)
             self.queue.finish_run(request.request_id)
         except Exception as exc:
             self._failed("runs", request_id, exc)
-
-
-class CheckRunProgress:
-    """Shows each stage on the request's check run, coalescing updates to respect write limits."""
-
-    def __init__(self, settings: AppSettings, target: GitHubTarget) -> None:
-        self.target = target
-        self.gh = installation_client(settings, target.installation_id)
-        self.interval = max(settings.write_interval_seconds, 0.5)
-        self.done: list[str] = []
-        self._last = 0.0
-
-    def _summary(self) -> str:
-        return "\n".join(f"- [{'x' if s in self.done else ' '}] {s}" for s in STAGES)
-
-    def _update(self, data: dict[str, object]) -> None:
-        if self.target.check_run_id is None:
-            return
-        owner, repo = split_repo(self.target)
-        try:
-            self.gh.rest.checks.update(owner, repo, self.target.check_run_id, data=cast(Any, data))
-        except GitHubException as exc:
-            log.warning("check run update failed: %s", exc)
-        self._last = time.monotonic()
-
-    def on_stage(self, stage: str, status: str, _timestamp: float) -> None:
-        """Dagster step event → check run (at most one update per interval)."""
-        if status == "completed":
-            self.done.append(stage)
-        if time.monotonic() - self._last >= self.interval:
-            self._update(
-                {
-                    "status": "in_progress",
-                    "output": {
-                        "title": f"{len(self.done)}/{len(STAGES)} stages",
-                        "summary": self._summary(),
-                    },
-                }
-            )
-
-    def finish(self, success: bool, error: str | None) -> None:
-        """Final state of the check run."""
-        title = "Node generated" if success else "Generation needs attention"
-        summary = self._summary() + (f"\n\n{error}" if error else "")
-        # A failure conclusion blocks merging where the check is required.
-        self._update(
-            {
-                "status": "completed",
-                "conclusion": "success" if success else "failure",
-                "output": {"title": title, "summary": summary},
-            }
-        )

@@ -7,7 +7,6 @@ import json
 import logging
 import urllib.parse
 import uuid
-from pathlib import Path
 from typing import Any
 
 from githubkit import GitHub
@@ -59,13 +58,10 @@ def decode_payload(body: bytes) -> object:
 class Triage:
     """Turns one stored delivery into replies and, for accepted commands, a queued request."""
 
-    def __init__(
-        self, settings: AppSettings, queue: RequestQueue, store: ArtifactStore, workspace: Path
-    ) -> None:
+    def __init__(self, settings: AppSettings, queue: RequestQueue, store: ArtifactStore) -> None:
         self.settings = settings
         self.queue = queue
         self.store = store
-        self.workspace = workspace
         self.registry = NodeRegistry(queue.location)
 
     def handle(self, delivery: Delivery) -> str:
@@ -289,7 +285,7 @@ class Triage:
             request_id=request_id,
             prompt=prompt,
             options=options,
-            output_dir=str(self.workspace / request_id),
+            output_dir=None,  # the worker writes in its own workspace before publishing
             correlation_id=delivery.delivery_id,
             github=target.model_copy(update={"check_run_id": int(check["id"])}),
             style=style,

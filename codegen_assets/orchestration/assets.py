@@ -6,7 +6,6 @@ and attaches metadata. The stages and their inputs are those of ``core.pipeline.
 
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from dagster import (
@@ -35,6 +34,7 @@ from codegen_assets.core.models import (
     WriteOutcome,
 )
 from codegen_assets.core.onex_oracle import ONEX_MISSING, omnibase_core_available
+from codegen_assets.core.pipeline import STAGES
 from codegen_assets.core.provenance import lock_path
 from codegen_assets.core.report import report_markdown
 from codegen_assets.core.stages.contract import ContractDocument, build_node_contract
@@ -290,10 +290,8 @@ def written_files(
     started = time.perf_counter()
     _stop_if_cancelled(context)
     request = generation_request
-    if request.output_dir is None:
-        raise ValueError(f"request {request.request_id} has no output directory")
     outcome = deliver(
-        Path(request.output_dir),
+        artifacts.destination(request),
         refined_code.files,
         keep=refined_code.files,
         store=artifacts.store(),
@@ -357,6 +355,13 @@ def pull_request(
     if outcome.stored_in_artifact_store:
         metadata["error"] = outcome.error or ""
         metadata["kept_files"] = MetadataValue.json(refined_code.files.files)
+    failed = [c.name for c in refined_code.report.checks if not c.passed and not c.advisory]
+    error = outcome.error if outcome.stored_in_artifact_store else None
+    if failed and error is None:
+        error = f"generated node failed: {', '.join(failed)}"
+    success = not failed and not outcome.stored_in_artifact_store
+    github.progress(request.github).finish(list(STAGES), success, error)
+    queue.queue().finish_run(request.request_id)
     return Output(outcome, metadata=metadata)
 
 

@@ -26,7 +26,9 @@ from codegen_assets.orchestration.sensors import github_requests_sensor, kafka_m
 def local_resources(settings: NodegenSettings) -> dict[str, object]:
     """Embedded defaults: SQLite beside the instance, validators as local subprocesses."""
     return {
-        "artifacts": ArtifactStoreResource(path=str(settings.artifact_db)),
+        "artifacts": ArtifactStoreResource(
+            path=str(settings.artifact_db), workspace=str(settings.workspace)
+        ),
         "validator": ValidatorResource(
             timeout_seconds=settings.validation_timeout_seconds,
             mypy_cache_dir=str(settings.mypy_cache),

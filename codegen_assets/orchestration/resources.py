@@ -6,7 +6,14 @@ from pathlib import Path
 
 from dagster import ConfigurableResource
 
-from codegen_assets.core.models import FileSet, RefinedCode, StyleConfig, ValidationReport
+from codegen_assets.core.models import (
+    FileSet,
+    GenerationRequest,
+    GitHubTarget,
+    RefinedCode,
+    StyleConfig,
+    ValidationReport,
+)
 from codegen_assets.core.rag_client import RagClient
 from codegen_assets.core.sandbox import SandboxMode
 from codegen_assets.core.stages.refined_code import refine_files
@@ -16,19 +23,30 @@ from codegen_assets.storage.artifacts import ArtifactStore
 from codegen_assets.storage.queue import RequestQueue
 from codegen_assets.storage.registry import NodeRegistry
 from github_app.client import installation_client
+from github_app.progress import CheckRunProgress
 from github_app.publishing import Publisher
 from github_app.regeneration import Regenerator
 from github_app.settings import AppSettings
 
 
 class ArtifactStoreResource(ConfigurableResource["ArtifactStoreResource"]):
-    """Requests and undelivered code; SQLite in the embedded instance directory."""
+    """Requests and undelivered code (the configured database), and where this worker writes
+    bot-mode nodes before publishing them."""
 
-    path: str
+    path: str  # a SQLite file or a database URL
+    workspace: str = ""
 
     def store(self) -> ArtifactStore:
         """Open the store."""
-        return ArtifactStore(Path(self.path))
+        return ArtifactStore(self.path)
+
+    def destination(self, request: GenerationRequest) -> Path:
+        """The request's output directory, or (bot mode) one in this worker's workspace."""
+        if request.output_dir is not None:
+            return Path(request.output_dir)
+        if not self.workspace:
+            raise ValueError(f"request {request.request_id} has no output directory")
+        return Path(self.workspace) / request.request_id
 
 
 class IntelligenceResource(ConfigurableResource["IntelligenceResource"]):
@@ -103,6 +121,14 @@ class GitHubResource(ConfigurableResource["GitHubResource"]):
     def run_url(self, run_id: str) -> str:
         """Link to the Dagster run."""
         return f"{AppSettings().dagster_url.rstrip('/')}/runs/{run_id}"
+
+    def progress(self, target: GitHubTarget) -> CheckRunProgress:
+        """The request's check run and issue thread."""
+        return CheckRunProgress(installation_client(AppSettings(), target.installation_id), target)
+
+    def write_interval(self) -> float:
+        """Seconds between progress updates of one run (GitHub's write pacing, at least 0.5)."""
+        return max(AppSettings().write_interval_seconds, 0.5)
 
 
 class RequestQueueResource(ConfigurableResource["RequestQueueResource"]):

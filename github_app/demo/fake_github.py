@@ -90,6 +90,7 @@ class Repo:
     reviewers: dict[int, list[str]] = field(default_factory=dict)
     reactions: list[tuple[int, str]] = field(default_factory=list)
     check_runs: dict[int, dict[str, Any]] = field(default_factory=dict)
+    check_run_updates: list[dict[str, Any]] = field(default_factory=list)  # in arrival order
     permissions: dict[str, str] = field(default_factory=dict)
 
     def files_at(self, ref: str) -> dict[str, bytes]:
@@ -326,6 +327,7 @@ class FakeGitHub:
     ) -> tuple[int, Any]:
         run = repo.check_runs[int(rest[1])]
         run.update(body)
+        repo.check_run_updates.append(body)
         return 200, run
 
     def _git(

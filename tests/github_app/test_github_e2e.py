@@ -12,6 +12,7 @@ from starlette.testclient import TestClient
 
 from codegen_assets.cli.github import in_process_runner
 from codegen_assets.core.models import ValidationReport
+from codegen_assets.core.pipeline import STAGES
 from codegen_assets.core.settings import NodegenSettings
 from codegen_assets.core.stages import validation_report as validation
 from codegen_assets.core.stages.validation_report import quality_score
@@ -90,7 +91,7 @@ def test_comment_becomes_a_pull_request(
     assert any(pull["html_url"] in body and "Quality score" in body for body in final)
     (check,) = repo.check_runs.values()
     assert check["status"] == "completed" and check["conclusion"] == "success"
-    assert "- [x] generated_tests" in check["output"]["summary"]
+    assert all(f"- [x] {stage}" in check["output"]["summary"] for stage in STAGES)
     assert service.queue.counts()["runs.done"] == 1  # the redelivery started nothing
     assert github_env.violations == []
 
@@ -250,7 +251,37 @@ def test_daemon_path_sensor_launches_the_run(
         instance=runner.instance, partition_key=run_request.partition_key
     )
     assert launched.success
-    assert len(github_env.repos[REPO].pulls) == 1
+    repo = github_env.repos[REPO]
+    assert len(repo.pulls) == 1
+    # The run reported its own progress: no launcher was watching it.
+    (check,) = repo.check_runs.values()
+    assert check["status"] == "completed" and check["conclusion"] == "success"
+    assert all(f"- [x] {stage}" in check["output"]["summary"] for stage in STAGES)
+    ticks = [u for u in repo.check_run_updates if u.get("status") == "in_progress"]
+    assert ticks and "- [ ]" in ticks[0]["output"]["summary"]
+    assert service.queue.counts().get("runs.done") == 1
+
+
+def test_a_run_that_fails_midway_concludes_its_check_run_and_says_where(
+    bot: tuple[TestClient, WebhookService], github_env: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def explode(*_args: object) -> None:
+        raise RuntimeError("the templates exploded")
+
+    monkeypatch.setattr("codegen_assets.orchestration.assets.render_node_code", explode)
+    client, service = bot
+    send(client, comment_payload(PROMPT))
+    runs_done(service, 1)
+    repo = github_env.repos[REPO]
+    assert repo.pulls == {}
+    (check,) = repo.check_runs.values()
+    assert check["status"] == "completed" and check["conclusion"] == "failure"
+    assert "Stopped at `node_code`" in check["output"]["summary"]
+    assert "- [x] contract" in check["output"]["summary"]
+    assert any(
+        "Generation stopped at stage `node_code`" in c["body"] and "templates exploded" in c["body"]
+        for c in repo.comments.values()
+    )
 
 
 def test_refine_on_the_pull_request_adds_an_operation(

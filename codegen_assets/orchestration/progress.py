@@ -1,0 +1,73 @@
+"""Progress of bot-mode runs, reported by the run itself in every launch mode (in-process or
+launched by the daemon): a hook on every step ticks the stage on the request's check run (at most
+one update per write interval); a failed step concludes the check run, says on the issue where
+the run stopped and finishes the queue row; the ``pull_request`` asset concludes on success."""
+
+from __future__ import annotations
+
+import time
+
+from dagster import DagsterEventType, DagsterInstance, HookContext, failure_hook, success_hook
+
+from codegen_assets.core.models import GenerationRequest
+from codegen_assets.core.pipeline import STAGES
+from codegen_assets.storage.artifacts import UnknownArtifactError
+from github_app.failures import describe
+
+_last_update: dict[str, float] = {}  # run id -> when its check run was last updated
+_RESOURCES = {"artifacts", "github", "queue"}
+
+
+def stages_done(instance: DagsterInstance, run_id: str, also: str | None = None) -> list[str]:
+    """The stages ``run_id`` materialized (plus ``also``), in pipeline order."""
+    records = instance.get_records_for_run(
+        run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION
+    ).records
+    ok = {record.asset_key.path[-1] for record in records if record.asset_key is not None}
+    return [stage for stage in STAGES if stage in ok or stage == also]
+
+
+def _request(context: HookContext) -> GenerationRequest | None:
+    run = context.instance.get_run_by_id(context.run_id)
+    partition = run.tags.get("dagster/partition") if run is not None else None
+    if partition is None:
+        return None
+    try:
+        request = context.resources.artifacts.store().get_request(partition)
+    except UnknownArtifactError:
+        return None
+    return request if isinstance(request, GenerationRequest) else None
+
+
+@success_hook(required_resource_keys=_RESOURCES)
+def stage_done(context: HookContext) -> None:
+    """Tick the finished stage on the check run."""
+    stage = context.op.name
+    if stage not in STAGES or (request := _request(context)) is None or request.github is None:
+        return
+    github = context.resources.github
+    now = time.monotonic()
+    if now - _last_update.get(context.run_id, float("-inf")) < github.write_interval():
+        return
+    _last_update[context.run_id] = now
+    done = stages_done(context.instance, context.run_id, also=stage)
+    github.progress(request.github).stages_done(done)
+
+
+@failure_hook(required_resource_keys=_RESOURCES)
+def stage_failed(context: HookContext) -> None:
+    """Conclude the check run, tell the issue where the run stopped, finish the queue row."""
+    request = _request(context)
+    if request is None or request.github is None:
+        return
+    stage = context.op.name
+    error = context.op_exception
+    reason = describe(error) if isinstance(error, Exception) else "the step failed"
+    github = context.resources.github
+    progress = github.progress(request.github)
+    done = stages_done(context.instance, context.run_id)
+    progress.finish(done, False, f"Stopped at `{stage}`: {reason}")
+    if stage != "pull_request":  # publishing says itself what it kept and why
+        progress.tell_stopped(stage, reason, github.run_url(context.run_id))
+    context.resources.queue.queue().finish_run(request.request_id)
+    _last_update.pop(context.run_id, None)
