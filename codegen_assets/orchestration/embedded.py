@@ -9,12 +9,15 @@ import uuid
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from dagster import (
+    AssetKey,
     DagsterEventType,
     DagsterInstance,
-    ExecuteInProcessResult,
+    Definitions,
     JobDefinition,
+    JobExecutionResult,
 )
 
 from codegen_assets.core.layout import NodeLayout
@@ -36,10 +39,12 @@ from codegen_assets.orchestration.assets import requests_partitions
 from codegen_assets.orchestration.deployments import build_definitions
 from codegen_assets.orchestration.jobs import GENERATE_JOB
 from codegen_assets.orchestration.kafka_mirror import RunMirror
+from codegen_assets.orchestration.origin import execute_with_origin
 from codegen_assets.storage.artifacts import ArtifactStore
 from codegen_assets.storage.outbox import Outbox
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 _STEP_EVENTS = {
     DagsterEventType.STEP_START: "started",
     DagsterEventType.STEP_SUCCESS: "completed",
@@ -53,6 +58,10 @@ POLL_SECONDS = 0.05
 EMBEDDED_INSTANCE_YAML = """\
 telemetry:
   enabled: false
+# Runs launched from the UI (Materialize, Re-execute) start at once, with or without a daemon.
+run_coordinator:
+  module: dagster._core.run_coordinator
+  class: DefaultRunCoordinator
 compute_logs:
   module: dagster._core.storage.noop_compute_log_manager
   class: NoOpComputeLogManager
@@ -61,7 +70,7 @@ compute_logs:
 
 @dataclass
 class _Execution:
-    result: ExecuteInProcessResult | None = None
+    result: JobExecutionResult | None = None
     error: BaseException | None = None
 
 
@@ -78,7 +87,8 @@ class EmbeddedRunner:
         self.store = ArtifactStore(settings.artifact_db)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            self.job: JobDefinition = build_definitions(settings).resolve_job_def(job_name)
+            self.defs: Definitions = build_definitions(settings)
+            self.job: JobDefinition = self.defs.resolve_job_def(job_name)
 
     def submit(
         self,
@@ -177,12 +187,12 @@ class EmbeddedRunner:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                execution.result = self.job.execute_in_process(
+                execution.result = execute_with_origin(
+                    self.job,
+                    self.instance,
                     run_config=_QUIET,
-                    instance=self.instance,
                     partition_key=request.request_id,
                     run_id=run_id,
-                    raise_on_error=False,
                     tags={
                         "nodegen/correlation_id": request.correlation_id,
                         "nodegen/mode": "embedded",
@@ -244,14 +254,14 @@ class EmbeddedRunner:
         )
 
     def _result(
-        self, request: GenerationRequest, result: ExecuteInProcessResult, elapsed: float
+        self, request: GenerationRequest, result: JobExecutionResult, elapsed: float
     ) -> GenerationResult:
         if not result.success:
             return self._failed_run(request, result, elapsed)
-        spec: NodeSpec = result.output_for_node("parsed_prompt")
-        intel: Intelligence = result.output_for_node("intelligence")
-        refined: RefinedCode = result.output_for_node("refined_code", "result")
-        written: WriteOutcome = result.output_for_node("written_files")
+        spec = self._output("parsed_prompt", request, NodeSpec)
+        intel = self._output("intelligence", request, Intelligence)
+        refined = self._output("refined_code", request, RefinedCode)
+        written = self._output("written_files", request, WriteOutcome)
         report = refined.report
         failed = [c.name for c in report.checks if not c.passed and not c.advisory]
         warnings_ = [
@@ -296,8 +306,16 @@ class EmbeddedRunner:
             )
         return base
 
+    def _output(self, asset: str, request: GenerationRequest, kind: type[_T]) -> _T:
+        value = self.defs.load_asset_value(
+            AssetKey(asset), instance=self.instance, partition_key=request.request_id
+        )
+        if not isinstance(value, kind):
+            raise TypeError(f"{asset} holds {type(value).__name__}, not {kind.__name__}")
+        return value
+
     def _failed_run(
-        self, request: GenerationRequest, result: ExecuteInProcessResult, elapsed: float
+        self, request: GenerationRequest, result: JobExecutionResult, elapsed: float
     ) -> GenerationResult:
         for event in result.all_events:
             if event.event_type is DagsterEventType.STEP_FAILURE and event.step_failure_data:
