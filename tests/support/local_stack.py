@@ -68,15 +68,17 @@ load_from:
     return workspace
 
 
-def _env() -> dict[str, str]:
-    return {**os.environ, "PYTHONPATH": str(ROOT)}
+def _env(env: dict[str, str] | None = None) -> dict[str, str]:
+    return {**(os.environ if env is None else env), "PYTHONPATH": str(ROOT)}
 
 
-def start_sensor(workspace: Path, name: str = "github_requests_sensor") -> None:
+def start_sensor(
+    workspace: Path, name: str = "github_requests_sensor", env: dict[str, str] | None = None
+) -> None:
     """Turn a sensor on in the instance ``DAGSTER_HOME`` names."""
     started = subprocess.run(
         [sys.executable, "-m", "dagster", "sensor", "start", name, "-w", str(workspace)],
-        env=_env(),
+        env=_env(env),
         capture_output=True,
         text=True,
     )
@@ -152,16 +154,52 @@ class DaemonResult:
     finished: int
 
 
+class Daemon:
+    """``dagster-daemon`` in its own session: its code server and the runs it launches are in
+    its process group."""
+
+    def __init__(self, workspace: Path, env: dict[str, str] | None = None) -> None:
+        self.workspace = workspace
+        self.env = _env(env)
+        self.groups: list[int] = []
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        """Start a daemon."""
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "dagster._daemon", "run", "-w", str(self.workspace)],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        self.groups.append(self.proc.pid)
+
+    def crash(self) -> None:
+        """SIGKILL the daemon alone, as a crash would; the code server it started finishes the
+        runs in flight, then exits for want of heartbeats."""
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait(timeout=30)
+            self.proc = None
+
+    def stop(self) -> None:
+        """Stop every daemon started here, with whatever is left in their process groups."""
+        for group in self.groups:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(group, signal.SIGTERM)
+        if self.proc is not None:
+            self.proc.wait(timeout=60)
+        for group in self.groups:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(group, signal.SIGKILL)
+
+
 def run_daemon_until(workspace: Path, runs: int, timeout: float = 600.0) -> DaemonResult:
     """Run ``dagster-daemon`` until ``runs`` runs have finished (or ``timeout``)."""
     instance = DagsterInstance.get()
-    daemon = subprocess.Popen(
-        [sys.executable, "-m", "dagster._daemon", "run", "-w", str(workspace)],
-        env=_env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,  # its code server and runs go down with it
-    )
+    daemon = Daemon(workspace)
+    daemon.start()
     started = time.monotonic()
     peak = 0
     finished = 0
@@ -175,8 +213,5 @@ def run_daemon_until(workspace: Path, runs: int, timeout: float = 600.0) -> Daem
                 break
             time.sleep(0.5)
     finally:
-        os.killpg(daemon.pid, signal.SIGTERM)
-        daemon.wait(timeout=60)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(daemon.pid, signal.SIGKILL)  # a code server that outlived the daemon
+        daemon.stop()
     return DaemonResult(time.monotonic() - started, peak, finished)
