@@ -55,32 +55,38 @@ class RedactingTransport(httpx.HTTPTransport):
 
 
 class WritePacer(BaseThrottler):
-    """GitHub's secondary-limit advice: one request at a time, and a pause between writes."""
+    """GitHub limits content-creating requests per minute (80), not per request: a token bucket
+    lets a burst of writes through at once (one pull request's commit, labels, comment and check
+    run), then holds the sustained rate of one write per ``write_interval`` seconds."""
 
-    def __init__(self, write_interval: float) -> None:
+    def __init__(self, write_interval: float, burst: int) -> None:
         self.write_interval = write_interval
+        self.burst = burst
         self._lock = threading.Lock()
-        self._last_write = 0.0
+        self._tokens = float(burst)
+        self._updated = time.monotonic()
 
-    def _wait(self, request: httpx.Request) -> float:
-        if request.method not in _MUTATING:
+    def wait_for(self, method: str) -> float:
+        """Seconds this request must wait (reads never wait), and take its token."""
+        if method not in _MUTATING or self.write_interval <= 0:
             return 0.0
         with self._lock:
             now = time.monotonic()
-            delay = max(0.0, self._last_write + self.write_interval - now)
-            self._last_write = now + delay
-        return delay
+            refill = (now - self._updated) / self.write_interval
+            self._tokens = min(float(self.burst), self._tokens + refill) - 1.0
+            self._updated = now
+            return max(0.0, -self._tokens * self.write_interval)
 
     @contextmanager
     def acquire(self, request: httpx.Request) -> Generator[None, Any, Any]:
         """Sleep until this write may go."""
-        time.sleep(self._wait(request))
+        time.sleep(self.wait_for(request.method))
         yield
 
     @asynccontextmanager
     async def async_acquire(self, request: httpx.Request) -> AsyncGenerator[None, Any]:
         """Sleep until this write may go."""
-        await anyio.sleep(self._wait(request))
+        await anyio.sleep(self.wait_for(request.method))
         yield
 
 
@@ -123,7 +129,7 @@ def installation_client(
     return GitHub(
         auth,
         base_url=settings.api_url,
-        throttler=WritePacer(settings.write_interval_seconds),
+        throttler=WritePacer(settings.write_interval_seconds, settings.write_burst),
         auto_retry=RetryPolicy(settings.max_retries, settings.retry_base_seconds),
         http_cache=False,
         timeout=30.0,

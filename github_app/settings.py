@@ -32,8 +32,10 @@ class AppSettings(HeldSettings):
     # A webhook body must arrive within this many seconds (slow clients cannot hold a worker).
     body_timeout_seconds: float = Field(default=5.0, gt=0)
     allowed_associations: tuple[str, ...] = DEFAULT_ASSOCIATIONS
-    # GitHub allows 80 content-creating requests a minute: at most one write every 0.75 s.
-    write_interval_seconds: float = Field(default=0.75, ge=0)
+    # GitHub allows 80 content-creating requests a minute: a burst of 20 writes, then one a
+    # second (at most 80 in any minute).
+    write_burst: int = Field(default=20, ge=1)
+    write_interval_seconds: float = Field(default=1.0, ge=0)
     retry_base_seconds: float = Field(default=1.0, ge=0)
     max_retries: int = Field(default=3, ge=0)
     # Transient failures of one delivery or run: bounded exponential backoff, then dead letter.
