@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -21,12 +23,10 @@ from codegen_assets.core.models import (
     Target,
 )
 from codegen_assets.core.onex_oracle import OnexUnavailable, require_omnibase_core
-from codegen_assets.core.pipeline import STAGES
-from codegen_assets.core.settings import NodegenSettings
+from codegen_assets.core.settings import DEFINITIONS, NodegenSettings
 from codegen_assets.core.stages.parsed_prompt import PromptError, decode_prompt, parse_prompt
 from codegen_assets.core.style import find_config
 from codegen_assets.core.understood import understood_rows
-from codegen_assets.storage.artifacts import ArtifactStore, UnknownArtifactError
 
 EXIT_OK, EXIT_VALIDATION, EXIT_PARTIAL, EXIT_INPUT, EXIT_TIMEOUT, EXIT_ERROR = 0, 1, 2, 3, 4, 5
 _EXIT_BY_CODE = {
@@ -106,6 +106,25 @@ def _print_understood(console: Console, spec: NodeSpec) -> None:
         console.print(f"[red]needs review:[/] {reason}", highlight=False)
 
 
+def process_age() -> float | None:
+    """Seconds since this process started (from /proc on Linux; None elsewhere)."""
+    try:
+        fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        return round(uptime - int(fields[19]) / os.sysconf("SC_CLK_TCK"), 2)
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def ui_command(settings: NodegenSettings) -> str:
+    """The command that opens this home's runs in the Dagster UI."""
+    return (
+        f"NODEGEN_HOME={shlex.quote(str(settings.home))} "
+        f"DAGSTER_HOME={shlex.quote(str(settings.dagster_home))} "
+        f"dagster dev -f {shlex.quote(str(DEFINITIONS))}"
+    )
+
+
 def _print_result(console: Console, result: GenerationResult) -> None:
     mark = "[green]✓ generated[/]" if result.success else "[red]✗ generation failed[/]"
     console.print(f"{mark} {result.service_name or ''} ({result.node_type or 'unknown type'})")
@@ -115,11 +134,13 @@ def _print_result(console: Console, result: GenerationResult) -> None:
     console.print(
         f"  files          {len(result.generated_files)} ({result.test_file_count} tests)"
     )
-    console.print(f"  duration       {result.total_duration_seconds:.2f} s")
+    console.print(f"  duration       {result.total_duration_seconds:.2f} s (the whole command)")
     for warning in result.warnings:
-        console.print(f"  [yellow]warning[/] {warning}", highlight=False, markup=True)
+        console.print(f"  [yellow]warning[/] {warning}", highlight=False, soft_wrap=True)
     if result.error_message:
-        console.print(f"  [red]{result.error_code}[/] {result.error_message}", highlight=False)
+        console.print(
+            f"  [red]{result.error_code}[/] {result.error_message}", highlight=False, soft_wrap=True
+        )
 
 
 def _input_error(args: argparse.Namespace, console: Console, message: str) -> int:
@@ -182,9 +203,12 @@ def generate(argv: list[str]) -> int:
         prompt, options, spec = _checked_request(args)
     except (PromptError, OnexUnavailable) as exc:
         return _input_error(args, console, str(exc))
-    from codegen_assets.orchestration.embedded import (
-        EmbeddedRunner,  # imports Dagster: after the cheap checks
-    )
+    if not args.json:  # the first thing a person sees, before Dagster is loaded
+        _print_understood(Console(), spec)
+        console.print(f"generating [bold]{spec.name}[/] ({spec.node_type.value})…", highlight=False)
+    # Dagster, SQLAlchemy and the stages load only after the cheap checks and the first line.
+    from codegen_assets.core.pipeline import STAGES
+    from codegen_assets.orchestration.embedded import EmbeddedRunner
 
     settings = NodegenSettings()
     configure_logging(settings.log_format, settings.log_level)
@@ -217,11 +241,16 @@ def generate(argv: list[str]) -> int:
                 progress.console.print(f"  [red]✗[/] {stage}", highlight=False)
 
         result = runner.run(request, timeout=args.timeout, on_stage=on_stage)
+    whole = process_age()
+    if whole is not None:
+        result = result.model_copy(update={"total_duration_seconds": whole})
     if args.json:
         print(result.model_dump_json())
     else:
-        _print_understood(Console(), spec)
-        _print_result(Console(), result)
+        out = Console()
+        _print_result(out, result)
+        out.print(f"  this run in the Dagster UI: {ui_command(settings)}", soft_wrap=True)
+        out.print(f"    then open http://127.0.0.1:3000/runs/{result.workflow_id}", highlight=False)
     if result.success:
         return EXIT_OK
     return _EXIT_BY_CODE.get(result.error_code or "", EXIT_ERROR)
@@ -229,6 +258,8 @@ def generate(argv: list[str]) -> int:
 
 def recover_command(argv: list[str]) -> int:
     """Restore kept code; returns the exit code."""
+    from codegen_assets.storage.artifacts import ArtifactStore, UnknownArtifactError
+
     args = _recover_parser().parse_args(argv)
     store = ArtifactStore(NodegenSettings().artifact_db)
     try:

@@ -35,6 +35,7 @@ def configure_logging(fmt: str, level: str) -> None:
         if fmt == "json"
         else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     )
+    handler.setLevel(level.upper())  # also for libraries that set their own loggers' levels
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

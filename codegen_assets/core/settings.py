@@ -12,6 +12,9 @@ from pydantic_settings import SettingsConfigDict
 from codegen_assets.core.sandbox import SandboxMode
 from codegen_assets.core.secret_env import HeldSettings
 
+# The Dagster code location, beside the packages in a checkout and in an installed wheel alike.
+DEFINITIONS = Path(__file__).resolve().parents[2] / "definitions.py"
+
 
 class NodegenSettings(HeldSettings):
     """Where the embedded instance lives and how validation runs."""

@@ -9,15 +9,12 @@ import uuid
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
 from dagster import (
-    AssetKey,
     DagsterEventType,
     DagsterInstance,
-    Definitions,
+    ExecuteInProcessResult,
     JobDefinition,
-    JobExecutionResult,
 )
 
 from codegen_assets.core.layout import NodeLayout
@@ -44,7 +41,6 @@ from codegen_assets.storage.artifacts import ArtifactStore
 from codegen_assets.storage.outbox import Outbox
 
 log = logging.getLogger(__name__)
-_T = TypeVar("_T")
 _STEP_EVENTS = {
     DagsterEventType.STEP_START: "started",
     DagsterEventType.STEP_SUCCESS: "completed",
@@ -70,7 +66,7 @@ compute_logs:
 
 @dataclass
 class _Execution:
-    result: JobExecutionResult | None = None
+    result: ExecuteInProcessResult | None = None
     error: BaseException | None = None
 
 
@@ -87,8 +83,7 @@ class EmbeddedRunner:
         self.store = ArtifactStore(settings.artifact_db)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            self.defs: Definitions = build_definitions(settings)
-            self.job: JobDefinition = self.defs.resolve_job_def(job_name)
+            self.job: JobDefinition = build_definitions(settings).resolve_job_def(job_name)
 
     def submit(
         self,
@@ -254,14 +249,14 @@ class EmbeddedRunner:
         )
 
     def _result(
-        self, request: GenerationRequest, result: JobExecutionResult, elapsed: float
+        self, request: GenerationRequest, result: ExecuteInProcessResult, elapsed: float
     ) -> GenerationResult:
         if not result.success:
             return self._failed_run(request, result, elapsed)
-        spec = self._output("parsed_prompt", request, NodeSpec)
-        intel = self._output("intelligence", request, Intelligence)
-        refined = self._output("refined_code", request, RefinedCode)
-        written = self._output("written_files", request, WriteOutcome)
+        spec: NodeSpec = result.output_for_node("parsed_prompt")
+        intel: Intelligence = result.output_for_node("intelligence")
+        refined: RefinedCode = result.output_for_node("refined_code", "result")
+        written: WriteOutcome = result.output_for_node("written_files")
         report = refined.report
         failed = [c.name for c in report.checks if not c.passed and not c.advisory]
         warnings_ = [
@@ -306,16 +301,8 @@ class EmbeddedRunner:
             )
         return base
 
-    def _output(self, asset: str, request: GenerationRequest, kind: type[_T]) -> _T:
-        value = self.defs.load_asset_value(
-            AssetKey(asset), instance=self.instance, partition_key=request.request_id
-        )
-        if not isinstance(value, kind):
-            raise TypeError(f"{asset} holds {type(value).__name__}, not {kind.__name__}")
-        return value
-
     def _failed_run(
-        self, request: GenerationRequest, result: JobExecutionResult, elapsed: float
+        self, request: GenerationRequest, result: ExecuteInProcessResult, elapsed: float
     ) -> GenerationResult:
         for event in result.all_events:
             if event.event_type is DagsterEventType.STEP_FAILURE and event.step_failure_data:

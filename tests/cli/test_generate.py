@@ -12,6 +12,7 @@ from codegen_assets.cli.generate import EXIT_INPUT, EXIT_OK, EXIT_PARTIAL, main
 from codegen_assets.core import onex_oracle
 from codegen_assets.core.models import FileSet, GenerationResult
 from codegen_assets.core.provenance import LOCK_FILE, hand_edited, read_lock
+from codegen_assets.core.settings import NodegenSettings
 from codegen_assets.core.stages.parsed_prompt import clean_prompt
 from codegen_assets.core.stages.validation_report import validate_files
 from codegen_assets.core.validation_cache import ValidationCache
@@ -117,12 +118,20 @@ def test_same_prompt_gives_byte_identical_files(
     store_prompt: str,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    trees = []
-    for name in ("first", "second"):
-        code, result = run_cli(capsys, store_prompt, "--output-dir", str(tmp_path / name))
-        assert code == EXIT_OK, result.error_message
-        trees.append(read_tree(tmp_path / name))
-    assert trees[0] == trees[1]
+    code, result = run_cli(capsys, store_prompt, "--output-dir", str(tmp_path / "first"))
+    assert code == EXIT_OK, result.error_message
+    # The second time as a person runs it: what it understood first, the summary at the end.
+    assert main([store_prompt, "--output-dir", str(tmp_path / "second")]) == EXIT_OK
+    assert read_tree(tmp_path / "first") == read_tree(tmp_path / "second")
+    captured = capsys.readouterr()
+    out, err = captured.out.splitlines(), captured.err.splitlines()
+    assert out[0].startswith("understood from the prompt")
+    assert err[0].startswith("generating store_effect (effect)")
+    assert "DEBUG" not in captured.err  # no library's debug lines at the default level
+    (ui,) = [line for line in out if "this run in the Dagster UI:" in line]  # one line, unwrapped
+    settings = NodegenSettings()
+    assert f"NODEGEN_HOME={settings.home} DAGSTER_HOME={settings.dagster_home} dagster dev" in ui
+    assert any("duration" in line and "(the whole command)" in line for line in out)
 
 
 def test_unwritable_output_keeps_code_and_recover_restores_it(

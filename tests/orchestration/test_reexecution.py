@@ -13,9 +13,8 @@ from dagster_graphql.client.query import LAUNCH_PIPELINE_REEXECUTION_MUTATION
 from dagster_graphql.test.utils import execute_dagster_graphql
 
 from codegen_assets.core.models import GenerationOptions, NodeType
-from codegen_assets.core.settings import NodegenSettings
+from codegen_assets.core.settings import DEFINITIONS, NodegenSettings
 from codegen_assets.orchestration.embedded import EmbeddedRunner
-from codegen_assets.orchestration.origin import DEFINITIONS
 
 pytestmark = pytest.mark.e2e
 PROMPT = "Compute node named digest_compute. Its digest operation takes document (string)."
