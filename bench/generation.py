@@ -106,6 +106,28 @@ def cold_runs(runs: int, work: Path) -> list[dict[str, float]]:
     return timings
 
 
+def cli_runs(runs: int, work: Path) -> list[dict[str, float]]:
+    """``omninode-generate`` as a person runs it: seconds to its first line, and to its end."""
+    timings = []
+    for i in range(runs):
+        started = time.perf_counter()
+        command = [sys.executable, "-m", "codegen_assets.cli.generate", PROMPT]
+        proc = subprocess.Popen(
+            [*command, "--output-dir", str(work / f"cli-{i}")],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            cwd=Path(__file__).parents[1],
+        )
+        assert proc.stdout is not None
+        proc.stdout.readline()
+        first = time.perf_counter() - started
+        proc.stdout.read()
+        if proc.wait() != 0:
+            raise SystemExit("benchmark CLI run failed")
+        timings.append({"first line": first, "whole command": time.perf_counter() - started})
+    return timings
+
+
 def p50(timings: list[dict[str, float]], key: str) -> str:
     values = [t[key] for t in timings if key in t]
     return f"{statistics.median(values):.3f}" if values else "-"
@@ -124,6 +146,7 @@ def main() -> None:
         os.environ.setdefault("NODEGEN_HOME", str(work / "home"))
         warm, checks = warm_runs(args.runs, work)
         cold = cold_runs(args.runs, work)
+        cli = cli_runs(args.runs, work)
     table = Table(title=f"store_effect generation, median of {args.runs} runs (seconds)")
     table.add_column("stage")
     table.add_column("cold p50", justify="right")
@@ -138,6 +161,12 @@ def main() -> None:
     for name, values in checks.items():
         checks_table.add_row(name, f"{statistics.median(values):.3f}")
     console.print(checks_table)
+    cli_table = Table(title="omninode-generate in a fresh process, p50 (seconds)")
+    cli_table.add_column("until")
+    cli_table.add_column("seconds", justify="right")
+    for key in ("first line", "whole command"):
+        cli_table.add_row(key, p50(cli, key))
+    console.print(cli_table)
 
 
 if __name__ == "__main__":
