@@ -6,7 +6,6 @@ import base64
 import json
 import logging
 import urllib.parse
-import uuid
 from typing import Any
 
 from githubkit import GitHub
@@ -20,6 +19,7 @@ from codegen_assets.core.models import (
     NodeType,
     StyleConfig,
 )
+from codegen_assets.core.naming import request_id as new_request_id
 from codegen_assets.core.provenance import read_lock
 from codegen_assets.core.stages.parsed_prompt import PromptError, parse_prompt
 from codegen_assets.core.understood import understood_markdown
@@ -255,7 +255,7 @@ class Triage:
                 "Edit the request and comment `/generate-node` again.",
             )
             return "rejected: " + "; ".join(spec.review)
-        return self._queue(delivery, command.prompt, options, target, style)
+        return self._queue(delivery, command.prompt, options, target, style, spec.name)
 
     def _queue(
         self,
@@ -264,8 +264,11 @@ class Triage:
         options: GenerationOptions,
         target: GitHubTarget,
         style: StyleConfig | None = None,
+        name: str | None = None,
     ) -> str:
-        request_id = str(uuid.uuid4())
+        if name is None:
+            name = parse_prompt(prompt, options, style).name
+        request_id = new_request_id(name)
         owner, repo = target.repository.split("/", 1)
         checks = self._gh(target.installation_id).rest.checks
         check = body_of(

@@ -214,7 +214,9 @@ def generate(argv: list[str]) -> int:
     configure_logging(settings.log_format, settings.log_level)
     runner = EmbeddedRunner(settings)
     style = find_config(_existing(args.output_dir.absolute()))
-    request = runner.submit(prompt, options, args.output_dir, args.correlation_id, style)
+    request = runner.submit(
+        prompt, options, args.output_dir, args.correlation_id, style, name=spec.name
+    )
     bar = console.is_terminal and not args.json
     with Progress(
         TextColumn("{task.description}"),
@@ -250,7 +252,7 @@ def generate(argv: list[str]) -> int:
         out = Console()
         _print_result(out, result)
         out.print(f"  this run in the Dagster UI: {ui_command(settings)}", soft_wrap=True)
-        out.print(f"    then open http://127.0.0.1:3000/runs/{result.workflow_id}", highlight=False)
+        out.print(f"    then open http://127.0.0.1:3000/runs/{result.run_id}", highlight=False)
     if result.success:
         return EXIT_OK
     return _EXIT_BY_CODE.get(result.error_code or "", EXIT_ERROR)

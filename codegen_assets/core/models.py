@@ -310,6 +310,7 @@ class GenerationResult(BaseModel):
     workflow_id: str
     correlation_id: str
     total_duration_seconds: float
+    run_id: str = ""  # the Dagster run
     generated_files: list[str] = Field(default_factory=list)
     test_files: list[str] = Field(default_factory=list)
     test_file_count: int = 0

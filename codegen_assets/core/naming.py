@@ -5,6 +5,7 @@ from __future__ import annotations
 import keyword
 import re
 import unicodedata
+import uuid
 
 from pydantic import BaseModel
 
@@ -117,3 +118,9 @@ GENERIC_WORDS = re.compile(
 def gate_safe(class_name: str) -> str:
     """``class_name`` with each word the ecosystem's naming gate rejects replaced by Client."""
     return re.sub(r"(?:Client)+", "Client", GENERIC_WORDS.sub("Client", class_name))
+
+
+def request_id(node_name: str) -> str:
+    """A new request's id, which a person recognises in the Dagster UI (partition, run) and in
+    logs: the node's name and 12 random hex digits."""
+    return f"{snake(node_name) or 'node'}-{uuid.uuid4().hex[:12]}"

@@ -22,8 +22,8 @@ def _notes(report: ValidationReport) -> list[str]:
     lines = []
     if report.coverage_pct is not None:
         lines += ["", f"**Test coverage of the node:** {report.coverage_pct:.1f}%"]
-    if report.max_complexity is not None:
-        lines += [f"**Highest cyclomatic complexity:** {report.max_complexity}"]
+    if report.max_complexity is not None:  # a paragraph of its own: Markdown joins lines
+        lines += ["", f"**Highest cyclomatic complexity:** {report.max_complexity}"]
     if report.cached:
         lines += ["", f"**From the validation cache:** {CACHED}."]
     if report.static_only:

@@ -1,7 +1,7 @@
 """The request and the nine generation stages as Dagster assets, one partition per request.
 
 Each asset is a thin wrapper: it receives its inputs through lineage, calls the stage function,
-and attaches metadata. The stages and their inputs are those of ``core.pipeline.PIPELINE``.
+and attaches metadata. The stages and their inputs are those of core.pipeline.PIPELINE.
 """
 
 import time
@@ -43,7 +43,7 @@ from codegen_assets.core.stages.generated_tests import with_tests
 from codegen_assets.core.stages.intelligence import gather_intelligence
 from codegen_assets.core.stages.node_code import render_node_code
 from codegen_assets.core.stages.parsed_prompt import parse_prompt
-from codegen_assets.core.stages.validation_report import WEIGHTS
+from codegen_assets.core.stages.validation_report import WEIGHTS, check_description
 from codegen_assets.core.stages.written_files import deliver
 from codegen_assets.orchestration.resources import (
     ArtifactStoreResource,
@@ -52,6 +52,7 @@ from codegen_assets.orchestration.resources import (
     RequestQueueResource,
     ValidatorResource,
 )
+from codegen_assets.storage.artifacts import UnknownArtifactError
 from codegen_assets.storage.registry import DeliveredNode, node_key
 from github_app.publishing import PublishOutcome
 from github_app.repo_layout import RepoLayout
@@ -76,8 +77,17 @@ def _timed(started: float) -> MetadataValue:
     return MetadataValue.float(round(time.perf_counter() - started, 4))
 
 
+_LATEST = (
+    " Shown here: the latest request's result; each request's own report is in its run's "
+    "metadata (the report entry) and in its pull request."
+)
+
+
 def _check_specs(asset_name: str) -> list[AssetCheckSpec]:
-    return [AssetCheckSpec(name, asset=asset_name) for name in WEIGHTS]
+    return [
+        AssetCheckSpec(name, asset=asset_name, description=check_description(name) + _LATEST)
+        for name in WEIGHTS
+    ]
 
 
 def _check_results(report: ValidationReport) -> Iterator[AssetCheckResult]:
@@ -100,7 +110,15 @@ def generation_request(
 ) -> Output[GenerationRequest]:
     """The request as the CLI or the webhook stored it: the root every stage reads."""
     _stop_if_cancelled(context)
-    request = artifacts.store().get_request(context.partition_key)
+    try:
+        request = artifacts.store().get_request(context.partition_key)
+    except UnknownArtifactError as exc:
+        raise Failure(
+            description=f"No request is stored for partition {context.partition_key!r}. "
+            "Partitions are created by requests, not by hand: run omninode-generate "
+            '"<prompt>" --output-dir DIR, or comment /generate-node <prompt> on GitHub; then '
+            "rerun or materialize that request's partition here."
+        ) from exc
     return Output(
         request,
         metadata={
@@ -112,13 +130,16 @@ def generation_request(
 
 
 @asset(partitions_def=requests_partitions, group_name=GROUP)
-def parsed_prompt(generation_request: GenerationRequest) -> Output[NodeSpec]:
+def parsed_prompt(
+    context: AssetExecutionContext, generation_request: GenerationRequest
+) -> Output[NodeSpec]:
     """Stage 1: requirements extracted from the prompt."""
     started = time.perf_counter()
     request = generation_request
     if request.options.target is Target.ONEX and not omnibase_core_available():
         raise Failure(description=ONEX_MISSING)
     spec = parse_prompt(request.prompt, request.options, request.style)
+    context.instance.add_run_tags(context.run.run_id, {"nodegen/node": spec.name})
     return Output(
         spec,
         metadata={

@@ -1,6 +1,6 @@
 """Template drift: delivered nodes regenerated when the template set changes.
 
-Every node the app delivered is a partition of ``regenerated_node`` (listed in the Dagster UI).
+Every node the app delivered is a partition of regenerated_node (listed in the Dagster UI).
 The sensor adds new nodes as partitions and requests one run per node generated with an older
 template set (run key = node + template set, so a node is regenerated once per release); a daily
 schedule checks drift too.
@@ -89,7 +89,9 @@ def _requests(nodes: list[DeliveredNode], suffix: str = "") -> Iterator[RunReque
     job=regenerate_nodes_job,
     minimum_interval_seconds=60,
     default_status=DefaultSensorStatus.STOPPED,
-    description="On a new template set, regenerates every node delivered with an older one.",
+    description="On a new template set, regenerates every node delivered with an older one. "
+    "Off by default: turn it on where the daemon runs and the GitHub App delivers nodes (it reads "
+    "the node registry in the configured database).",
 )
 def template_drift_sensor(
     context: SensorEvaluationContext, queue: RequestQueueResource
@@ -111,7 +113,8 @@ def template_drift_sensor(
     job=regenerate_nodes_job,
     cron_schedule="0 6 * * *",
     default_status=DefaultScheduleStatus.STOPPED,
-    description="Daily drift check: regenerates stale nodes the sensor has not handled.",
+    description="Daily drift check: regenerates stale nodes the sensor has not handled. Off by "
+    "default; needs the daemon and the GitHub App's node registry.",
 )
 def daily_drift_schedule(
     context: ScheduleEvaluationContext, queue: RequestQueueResource

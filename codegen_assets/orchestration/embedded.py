@@ -29,6 +29,7 @@ from codegen_assets.core.models import (
     StyleConfig,
     WriteOutcome,
 )
+from codegen_assets.core.naming import request_id
 from codegen_assets.core.pipeline import STAGES
 from codegen_assets.core.settings import NodegenSettings
 from codegen_assets.core.stages.validation_report import terminate_running
@@ -41,6 +42,7 @@ from codegen_assets.storage.artifacts import ArtifactStore
 from codegen_assets.storage.outbox import Outbox
 
 log = logging.getLogger(__name__)
+_RUN_IDS = uuid.UUID("0b5c9a52-3f0e-4c1e-9a8e-6d2f4b7c1a90")
 _STEP_EVENTS = {
     DagsterEventType.STEP_START: "started",
     DagsterEventType.STEP_SUCCESS: "completed",
@@ -92,10 +94,12 @@ class EmbeddedRunner:
         output_dir: Path,
         correlation_id: str | None = None,
         style: StyleConfig | None = None,
+        name: str | None = None,
     ) -> GenerationRequest:
-        """Store a request and add its partition; returns it (its id is the workflow id)."""
+        """Store a request and add its partition; returns it (its id is the workflow id, named
+        after the node when ``name`` is given)."""
         request = GenerationRequest(
-            request_id=str(uuid.uuid4()),
+            request_id=request_id(name) if name else str(uuid.uuid4()),
             prompt=prompt,
             options=options,
             output_dir=str(output_dir.absolute()),
@@ -118,12 +122,22 @@ class EmbeddedRunner:
         on_stage: StageCallback | None = None,
     ) -> GenerationResult:
         """Materialize every stage for ``request``; past ``timeout`` seconds the run is stopped."""
+        run_id = first_run_id(request.request_id)
+        if self.instance.get_run_by_id(run_id) is not None:  # a retry of the same request
+            run_id = str(uuid.uuid4())
+        result = self._run(request, run_id, timeout, on_stage)
+        return result.model_copy(update={"run_id": run_id})
+
+    def _run(
+        self,
+        request: GenerationRequest,
+        run_id: str,
+        timeout: float,
+        on_stage: StageCallback | None,
+    ) -> GenerationResult:
         started = time.perf_counter()
         self._workflow_id, self._correlation_id = request.request_id, request.correlation_id
         self._stage_started: dict[str, float] = {}
-        run_id = request.request_id
-        if self.instance.get_run_by_id(run_id) is not None:  # a retry of the same request
-            run_id = str(uuid.uuid4())
         execution = _Execution()
         worker = threading.Thread(
             target=self._execute, args=(request, run_id, execution), daemon=True
@@ -316,6 +330,15 @@ class EmbeddedRunner:
                     request, elapsed, code, f"stage '{event.step_key}' failed: {message}"
                 )
         return _failure(request, elapsed, "STAGE_FAILED", "the run failed without a step failure")
+
+
+def first_run_id(request_id: str) -> str:
+    """The Dagster run id of a request's first run: the request id when it is a UUID, otherwise
+    one derived from it (Dagster run ids are UUIDs; request ids carry the node's name)."""
+    try:
+        return str(uuid.UUID(request_id))
+    except ValueError:
+        return str(uuid.uuid5(_RUN_IDS, request_id))
 
 
 def _failure(

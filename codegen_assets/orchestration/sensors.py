@@ -26,7 +26,9 @@ BATCH = 25
     job_name=GENERATE_PR_JOB,
     minimum_interval_seconds=2,
     default_status=DefaultSensorStatus.STOPPED,
-    description="Launches one run per queued /generate-node request (when the daemon launches).",
+    description="Launches one run per queued /generate-node request. Off by default: turn it on "
+    "when the webhook server runs with --launcher dagster (it reads the queue in the database "
+    "both share, NODEGEN_DATABASE_URL).",
 )
 def github_requests_sensor(
     context: SensorEvaluationContext, queue: RequestQueueResource
@@ -39,19 +41,21 @@ def github_requests_sensor(
         run_requests=[RunRequest(run_key=rid, partition_key=rid) for rid in ids],
         dynamic_partitions_requests=[requests_partitions.build_add_request(ids)] if ids else [],
         cursor=str(rows[-1][0]) if rows else context.cursor,
+        skip_reason=None if ids else f"no request queued after position {context.cursor or 0}",
     )
 
 
 @sensor(
     minimum_interval_seconds=10,
     default_status=DefaultSensorStatus.STOPPED,
-    description="Mirrors generation runs (including reruns from the UI) to Kafka via the outbox.",
+    description="Mirrors generation runs (including reruns from the UI) to Kafka via the outbox. "
+    "Off by default; needs NODEGEN_KAFKA_BOOTSTRAP_SERVERS.",
 )
 def kafka_mirror_sensor(context: SensorEvaluationContext) -> SkipReason:
     """Capture events of runs updated since the cursor, then drain the outbox to Kafka."""
     settings = NodegenSettings()
     if not settings.kafka_bootstrap_servers:
-        return SkipReason("NODEGEN_KAFKA_BOOTSTRAP_SERVERS is not set")
+        return SkipReason("NODEGEN_KAFKA_BOOTSTRAP_SERVERS is not set: nothing to mirror to")
     since = float(context.cursor or 0)
     records = context.instance.get_run_records(
         filters=RunsFilter(job_name=None, updated_after=datetime.fromtimestamp(since, UTC)),

@@ -24,7 +24,8 @@ _DONE = (DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CA
 def test_re_execute_all_works_on_a_run_the_cli_started(nodegen_home: Path, tmp_path: Path) -> None:
     runner = EmbeddedRunner(NodegenSettings())
     request = runner.submit(PROMPT, GenerationOptions(node_type=NodeType.COMPUTE), tmp_path / "n")
-    assert runner.run(request, timeout=600).success
+    parent = runner.run(request, timeout=600)
+    assert parent.success
     instance = runner.instance
     # The code location as `dagster dev -f definitions.py` loads it (a gRPC server process).
     target = PythonFileTarget(
@@ -37,7 +38,7 @@ def test_re_execute_all_works_on_a_run_the_cli_started(nodegen_home: Path, tmp_p
         result = execute_dagster_graphql(
             process.create_request_context(),
             LAUNCH_PIPELINE_REEXECUTION_MUTATION,
-            {"reexecutionParams": {"parentRunId": request.request_id, "strategy": "ALL_STEPS"}},
+            {"reexecutionParams": {"parentRunId": parent.run_id, "strategy": "ALL_STEPS"}},
         )
         launched = (result.data or {}).get("launchPipelineReexecution") or {}
         assert launched.get("__typename") == "LaunchRunSuccess", result
@@ -47,5 +48,5 @@ def test_re_execute_all_works_on_a_run_the_cli_started(nodegen_home: Path, tmp_p
             assert time.monotonic() < deadline, "the re-executed run did not finish"
             time.sleep(0.5)
     assert child.status is DagsterRunStatus.SUCCESS
-    assert child.parent_run_id == request.request_id
+    assert child.parent_run_id == parent.run_id
     assert child.tags["dagster/partition"] == request.request_id

@@ -65,6 +65,28 @@ WEIGHTS: dict[str, float] = {
     **dict.fromkeys(SCORED_GATES, GATE_WEIGHT),
     **dict.fromkeys(ADVISORY_GATES, 0.0),
 }
+_OWN_CHECKS = {
+    "pytest": "The node's own tests pass (pytest, in the sandbox).",
+    "mypy": "The node type-checks under mypy --strict.",
+    "coverage": "The node's own tests cover at least 90% of its branches.",
+    "ruff": "ruff check passes under the target repository's configuration (ruff's defaults "
+    "when it has none).",
+    "format": "ruff format --check passes under the target repository's configuration.",
+    "complexity": "No function's cyclomatic complexity is above 10.",
+    "contract_schema": "contract.yaml parses as the ONEX contract model.",
+    PROMPT_CHECK: "The prompt was understood: at least one operation was read from it.",
+}
+
+
+def check_description(name: str) -> str:
+    """What the check named ``name`` asserts, for people reading it in the Dagster UI."""
+    if name in _OWN_CHECKS:
+        return _OWN_CHECKS[name]
+    package = dict((*ecosystem_gates.SCORED, *ecosystem_gates.ADVISORY)).get(name, "core")
+    weight = "advisory, not scored" if name in ADVISORY_GATES else "scored"
+    return f"The ONEX ecosystem's own gate {name} (omnibase-{package}) passes ({weight})."
+
+
 MIN_COVERAGE_PCT = 90.0
 MAX_COMPLEXITY = 10
 _COMPLEXITY = re.compile(r"`(?P<name>.+?)` is too complex \((?P<value>\d+) > 0\)")
