@@ -85,10 +85,12 @@ class WebhookService:
         runner: Callable[[], Runner] | None = None,
         triage: bool = True,
         registration: ConsulRegistration | None = None,
+        run_timeout: float = RUN_TIMEOUT_SECONDS,
     ) -> None:
         self.nodegen = nodegen
         self.github = github
         self.runner = runner
+        self.run_timeout = run_timeout
         self.run_triage = triage
         self.registration = registration
         self.queue = RequestQueue(nodegen.queue_db, github.backoff())
@@ -260,7 +262,7 @@ class WebhookService:
         try:
             request = self.store.get_request(request_id)
             runner.add_partition(request.request_id)
-            runner.run(request, timeout=RUN_TIMEOUT_SECONDS)
+            runner.run(request, timeout=self.run_timeout)
             self.queue.finish_run(request.request_id)
         except Exception as exc:
             self._failed("runs", request_id, exc)

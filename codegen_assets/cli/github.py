@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import json
+import logging
 import os
 import sys
 import tempfile
@@ -24,6 +24,7 @@ from codegen_assets.storage.queue import RequestQueue
 from github_app.demo.fake_github import FakeGitHub, spec_path
 from github_app.demo.local import REPO, SECRET, comment_payload, private_key_pem, signed
 from github_app.demo.local import serve as run
+from github_app.demo.show import follow, pull_request_summary
 from github_app.registration import ConsulRegistration, ConsulSettings
 from github_app.server import Runner, WebhookService
 from github_app.settings import AppSettings
@@ -66,7 +67,7 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def demo(args: argparse.Namespace) -> int:
-    """Fake GitHub + webhook server + one signed comment → print the pull request it opened."""
+    """Fake GitHub + webhook server + one signed comment → the pull request it opened."""
     validate = spec_path().exists()
     if not validate:
         print(
@@ -76,6 +77,7 @@ def demo(args: argparse.Namespace) -> int:
         )
     fake = FakeGitHub(validate=validate)
     fake.add_repo(REPO)
+    repo = fake.repos[REPO]
     with tempfile.TemporaryDirectory(prefix="nodegen-demo-") as home, run(fake.app) as api:
         os.environ.update(
             NODEGEN_GITHUB_API_URL=api,
@@ -84,31 +86,44 @@ def demo(args: argparse.Namespace) -> int:
             NODEGEN_GITHUB_WEBHOOK_SECRET=SECRET,
         )
         nodegen = NodegenSettings(home=Path(home))
-        service = WebhookService(nodegen, AppSettings(), runner=in_process_runner(nodegen))
+        service = WebhookService(
+            nodegen, AppSettings(), runner=in_process_runner(nodegen), run_timeout=args.timeout
+        )
         with run(service.app) as url:
             body, headers = signed(
                 comment_payload(f"/generate-node {args.prompt}"), "issue_comment"
             )
-            print(
-                f"POST {url}/webhook -> "
-                f"{httpx.post(f'{url}/webhook', content=body, headers=headers).status_code}"
-            )
-            started = time.monotonic()
-            while (
-                service.queue.counts().get("runs.done", 0) < 1
-                and time.monotonic() - started < args.timeout
-            ):
-                time.sleep(0.2)
-            repo = fake.repos[REPO]
+            status = httpx.post(f"{url}/webhook", content=body, headers=headers).status_code
+            print(f"comment /generate-node on {REPO}#7 → POST {url}/webhook → {status}", flush=True)
+            # The run stops itself at the timeout; a little longer lets it say so and finish.
+            deadline = time.monotonic() + args.timeout + 15
+
+            def finished() -> bool:
+                return (
+                    service.queue.counts().get("runs.done", 0) >= 1 or time.monotonic() > deadline
+                )
+
+            for stage in follow(repo, finished, lambda: time.sleep(0.2)):
+                print(f"  ✓ {stage}", flush=True)
+            if not repo.pulls:
+                print(
+                    f"error: no pull request within the {args.timeout:g} s timeout (--timeout); "
+                    "the run was stopped and the demo's temporary home is removed",
+                    file=sys.stderr,
+                )
+                logging.disable(logging.CRITICAL)  # a stopped run's last writes, not news
+                return 1
             for comment in repo.comments.values():
                 print(f"\ncomment on #{comment['issue']}:\n{comment['body']}")
-            for pull in repo.pulls.values():
-                files = sorted(repo.files_at(pull["head"]["ref"]))
-                print(f"\npull request #{pull['number']} {pull['title']} ({pull['head']['ref']})")
-                print(json.dumps(files, indent=2))
-                print(pull["body"])
-            print(f"\nOpenAPI violations: {fake.violations or 'none'}")
-            return 0 if repo.pulls else 1
+            print()
+            print("\n".join(pull_request_summary(repo, api)))
+            print(
+                "\nLinks to github.com and to the Dagster UI (localhost:3000) in the comment and "
+                "the pull request body are placeholders here: the fake GitHub is local, and no "
+                "Dagster UI runs for the demo's temporary home."
+            )
+            print(f"OpenAPI violations: {fake.violations or 'none'}")
+            return 0
 
 
 def dead_letters(args: argparse.Namespace) -> int:

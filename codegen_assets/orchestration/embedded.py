@@ -51,6 +51,7 @@ _STEP_EVENTS = {
 _ERROR_CODES = {"PromptError": "INVALID_PROMPT", "NameError_": "INVALID_PROMPT"}
 _QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 POLL_SECONDS = 0.05
+STOP_GRACE_SECONDS = 15.0
 # Written once into a new embedded instance. Stages print nothing, and capturing each step's
 # stdout/stderr (Dagster's default) redirects the terminal's file descriptors mid-run.
 EMBEDDED_INSTANCE_YAML = """\
@@ -156,7 +157,11 @@ class EmbeddedRunner:
             mirror.finish()
         elapsed = round(time.perf_counter() - started, 3)
         if worker.is_alive():
-            return self._timed_out(request, run_id, running, timeout, elapsed)
+            stopped = self._timed_out(request, run_id, running, timeout, elapsed)
+            # The stopped run ends its current step (its validators are killed) and writes its
+            # last events; wait for that, within bounds, so nothing writes after this returns.
+            worker.join(STOP_GRACE_SECONDS)
+            return stopped
         if execution.result is None:
             return _failure(
                 request, elapsed, "INTERNAL_ERROR", f"run did not start: {execution.error}"

@@ -1,0 +1,66 @@
+"""What ``omninode-github demo`` prints: the stages as the check run ticks them, then what the
+pull request changed, with its check run, labels and reviewers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from github_app.demo.fake_github import Repo
+
+_TICKED = re.compile(r"^- \[x\] (\w+)$", re.M)
+
+
+def ticked_stages(repo: Repo) -> list[str]:
+    """Stages the check runs show as done so far, in the order they were ticked."""
+    seen: list[str] = []
+    for update in repo.check_run_updates:
+        summary = str((update.get("output") or {}).get("summary", ""))
+        seen += [stage for stage in _TICKED.findall(summary) if stage not in seen]
+    return seen
+
+
+def follow(repo: Repo, done: Callable[[], bool], sleep: Callable[[], None]) -> Iterator[str]:
+    """Each stage as it is ticked, until ``done()``."""
+    shown = 0
+    while True:
+        finished = done()
+        stages = ticked_stages(repo)
+        yield from stages[shown:]
+        shown = len(stages)
+        if finished:
+            return
+        sleep()
+
+
+def changed_files(repo: Repo, branch: str) -> list[str]:
+    """Files the branch adds or changes against the default branch."""
+    base = repo.files_at(repo.default_branch)
+    head = repo.files_at(branch)
+    return sorted(path for path, data in head.items() if base.get(path) != data)
+
+
+def pull_request_summary(repo: Repo, api_url: str) -> list[str]:
+    """The pull requests the App opened, as a person would look them over."""
+    lines = []
+    for pull in repo.pulls.values():
+        number, branch = pull["number"], pull["head"]["ref"]
+        draft = " (draft)" if pull.get("draft") else ""
+        lines += [
+            f"pull request #{number}{draft}: {pull['title']}",
+            f"  branch     {branch}",
+            f"  labels     {', '.join(repo.labels.get(number, [])) or 'none'}",
+            f"  reviewers  {', '.join(repo.reviewers.get(number, [])) or 'none'}",
+        ]
+        for check in repo.check_runs.values():
+            output = check.get("output") or {}
+            lines.append(
+                f"  check run  {check.get('name')}: {check.get('status')}, "
+                f"{check.get('conclusion') or 'no conclusion'} ({output.get('title', '')})"
+            )
+        files = changed_files(repo, branch)
+        lines.append(f"  changes    {len(files)} files")
+        lines += [f"    {path}" for path in files]
+        where = f"{api_url}/repos/{repo.owner}/{repo.name}/pulls/{number}"
+        lines.append(f"  served at  {where} (while the demo runs)")
+    return lines

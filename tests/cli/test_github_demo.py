@@ -1,0 +1,44 @@
+"""``omninode-github demo``: a pull request on a local fake GitHub, shown as a person reads it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from codegen_assets.cli.github import main
+from codegen_assets.core.pipeline import STAGES
+
+pytestmark = pytest.mark.e2e
+DEMO_ENV = ("API_URL", "APP_ID", "PRIVATE_KEY", "WEBHOOK_SECRET")
+
+
+@pytest.fixture
+def demo_env(nodegen_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The demo sets the App's variables for its fake GitHub; put them back afterwards."""
+    for name in DEMO_ENV:
+        monkeypatch.setenv(f"NODEGEN_GITHUB_{name}", "")
+
+
+def test_demo_shows_progress_and_what_the_pull_request_changed(
+    demo_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    ticks = [line.strip()[2:] for line in out.splitlines() if line.startswith("  ✓ ")]
+    assert ticks == list(STAGES)  # each stage as the check run ticked it, in order
+    assert "pull request #" in out and "labels     generated-node" in out
+    assert "reviewers  alice" in out
+    assert "check run  onex-nodegen: completed, success" in out
+    assert "    nodes/node_ledger_effect/contract.yaml" in out
+    assert "README.md" not in out  # the repository had it already: not a change
+    assert "placeholders" in out and "OpenAPI violations: none" in out
+
+
+def test_demo_timeout_says_so_and_shuts_down_cleanly(
+    demo_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", "--timeout", "2"]) == 1
+    captured = capsys.readouterr()
+    assert "no pull request within the 2 s timeout" in captured.err
+    assert "Traceback" not in captured.err
