@@ -19,7 +19,9 @@ import tempfile
 import time
 import uuid
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg2
 from rich.console import Console
@@ -49,7 +51,35 @@ def _database(url: str) -> str:
     return url.rsplit("/", 1)[0] + f"/{name}"
 
 
-def queue_throughput(postgres_url: str, requests: int, concurrency: int, work: Path) -> float:
+@dataclass(frozen=True)
+class Throughput:
+    """Requests per minute through the daemon, and where one run's time goes (medians)."""
+
+    per_minute: float
+    queued: float  # run created → its process started
+    start_up: float  # process started → first stage started (interpreter, code location)
+    generation: float  # first stage started → run ended
+
+
+def _where_time_goes(instance: Any) -> tuple[float, float, float]:
+    from dagster import DagsterEventType, RunsFilter
+
+    queued, start_up, generation = [], [], []
+    for record in instance.get_run_records(RunsFilter(job_name="generate_node")):
+        steps = instance.all_logs(record.dagster_run.run_id, of_type=DagsterEventType.STEP_START)
+        if not (steps and record.start_time and record.end_time):
+            continue
+        queued.append(record.start_time - record.create_timestamp.timestamp())
+        start_up.append(steps[0].timestamp - record.start_time)
+        generation.append(record.end_time - steps[0].timestamp)
+    return (
+        statistics.median(queued),
+        statistics.median(start_up),
+        statistics.median(generation),
+    )
+
+
+def queue_throughput(postgres_url: str, requests: int, concurrency: int, work: Path) -> Throughput:
     """Requests completed per minute, from daemon start to the last run's end."""
     from dagster import DagsterInstance
 
@@ -61,6 +91,8 @@ def queue_throughput(postgres_url: str, requests: int, concurrency: int, work: P
     workspace = write_instance(home / "dagster", _database(postgres_url), concurrency)
     os.environ["DAGSTER_HOME"] = str(home / "dagster")
     os.environ["NODEGEN_HOME"] = str(home / "nodegen")
+    database = _database(postgres_url)
+    os.environ["NODEGEN_DATABASE_URL"] = database  # all state in PostgreSQL, as deployed
     store = ArtifactStore(NodegenSettings().artifact_db)
     instance = DagsterInstance.get()
     for i in range(requests):
@@ -94,7 +126,7 @@ def queue_throughput(postgres_url: str, requests: int, concurrency: int, work: P
     result = run_daemon_until(workspace, requests)
     if result.finished < requests:
         raise SystemExit(f"only {result.finished} of {requests} runs finished")
-    return requests / (result.seconds / 60)
+    return Throughput(requests / (result.seconds / 60), *_where_time_goes(instance))
 
 
 def kafka_overhead(runs: int, work: Path) -> tuple[float, float]:
@@ -139,12 +171,25 @@ def main() -> None:
             embedded_postgres(work / "postgres")
         )
         without, with_kafka = kafka_overhead(args.runs, work)
-        rates = {c: queue_throughput(postgres_url, args.requests, c, work) for c in (1, 2)}
-    table = Table(title=f"run queue: {args.requests} requests, PostgreSQL storage, dagster-daemon")
-    table.add_column("max concurrent runs", justify="right")
-    table.add_column("requests / minute", justify="right")
+        rates = {c: queue_throughput(postgres_url, args.requests, c, work) for c in (1, 2, 4)}
+        os.environ.pop("NODEGEN_DATABASE_URL", None)
+    table = Table(
+        title=f"run queue: {args.requests} requests, all state in PostgreSQL, dagster-daemon "
+        "(DefaultRunLauncher: a process per run); medians per run in seconds"
+    )
+    for column in ("launcher", "concurrent runs", "requests / minute", "queued", "start-up"):
+        table.add_column(column, justify="right")
+    table.add_column("generation", justify="right")
     for concurrency, rate in rates.items():
-        table.add_row(str(concurrency), f"{rate:.1f}")
+        table.add_row(
+            "daemon",
+            str(concurrency),
+            f"{rate.per_minute:.1f}",
+            f"{rate.queued:.1f}",
+            f"{rate.start_up:.1f}",
+            f"{rate.generation:.1f}",
+        )
+    table.add_row("in-process (warm)", "1", f"{60 / without:.1f}", "-", "0.0", f"{without:.1f}")
     console.print(table)
     kafka = Table(title=f"Kafka mirroring, warm in-process runs, median of {args.runs}")
     for column in ("without (s)", "with (s)", "overhead"):

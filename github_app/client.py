@@ -90,7 +90,7 @@ class WritePacer(BaseThrottler):
         yield
 
 
-class RetryPolicy:
+class GitHubRetryPolicy:
     """Retry 5xx and rate limits (primary and secondary) with exponential backoff.
 
     A ``retry-after`` header, when GitHub sends one, wins over the computed wait.
@@ -130,7 +130,7 @@ def installation_client(
         auth,
         base_url=settings.api_url,
         throttler=WritePacer(settings.write_interval_seconds, settings.write_burst),
-        auto_retry=RetryPolicy(settings.max_retries, settings.retry_base_seconds),
+        auto_retry=GitHubRetryPolicy(settings.max_retries, settings.retry_base_seconds),
         http_cache=False,
         timeout=30.0,
         transport=RedactingTransport(settings.secret_values()),

@@ -162,7 +162,7 @@ async def _ensure_topics(bootstrap: str, env: str, timeout: float) -> None:
         await admin.close()
 
 
-class Publisher:
+class OutboxPublisher:
     """Drains an outbox to Kafka in sequence order with one idempotent producer."""
 
     def __init__(self, outbox: Outbox, bootstrap: str, env: str, timeout: float = 5.0) -> None:
@@ -224,9 +224,9 @@ class Publisher:
                 await asyncio.wait_for(producer.stop(), self.timeout)
 
 
-def drain(outbox: Outbox, bootstrap: str, env: str, timeout: float = 5.0) -> Publisher:
+def drain(outbox: Outbox, bootstrap: str, env: str, timeout: float = 5.0) -> OutboxPublisher:
     """Publish everything pending once; the returned publisher says how many and any error."""
-    publisher = Publisher(outbox, bootstrap, env, timeout)
+    publisher = OutboxPublisher(outbox, bootstrap, env, timeout)
 
     async def run() -> None:
         await publisher.drain()
@@ -249,7 +249,7 @@ class RunMirror:
     ) -> None:
         self.instance = instance
         self.outbox = outbox
-        self.publisher = Publisher(outbox, bootstrap, env, timeout=min(flush_seconds, 5.0))
+        self.publisher = OutboxPublisher(outbox, bootstrap, env, timeout=min(flush_seconds, 5.0))
         self.env = env
         self.flush_seconds = flush_seconds
         self._done = threading.Event()
