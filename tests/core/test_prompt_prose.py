@@ -3,6 +3,7 @@ what was understood, and prompts that were not."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -217,3 +218,16 @@ def test_names_the_ecosystem_gates_reject_are_avoided_or_flagged() -> None:
     flagged = " ".join(spec.warnings)
     assert "'account_name' is a string" in flagged and "'status' is a string" in flagged
     assert "'ReviewService' is generated as 'ReviewClient'" in flagged
+
+
+def _readme_examples() -> list[str]:
+    text = (Path(__file__).parents[2] / "README.md").read_text("utf-8")
+    block = text.split("parses them from this file):\n\n```\n", 1)[1].split("\n```", 1)[0]
+    return [paragraph for paragraph in block.split("\n\n") if paragraph.strip()]
+
+
+@pytest.mark.parametrize("prompt", _readme_examples())
+def test_the_readme_examples_give_nodes_without_warnings(prompt: str) -> None:
+    spec = parse_prompt(prompt)
+    assert spec.operations and not spec.review
+    assert spec.warnings == (), spec.warnings
