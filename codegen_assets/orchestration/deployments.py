@@ -17,6 +17,7 @@ from codegen_assets.orchestration.resources import (
     ArtifactStoreResource,
     GitHubResource,
     IntelligenceResource,
+    KafkaResource,
     RequestQueueResource,
     ValidatorResource,
 )
@@ -40,6 +41,11 @@ def local_resources(settings: NodegenSettings) -> dict[str, object]:
             rag_url=settings.rag_url, timeout_seconds=settings.rag_timeout_seconds
         ),
         "queue": RequestQueueResource(path=str(settings.queue_db)),
+        "kafka": KafkaResource(
+            bootstrap_servers=settings.kafka_bootstrap_servers,
+            env=settings.kafka_env,
+            outbox=str(settings.outbox_db),
+        ),
     }
 
 

@@ -20,6 +20,7 @@ from codegen_assets.core.stages.refined_code import refine_files
 from codegen_assets.core.stages.validation_report import validate_files
 from codegen_assets.core.validation_cache import ValidationCache
 from codegen_assets.storage.artifacts import ArtifactStore
+from codegen_assets.storage.outbox import Outbox
 from codegen_assets.storage.queue import RequestQueue
 from codegen_assets.storage.registry import NodeRegistry
 from github_app.client import installation_client
@@ -148,3 +149,15 @@ class RequestQueueResource(ConfigurableResource["RequestQueueResource"]):
         """A regenerator acting as the App in one installation."""
         client = installation_client(AppSettings(), installation_id)
         return Regenerator(client, validator=validator)
+
+
+class KafkaResource(ConfigurableResource["KafkaResource"]):
+    """The Kafka cluster generation events are mirrored to, through the outbox."""
+
+    bootstrap_servers: str = ""  # empty: no mirroring
+    env: str = "dev"  # the first part of every topic name
+    outbox: str  # a SQLite file or a database URL
+
+    def open_outbox(self) -> Outbox:
+        """The outbox the events wait in."""
+        return Outbox(self.outbox)

@@ -12,12 +12,10 @@ from dagster import (
     sensor,
 )
 
-from codegen_assets.core.settings import NodegenSettings
 from codegen_assets.orchestration.assets import requests_partitions
 from codegen_assets.orchestration.jobs import GENERATE_JOB, GENERATE_PR_JOB
 from codegen_assets.orchestration.kafka_mirror import capture_run, drain
-from codegen_assets.orchestration.resources import RequestQueueResource
-from codegen_assets.storage.outbox import Outbox
+from codegen_assets.orchestration.resources import KafkaResource, RequestQueueResource
 
 BATCH = 25
 
@@ -51,10 +49,9 @@ def github_requests_sensor(
     description="Mirrors generation runs (including reruns from the UI) to Kafka via the outbox. "
     "Off by default; needs NODEGEN_KAFKA_BOOTSTRAP_SERVERS.",
 )
-def kafka_mirror_sensor(context: SensorEvaluationContext) -> SkipReason:
+def kafka_mirror_sensor(context: SensorEvaluationContext, kafka: KafkaResource) -> SkipReason:
     """Capture events of runs updated since the cursor, then drain the outbox to Kafka."""
-    settings = NodegenSettings()
-    if not settings.kafka_bootstrap_servers:
+    if not kafka.bootstrap_servers:
         return SkipReason("NODEGEN_KAFKA_BOOTSTRAP_SERVERS is not set: nothing to mirror to")
     since = float(context.cursor or 0)
     records = context.instance.get_run_records(
@@ -62,13 +59,13 @@ def kafka_mirror_sensor(context: SensorEvaluationContext) -> SkipReason:
         limit=100,
         ascending=True,
     )
-    outbox = Outbox(settings.outbox_db)
+    outbox = kafka.open_outbox()
     newest = since
     for record in records:
         if record.dagster_run.job_name in (GENERATE_JOB, GENERATE_PR_JOB):
-            capture_run(context.instance, record.dagster_run.run_id, outbox, settings.kafka_env)
+            capture_run(context.instance, record.dagster_run.run_id, outbox, kafka.env)
         newest = max(newest, record.update_timestamp.timestamp())
-    publisher = drain(outbox, settings.kafka_bootstrap_servers, settings.kafka_env)
+    publisher = drain(outbox, kafka.bootstrap_servers, kafka.env)
     context.update_cursor(str(newest))
     return SkipReason(
         f"published {publisher.published}, {outbox.depth()} pending"

@@ -15,6 +15,7 @@ from codegen_assets.cli.generate import EXIT_OK, main
 from codegen_assets.core.models import GenerationOptions, NodeType
 from codegen_assets.core.pipeline import STAGES
 from codegen_assets.core.settings import NodegenSettings
+from codegen_assets.orchestration.deployments import local_resources
 from codegen_assets.orchestration.embedded import EmbeddedRunner
 from codegen_assets.orchestration.kafka_mirror import drain
 from codegen_assets.storage.outbox import Outbox
@@ -145,6 +146,7 @@ def test_mirror_sensor_publishes_runs_it_did_not_launch(
     assert result.success
     monkeypatch.setenv("NODEGEN_KAFKA_BOOTSTRAP_SERVERS", kafka_broker.bootstrap)
     with Collector(kafka_broker.bootstrap) as collector:
-        kafka_mirror_sensor(build_sensor_context(instance=runner.instance))
+        resources = {"kafka": local_resources(NodegenSettings())["kafka"]}
+        kafka_mirror_sensor(build_sensor_context(instance=runner.instance, resources=resources))
         events = collector.wait(result.workflow_id, STAGE_COUNT + 2)
     assert_lifecycle(events, result.workflow_id, arrival_order=False)
