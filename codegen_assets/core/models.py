@@ -273,7 +273,12 @@ class ValidationReport(Frozen):
     @property
     def passed(self) -> bool:
         """True when every check that counts (not the advisory ones) passed."""
-        return all(check.passed for check in self.checks if not check.advisory)
+        return not self.failed
+
+    @property
+    def failed(self) -> list[str]:
+        """Names of the checks that count (not the advisory ones) and failed."""
+        return [check.name for check in self.checks if not check.passed and not check.advisory]
 
     def check(self, name: str) -> CheckResult:
         """Return the check called ``name``."""

@@ -376,7 +376,7 @@ def pull_request(
     if outcome.stored_in_artifact_store:
         metadata["error"] = outcome.error or ""
         metadata["kept_files"] = MetadataValue.json(refined_code.files.files)
-    failed = [c.name for c in refined_code.report.checks if not c.passed and not c.advisory]
+    failed = refined_code.report.failed
     error = outcome.error if outcome.stored_in_artifact_store else None
     if failed and error is None:
         error = f"generated node failed: {', '.join(failed)}"

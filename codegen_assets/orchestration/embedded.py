@@ -277,7 +277,7 @@ class EmbeddedRunner:
         refined: RefinedCode = result.output_for_node("refined_code", "result")
         written: WriteOutcome = result.output_for_node("written_files")
         report = refined.report
-        failed = [c.name for c in report.checks if not c.passed and not c.advisory]
+        failed = report.failed
         warnings_ = [
             *spec.warnings,
             *intel.warnings,
