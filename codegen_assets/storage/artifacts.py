@@ -10,7 +10,7 @@ from sqlalchemy import Column, Float, MetaData, String, Table, Text, select
 
 from codegen_assets.core.models import FileSet, GenerationRequest
 from codegen_assets.core.stages.written_files import write_atomically
-from codegen_assets.storage.db import Location, adopt_legacy, engine_for, insert_for
+from codegen_assets.storage.db import Location, adopt_legacy, engine_for, insert_for, where
 
 _metadata = MetaData()
 requests = Table(
@@ -47,7 +47,7 @@ class ArtifactStore:
     @property
     def where(self) -> str:
         """The database, for messages (a URL's password hidden)."""
-        return self.engine.url.render_as_string(hide_password=True)
+        return where(self.engine)
 
     def put_request(self, request: GenerationRequest) -> None:
         """Record a request; the same id twice keeps the first."""

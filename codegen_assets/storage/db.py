@@ -37,6 +37,11 @@ def engine_for(location: Location) -> Engine:
     return engine
 
 
+def where(engine: Engine) -> str:
+    """The database, for messages (a URL's password hidden)."""
+    return engine.url.render_as_string(hide_password=True)
+
+
 def insert_for(engine: Engine) -> Callable[[Table], Any]:
     """The dialect's INSERT, which has ``on_conflict_do_nothing`` and ``on_conflict_do_update``."""
     return postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert

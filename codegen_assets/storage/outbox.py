@@ -8,7 +8,7 @@ import time
 from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, func, select, update
 
 from codegen_assets.core.envelope import OnexEnvelopeV1
-from codegen_assets.storage.db import Location, adopt_legacy, engine_for, insert_for
+from codegen_assets.storage.db import Location, adopt_legacy, engine_for, insert_for, where
 
 _metadata = MetaData()
 outbox = Table(
@@ -42,7 +42,7 @@ class Outbox:
     @property
     def where(self) -> str:
         """The database, for messages (a URL's password hidden)."""
-        return self.engine.url.render_as_string(hide_password=True)
+        return where(self.engine)
 
     def add(self, topic_name: str, envelope: OnexEnvelopeV1) -> None:
         """Queue an envelope (a second add of the same envelope id is ignored)."""

@@ -17,14 +17,19 @@ from codegen_assets.storage.queue import RequestQueue
 from github_app.demo.fake_github import FakeGitHub
 from github_app.demo.local import REPO, comment_payload, serve_process, signed, wait_for
 from tests.support.kafka import Collector, assert_lifecycle
-from tests.support.local_stack import Daemon, TansuBroker, start_sensor, write_instance
+from tests.support.local_stack import (
+    FINISHED,
+    Daemon,
+    TansuBroker,
+    start_sensor,
+    write_instance,
+)
 
 pytestmark = pytest.mark.e2e
 REQUESTS = 8
 CONCURRENCY = 2
 # The same request on eight issues: eight runs and PRs (validated once: the daemon's cache).
 PROMPT = "/generate-node --type compute Compute ledger checksums with verify operations"
-_DONE = [DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED]
 
 
 def _count(instance: DagsterInstance, statuses: list[DagsterRunStatus]) -> int:
@@ -72,7 +77,7 @@ def test_eight_requests_across_hosts_that_share_only_postgresql_and_kafka(
             daemon.start()
             wait_for(
                 lambda: (
-                    _count(instance, _DONE) >= 1
+                    _count(instance, FINISHED) >= 1
                     and _count(instance, [DagsterRunStatus.STARTED]) >= 1
                 ),
                 300,
@@ -80,7 +85,7 @@ def test_eight_requests_across_hosts_that_share_only_postgresql_and_kafka(
             )
             daemon.crash()
             daemon.start()
-            wait_for(lambda: _count(instance, _DONE) >= REQUESTS, 600, "eight finished runs")
+            wait_for(lambda: _count(instance, FINISHED) >= REQUESTS, 600, "eight finished runs")
             runs = instance.get_runs(RunsFilter(job_name=GENERATE_PR_JOB))
             partitions = {run.tags["dagster/partition"] for run in runs}
             wait_for(

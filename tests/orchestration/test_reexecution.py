@@ -15,10 +15,10 @@ from dagster_graphql.test.utils import execute_dagster_graphql
 from codegen_assets.core.models import GenerationOptions, NodeType
 from codegen_assets.core.settings import DEFINITIONS, NodegenSettings
 from codegen_assets.orchestration.embedded import EmbeddedRunner
+from tests.support.local_stack import FINISHED
 
 pytestmark = pytest.mark.e2e
 PROMPT = "Compute node named digest_compute. Its digest operation takes document (string)."
-_DONE = (DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED)
 
 
 def test_re_execute_all_works_on_a_run_the_cli_started(nodegen_home: Path, tmp_path: Path) -> None:
@@ -44,7 +44,7 @@ def test_re_execute_all_works_on_a_run_the_cli_started(nodegen_home: Path, tmp_p
         assert launched.get("__typename") == "LaunchRunSuccess", result
         child_id = launched["run"]["runId"]
         deadline = time.monotonic() + 300
-        while (child := instance.get_run_by_id(child_id)) is None or child.status not in _DONE:
+        while (child := instance.get_run_by_id(child_id)) is None or child.status not in FINISHED:
             assert time.monotonic() < deadline, "the re-executed run did not finish"
             time.sleep(0.5)
     assert child.status is DagsterRunStatus.SUCCESS

@@ -24,7 +24,7 @@ from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 from github_app.demo.local import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-_DONE = [DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED]
+FINISHED = [DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED]
 
 
 def write_instance(home: Path, postgres_url: str, concurrency: int) -> Path:
@@ -208,7 +208,7 @@ def run_daemon_until(workspace: Path, runs: int, timeout: float = 600.0) -> Daem
             peak = max(
                 peak, instance.get_runs_count(RunsFilter(statuses=[DagsterRunStatus.STARTED]))
             )
-            finished = instance.get_runs_count(RunsFilter(statuses=_DONE))
+            finished = instance.get_runs_count(RunsFilter(statuses=FINISHED))
             if finished >= runs:
                 break
             time.sleep(0.5)
