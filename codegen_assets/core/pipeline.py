@@ -2,8 +2,8 @@
 
 This is the one place the order is written. The Dagster assets materialize these stages one by
 one (a test checks that the asset graph has exactly these edges); regeneration, the type-cache
-warm-up and the tests run them here in one call, with the same functions, so a regenerated node
-is byte for byte what a fresh run delivers.
+warm-up and the tests run them here in one call (``render_files``), with the same functions, so a
+regenerated node is byte for byte what a fresh run delivers.
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ from codegen_assets.core.models import (
     ValidationReport,
 )
 from codegen_assets.core.provenance import with_lock
-from codegen_assets.core.rag_client import RagClient
-from codegen_assets.core.stages.contract import ContractDocument, build_node_contract
+from codegen_assets.core.stages.contract import build_node_contract
 from codegen_assets.core.stages.event_bus import with_event_bus
 from codegen_assets.core.stages.generated_tests import with_tests
 from codegen_assets.core.stages.intelligence import gather_intelligence
@@ -93,36 +92,6 @@ def refined_code(
     )
 
 
-class Generation(NamedTuple):
-    """What a whole run produced, before delivery."""
-
-    spec: NodeSpec
-    intelligence: Intelligence
-    contract: ContractDocument
-    files: FileSet  # every file, tests and lock file included: what delivery writes
-    report: ValidationReport | None  # None when not validated
-
-
-def generate(
-    request: GenerationRequest, *, validator: Validator | None = None, rag: RagClient | None = None
-) -> Generation:
-    """Every stage up to delivery, in order. Without a validator the files are not validated
-    and not refined; they are locked as rendered."""
-    spec = parse_prompt(request.prompt, request.options, request.style)
-    intel = gather_intelligence(
-        request.prompt, spec, enabled=request.options.enable_intelligence, rag=rag
-    )
-    contract = build_node_contract(spec, intel)
-    code = with_event_bus(spec, render_node_code(spec, contract))
-    files = with_tests(spec, contract, code)
-    if validator is None:
-        locked = with_lock(request.prompt, request.options, spec, intel, files)
-        return Generation(spec, intel, contract, locked, None)
-    report = validation_report(spec, files, validator)
-    refined = refined_code(request, spec, intel, files, report, validator)
-    return Generation(spec, intel, contract, refined.files, refined.report)
-
-
 def render_files(
     prompt: str,
     options: GenerationOptions,
@@ -130,10 +99,18 @@ def render_files(
     *,
     validator: Validator | None = None,
 ) -> tuple[NodeSpec, FileSet]:
-    """Every file a run for ``prompt`` and ``options`` delivers, with the lock file (embedded
-    patterns only, no network); validated and refined when given a validator."""
+    """Every file a run for ``prompt`` and ``options`` delivers, tests and lock file included,
+    through the stages in order (embedded patterns only, no network). With a validator the files
+    are validated and refined as in a run; without one they are locked as rendered."""
     request = GenerationRequest(
         request_id="render", correlation_id="render", prompt=prompt, options=options, style=style
     )
-    generation = generate(request, validator=validator)
-    return generation.spec, generation.files
+    spec = parse_prompt(prompt, options, style)
+    intel = gather_intelligence(prompt, spec, enabled=options.enable_intelligence)
+    contract = build_node_contract(spec, intel)
+    code = with_event_bus(spec, render_node_code(spec, contract))
+    files = with_tests(spec, contract, code)
+    if validator is None:
+        return spec, with_lock(prompt, options, spec, intel, files)
+    report = validation_report(spec, files, validator)
+    return spec, refined_code(request, spec, intel, files, report, validator).files
