@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -52,9 +53,10 @@ _ERROR_CODES = {"PromptError": "INVALID_PROMPT", "NameError_": "INVALID_PROMPT"}
 _QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 POLL_SECONDS = 0.05
 STOP_GRACE_SECONDS = 15.0
-# Written once into a new embedded instance. Stages print nothing, and capturing each step's
-# stdout/stderr (Dagster's default) redirects the terminal's file descriptors mid-run.
-EMBEDDED_INSTANCE_YAML = """\
+# Written into a new embedded instance. Stages print nothing, and capturing each step's
+# stdout/stderr (Dagster's default) redirects the terminal's file descriptors mid-run. The event
+# log is Dagster's own SQLite layout, written without per-event set-up (event_log.py).
+_INSTANCE_YAML = """\
 telemetry:
   enabled: false
 # Runs launched from the UI (Materialize, Re-execute) start at once, with or without a daemon.
@@ -65,6 +67,27 @@ compute_logs:
   module: dagster._core.storage.noop_compute_log_manager
   class: NoOpComputeLogManager
 """
+_EVENT_LOG_YAML = """\
+event_log_storage:
+  module: codegen_assets.orchestration.event_log
+  class: PooledSqliteEventLogStorage
+  config:
+    base_dir: {base_dir}
+"""
+
+
+def embedded_instance_yaml(dagster_home: Path) -> str:
+    """``dagster.yaml`` of an embedded instance at ``dagster_home``."""
+    base_dir = json.dumps(str(dagster_home.resolve() / "history" / "runs"))
+    return _INSTANCE_YAML + _EVENT_LOG_YAML.format(base_dir=base_dir)
+
+
+def _write_instance_yaml(dagster_home: Path) -> None:
+    """Write the instance's configuration, or bring one an earlier version wrote up to date
+    (a configuration someone wrote by hand is left as it is)."""
+    config = dagster_home / "dagster.yaml"
+    if not config.exists() or config.read_text("utf-8") == _INSTANCE_YAML:
+        config.write_text(embedded_instance_yaml(dagster_home), encoding="utf-8")
 
 
 @dataclass
@@ -79,9 +102,7 @@ class EmbeddedRunner:
     def __init__(self, settings: NodegenSettings, job_name: str = GENERATE_JOB) -> None:
         self.settings = settings
         settings.dagster_home.mkdir(parents=True, exist_ok=True)
-        config = settings.dagster_home / "dagster.yaml"
-        if not config.exists():
-            config.write_text(EMBEDDED_INSTANCE_YAML, encoding="utf-8")
+        _write_instance_yaml(settings.dagster_home)
         self.instance = DagsterInstance.from_config(str(settings.dagster_home))
         self.store = ArtifactStore(settings.artifact_db)
         with warnings.catch_warnings():
