@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
@@ -33,6 +34,7 @@ from codegen_assets.core.models import (
 from codegen_assets.core.naming import request_id
 from codegen_assets.core.pipeline import STAGES
 from codegen_assets.core.settings import NodegenSettings
+from codegen_assets.core.stages.parsed_prompt import PromptError, parse_prompt
 from codegen_assets.core.stages.validation_report import terminate_running
 from codegen_assets.orchestration.assets import requests_partitions
 from codegen_assets.orchestration.deployments import build_definitions
@@ -118,10 +120,14 @@ class EmbeddedRunner:
         style: StyleConfig | None = None,
         name: str | None = None,
     ) -> GenerationRequest:
-        """Store a request and add its partition; returns it (its id is the workflow id, named
-        after the node when ``name`` is given)."""
+        """Store a request and add its partition; returns it. Its id, the workflow id, is named
+        after the node: ``name``, or the one the prompt gives (a prompt that does not parse fails
+        in the run, under a generic name)."""
+        if name is None:
+            with contextlib.suppress(PromptError):
+                name = parse_prompt(prompt, options, style).name
         request = GenerationRequest(
-            request_id=request_id(name) if name else str(uuid.uuid4()),
+            request_id=request_id(name or "node"),
             prompt=prompt,
             options=options,
             output_dir=str(output_dir.absolute()),
