@@ -18,7 +18,10 @@ import sysconfig
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from codegen_assets.core.warm_python import WarmPython
 
 SandboxMode = Literal["auto", "bwrap", "none"]
 _SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
@@ -83,12 +86,14 @@ class Jail:
 
     ``root`` is the only writable path (the temporary directory holding the node copy);
     ``writable`` and ``readonly`` add binds (a shared cache, a test's extra import path).
+    With a ``server``, Python commands run in that warm interpreter's jail instead.
     """
 
     root: Path
     sandboxed: bool
     writable: tuple[Path, ...] = ()
     readonly: tuple[Path, ...] = ()
+    server: WarmPython | None = None
 
     def command(self, argv: Sequence[str], cwd: Path, env: Mapping[str, str]) -> list[str]:
         """``argv`` as it is started: wrapped in bubblewrap when sandboxed."""

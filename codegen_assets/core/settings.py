@@ -29,6 +29,8 @@ class NodegenSettings(HeldSettings):
     mypy_cache_dir: Path | None = None
     validation_cache_dir: Path | None = None
     validation_cache: bool = True  # reuse passing reports of files validated before
+    # generated code's Python checks in a warm interpreter that forks per command
+    warm_validators: bool = True
     kafka_bootstrap_servers: str = ""  # empty: no mirroring
     kafka_env: str = "dev"
     kafka_flush_seconds: float = Field(default=3.0, ge=0)

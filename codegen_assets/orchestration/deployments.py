@@ -35,6 +35,7 @@ def local_resources(settings: NodegenSettings) -> dict[str, object]:
             mypy_cache_dir=str(settings.mypy_cache),
             sandbox=settings.sandbox,
             cache_dir=str(settings.validation_reports or ""),
+            warm=settings.warm_validators,
         ),
         "github": GitHubResource(),
         "intelligence_service": IntelligenceResource(

@@ -69,6 +69,12 @@ compute_logs:
   module: dagster._core.storage.noop_compute_log_manager
   class: NoOpComputeLogManager
 """
+# What earlier versions wrote: brought up to date when found.
+_EARLIER_YAML = (
+    _INSTANCE_YAML,
+    "telemetry:\n  enabled: false\ncompute_logs:\n"
+    "  module: dagster._core.storage.noop_compute_log_manager\n  class: NoOpComputeLogManager\n",
+)
 _EVENT_LOG_YAML = """\
 event_log_storage:
   module: codegen_assets.orchestration.event_log
@@ -88,7 +94,7 @@ def _write_instance_yaml(dagster_home: Path) -> None:
     """Write the instance's configuration, or bring one an earlier version wrote up to date
     (a configuration someone wrote by hand is left as it is)."""
     config = dagster_home / "dagster.yaml"
-    if not config.exists() or config.read_text("utf-8") == _INSTANCE_YAML:
+    if not config.exists() or config.read_text("utf-8") in _EARLIER_YAML:
         config.write_text(embedded_instance_yaml(dagster_home), encoding="utf-8")
 
 

@@ -71,6 +71,7 @@ class ValidatorResource(ConfigurableResource["ValidatorResource"]):
     mypy_cache_dir: str
     sandbox: SandboxMode = "auto"
     cache_dir: str = ""  # passing reports kept by content; empty: no cache
+    warm: bool = True  # Python checks of generated code in this process's warm interpreter
 
     def _cache(self) -> ValidationCache | None:
         return ValidationCache(Path(self.cache_dir)) if self.cache_dir else None
@@ -94,6 +95,7 @@ class ValidatorResource(ConfigurableResource["ValidatorResource"]):
             sandbox=self.sandbox,
             style=style,
             cache=self._cache(),
+            warm=self.warm,
         )
 
     def refine(
@@ -108,6 +110,7 @@ class ValidatorResource(ConfigurableResource["ValidatorResource"]):
             sandbox=self.sandbox,
             style=style,
             cache=self._cache(),
+            warm=self.warm,
         )
 
 

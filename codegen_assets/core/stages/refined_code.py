@@ -27,6 +27,7 @@ def refine_files(
     sandbox: SandboxMode = "auto",
     style: StyleConfig | None = None,
     cache: ValidationCache | None = None,
+    warm: bool = False,
 ) -> RefinedCode:
     """Apply ruff's fixes and formatter (the repository's configuration) when style checks
     failed, then validate once more."""
@@ -42,7 +43,13 @@ def refine_files(
     if not changed:
         return RefinedCode(files=files, report=report)
     new_report = validate_files(
-        fixed, timeout=timeout, mypy_cache=mypy_cache, sandbox=sandbox, style=style, cache=cache
+        fixed,
+        timeout=timeout,
+        mypy_cache=mypy_cache,
+        sandbox=sandbox,
+        style=style,
+        cache=cache,
+        warm=warm,
     )
     return RefinedCode(
         files=fixed, report=new_report.model_copy(update={"refined": True}), fixed_files=changed

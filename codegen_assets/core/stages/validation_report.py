@@ -8,6 +8,7 @@ under its configuration (placed beside the copy), ruff's defaults when it has no
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -19,17 +20,17 @@ import sysconfig
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
-from codegen_assets.core import ecosystem_gates
-from codegen_assets.core.covered_tests import covered_pytest
+from codegen_assets.core import ecosystem_gates, warm_python
+from codegen_assets.core.covered_tests import PRELOADED, covered_pytest, libraries
 from codegen_assets.core.models import (
     DEFAULT_COPYRIGHT,
     CheckResult,
@@ -43,6 +44,7 @@ from codegen_assets.core.sandbox import Jail, SandboxMode, use_bwrap
 from codegen_assets.core.stages.contract import validate_contract_text
 from codegen_assets.core.style import place_config, ruff_commands
 from codegen_assets.core.validation_cache import ValidationCache, cache_key
+from codegen_assets.core.warm_python import ServerGoneError
 
 PROMPT_CHECK = "prompt_understood"  # judged on the parsed prompt, not on files
 # Weights in quality_score: behaviour, types, the ecosystem's gates (an equal share of 0.30
@@ -142,6 +144,7 @@ def scrubbed_env(sandbox: Path) -> dict[str, str]:
 
 def terminate_running() -> None:
     """Kill every validator process group still running (used when a run is stopped)."""
+    warm_python.kill_all()
     with _running_lock:
         procs = list(_running)
     for proc in procs:
@@ -156,6 +159,10 @@ def _kill(proc: subprocess.Popen[str]) -> None:
 def execute(args: list[str], cwd: Path, timeout: float, jail: Jail) -> tuple[bool, str]:
     """Run ``args`` in ``jail``; (exit status 0, output). Killed at ``timeout``."""
     env = scrubbed_env(jail.root)
+    server = jail.server
+    if server is not None and args[0] == sys.executable and server.accepts(env):
+        with contextlib.suppress(ServerGoneError):  # then in a new interpreter, as below
+            return server.run(args[1:], cwd, env, timeout)
     proc = subprocess.Popen(
         jail.command(args, cwd, env),
         cwd=cwd,
@@ -309,7 +316,7 @@ def _gate_checks(
         why = "not an ONEX node" if not onex else "omnibase-core is not installed"
         return [_skipped(name, why) for name in (*SCORED_GATES, *ADVISORY_GATES)]
     script = Path(ecosystem_gates.__file__).resolve()
-    gate_jail = Jail(jail.root, jail.sandboxed, jail.writable, (*jail.readonly, script.parent))
+    gate_jail = replace(jail, readonly=(*jail.readonly, script.parent))
     results: dict[str, list[tuple[bool | None, str, float]]] = {}
     holders: dict[str, list[str]] = {}
     for node in onex:
@@ -363,6 +370,21 @@ class Workspace:
     executes: bool  # whether the node's own code may run here
 
 
+@functools.cache
+def toolchain_modules() -> tuple[str, ...]:
+    """What every validation imports: pytest, coverage, mypy and the ecosystem's gates."""
+    gates = Path(ecosystem_gates.__file__).read_text("utf-8")
+    return (*PRELOADED, "coverage", "mypy.main", *libraries(FileSet(files={"gates.py": gates}), []))
+
+
+def warm_server(sandboxed: bool, mypy_cache: Path) -> warm_python.WarmPython:
+    """This process's warm interpreter for validators, importing the toolchain (started on
+    first use)."""
+    server = warm_python.warm_python(sandboxed, mypy_cache, scrubbed_env(mypy_cache))
+    server.preload(list(toolchain_modules()))
+    return server
+
+
 @contextmanager
 def workspace(
     files: FileSet,
@@ -371,14 +393,18 @@ def workspace(
     trusted: bool = True,
     sandbox: SandboxMode = "auto",
     style: StyleConfig | None = None,
+    warm: bool = False,
 ) -> Iterator[Workspace]:
     """A temporary copy of ``files`` (removed afterwards) and the jail its checks run in.
 
-    Code the generator wrote (``trusted``) shares the mypy cache; other code gets a private copy
-    of it and, where no sandbox is available, is never executed.
+    Code the generator wrote (``trusted``) shares the mypy cache and, with ``warm``, runs its
+    Python checks in this process's warm interpreter (the copy is made inside its jail); other
+    code gets a private copy of the cache and, where no sandbox is available, is never executed.
     """
     sandboxed = use_bwrap(sandbox)
-    with tempfile.TemporaryDirectory(prefix="nodegen-validate-") as tmp:
+    server = warm_server(sandboxed, mypy_cache) if warm and trusted else None
+    parent = server.base if server is not None else None
+    with tempfile.TemporaryDirectory(prefix="nodegen-validate-", dir=parent) as tmp:
         base = Path(tmp)
         root = base / "repo"
         write_tree(root, files)
@@ -393,7 +419,7 @@ def workspace(
             if mypy_cache.is_dir():
                 shutil.copytree(mypy_cache, cache)
         shared = (cache,) if sandboxed and trusted else ()
-        jail = Jail(root=base, sandboxed=sandboxed, writable=shared)
+        jail = Jail(root=base, sandboxed=sandboxed, writable=shared, server=server)
         yield Workspace(root=root, jail=jail, mypy_cache=cache, executes=trusted or sandboxed)
 
 
@@ -445,34 +471,36 @@ def validate_files(
     sandbox: SandboxMode = "auto",
     style: StyleConfig | None = None,
     cache: ValidationCache | None = None,
+    warm: bool = False,
 ) -> ValidationReport:
-    """Run every check on a private copy of ``files``, the slow ones in parallel.
+    """Run every check on a private copy of ``files``, the slow ones in parallel (with ``warm``,
+    the Python ones in the warm interpreter when the files are ``trusted``).
 
     ``trusted=False`` marks files that include code the generator did not write (hand edits
     merged into a regeneration): outside a sandbox they are checked statically only. With a
     ``cache``, files validated before with the same toolchain get the kept report.
     """
+    space = functools.partial(
+        workspace, files, mypy_cache, trusted=trusted, sandbox=sandbox, style=style, warm=warm
+    )
     if cache is None:
-        return _check_all(files, timeout, mypy_cache, trusted, sandbox, style)
+        return _check_all(files, timeout, space)
     key = cache_key(files, style=style, trusted=trusted, sandboxed=use_bwrap(sandbox))
     report = cache.get(key)
     if report is None:
-        report = _check_all(files, timeout, mypy_cache, trusted, sandbox, style)
+        report = _check_all(files, timeout, space)
         cache.put(key, report)
     return report
 
 
 def _check_all(
-    files: FileSet,
-    timeout: float,
-    mypy_cache: Path,
-    trusted: bool,
-    sandbox: SandboxMode,
-    style: StyleConfig | None,
+    files: FileSet, timeout: float, workspace: Callable[[], AbstractContextManager[Workspace]]
 ) -> ValidationReport:
     nodes = node_dirs(files)
-    with workspace(files, mypy_cache, trusted=trusted, sandbox=sandbox, style=style) as space:
+    with workspace() as space:
         root, jail = space.root, space.jail
+        if jail.server is not None:
+            jail.server.preload(libraries(files, nodes))
         commands = _commands(files, space.mypy_cache)
         held = [] if space.executes else sorted(EXECUTING & commands.keys())
         for name in held:

@@ -1,0 +1,141 @@
+"""A warm Python for validators: imports the toolchain once, then forks a child per command.
+
+Run as a script inside the validation sandbox: ``python python_server.py`` (it imports nothing
+from onex-nodegen, so it runs from a read-only copy of this file). Requests arrive on stdin and
+answers leave on the original stdout, one JSON object per line:
+
+- ``{"preload": ["module", ...]}``: import these here, once, so children start with them loaded
+  (a module that fails to import is left to fail where a command imports it);
+- ``{"id": 1, "argv": ["-m", "mypy", ...], "cwd": ..., "env": {...}, "output": ..., "timeout": s}``:
+  fork; the child runs ``python <argv>`` as the interpreter would (``-c CODE``, ``-m MODULE`` or
+  a script), in ``cwd`` with exactly ``env``, stdout and stderr into the ``output`` file, killed
+  with its process group at ``timeout``; answered ``{"id": 1, "code": <exit status>}``;
+- ``{"kill": 1}``: kill that command's process group (answered as it exits).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import json
+import os
+import runpy
+import selectors
+import signal
+import sys
+import tempfile
+import traceback
+from typing import Any
+
+
+def _run_python(argv: list[str]) -> int:
+    """``python <argv>`` in this process; its exit status."""
+    try:
+        if argv[0] == "-c":
+            sys.argv = ["-c", *argv[2:]]
+            sys.path[0] = ""
+            exec(compile(argv[1], "<string>", "exec"), {"__name__": "__main__"})
+        elif argv[0] == "-m":
+            sys.argv = [argv[1], *argv[2:]]
+            sys.path[0] = ""
+            runpy.run_module(argv[1], run_name="__main__", alter_sys=True)
+        else:
+            sys.argv = list(argv)
+            sys.path[0] = os.path.dirname(os.path.abspath(argv[0]))
+            runpy.run_path(argv[0], run_name="__main__")
+    except SystemExit as exc:
+        code = exc.code
+        if code is None or isinstance(code, int):
+            return code or 0
+        print(code, file=sys.stderr)
+        return 1
+    except BaseException:  # reported as the interpreter reports it
+        traceback.print_exc()
+        return 1
+    return 0
+
+
+def _child(request: dict[str, Any], answers: int) -> None:
+    """In the forked child: become the command, then exit with its status."""
+    os.close(answers)
+    os.setpgid(0, 0)
+    signal.signal(signal.SIGALRM, lambda *_: os.killpg(0, signal.SIGKILL))
+    signal.alarm(max(1, int(request["timeout"]) + 1))
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    tempfile.tempdir = None
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    output = os.open(request["output"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.dup2(output, 1)
+    os.dup2(output, 2)
+    code = 1
+    try:
+        code = _run_python(request["argv"])
+    finally:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code if 0 <= code < 256 else 1)
+
+
+class _Server:
+    def __init__(self) -> None:
+        self.answers = os.dup(1)  # answers go here; fd 1 is /dev/null for anything else
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+        self.selector = selectors.DefaultSelector()
+        self.selector.register(0, selectors.EVENT_READ)
+        self.running: dict[int, int] = {}  # request id -> child pid (and process group)
+
+    def serve(self) -> None:
+        """Answer requests until stdin closes; children still running are killed then."""
+        buffered = b""
+        while True:
+            for key, _ in self.selector.select():
+                if key.fd != 0:
+                    self.reap(key)
+                    continue
+                data = os.read(0, 1 << 16)
+                if not data:
+                    for pid in self.running.values():
+                        with contextlib.suppress(ProcessLookupError):
+                            os.killpg(pid, signal.SIGKILL)
+                    return
+                *lines, buffered = (buffered + data).split(b"\n")
+                for line in lines:
+                    self.handle(json.loads(line))
+
+    def handle(self, request: dict[str, Any]) -> None:
+        if "preload" in request:
+            for name in request["preload"]:
+                with contextlib.suppress(Exception):
+                    importlib.import_module(name)
+        elif "kill" in request:
+            with contextlib.suppress(KeyError, ProcessLookupError):
+                os.killpg(self.running[request["kill"]], signal.SIGKILL)
+        else:
+            self.start(request)
+
+    def start(self, request: dict[str, Any]) -> None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            self.selector.close()
+            _child(request, self.answers)
+        with contextlib.suppress(OSError):  # the child does it too; whoever runs first
+            os.setpgid(pid, pid)
+        self.running[request["id"]] = pid
+        self.selector.register(os.pidfd_open(pid), selectors.EVENT_READ, request["id"])
+
+    def reap(self, key: selectors.SelectorKey) -> None:
+        self.selector.unregister(key.fileobj)
+        os.close(key.fd)
+        _, status = os.waitpid(self.running.pop(key.data), 0)
+        answer = {"id": key.data, "code": os.waitstatus_to_exitcode(status)}
+        os.write(self.answers, (json.dumps(answer) + "\n").encode())
+
+
+if __name__ == "__main__":
+    _Server().serve()

@@ -1,0 +1,147 @@
+"""The warm interpreter: a forked child per command, each as ``python <argv>`` would run it,
+isolated from the others, killed at its timeout, sandboxed as a validator is."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from codegen_assets.core import warm_python
+from codegen_assets.core.models import FileSet, NodeType
+from codegen_assets.core.sandbox import bwrap_works
+from codegen_assets.core.stages.validation_report import scrubbed_env, validate_files
+from codegen_assets.core.warm_python import ServerGoneError, WarmPython
+from tests.core.test_render import render_all
+from tests.support.spy import SPY
+
+
+@pytest.fixture(params=[False, True] if bwrap_works() else [False], ids=["plain", "bwrap"])
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[WarmPython]:
+    started = WarmPython(request.param, tmp_path / "mypy", scrubbed_env(tmp_path))
+    yield started
+    started.close()
+
+
+def run(server: WarmPython, code: str, timeout: float = 60) -> tuple[bool, str]:
+    work = Path(server.base) / "work"
+    work.mkdir(exist_ok=True)
+    return server.run(["-c", code, "an-argument"], work, scrubbed_env(work), timeout)
+
+
+def test_a_command_runs_as_python_would_with_its_output_and_exit_status(
+    server: WarmPython,
+) -> None:
+    code = "import os, sys; print(sys.argv[1:], os.getcwd()); sys.exit(3)"
+    ok, output = run(server, code)
+    assert not ok
+    assert output == f"['an-argument'] {server.base / 'work'}\n"
+    assert run(server, "import sys; print('fine', file=sys.stderr)") == (True, "fine\n")
+    ok, output = run(server, "raise ValueError('broken')")
+    assert not ok and "ValueError: broken" in output
+
+
+def test_commands_do_not_see_each_others_state_or_the_callers_secrets(
+    server: WarmPython, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", "ghs_secret")
+    assert run(server, "import json; json.leaked = 1")[0]
+    ok, output = run(server, "import json, os; print(hasattr(json, 'leaked'), os.environ.keys())")
+    assert ok and output.startswith("False ")
+    assert "GITHUB_TOKEN" not in output and "HOME" in output
+
+
+def test_a_hung_command_is_killed_at_its_timeout_and_a_stopped_run_kills_the_rest(
+    server: WarmPython,
+) -> None:
+    started = time.monotonic()
+    ok, output = run(server, "import time; time.sleep(60)", timeout=0.5)
+    assert not ok and "timed out after 0.5 s" in output
+    assert time.monotonic() - started < 10
+
+    results: list[tuple[bool, str]] = []
+    sleeper = threading.Thread(target=lambda: results.append(run(server, "input()")))
+    sleeper.start()
+    time.sleep(1)
+    server.kill_all()
+    sleeper.join(timeout=10)
+    assert results and not results[0][0]
+
+
+def test_a_command_needing_another_environment_is_not_run_here(server: WarmPython) -> None:
+    env = scrubbed_env(server.base)
+    assert server.accepts(env)
+    assert not server.accepts({**env, "PYTHONPATH": "/elsewhere"})
+
+
+def test_when_the_interpreter_dies_commands_fail_fast_and_the_next_use_starts_another(
+    tmp_path: Path,
+) -> None:
+    first = warm_python.warm_python(False, tmp_path / "mypy", scrubbed_env(tmp_path))
+    first.process.kill()
+    first.process.wait()
+    with pytest.raises(ServerGoneError):
+        run(first, "pass")
+    second = warm_python.warm_python(False, tmp_path / "mypy", scrubbed_env(tmp_path))
+    assert second is not first and run(second, "print(1)") == (True, "1\n")
+    second.close()
+
+
+def _which(argv: list[str]) -> str:
+    """The check a command is: pytest (``-c`` runner), mypy, coverage, or the gates' script."""
+    if argv[0] == "-m":
+        return argv[1]
+    return "pytest" if argv[0] == "-c" else "gates"
+
+
+@pytest.mark.e2e
+def test_a_node_validated_warm_gets_the_report_a_new_interpreter_per_check_gives(
+    shared_mypy_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files: FileSet = render_all("with alpha operations", NodeType.COMPUTE)
+    ran_warm: list[str] = []
+    run_warm = WarmPython.run
+
+    def spied(self: WarmPython, argv: list[str], *args: Any) -> tuple[bool, str]:
+        ran_warm.append(_which(argv))
+        return run_warm(self, argv, *args)
+
+    monkeypatch.setattr(WarmPython, "run", spied)
+    warm = validate_files(files, timeout=300, mypy_cache=shared_mypy_cache, warm=True)
+    cold = validate_files(files, timeout=300, mypy_cache=shared_mypy_cache)
+    assert warm.passed and warm.quality_score == cold.quality_score == 1.0
+    assert [(c.name, c.passed) for c in warm.checks] == [(c.name, c.passed) for c in cold.checks]
+    assert (warm.coverage_pct, warm.max_complexity) == (cold.coverage_pct, cold.max_complexity)
+    assert sorted(ran_warm) == ["coverage", "gates", "mypy", "pytest"]
+
+
+@pytest.mark.skipif(not bwrap_works(), reason="bubblewrap is not available here")
+def test_a_sandboxed_warm_command_sees_no_host_process_network_or_file(
+    secret_holder: str, tmp_path: Path
+) -> None:
+    server = WarmPython(True, tmp_path / "mypy", scrubbed_env(tmp_path))
+    private = tmp_path / "home" / "artifacts.sqlite3"
+    private.parent.mkdir()
+    private.write_text("queued webhook bodies")
+    work = server.base / "work"
+    work.mkdir()
+    (work / "spy.py").write_text(SPY)
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        argv = ["spy.py", str(port), str(private)]
+        ok, out = server.run(argv, work, scrubbed_env(work), timeout=60)
+    server.close()
+    lines = dict(line.split(" ", 1) for line in out.splitlines())
+    assert ok, out
+    assert secret_holder.encode().hex() not in lines["ENVIRON"]
+    assert len(lines["PIDS"].split()) <= 3  # bubblewrap's init, the server, this command
+    assert lines["NETWORK"].startswith("closed")
+    assert lines["NOREAD"].startswith(str(private))
+    assert not (private.parent / "written-from-sandbox").exists()
