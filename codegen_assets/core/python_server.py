@@ -9,7 +9,9 @@ answers leave on the original stdout, one JSON object per line:
 - ``{"id": 1, "argv": ["-m", "mypy", ...], "cwd": ..., "env": {...}, "output": ..., "timeout": s}``:
   fork; the child runs ``python <argv>`` as the interpreter would (``-c CODE``, ``-m MODULE`` or
   a script), in ``cwd`` with exactly ``env``, stdout and stderr into the ``output`` file, killed
-  with its process group at ``timeout``; answered ``{"id": 1, "code": <exit status>}``;
+  with its process group at ``timeout``; answered ``{"id": 1, "code": <exit status>,
+  "learned": [...]}``, where ``learned`` are the installed modules the command imported, which
+  the server has now imported too (so the next command starts with them);
 - ``{"kill": 1}``: kill that command's process group (answered as it exits).
 """
 
@@ -19,6 +21,7 @@ import contextlib
 import importlib
 import json
 import os
+import re
 import runpy
 import selectors
 import signal
@@ -26,6 +29,8 @@ import sys
 import tempfile
 import traceback
 from typing import Any
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
 
 
 def _run_python(argv: list[str]) -> int:
@@ -55,8 +60,27 @@ def _run_python(argv: list[str]) -> int:
     return 0
 
 
-def _child(request: dict[str, Any], answers: int) -> None:
-    """In the forked child: become the command, then exit with its status."""
+def _learnable(before: set[str], private: str) -> list[str]:
+    """Modules this child imported from installed packages or the standard library (never from
+    ``private``, where the nodes and their tests are): worth importing in the server."""
+    found = []
+    for name, module in list(sys.modules.items()):
+        if name in before or module is None or not _NAME.fullmatch(name):
+            continue
+        origin = getattr(getattr(module, "__spec__", None), "origin", None)
+        if origin in {"built-in", "frozen"} or (
+            isinstance(origin, str)
+            and os.path.isabs(origin)
+            and not os.path.realpath(origin).startswith(private)
+        ):
+            found.append(name)
+    return found
+
+
+def _child(request: dict[str, Any], answers: int, private: str) -> None:
+    """In the forked child: become the command, then exit with its status (and leave the list
+    of modules it imported beside its output)."""
+    before = set(sys.modules)
     os.close(answers)
     os.setpgid(0, 0)
     signal.signal(signal.SIGALRM, lambda *_: os.killpg(0, signal.SIGKILL))
@@ -77,7 +101,22 @@ def _child(request: dict[str, Any], answers: int) -> None:
         with contextlib.suppress(Exception):
             sys.stdout.flush()
             sys.stderr.flush()
+            learned = "\n".join(_learnable(before, private))
+            with open(request["output"] + ".modules", "w", encoding="utf-8") as listing:
+                listing.write(learned)
         os._exit(code if 0 <= code < 256 else 1)
+
+
+def _import(names: list[str]) -> list[str]:
+    """Import ``names`` here (a module that fails is left to fail where a command imports it);
+    returns those that are now loaded."""
+    loaded = []
+    for name in names:
+        if _NAME.fullmatch(name):
+            with contextlib.suppress(Exception):
+                importlib.import_module(name)
+                loaded.append(name)
+    return loaded
 
 
 class _Server:
@@ -86,7 +125,8 @@ class _Server:
         os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
         self.selector = selectors.DefaultSelector()
         self.selector.register(0, selectors.EVENT_READ)
-        self.running: dict[int, int] = {}  # request id -> child pid (and process group)
+        self.running: dict[int, tuple[int, str]] = {}  # request id -> child pid, output file
+        self.private = os.path.realpath(os.getcwd()) + os.sep  # the copies of nodes live here
 
     def serve(self) -> None:
         """Answer requests until stdin closes; children still running are killed then."""
@@ -98,7 +138,7 @@ class _Server:
                     continue
                 data = os.read(0, 1 << 16)
                 if not data:
-                    for pid in self.running.values():
+                    for pid, _ in self.running.values():
                         with contextlib.suppress(ProcessLookupError):
                             os.killpg(pid, signal.SIGKILL)
                     return
@@ -108,12 +148,10 @@ class _Server:
 
     def handle(self, request: dict[str, Any]) -> None:
         if "preload" in request:
-            for name in request["preload"]:
-                with contextlib.suppress(Exception):
-                    importlib.import_module(name)
+            _import(request["preload"])
         elif "kill" in request:
             with contextlib.suppress(KeyError, ProcessLookupError):
-                os.killpg(self.running[request["kill"]], signal.SIGKILL)
+                os.killpg(self.running[request["kill"]][0], signal.SIGKILL)
         else:
             self.start(request)
 
@@ -123,17 +161,23 @@ class _Server:
         pid = os.fork()
         if pid == 0:
             self.selector.close()
-            _child(request, self.answers)
+            _child(request, self.answers, self.private)
         with contextlib.suppress(OSError):  # the child does it too; whoever runs first
             os.setpgid(pid, pid)
-        self.running[request["id"]] = pid
+        self.running[request["id"]] = (pid, request["output"])
         self.selector.register(os.pidfd_open(pid), selectors.EVENT_READ, request["id"])
 
     def reap(self, key: selectors.SelectorKey) -> None:
         self.selector.unregister(key.fileobj)
         os.close(key.fd)
-        _, status = os.waitpid(self.running.pop(key.data), 0)
+        pid, output = self.running.pop(key.data)
+        _, status = os.waitpid(pid, 0)
         answer = {"id": key.data, "code": os.waitstatus_to_exitcode(status)}
+        try:
+            with open(output + ".modules", encoding="utf-8") as listing:
+                answer["learned"] = _import(listing.read().split())
+        except OSError:
+            pass
         os.write(self.answers, (json.dumps(answer) + "\n").encode())
 
 

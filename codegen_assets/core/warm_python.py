@@ -12,6 +12,7 @@ it gets a new sandbox per command, as before.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import itertools
 import json
 import shutil
@@ -38,7 +39,15 @@ class ServerGoneError(RuntimeError):
 class WarmPython:
     """One ``python_server.py`` process in its own jail; commands run in forked children."""
 
-    def __init__(self, sandboxed: bool, mypy_cache: Path, env: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        sandboxed: bool,
+        mypy_cache: Path,
+        env: Mapping[str, str],
+        remember: Path | None = None,
+    ) -> None:
+        """``remember``: a file of the modules commands imported, kept across processes (read at
+        start-up, so a new process's interpreter starts as warm as the last one ended)."""
         self.base = Path(tempfile.mkdtemp(prefix="nodegen-python-"))
         self.env = {**env, "HOME": str(self.base), "TMPDIR": str(self.base)}
         mypy_cache.mkdir(parents=True, exist_ok=True)
@@ -58,7 +67,10 @@ class WarmPython:
         self._waiting: dict[int, Future[int]] = {}
         self._preloaded: set[str] = set()
         self._lock = threading.Lock()
+        self._remember = remember
         threading.Thread(target=self._read_answers, name="warm-python", daemon=True).start()
+        if remember is not None and remember.is_file():
+            self.preload(remember.read_text("utf-8").split())
 
     def accepts(self, env: Mapping[str, str]) -> bool:
         """Whether a command with ``env`` can run here: set at start-up, an interpreter's
@@ -128,6 +140,19 @@ class WarmPython:
                 self.process.kill()
         shutil.rmtree(self.base, ignore_errors=True)
 
+    def _learn(self, modules: list[str]) -> None:
+        """Note modules the server imported after a command did; keep them in ``remember``."""
+        new = sorted(set(modules) - self._preloaded)
+        if not new:
+            return
+        self._preloaded.update(new)
+        if self._remember is not None:
+            with contextlib.suppress(OSError):
+                self._remember.parent.mkdir(parents=True, exist_ok=True)
+                temporary = self._remember.with_suffix(".tmp")
+                temporary.write_text("\n".join(sorted(self._preloaded)), encoding="utf-8")
+                temporary.replace(self._remember)
+
     def _send(self, message: Mapping[str, object]) -> None:
         assert self.process.stdin is not None
         try:
@@ -142,6 +167,7 @@ class WarmPython:
             message = json.loads(line)
             with self._lock:
                 answer = self._waiting.pop(message["id"], None)
+                self._learn(message.get("learned", []))
             if answer is not None:
                 answer.set_result(int(message["code"]))
         with self._lock:
@@ -163,14 +189,16 @@ _servers_lock = threading.Lock()
 
 def warm_python(sandboxed: bool, mypy_cache: Path, env: Mapping[str, str]) -> WarmPython:
     """This process's warm interpreter for the sandbox mode and mypy cache (started on first
-    use, and again if it exited)."""
+    use, and again if it exited). The modules its commands import are remembered beside the
+    mypy cache."""
     key = (sandboxed, mypy_cache.resolve())
     with _servers_lock:
         server = _servers.get(key)
         if server is None or not server.alive:
             if server is not None:
                 server.close()
-            server = _servers[key] = WarmPython(sandboxed, mypy_cache, env)
+            remember = mypy_cache.with_name(f"{mypy_cache.name}-warm-modules.txt")
+            server = _servers[key] = WarmPython(sandboxed, mypy_cache, env, remember)
         return server
 
 

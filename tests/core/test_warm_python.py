@@ -145,3 +145,24 @@ def test_a_sandboxed_warm_command_sees_no_host_process_network_or_file(
     assert lines["NETWORK"].startswith("closed")
     assert lines["NOREAD"].startswith(str(private))
     assert not (private.parent / "written-from-sandbox").exists()
+
+
+def test_installed_modules_a_command_imports_are_loaded_for_the_next_and_remembered(
+    tmp_path: Path,
+) -> None:
+    remember = tmp_path / "warm-modules.txt"
+    server = WarmPython(False, tmp_path / "mypy", scrubbed_env(tmp_path), remember)
+    work = server.base / "work"
+    work.mkdir()
+    (work / "node_own.py").write_text("VALUE = 1\n")
+    loaded = "import sys; print('colorsys' in sys.modules, 'node_own' in sys.modules)"
+    assert run(server, loaded) == (True, "False False\n")
+    assert run(server, "import colorsys, node_own")[0]
+    assert run(server, loaded) == (True, "True False\n")  # the node's own module: never
+    server.close()
+    assert "colorsys" in remember.read_text().split()
+    assert "node_own" not in remember.read_text().split()
+
+    again = WarmPython(False, tmp_path / "mypy", scrubbed_env(tmp_path), remember)
+    assert run(again, loaded) == (True, "True False\n")
+    again.close()
