@@ -1,23 +1,21 @@
-"""Build mypy's cache of omnibase-core and omnibase-infra once, at install time.
+"""Build, once at install time, what validation would otherwise build in a user's first run.
 
-``python -m codegen_assets.cli.warm_cache`` type-checks one generated node of each type with the
-exact command validation runs, into the default mypy cache (``NodegenSettings().mypy_cache``,
-outside any one home), so a user's first generation does not spend its first minute there.
+``python -m codegen_assets.cli.warm_cache`` validates one generated node of each type as a
+generation does: mypy's cache of omnibase-core and omnibase-infra goes into the default mypy
+cache (``NodegenSettings().mypy_cache``, outside any one home), and the list of modules the
+validators import into the warm interpreter's memory beside it.
 """
 
 from __future__ import annotations
 
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 from codegen_assets.core.models import FileSet, GenerationOptions, NodeType
 from codegen_assets.core.onex_oracle import omnibase_core_available
 from codegen_assets.core.pipeline import render_files
 from codegen_assets.core.settings import NodegenSettings
-from codegen_assets.core.stages.validation_report import mypy_command, write_tree
+from codegen_assets.core.stages.validation_report import validate_files
 
 PROMPTS = {
     NodeType.EFFECT: "Effect node warm_effect: save(key: string, version: int)",
@@ -36,15 +34,13 @@ def main() -> int:
     for kind, prompt in PROMPTS.items():
         files.update(render_files(prompt, GenerationOptions(node_type=kind))[1].files)
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="nodegen-warm-") as tmp:
-        write_tree(Path(tmp), FileSet(files=files))
-        cache.mkdir(parents=True, exist_ok=True)
-        run = subprocess.run(mypy_command(cache), cwd=tmp, capture_output=True, text=True)
+    report = validate_files(FileSet(files=files), timeout=600, mypy_cache=cache, warm=True)
     took = time.perf_counter() - started
-    print(f"mypy cache of the ONEX packages built in {took:.0f} s: {cache}", file=sys.stderr)
-    if run.returncode != 0:
-        print(run.stdout[-2000:], file=sys.stderr)
-    return run.returncode
+    print(f"validation caches built in {took:.0f} s: {cache}", file=sys.stderr)
+    mypy = report.check("mypy")
+    if not mypy.passed:
+        print(mypy.output[-2000:], file=sys.stderr)
+    return 0 if mypy.passed else 1
 
 
 if __name__ == "__main__":

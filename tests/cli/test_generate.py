@@ -193,3 +193,5 @@ def test_the_install_time_type_cache_covers_every_node_type(
     assert warm_cache.main() == 0  # one node of each type passes the validation's mypy command
     assert str(shared_mypy_cache) in capsys.readouterr().err
     assert any(shared_mypy_cache.rglob("cache*.db"))
+    remembered = shared_mypy_cache.with_name(f"{shared_mypy_cache.name}-warm-modules.txt")
+    assert "omnibase_core.validators.backend_secret_discipline" in remembered.read_text().split()
