@@ -21,13 +21,16 @@ import sys
 import tempfile
 import threading
 from collections.abc import Mapping
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
 from codegen_assets.core.sandbox import Jail
 
 SCRIPT = Path(__file__).resolve().with_name("python_server.py")
+# bubblewrap's --die-with-parent follows the thread that started it, and Dagster runs steps in
+# threads that end with the run: the server is started from this thread, which lives on.
+_SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warm-python-start")
 _PER_COMMAND = ("HOME", "TMPDIR")  # what a command's environment may set differently
 _GRACE_SECONDS = 10.0
 
@@ -54,7 +57,8 @@ class WarmPython:
         self.jail = Jail(self.base, sandboxed, writable=(mypy_cache,), readonly=(SCRIPT.parent,))
         command = self.jail.command([sys.executable, str(SCRIPT)], self.base, self.env)
         with (self.base / "server.log").open("w") as log:
-            self.process = subprocess.Popen(
+            self.process = _SPAWNER.submit(
+                subprocess.Popen,
                 command,
                 cwd=self.base,
                 env=self.env,
@@ -62,7 +66,7 @@ class WarmPython:
                 stdout=subprocess.PIPE,
                 stderr=log,
                 start_new_session=True,
-            )
+            ).result()
         self._ids = itertools.count(1)
         self._waiting: dict[int, Future[int]] = {}
         self._preloaded: set[str] = set()

@@ -166,3 +166,17 @@ def test_installed_modules_a_command_imports_are_loaded_for_the_next_and_remembe
     again = WarmPython(False, tmp_path / "mypy", scrubbed_env(tmp_path), remember)
     assert run(again, loaded) == (True, "True False\n")
     again.close()
+
+
+@pytest.mark.skipif(not bwrap_works(), reason="bubblewrap is not available here")
+def test_the_interpreter_outlives_the_thread_that_started_it(tmp_path: Path) -> None:
+    started: list[WarmPython] = []  # as in a Dagster step, whose thread ends with the run
+    thread = threading.Thread(
+        target=lambda: started.append(WarmPython(True, tmp_path / "mypy", scrubbed_env(tmp_path)))
+    )
+    thread.start()
+    thread.join()
+    time.sleep(1)
+    assert started[0].alive
+    assert run(started[0], "print(1)") == (True, "1\n")
+    started[0].close()
