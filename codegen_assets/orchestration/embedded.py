@@ -53,7 +53,7 @@ _STEP_EVENTS = {
 }
 _ERROR_CODES = {"PromptError": "INVALID_PROMPT", "NameError_": "INVALID_PROMPT"}
 _QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
-POLL_SECONDS = 0.05
+POLL_SECONDS = 0.1
 STOP_GRACE_SECONDS = 15.0
 # Written into a new embedded instance. Stages print nothing, and capturing each step's
 # stdout/stderr (Dagster's default) redirects the terminal's file descriptors mid-run. The event
@@ -180,12 +180,12 @@ class EmbeddedRunner:
         worker.start()
         if mirror is not None:
             mirror.start(run_id)
-        seen = 0
+        cursor: str | None = None
         running: str | None = None
         while worker.is_alive() and time.perf_counter() - started < timeout:
             worker.join(POLL_SECONDS)
-            seen, running = self._report(run_id, seen, running, on_stage)
-        seen, running = self._report(run_id, seen, running, on_stage)
+            cursor, running = self._report(run_id, cursor, running, on_stage)
+        cursor, running = self._report(run_id, cursor, running, on_stage)
         if mirror is not None:
             mirror.finish()
         elapsed = round(time.perf_counter() - started, 3)
@@ -249,19 +249,22 @@ class EmbeddedRunner:
             execution.error = exc
 
     def _report(
-        self, run_id: str, seen: int, running: str | None, on_stage: StageCallback | None
-    ) -> tuple[int, str | None]:
-        records = self.instance.all_logs(run_id, of_type=set(_STEP_EVENTS))
-        for record in records[seen:]:
-            event = record.dagster_event
+        self, run_id: str, cursor: str | None, running: str | None, on_stage: StageCallback | None
+    ) -> tuple[str | None, str | None]:
+        """Report the step events stored after ``cursor``; returns the new cursor and the stage
+        running now."""
+        found = self.instance.get_records_for_run(run_id, cursor, of_type=set(_STEP_EVENTS))
+        for record in found.records:
+            entry = record.event_log_entry
+            event = entry.dagster_event
             if event is None or event.step_key not in STAGES:
                 continue
             status = _STEP_EVENTS[event.event_type]
-            self._log_stage(run_id, event.step_key, status, record.timestamp)
+            self._log_stage(run_id, event.step_key, status, entry.timestamp)
             running = event.step_key if status == "started" else None
             if on_stage is not None:
-                on_stage(event.step_key, status, record.timestamp)
-        return len(records), running
+                on_stage(event.step_key, status, entry.timestamp)
+        return (found.cursor if found.records else cursor), running
 
     def _log_stage(self, run_id: str, stage: str, status: str, timestamp: float) -> None:
         fields: dict[str, object] = {
