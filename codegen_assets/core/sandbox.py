@@ -4,7 +4,9 @@ Inside the sandbox a validator has new user, PID, network, IPC and UTS namespace
 other process, so no other process's ``/proc/<pid>/environ``, and no network), a cleared
 environment, no capabilities, the toolchain (Python, the virtualenv, system libraries) read-only,
 and one writable directory: the temporary copy of the node it checks. Nothing else of the host is
-mounted: no home directory, no instance directory, no secret files.
+mounted: no home directory, no instance directory, no secret files. The warm interpreter
+(``warm_python``) runs the Python checks of generated code in one such jail per process, whose
+writable directory holds the copies it is validating (and the shared mypy cache).
 """
 
 from __future__ import annotations
