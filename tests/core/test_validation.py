@@ -3,11 +3,13 @@ repository's style configuration, a scrubbed environment and timeouts."""
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
 import pytest
 
+from codegen_assets.core import ecosystem_gates
 from codegen_assets.core.covered_tests import libraries
 from codegen_assets.core.models import CheckResult, FileSet, NodeType, StyleConfig, ValidationReport
 from codegen_assets.core.report import report_markdown
@@ -225,3 +227,11 @@ def test_only_libraries_are_loaded_before_coverage_starts() -> None:
         }
     )
     assert libraries(files, ["nodes/node_x"]) == ["omnibase_core", "pydantic"]
+
+
+def test_the_gates_cached_loads_are_the_installed_ecosystems_functions() -> None:
+    pytest.importorskip("omnibase_infra")
+    for name in ecosystem_gates.CACHED_LOADS:
+        module, function = name.split(":")
+        loaded = getattr(importlib.import_module(module), function)
+        assert callable(loaded) and hasattr(loaded, "cache_info"), name  # an lru_cache

@@ -180,3 +180,17 @@ def test_the_interpreter_outlives_the_thread_that_started_it(tmp_path: Path) -> 
     assert started[0].alive
     assert run(started[0], "print(1)") == (True, "1\n")
     started[0].close()
+
+
+def test_a_preloaded_function_fills_its_cache_once_for_every_child(server: WarmPython) -> None:
+    filled = "import platform; print(platform._uname_cache is not None)"
+    assert run(server, filled) == (True, "False\n")
+    server.preload(["platform:uname", "json:no_such_function", "not-a:name()"])
+    assert run(server, filled) == (True, "True\n")
+    assert run(server, "print('still serving')") == (True, "still serving\n")
+
+
+def test_children_start_with_inspects_index_of_loaded_modules(server: WarmPython) -> None:
+    server.preload(["colorsys"])
+    indexed = "import colorsys as c, inspect as i; print(i.getabsfile(c) in i.modulesbyfile)"
+    assert run(server, indexed) == (True, "True\n")

@@ -372,9 +372,11 @@ class Workspace:
 
 @functools.cache
 def toolchain_modules() -> tuple[str, ...]:
-    """What every validation imports: pytest, coverage, mypy and the ecosystem's gates."""
+    """What every validation imports: pytest, coverage, mypy and the ecosystem's gates (with
+    the caches the gates fill)."""
     gates = Path(ecosystem_gates.__file__).read_text("utf-8")
-    return (*PRELOADED, "coverage", "mypy.main", *libraries(FileSet(files={"gates.py": gates}), []))
+    found = libraries(FileSet(files={"gates.py": gates}), [])
+    return (*PRELOADED, "coverage", "mypy.main", *found, *ecosystem_gates.CACHED_LOADS)
 
 
 def warm_server(sandboxed: bool, mypy_cache: Path) -> warm_python.WarmPython:
