@@ -20,6 +20,7 @@ answers leave on the original stdout, one JSON object per line:
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import inspect
 import json
@@ -115,6 +116,7 @@ def _import(names: list[str]) -> list[str]:
     """Import ``names`` here (a module that fails is left to fail where a command imports it),
     calling each ``module:function`` once; returns the names now loaded."""
     loaded = []
+    known = set(sys.modules)
     for name in names:
         call = _CALL.fullmatch(name)
         if _NAME.fullmatch(name) or call:
@@ -123,10 +125,21 @@ def _import(names: list[str]) -> list[str]:
                 if call:
                     getattr(module, call["function"])()
                 loaded.append(name)
+    if known != set(sys.modules) or any(_CALL.fullmatch(name) for name in loaded):
+        _settle()
+    return loaded
+
+
+def _settle() -> None:
+    """Prepare what was just loaded for children to share."""
     # Tools (coverage, pytest, hypothesis) ask inspect which module a frame's file belongs to;
     # its index of every loaded module's file is filled here, not in each child (~0.3 s).
     inspect.getmodule(compile("", "<index of loaded modules>", "exec"))
-    return loaded
+    # Out of the collector's reach: a child's collections (pytest runs several at its end) then
+    # scan only what the child made, not every module loaded here (0.5 s), and leave the
+    # shared pages unwritten.
+    gc.collect()
+    gc.freeze()
 
 
 class _Server:

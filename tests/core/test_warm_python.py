@@ -190,7 +190,11 @@ def test_a_preloaded_function_fills_its_cache_once_for_every_child(server: WarmP
     assert run(server, "print('still serving')") == (True, "still serving\n")
 
 
-def test_children_start_with_inspects_index_of_loaded_modules(server: WarmPython) -> None:
+def test_children_start_with_loaded_modules_indexed_and_out_of_the_collectors_reach(
+    server: WarmPython,
+) -> None:
     server.preload(["colorsys"])
     indexed = "import colorsys as c, inspect as i; print(i.getabsfile(c) in i.modulesbyfile)"
     assert run(server, indexed) == (True, "True\n")
+    frozen = "import colorsys, gc; print(any(o is colorsys for o in gc.get_objects()))"
+    assert run(server, frozen) == (True, "False\n")  # frozen objects are not tracked
