@@ -191,7 +191,7 @@ def _checked_request(args: argparse.Namespace) -> tuple[str, GenerationOptions, 
     return prompt, options, spec
 
 
-def _warm_validators(settings: NodegenSettings) -> None:
+def warm_validators(settings: NodegenSettings) -> None:
     """Start the validators' warm interpreter now: it imports their toolchain while Dagster
     loads here, on the other core."""
     if settings.warm_validators:
@@ -219,7 +219,7 @@ def generate(argv: list[str], called_at: float | None = None) -> int:
         _print_understood(Console(), spec)
         console.print(f"generating [bold]{spec.name}[/] ({spec.node_type.value})…", highlight=False)
     settings = NodegenSettings()
-    _warm_validators(settings)
+    warm_validators(settings)
     # Dagster, SQLAlchemy and the stages load only after the cheap checks and the first line.
     from codegen_assets.core.pipeline import STAGES
     from codegen_assets.orchestration.embedded import EmbeddedRunner

@@ -15,6 +15,7 @@ import httpx
 import uvicorn
 from starlette.applications import Starlette
 
+from codegen_assets.cli.generate import warm_validators
 from codegen_assets.core.logs import configure_logging
 from codegen_assets.core.secret_env import receive_handoff, reexec_without_secrets
 from codegen_assets.core.settings import NodegenSettings
@@ -55,6 +56,8 @@ def serve(args: argparse.Namespace) -> int:
         if consul_settings.host
         else None
     )
+    if args.launcher == "embedded":  # this process validates: its first request starts warm
+        warm_validators(nodegen)
     service = WebhookService(
         nodegen,
         AppSettings(),
