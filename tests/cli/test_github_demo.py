@@ -36,9 +36,11 @@ def test_demo_shows_progress_and_what_the_pull_request_changed(
 
 
 def test_demo_timeout_says_so_and_shuts_down_cleanly(
-    demo_env: None, capsys: pytest.CaptureFixture[str]
+    demo_env: None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert main(["demo", "--timeout", "2"]) == 1
+    # Full validation (the other demo's report is not reused): the run cannot finish in 1 s.
+    monkeypatch.setenv("NODEGEN_VALIDATION_CACHE", "false")
+    assert main(["demo", "--timeout", "1"]) == 1
     captured = capsys.readouterr()
-    assert "no pull request within the 2 s timeout" in captured.err
+    assert "no pull request within the 1 s timeout" in captured.err
     assert "Traceback" not in captured.err
