@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -195,3 +197,18 @@ def test_the_install_time_type_cache_covers_every_node_type(
     assert any(shared_mypy_cache.rglob("cache*.db"))
     remembered = shared_mypy_cache.with_name(f"{shared_mypy_cache.name}-warm-modules.txt")
     assert "omnibase_core.validators.backend_secret_discipline" in remembered.read_text().split()
+
+
+def test_the_command_runs_its_exit_handlers_and_keeps_its_exit_status(tmp_path: Path) -> None:
+    marker = tmp_path / "handler-ran"
+    script = (
+        "import atexit, pathlib, sys\n"
+        "from codegen_assets.cli import generate\n"
+        f"atexit.register(pathlib.Path({str(marker)!r}).write_text, 'yes')\n"
+        "generate.main = lambda: (print('summary'), 5)[1]\n"
+        "generate.console()\n"
+        "print('not reached')\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert (run.returncode, run.stdout) == (5, "summary\n"), run.stderr
+    assert marker.read_text() == "yes"  # the warm interpreter's clean-up is such a handler
