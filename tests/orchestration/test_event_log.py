@@ -58,3 +58,21 @@ def test_an_earlier_embedded_config_is_brought_up_to_date_and_a_hand_written_one
     assert isinstance(upgraded.event_log_storage, PooledSqliteEventLogStorage)
     kept = (hand_written / "dagster" / "dagster.yaml").read_text("utf-8")
     assert kept == "telemetry:\n  enabled: false\n"
+
+
+def test_a_table_found_in_the_index_is_remembered_and_a_missing_one_asked_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    storage = PooledSqliteEventLogStorage(str(tmp_path))
+    assert not storage.has_table("added_later")
+    with storage.index_connection() as conn:
+        conn.exec_driver_sql("CREATE TABLE added_later (id INTEGER)")
+    assert storage.has_table("added_later")
+    assert storage.has_table("asset_check_executions")
+
+    def no_more_questions(self: SqliteEventLogStorage, table_name: str) -> bool:
+        raise AssertionError(f"asked again about {table_name}")
+
+    monkeypatch.setattr(SqliteEventLogStorage, "has_table", no_more_questions)
+    assert storage.has_table("added_later") and storage.has_table("asset_check_executions")
+    storage.dispose()
