@@ -116,7 +116,8 @@ def _import(names: list[str]) -> list[str]:
     """Import ``names`` here (a module that fails is left to fail where a command imports it),
     calling each ``module:function`` once; returns the names now loaded."""
     loaded = []
-    known = set(sys.modules)
+    known = len(sys.modules)
+    called = False
     for name in names:
         call = _CALL.fullmatch(name)
         if _NAME.fullmatch(name) or call:
@@ -124,8 +125,9 @@ def _import(names: list[str]) -> list[str]:
                 module = importlib.import_module(call["module"] if call else name)
                 if call:
                     getattr(module, call["function"])()
+                    called = True
                 loaded.append(name)
-    if known != set(sys.modules) or any(_CALL.fullmatch(name) for name in loaded):
+    if called or len(sys.modules) != known:
         _settle()
     return loaded
 
