@@ -22,6 +22,9 @@ from tests.support.local_stack import TansuBroker, embedded_postgres
 if TYPE_CHECKING:
     from github_app.demo.fake_github import FakeGitHub
 
+# The validators' warm interpreter that commands share ends 30 s after the tests stop using it.
+os.environ.setdefault("NODEGEN_WARM_VALIDATORS_KEEP_SECONDS", "30")
+
 DATA = Path(__file__).parent / "data"
 SHARED = Path(__file__).parents[2] / "shared"
 SEED_REPORT = SHARED / "seeds" / "003_efbed761791f3a61.txt"

@@ -199,7 +199,8 @@ def warm_validators(settings: NodegenSettings) -> None:
         from codegen_assets.core.sandbox import use_bwrap
         from codegen_assets.core.stages.validation_report import warm_server
 
-        warm_server(use_bwrap(settings.sandbox), settings.mypy_cache)
+        sandboxed = use_bwrap(settings.sandbox)
+        warm_server(sandboxed, settings.mypy_cache, settings.warm_validators_keep_seconds)
 
 
 def _existing(path: Path) -> Path:

@@ -1,8 +1,9 @@
 """A warm Python for validators: imports the toolchain once, then forks a child per command.
 
-Run as a script inside the validation sandbox: ``python python_server.py`` (it imports nothing
-from onex-nodegen, so it runs from a read-only copy of this file). Requests arrive on stdin and
-answers leave on the original stdout, one JSON object per line:
+Run as a script inside the validation sandbox: ``python python_server.py SOCKET KEEP_SECONDS``
+(it imports nothing from onex-nodegen, so it runs from a read-only copy of this file). It listens
+on the Unix socket ``SOCKET``; each connection is one client, whose requests and answers are JSON
+objects, one a line:
 
 - ``{"preload": ["module", "module:function", ...]}``: import these here, once, so children start
   with them loaded (a module that fails to import is left to fail where a command imports it);
@@ -15,11 +16,17 @@ answers leave on the original stdout, one JSON object per line:
   "learned": [...]}``, where ``learned`` are the installed modules the command imported, which
   the server has now imported too (so the next command starts with them);
 - ``{"kill": 1}``: kill that command's process group (answered as it exits).
+
+A client that disconnects has its commands killed. With no client and no command left, the
+server exits after ``KEEP_SECONDS`` (at once for 0), unless a client is connecting: clients and
+the server take ``SOCKET.lock`` around connecting and leaving, so a client either reaches a
+server that stays or finds no socket and starts a new one.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import gc
 import importlib
 import inspect
@@ -29,8 +36,10 @@ import re
 import runpy
 import selectors
 import signal
+import socket
 import sys
 import tempfile
+import time
 import traceback
 from typing import Any
 
@@ -82,11 +91,10 @@ def _learnable(before: set[str], private: str) -> list[str]:
     return found
 
 
-def _child(request: dict[str, Any], answers: int, private: str) -> None:
+def _child(request: dict[str, Any], private: str) -> None:
     """In the forked child: become the command, then exit with its status (and leave the list
     of modules it imported beside its output)."""
     before = set(sys.modules)
-    os.close(answers)
     os.setpgid(0, 0)
     signal.signal(signal.SIGALRM, lambda *_: os.killpg(0, signal.SIGKILL))
     signal.alarm(max(1, int(request["timeout"]) + 1))
@@ -112,6 +120,9 @@ def _child(request: dict[str, Any], answers: int, private: str) -> None:
         os._exit(code if 0 <= code < 256 else 1)
 
 
+_called: set[str] = set()  # module:function names called here already
+
+
 def _import(names: list[str]) -> list[str]:
     """Import ``names`` here (a module that fails is left to fail where a command imports it),
     calling each ``module:function`` once; returns the names now loaded."""
@@ -123,8 +134,9 @@ def _import(names: list[str]) -> list[str]:
         if _NAME.fullmatch(name) or call:
             with contextlib.suppress(Exception):
                 module = importlib.import_module(call["module"] if call else name)
-                if call:
+                if call and name not in _called:
                     getattr(module, call["function"])()
+                    _called.add(name)
                     called = True
                 loaded.append(name)
     if called or len(sys.modules) != known:
@@ -144,68 +156,147 @@ def _settle() -> None:
     gc.freeze()
 
 
+_FIRST_CLIENT_SECONDS = 60.0  # how long a new server waits for the client that started it
+
+
+class _Client:
+    """One connection: its unread bytes and its running commands (request id -> pid, output)."""
+
+    def __init__(self, connection: socket.socket) -> None:
+        self.connection = connection
+        self.buffered = b""
+        self.running: dict[int, tuple[int, str]] = {}
+
+
 class _Server:
-    def __init__(self) -> None:
-        self.answers = os.dup(1)  # answers go here; fd 1 is /dev/null for anything else
-        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    def __init__(self, path: str, keep_seconds: float) -> None:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)  # nothing a module prints goes anywhere
+        self.path = path
+        self.keep_seconds = keep_seconds
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+        self.listener.bind(path)
+        self.listener.listen(16)
+        self.listener.setblocking(False)
         self.selector = selectors.DefaultSelector()
-        self.selector.register(0, selectors.EVENT_READ)
-        self.running: dict[int, tuple[int, str]] = {}  # request id -> child pid, output file
+        self.selector.register(self.listener, selectors.EVENT_READ)
+        self.clients: dict[int, _Client] = {}  # by socket fd
         self.private = os.path.realpath(os.getcwd()) + os.sep  # the copies of nodes live here
+        self.idle_since = time.monotonic()
+        self.idle_limit = _FIRST_CLIENT_SECONDS
 
     def serve(self) -> None:
-        """Answer requests until stdin closes; children still running are killed then."""
-        buffered = b""
+        """Answer clients until none has been connected, nor a command running, for as long
+        as the server is kept."""
         while True:
-            for key, _ in self.selector.select():
-                if key.fd != 0:
-                    self.reap(key)
-                    continue
-                data = os.read(0, 1 << 16)
-                if not data:
-                    for pid, _ in self.running.values():
-                        with contextlib.suppress(ProcessLookupError):
-                            os.killpg(pid, signal.SIGKILL)
+            left = None if self.clients else self.idle_since + self.idle_limit - time.monotonic()
+            if left is not None and left <= 0:
+                if self.leave():
                     return
-                *lines, buffered = (buffered + data).split(b"\n")
-                for line in lines:
-                    self.handle(json.loads(line))
+                left = 0.05
+            for key, _ in self.selector.select(left):
+                if key.fileobj is self.listener:
+                    self.accept()
+                elif isinstance(key.data, _Client):
+                    self.receive(key.data)
+                else:
+                    self.reap(key)
 
-    def handle(self, request: dict[str, Any]) -> None:
+    def leave(self) -> bool:
+        """Stop listening unless a client is connecting (it holds the lock); whether stopped."""
+        try:
+            lock = os.open(self.path + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:
+            return True  # the directory is gone: no client can find this server
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(lock)
+            return False
+        try:
+            if self.accept():
+                return False
+            with contextlib.suppress(OSError):
+                os.unlink(self.path)
+            self.listener.close()
+            return True
+        finally:
+            os.close(lock)  # releases the lock
+
+    def accept(self) -> bool:
+        try:
+            connection, _ = self.listener.accept()
+        except BlockingIOError:
+            return False
+        connection.setblocking(True)
+        client = _Client(connection)
+        self.clients[connection.fileno()] = client
+        self.selector.register(connection, selectors.EVENT_READ, client)
+        self.idle_limit = self.keep_seconds
+        return True
+
+    def receive(self, client: _Client) -> None:
+        data = client.connection.recv(1 << 16)
+        if not data:
+            self.drop(client)
+            return
+        *lines, client.buffered = (client.buffered + data).split(b"\n")
+        for line in lines:
+            self.handle(client, json.loads(line))
+
+    def drop(self, client: _Client) -> None:
+        """A client left: its commands are killed (and reaped as they exit)."""
+        for pid, _ in client.running.values():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
+        self.selector.unregister(client.connection)
+        del self.clients[client.connection.fileno()]
+        client.connection.close()
+        if not self.clients:
+            self.idle_since = time.monotonic()
+
+    def handle(self, client: _Client, request: dict[str, Any]) -> None:
         if "preload" in request:
             _import(request["preload"])
         elif "kill" in request:
             with contextlib.suppress(KeyError, ProcessLookupError):
-                os.killpg(self.running[request["kill"]][0], signal.SIGKILL)
+                os.killpg(client.running[request["kill"]][0], signal.SIGKILL)
         else:
-            self.start(request)
+            self.start(client, request)
 
-    def start(self, request: dict[str, Any]) -> None:
+    def start(self, client: _Client, request: dict[str, Any]) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
         if pid == 0:
+            for key in list(self.selector.get_map().values()):
+                with contextlib.suppress(OSError):
+                    os.close(key.fd)
             self.selector.close()
-            _child(request, self.answers, self.private)
+            _child(request, self.private)
         with contextlib.suppress(OSError):  # the child does it too; whoever runs first
             os.setpgid(pid, pid)
-        self.running[request["id"]] = (pid, request["output"])
-        self.selector.register(os.pidfd_open(pid), selectors.EVENT_READ, request["id"])
+        client.running[request["id"]] = (pid, request["output"])
+        self.selector.register(os.pidfd_open(pid), selectors.EVENT_READ, (client, request["id"]))
 
     def reap(self, key: selectors.SelectorKey) -> None:
         self.selector.unregister(key.fileobj)
         os.close(key.fd)
-        pid, output = self.running.pop(key.data)
+        client, request_id = key.data
+        pid, output = client.running.pop(request_id)
         _, status = os.waitpid(pid, 0)
-        answer = {"id": key.data, "code": os.waitstatus_to_exitcode(status)}
+        answer = {"id": request_id, "code": os.waitstatus_to_exitcode(status)}
         try:
             with open(output + ".modules", encoding="utf-8") as listing:
                 answer["learned"] = _import(listing.read().split())
         except OSError:
             pass
-        os.write(self.answers, (json.dumps(answer) + "\n").encode())
+        if client.connection.fileno() in self.clients:
+            with contextlib.suppress(OSError):
+                client.connection.sendall((json.dumps(answer) + "\n").encode())
 
 
 if __name__ == "__main__":
-    _Server().serve()
+    _Server(sys.argv[1], float(sys.argv[2])).serve()
     os._exit(0)  # answers are written unbuffered; tearing down the preloaded modules takes ~1 s

@@ -97,14 +97,23 @@ class Jail:
     readonly: tuple[Path, ...] = ()
     server: WarmPython | None = None
 
-    def command(self, argv: Sequence[str], cwd: Path, env: Mapping[str, str]) -> list[str]:
-        """``argv`` as it is started: wrapped in bubblewrap when sandboxed."""
+    def command(
+        self,
+        argv: Sequence[str],
+        cwd: Path,
+        env: Mapping[str, str],
+        *,
+        die_with_parent: bool = True,
+    ) -> list[str]:
+        """``argv`` as it is started: wrapped in bubblewrap when sandboxed (killed with the
+        thread that starts it unless ``die_with_parent`` is false: a shared warm interpreter)."""
         if not self.sandboxed:
             return list(argv)
         binary = bwrap_binary()
         if binary is None:
             raise SandboxUnavailableError("bubblewrap disappeared")
-        args = [binary, "--unshare-all", "--die-with-parent", "--new-session"]
+        args = [binary, "--unshare-all", *(["--die-with-parent"] * die_with_parent)]
+        args += ["--new-session"]
         args += ["--cap-drop", "ALL", "--clearenv", "--proc", "/proc", "--dev", "/dev"]
         args += ["--tmpfs", "/tmp"]
         args += _system_binds()

@@ -31,6 +31,9 @@ class NodegenSettings(HeldSettings):
     validation_cache: bool = True  # reuse passing reports of files validated before
     # generated code's Python checks in a warm interpreter that forks per command
     warm_validators: bool = True
+    # how long that interpreter waits, with no process using it, for the next command's
+    # (0: it ends with the process that started it)
+    warm_validators_keep_seconds: float = Field(default=600.0, ge=0)
     kafka_bootstrap_servers: str = ""  # empty: no mirroring
     kafka_env: str = "dev"
     kafka_flush_seconds: float = Field(default=3.0, ge=0)

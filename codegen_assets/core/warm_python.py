@@ -7,20 +7,32 @@ gets (its jail's only writable paths are its own directory, which holds every va
 copy, and the shared mypy cache), and forks a child per command. A child is a copy of the warm
 interpreter, so one command never sees another's state. Code with hand edits never runs here:
 it gets a new sandbox per command, as before.
+
+Importing that toolchain is ~3 s of CPU, which a new ``omninode-generate`` process paid every
+time. With ``keep_seconds`` the interpreter is shared: the first process that needs it starts it
+in a directory named after everything it depends on (this file's server, the interpreter, the
+installed distributions, the sandbox mode, the mypy cache and the environment), later processes
+connect to it, and it ends by itself after ``keep_seconds`` with no client. Nothing depends on
+it being there: a process that finds none starts one.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import fcntl
+import hashlib
 import itertools
 import json
+import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
@@ -29,10 +41,13 @@ from codegen_assets.core.sandbox import Jail
 
 SCRIPT = Path(__file__).resolve().with_name("python_server.py")
 # bubblewrap's --die-with-parent follows the thread that started it, and Dagster runs steps in
-# threads that end with the run: the server is started from this thread, which lives on.
+# threads that end with the run: a server of this process is started from this thread, which
+# lives on.
 _SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="warm-python-start")
 _PER_COMMAND = ("HOME", "TMPDIR")  # what a command's environment may set differently
 _GRACE_SECONDS = 10.0
+_START_SECONDS = 30.0  # for a new server to listen
+_MAX_SOCKET_PATH = 100  # bytes; sun_path holds 108
 
 
 class ServerGoneError(RuntimeError):
@@ -40,7 +55,13 @@ class ServerGoneError(RuntimeError):
 
 
 class WarmPython:
-    """One ``python_server.py`` process in its own jail; commands run in forked children."""
+    """A connection to one ``python_server.py`` in its own jail; commands run in forked
+    children.
+
+    ``keep_seconds`` 0: the server is this object's own (a private directory; it ends with this
+    object or this process). Above 0: the server is shared (see the module's docstring) and
+    outlives this process by ``keep_seconds`` once no client is left.
+    """
 
     def __init__(
         self,
@@ -48,25 +69,19 @@ class WarmPython:
         mypy_cache: Path,
         env: Mapping[str, str],
         remember: Path | None = None,
+        keep_seconds: float = 0.0,
     ) -> None:
         """``remember``: a file of the modules commands imported, kept across processes (read at
         start-up, so a new process's interpreter starts as warm as the last one ended)."""
-        self.base = Path(tempfile.mkdtemp(prefix="nodegen-python-"))
-        self.env = {**env, "HOME": str(self.base), "TMPDIR": str(self.base)}
         mypy_cache.mkdir(parents=True, exist_ok=True)
+        shared = shared_dir(sandboxed, mypy_cache, env) if keep_seconds > 0 else None
+        self.keep_seconds = keep_seconds if shared is not None else 0.0
+        self.base = shared or Path(tempfile.mkdtemp(prefix="nodegen-python-"))
+        self.env = {**env, "HOME": str(self.base), "TMPDIR": str(self.base)}
         self.jail = Jail(self.base, sandboxed, writable=(mypy_cache,), readonly=(SCRIPT.parent,))
-        command = self.jail.command([sys.executable, str(SCRIPT)], self.base, self.env)
-        with (self.base / "server.log").open("w") as log:
-            self.process = _SPAWNER.submit(
-                subprocess.Popen,
-                command,
-                cwd=self.base,
-                env=self.env,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=log,
-                start_new_session=True,
-            ).result()
+        self.process: subprocess.Popen[bytes] | None = None  # the server, when this one started it
+        self._gone = threading.Event()
+        self._connection = self._connect()
         self._ids = itertools.count(1)
         self._waiting: dict[int, Future[int]] = {}
         self._preloaded: set[str] = set()
@@ -75,6 +90,47 @@ class WarmPython:
         threading.Thread(target=self._read_answers, name="warm-python", daemon=True).start()
         if remember is not None and remember.is_file():
             self.preload(remember.read_text("utf-8").split())
+
+    @property
+    def shared(self) -> bool:
+        return self.keep_seconds > 0
+
+    def _connect(self) -> socket.socket:
+        """Connect to the server, starting it first when there is none."""
+        path = self.base / "server.sock"
+        with _locked(path.with_name("server.sock.lock")):
+            if self.shared:
+                connection = _try_connect(path)
+                if connection is not None:
+                    return connection
+            self.process = self._start(path)
+            deadline = time.monotonic() + _START_SECONDS
+            while time.monotonic() < deadline and self.process.poll() is None:
+                connection = _try_connect(path)
+                if connection is not None:
+                    return connection
+                time.sleep(0.01)
+        self._gone.set()
+        log = _read(self.base / "server.log")[-2000:]
+        raise ServerGoneError(f"the warm Python did not start: {log}")
+
+    def _start(self, path: Path) -> subprocess.Popen[bytes]:
+        argv = [sys.executable, str(SCRIPT), str(path), f"{self.keep_seconds:g}"]
+        command = self.jail.command(argv, self.base, self.env, die_with_parent=not self.shared)
+        with (self.base / "server.log").open("ab") as log:
+
+            def start() -> subprocess.Popen[bytes]:
+                return subprocess.Popen(
+                    command,
+                    cwd=self.base,
+                    env=self.env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=log,
+                    start_new_session=True,
+                )
+
+            return start() if self.shared else _SPAWNER.submit(start).result()
 
     def accepts(self, env: Mapping[str, str]) -> bool:
         """Whether a command with ``env`` can run here: set at start-up, an interpreter's
@@ -85,7 +141,8 @@ class WarmPython:
 
     @property
     def alive(self) -> bool:
-        return self.process.poll() is None
+        ended = self.process is not None and not self.shared and self.process.poll() is not None
+        return not (self._gone.is_set() or ended)
 
     def preload(self, modules: list[str]) -> None:
         """Import ``modules`` in the warm interpreter (once each)."""
@@ -135,9 +192,14 @@ class WarmPython:
             self.kill(request_id)
 
     def close(self) -> None:
-        """Stop the interpreter (its children are killed) and remove its directory."""
-        if self.alive and self.process.stdin is not None:
-            self.process.stdin.close()
+        """Leave the interpreter (this client's commands are killed). One of this object's own
+        then ends, and its directory is removed; a shared one stays for ``keep_seconds``."""
+        with contextlib.suppress(OSError):
+            self._connection.shutdown(socket.SHUT_RDWR)
+        self._connection.close()
+        if self.shared:
+            return
+        if self.process is not None:
             try:
                 self.process.wait(timeout=_GRACE_SECONDS)
             except subprocess.TimeoutExpired:
@@ -158,26 +220,68 @@ class WarmPython:
                 temporary.replace(self._remember)
 
     def _send(self, message: Mapping[str, object]) -> None:
-        assert self.process.stdin is not None
         try:
-            self.process.stdin.write((json.dumps(message) + "\n").encode())
-            self.process.stdin.flush()
-        except (BrokenPipeError, ValueError) as exc:
+            self._connection.sendall((json.dumps(message) + "\n").encode())
+        except OSError as exc:
+            self._gone.set()
             raise ServerGoneError("the warm Python exited") from exc
 
     def _read_answers(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            message = json.loads(line)
-            with self._lock:
-                answer = self._waiting.pop(message["id"], None)
-                self._learn(message.get("learned", []))
-            if answer is not None:
-                answer.set_result(int(message["code"]))
+        with contextlib.suppress(OSError), self._connection.makefile("rb") as answers:
+            for line in answers:
+                message = json.loads(line)
+                with self._lock:
+                    answer = self._waiting.pop(message["id"], None)
+                    self._learn(message.get("learned", []))
+                if answer is not None:
+                    answer.set_result(int(message["code"]))
+        self._gone.set()
         with self._lock:
             waiting, self._waiting = self._waiting, {}
         for answer in waiting.values():
             answer.set_exception(ServerGoneError("the warm Python exited"))
+
+
+def shared_dir(sandboxed: bool, mypy_cache: Path, env: Mapping[str, str]) -> Path | None:
+    """The directory of the shared server for these settings and this toolchain (beside the
+    mypy cache, private to this user); None where a socket path there would be too long."""
+    digest = hashlib.sha256()
+    for part in (SCRIPT.read_bytes(), sys.executable, sandboxed, mypy_cache.resolve()):
+        digest.update(part if isinstance(part, bytes) else str(part).encode())
+        digest.update(b"\0")
+    for key, value in sorted(env.items()):
+        if key not in _PER_COMMAND:
+            digest.update(f"{key}={value}\0".encode())
+    for entry in sys.path:  # the installed distributions and their versions
+        if entry.endswith(("site-packages", "dist-packages")) and os.path.isdir(entry):
+            names = sorted(n for n in os.listdir(entry) if n.endswith((".dist-info", ".pth")))
+            digest.update("\0".join(names).encode())
+    base = mypy_cache.parent / "warm" / digest.hexdigest()[:16]
+    if len(os.fsencode(base / "server.sock")) > _MAX_SOCKET_PATH:
+        return None
+    base.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = base.lstat()
+    return base if info.st_uid == os.getuid() and not base.is_symlink() else None
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
+
+
+def _try_connect(path: Path) -> socket.socket | None:
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        connection.connect(str(path))
+    except OSError:
+        connection.close()
+        return None
+    return connection
 
 
 def _read(path: Path) -> str:
@@ -187,22 +291,24 @@ def _read(path: Path) -> str:
         return ""
 
 
-_servers: dict[tuple[bool, Path], WarmPython] = {}
+_servers: dict[tuple[bool, Path, float], WarmPython] = {}
 _servers_lock = threading.Lock()
 
 
-def warm_python(sandboxed: bool, mypy_cache: Path, env: Mapping[str, str]) -> WarmPython:
-    """This process's warm interpreter for the sandbox mode and mypy cache (started on first
-    use, and again if it exited). The modules its commands import are remembered beside the
-    mypy cache."""
-    key = (sandboxed, mypy_cache.resolve())
+def warm_python(
+    sandboxed: bool, mypy_cache: Path, env: Mapping[str, str], keep_seconds: float = 0.0
+) -> WarmPython:
+    """This process's warm interpreter for the sandbox mode and mypy cache (connected on first
+    use, and again if it exited; shared with other processes for ``keep_seconds`` > 0). The
+    modules its commands import are remembered beside the mypy cache."""
+    key = (sandboxed, mypy_cache.resolve(), keep_seconds)
     with _servers_lock:
         server = _servers.get(key)
         if server is None or not server.alive:
             if server is not None:
                 server.close()
             remember = mypy_cache.with_name(f"{mypy_cache.name}-warm-modules.txt")
-            server = _servers[key] = WarmPython(sandboxed, mypy_cache, env, remember)
+            server = _servers[key] = WarmPython(sandboxed, mypy_cache, env, remember, keep_seconds)
         return server
 
 

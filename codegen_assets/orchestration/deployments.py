@@ -36,6 +36,7 @@ def local_resources(settings: NodegenSettings) -> dict[str, object]:
             sandbox=settings.sandbox,
             cache_dir=str(settings.validation_reports or ""),
             warm=settings.warm_validators,
+            warm_keep_seconds=settings.warm_validators_keep_seconds,
         ),
         "github": GitHubResource(),
         "intelligence_service": IntelligenceResource(

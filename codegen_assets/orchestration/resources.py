@@ -71,7 +71,8 @@ class ValidatorResource(ConfigurableResource["ValidatorResource"]):
     mypy_cache_dir: str
     sandbox: SandboxMode = "auto"
     cache_dir: str = ""  # passing reports kept by content; empty: no cache
-    warm: bool = True  # Python checks of generated code in this process's warm interpreter
+    warm: bool = True  # Python checks of generated code in a warm interpreter
+    warm_keep_seconds: float = 0.0  # shared with later processes while used this recently
 
     def _cache(self) -> ValidationCache | None:
         return ValidationCache(Path(self.cache_dir)) if self.cache_dir else None
@@ -96,6 +97,7 @@ class ValidatorResource(ConfigurableResource["ValidatorResource"]):
             style=style,
             cache=self._cache(),
             warm=self.warm,
+            keep_seconds=self.warm_keep_seconds,
         )
 
     def refine(
@@ -111,6 +113,7 @@ class ValidatorResource(ConfigurableResource["ValidatorResource"]):
             style=style,
             cache=self._cache(),
             warm=self.warm,
+            keep_seconds=self.warm_keep_seconds,
         )
 
 

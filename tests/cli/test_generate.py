@@ -6,12 +6,13 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from codegen_assets.cli import warm_cache
 from codegen_assets.cli.generate import EXIT_INPUT, EXIT_OK, EXIT_PARTIAL, main
-from codegen_assets.core import onex_oracle
+from codegen_assets.core import onex_oracle, warm_python
 from codegen_assets.core.models import FileSet, GenerationResult
 from codegen_assets.core.provenance import LOCK_FILE, hand_edited, read_lock
 from codegen_assets.core.settings import NodegenSettings
@@ -61,7 +62,18 @@ def test_seed_command_generates_a_valid_store_effect(
     capsys: pytest.CaptureFixture[str],
     shared_mypy_cache: Path,
     validation_cache: ValidationCache,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setenv("NODEGEN_VALIDATION_CACHE", "false")  # this run validates in full
+    monkeypatch.setenv("NODEGEN_WARM_VALIDATORS_KEEP_SECONDS", "45")
+    kept: list[float] = []
+    connect = warm_python.warm_python
+
+    def spied(*args: Any) -> warm_python.WarmPython:
+        kept.append(args[3])
+        return connect(*args)
+
+    monkeypatch.setattr(warm_python, "warm_python", spied)
     out = tmp_path / "test_regeneration"
     code, result = run_cli(
         capsys,
@@ -84,6 +96,8 @@ def test_seed_command_generates_a_valid_store_effect(
         read_tree(out).files
     )
     assert result.total_duration_seconds < 120
+    # every validator process ran in the interpreter a later command finds warm
+    assert kept and set(kept) == {45.0}
     tree = read_tree(out)
     report = validate_files(tree, timeout=300, mypy_cache=shared_mypy_cache, cache=validation_cache)
     assert report.passed, [c.output for c in report.checks if not c.passed and not c.advisory]

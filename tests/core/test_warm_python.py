@@ -83,6 +83,7 @@ def test_when_the_interpreter_dies_commands_fail_fast_and_the_next_use_starts_an
     tmp_path: Path,
 ) -> None:
     first = warm_python.warm_python(False, tmp_path / "mypy", scrubbed_env(tmp_path))
+    assert first.process is not None
     first.process.kill()
     first.process.wait()
     with pytest.raises(ServerGoneError):
@@ -198,3 +199,56 @@ def test_children_start_with_loaded_modules_indexed_and_out_of_the_collectors_re
     assert run(server, indexed) == (True, "True\n")
     frozen = "import colorsys, gc; print(any(o is colorsys for o in gc.get_objects()))"
     assert run(server, frozen) == (True, "False\n")  # frozen objects are not tracked
+
+
+def _server_pid(server: WarmPython) -> str:
+    return run(server, "import os; print(os.getppid())")[1]
+
+
+_LOADED = "import sys; print('colorsys' in sys.modules)"
+
+
+@pytest.mark.parametrize("sandboxed", [False, True] if bwrap_works() else [False])
+def test_a_kept_interpreter_serves_later_clients_warm_then_ends_when_unused(
+    tmp_path: Path, sandboxed: bool
+) -> None:
+    first = WarmPython(sandboxed, tmp_path / "mypy", scrubbed_env(tmp_path), keep_seconds=2)
+    first.preload(["colorsys"])
+    first.close()  # as a process that used it ends
+    second = WarmPython(sandboxed, tmp_path / "mypy", scrubbed_env(tmp_path), keep_seconds=2)
+    assert second.process is None and second.base == first.base
+    assert run(second, _LOADED) == (True, "True\n")  # the same interpreter, still warm
+    second.close()
+    socket_file = first.base / "server.sock"
+    assert socket_file.exists()
+    deadline = time.monotonic() + 20
+    while socket_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not socket_file.exists()
+    assert first.process is not None and first.process.wait(timeout=10) == 0
+    third = WarmPython(sandboxed, tmp_path / "mypy", scrubbed_env(tmp_path), keep_seconds=2)
+    assert third.process is not None and run(third, _LOADED) == (True, "False\n")
+    third.close()
+    third.process.kill()
+
+
+def test_a_kept_interpreter_is_one_per_toolchain_and_environment_and_a_dead_one_is_replaced(
+    tmp_path: Path,
+) -> None:
+    env = scrubbed_env(tmp_path)
+    one = WarmPython(False, tmp_path / "mypy", env, keep_seconds=60)
+    other = WarmPython(False, tmp_path / "mypy", {**env, "PYTHONPATH": str(tmp_path)}, None, 60)
+    assert other.base != one.base and _server_pid(other) != _server_pid(one)
+    assert one.process is not None
+    one.process.kill()  # a server that died, leaving its socket file behind
+    one.process.wait()
+    assert (one.base / "server.sock").exists()
+    with pytest.raises(ServerGoneError):
+        run(one, "pass")
+    again = WarmPython(False, tmp_path / "mypy", env, keep_seconds=60)
+    assert again.base == one.base and again.process is not None
+    assert run(again, "print(1)") == (True, "1\n")
+    for server in (again, other):
+        server.close()
+        assert server.process is not None
+        server.process.kill()

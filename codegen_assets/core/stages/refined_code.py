@@ -28,6 +28,7 @@ def refine_files(
     style: StyleConfig | None = None,
     cache: ValidationCache | None = None,
     warm: bool = False,
+    keep_seconds: float = 0.0,
 ) -> RefinedCode:
     """Apply ruff's fixes and formatter (the repository's configuration) when style checks
     failed, then validate once more."""
@@ -50,6 +51,7 @@ def refine_files(
         style=style,
         cache=cache,
         warm=warm,
+        keep_seconds=keep_seconds,
     )
     return RefinedCode(
         files=fixed, report=new_report.model_copy(update={"refined": True}), fixed_files=changed

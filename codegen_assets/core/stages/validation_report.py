@@ -379,10 +379,13 @@ def toolchain_modules() -> tuple[str, ...]:
     return (*PRELOADED, "coverage", "mypy.main", *found, *ecosystem_gates.CACHED_LOADS)
 
 
-def warm_server(sandboxed: bool, mypy_cache: Path) -> warm_python.WarmPython:
-    """This process's warm interpreter for validators, importing the toolchain (started on
-    first use)."""
-    server = warm_python.warm_python(sandboxed, mypy_cache, scrubbed_env(mypy_cache))
+def warm_server(
+    sandboxed: bool, mypy_cache: Path, keep_seconds: float = 0.0
+) -> warm_python.WarmPython:
+    """The warm interpreter for validators, importing the toolchain (started on first use;
+    shared with later processes for ``keep_seconds``)."""
+    env = scrubbed_env(mypy_cache)
+    server = warm_python.warm_python(sandboxed, mypy_cache, env, keep_seconds)
     server.preload(list(toolchain_modules()))
     return server
 
@@ -396,15 +399,17 @@ def workspace(
     sandbox: SandboxMode = "auto",
     style: StyleConfig | None = None,
     warm: bool = False,
+    keep_seconds: float = 0.0,
 ) -> Iterator[Workspace]:
     """A temporary copy of ``files`` (removed afterwards) and the jail its checks run in.
 
     Code the generator wrote (``trusted``) shares the mypy cache and, with ``warm``, runs its
-    Python checks in this process's warm interpreter (the copy is made inside its jail); other
+    Python checks in the warm interpreter (the copy is made inside its jail; ``keep_seconds``:
+    see ``warm_python``); other
     code gets a private copy of the cache and, where no sandbox is available, is never executed.
     """
     sandboxed = use_bwrap(sandbox)
-    server = warm_server(sandboxed, mypy_cache) if warm and trusted else None
+    server = warm_server(sandboxed, mypy_cache, keep_seconds) if warm and trusted else None
     parent = server.base if server is not None else None
     with tempfile.TemporaryDirectory(prefix="nodegen-validate-", dir=parent) as tmp:
         base = Path(tmp)
@@ -474,6 +479,7 @@ def validate_files(
     style: StyleConfig | None = None,
     cache: ValidationCache | None = None,
     warm: bool = False,
+    keep_seconds: float = 0.0,
 ) -> ValidationReport:
     """Run every check on a private copy of ``files``, the slow ones in parallel (with ``warm``,
     the Python ones in the warm interpreter when the files are ``trusted``).
@@ -483,7 +489,14 @@ def validate_files(
     ``cache``, files validated before with the same toolchain get the kept report.
     """
     space = functools.partial(
-        workspace, files, mypy_cache, trusted=trusted, sandbox=sandbox, style=style, warm=warm
+        workspace,
+        files,
+        mypy_cache,
+        trusted=trusted,
+        sandbox=sandbox,
+        style=style,
+        warm=warm,
+        keep_seconds=keep_seconds,
     )
     if cache is None:
         return _check_all(files, timeout, space)
