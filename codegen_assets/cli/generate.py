@@ -22,6 +22,7 @@ from codegen_assets.core.models import (
     GenerationResult,
     NodeSpec,
     NodeType,
+    StyleConfig,
     Target,
 )
 from codegen_assets.core.onex_oracle import OnexUnavailable, require_omnibase_core
@@ -203,6 +204,32 @@ def warm_validators(settings: NodegenSettings) -> None:
         warm_server(sandboxed, settings.mypy_cache, settings.warm_validators_keep_seconds)
 
 
+def validate_ahead_of_run(
+    settings: NodegenSettings, prompt: str, options: GenerationOptions, style: StyleConfig | None
+) -> None:
+    """Render the files the run's stages will produce (the same functions) and start validating
+    them while Dagster loads; the run's validation_report takes that report if its files are
+    byte for byte these. Not with a remote pattern service, whose answer the run asks anew."""
+    if settings.rag_url and options.enable_intelligence:
+        return
+    from codegen_assets.core.pipeline import stage_outputs
+    from codegen_assets.core.stages.validation_report import validate_ahead
+    from codegen_assets.core.validation_cache import ValidationCache
+
+    spec, _, files = stage_outputs(prompt, options, style)
+    reports = settings.validation_reports
+    validate_ahead(
+        files,
+        timeout=settings.validation_timeout_seconds,
+        mypy_cache=settings.mypy_cache,
+        sandbox=settings.sandbox,
+        style=spec.style,
+        cache=ValidationCache(reports) if reports is not None else None,
+        warm=settings.warm_validators,
+        keep_seconds=settings.warm_validators_keep_seconds,
+    )
+
+
 def _existing(path: Path) -> Path:
     """``path``, or its nearest ancestor that exists (where the repository's config is found)."""
     return next(p for p in (path, *path.parents) if p.is_dir())
@@ -222,13 +249,14 @@ def generate(argv: list[str], called_at: float | None = None) -> int:
         console.print(f"generating [bold]{spec.name}[/] ({spec.node_type.value})…", highlight=False)
     settings = NodegenSettings()
     warm_validators(settings)
+    style = find_config(_existing(args.output_dir.absolute()))
+    validate_ahead_of_run(settings, prompt, options, style)
     # Dagster, SQLAlchemy and the stages load only after the cheap checks and the first line.
     from codegen_assets.core.pipeline import STAGES
     from codegen_assets.orchestration.embedded import EmbeddedRunner
 
     configure_logging(settings.log_format, settings.log_level)
     runner = EmbeddedRunner(settings)
-    style = find_config(_existing(args.output_dir.absolute()))
     request = runner.submit(
         prompt, options, args.output_dir, args.correlation_id, style, name=spec.name
     )

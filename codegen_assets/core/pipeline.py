@@ -92,6 +92,18 @@ def refined_code(
     )
 
 
+def stage_outputs(
+    prompt: str, options: GenerationOptions, style: StyleConfig | None = None
+) -> tuple[NodeSpec, Intelligence, FileSet]:
+    """The parsed prompt, the intelligence and the files the stages up to ``generated_tests``
+    produce for ``prompt`` and ``options`` (embedded patterns only, no network)."""
+    spec = parse_prompt(prompt, options, style)
+    intel = gather_intelligence(prompt, spec, enabled=options.enable_intelligence)
+    contract = build_node_contract(spec, intel)
+    code = with_event_bus(spec, render_node_code(spec, contract))
+    return spec, intel, with_tests(spec, contract, code)
+
+
 def render_files(
     prompt: str,
     options: GenerationOptions,
@@ -105,11 +117,7 @@ def render_files(
     request = GenerationRequest(
         request_id="render", correlation_id="render", prompt=prompt, options=options, style=style
     )
-    spec = parse_prompt(prompt, options, style)
-    intel = gather_intelligence(prompt, spec, enabled=options.enable_intelligence)
-    contract = build_node_contract(spec, intel)
-    code = with_event_bus(spec, render_node_code(spec, contract))
-    files = with_tests(spec, contract, code)
+    spec, intel, files = stage_outputs(prompt, options, style)
     if validator is None:
         return spec, with_lock(prompt, options, spec, intel, files)
     report = validation_report(spec, files, validator)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -13,9 +14,10 @@ import pytest
 from codegen_assets.cli import warm_cache
 from codegen_assets.cli.generate import EXIT_INPUT, EXIT_OK, EXIT_PARTIAL, main
 from codegen_assets.core import onex_oracle, warm_python
-from codegen_assets.core.models import FileSet, GenerationResult
+from codegen_assets.core.models import FileSet, GenerationResult, ValidationReport
 from codegen_assets.core.provenance import LOCK_FILE, hand_edited, read_lock
 from codegen_assets.core.settings import NodegenSettings
+from codegen_assets.core.stages import validation_report as validation
 from codegen_assets.core.stages.parsed_prompt import clean_prompt
 from codegen_assets.core.stages.validation_report import validate_files
 from codegen_assets.core.validation_cache import ValidationCache
@@ -74,6 +76,14 @@ def test_seed_command_generates_a_valid_store_effect(
         return connect(*args)
 
     monkeypatch.setattr(warm_python, "warm_python", spied)
+    validated_in: list[str] = []
+    check_all = validation._check_all
+
+    def spied_checks(*args: Any) -> ValidationReport:
+        validated_in.append(threading.current_thread().name)
+        return check_all(*args)
+
+    monkeypatch.setattr(validation, "_check_all", spied_checks)
     out = tmp_path / "test_regeneration"
     code, result = run_cli(
         capsys,
@@ -96,8 +106,10 @@ def test_seed_command_generates_a_valid_store_effect(
         read_tree(out).files
     )
     assert result.total_duration_seconds < 120
-    # every validator process ran in the interpreter a later command finds warm
+    # every validator process ran in the interpreter a later command finds warm, and the
+    # run's validation was the one the command started while Dagster loaded
     assert kept and set(kept) == {45.0}
+    assert len(validated_in) == 1 and validated_in[0].startswith("validate-ahead")
     tree = read_tree(out)
     report = validate_files(tree, timeout=300, mypy_cache=shared_mypy_cache, cache=validation_cache)
     assert report.passed, [c.output for c in report.checks if not c.passed and not c.advisory]

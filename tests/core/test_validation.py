@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import importlib
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -235,3 +237,37 @@ def test_the_gates_cached_loads_are_the_installed_ecosystems_functions() -> None
         module, function = name.split(":")
         loaded = getattr(importlib.import_module(module), function)
         assert callable(loaded) and hasattr(loaded, "cache_info"), name  # an lru_cache
+
+
+def test_a_validation_started_ahead_is_the_one_a_later_call_for_the_same_files_gets(
+    compute: FileSet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ran: list[str] = []  # the thread of each validation
+
+    def check_all(*_: object) -> ValidationReport:
+        ran.append(threading.current_thread().name)
+        number = len(ran)
+        time.sleep(0.2)
+        return ValidationReport(checks=(), quality_score=number / 10)
+
+    monkeypatch.setattr(validation, "_check_all", check_all)
+    cache = tmp_path / "mypy"
+    validation.validate_ahead(compute, timeout=60, mypy_cache=cache, sandbox="none")
+    first = validate_files(compute, timeout=60, mypy_cache=cache, sandbox="none")
+    assert first.quality_score == 0.1 and len(ran) == 1
+    assert ran[0].startswith("validate-ahead")  # ran in the background, once
+
+    validation.validate_ahead(compute, timeout=60, mypy_cache=cache, sandbox="none")
+    edited = FileSet(files={**compute.files, HANDLER: compute.files[HANDLER] + "# mine\n"})
+    here = validate_files(edited, timeout=60, mypy_cache=cache, sandbox="none")  # other files
+    styled = StyleConfig(filename="ruff.toml", text="line-length = 79\n")
+    validate_files(compute, timeout=60, mypy_cache=cache, sandbox="none", style=styled)
+    assert len(ran) == 4 and here.quality_score in (0.2, 0.3)
+    assert [name.startswith("validate-ahead") for name in ran].count(True) == 2
+    # hand-edited files never take a report started ahead for the generator's own
+    merged = validate_files(compute, timeout=60, mypy_cache=cache, sandbox="none", trusted=False)
+    assert len(ran) == 5 and merged.quality_score == 0.5
+    # the one started ahead for these very files is still there for the call it was meant for
+    ahead = [i for i, name in enumerate(ran) if name.startswith("validate-ahead")][-1]
+    taken = validate_files(compute, timeout=60, mypy_cache=cache, sandbox="none")
+    assert len(ran) == 5 and taken.quality_score == (ahead + 1) / 10

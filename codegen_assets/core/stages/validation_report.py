@@ -21,7 +21,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -469,6 +469,61 @@ def _commands(files: FileSet, mypy_cache: Path) -> dict[str, list[str]]:
     }
 
 
+_AHEAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="validate-ahead")
+_ahead: dict[tuple[str, ...], Future[ValidationReport]] = {}
+_ahead_lock = threading.Lock()
+
+
+def validate_ahead(
+    files: FileSet,
+    *,
+    timeout: float,
+    mypy_cache: Path,
+    sandbox: SandboxMode = "auto",
+    style: StyleConfig | None = None,
+    cache: ValidationCache | None = None,
+    warm: bool = False,
+    keep_seconds: float = 0.0,
+) -> None:
+    """Start validating the generator's ``files`` now, in the background: the next
+    ``validate_files`` call in this process for the same files and settings takes that report
+    (the CLI starts it while Dagster loads; any other files are validated as usual)."""
+    key = _ahead_key(files, style, sandbox, timeout, mypy_cache)
+    future = _AHEAD.submit(
+        _validate,
+        files,
+        timeout=timeout,
+        mypy_cache=mypy_cache,
+        trusted=True,
+        sandbox=sandbox,
+        style=style,
+        cache=cache,
+        warm=warm,
+        keep_seconds=keep_seconds,
+    )
+    with _ahead_lock:
+        _ahead[key] = future
+
+
+def _ahead_key(
+    files: FileSet, style: StyleConfig | None, sandbox: SandboxMode, timeout: float, cache: Path
+) -> tuple[str, ...]:
+    digest = cache_key(files, style=style, trusted=True, sandboxed=use_bwrap(sandbox))
+    return (digest, f"{timeout:g}", str(cache))
+
+
+def _validated_ahead(key: tuple[str, ...]) -> ValidationReport | None:
+    """The report of a validation started ahead for ``key`` (waited for), if there is one."""
+    with _ahead_lock:
+        future = _ahead.pop(key, None)
+    if future is None:
+        return None
+    try:
+        return future.result()
+    except Exception:  # validated again by the caller, which reports what goes wrong
+        return None
+
+
 def validate_files(
     files: FileSet,
     *,
@@ -486,8 +541,38 @@ def validate_files(
 
     ``trusted=False`` marks files that include code the generator did not write (hand edits
     merged into a regeneration): outside a sandbox they are checked statically only. With a
-    ``cache``, files validated before with the same toolchain get the kept report.
+    ``cache``, files validated before with the same toolchain get the kept report. Files whose
+    validation this process started ahead (``validate_ahead``) get that report.
     """
+    if trusted:
+        ahead = _validated_ahead(_ahead_key(files, style, sandbox, timeout, mypy_cache))
+        if ahead is not None:
+            return ahead
+    return _validate(
+        files,
+        timeout=timeout,
+        mypy_cache=mypy_cache,
+        trusted=trusted,
+        sandbox=sandbox,
+        style=style,
+        cache=cache,
+        warm=warm,
+        keep_seconds=keep_seconds,
+    )
+
+
+def _validate(
+    files: FileSet,
+    *,
+    timeout: float,
+    mypy_cache: Path,
+    trusted: bool,
+    sandbox: SandboxMode,
+    style: StyleConfig | None,
+    cache: ValidationCache | None,
+    warm: bool,
+    keep_seconds: float,
+) -> ValidationReport:
     space = functools.partial(
         workspace,
         files,
