@@ -12,7 +12,10 @@ from githubkit.exception import GitHubException
 
 from codegen_assets.core.models import GitHubTarget
 from codegen_assets.core.pipeline import STAGES
+from github_app.client import installation_client
+from github_app.failures import describe
 from github_app.publishing import split_repo
+from github_app.settings import AppSettings
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +31,16 @@ class CheckRunProgress:
     def __init__(self, gh: GitHub[Any], target: GitHubTarget) -> None:
         self.gh = gh
         self.target = target
+
+    @classmethod
+    def for_target(cls, target: GitHubTarget) -> CheckRunProgress:
+        """The progress of ``target``'s request, as the App in its installation."""
+        return cls(installation_client(AppSettings(), target.installation_id), target)
+
+    @staticmethod
+    def reason(error: BaseException | None) -> str:
+        """Why a step stopped, in one line."""
+        return describe(error) if isinstance(error, Exception) else "the step failed"
 
     def _update(self, data: dict[str, object]) -> None:
         if self.target.check_run_id is None:

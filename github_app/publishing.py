@@ -10,7 +10,6 @@ from typing import Any
 import yaml
 from githubkit import GitHub
 from githubkit.exception import GitHubException
-from pydantic import BaseModel, ConfigDict
 
 from codegen_assets.core.layout import NodeLayout
 from codegen_assets.core.models import (
@@ -24,8 +23,9 @@ from codegen_assets.core.models import (
 from codegen_assets.core.report import report_markdown
 from codegen_assets.core.understood import understood_markdown
 from codegen_assets.storage.artifacts import ArtifactStore
-from github_app.client import body_of
+from github_app.client import body_of, installation_client
 from github_app.failures import describe
+from github_app.outcomes import PublishOutcome
 from github_app.repo_files import (
     branch_head,
     commit_to_branch,
@@ -38,22 +38,6 @@ from github_app.repo_layout import RepoLayout
 from github_app.settings import AppSettings
 
 TRAILER = "Nodegen-Request"
-
-
-class PublishOutcome(BaseModel):
-    """What became of the generated files."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    branch: str
-    commit_sha: str | None = None  # the commit that carried the generated files
-    pr_number: int | None = None
-    pr_url: str | None = None
-    draft: bool = False
-    updated_existing: bool = False
-    stored_in_artifact_store: bool = False
-    stopped_for_human_push: bool = False
-    error: str | None = None
 
 
 def split_repo(target: GitHubTarget) -> tuple[str, str]:
@@ -77,6 +61,13 @@ class Publisher:
         self.gh = gh
         self.settings = settings
         self.store = store
+
+    @classmethod
+    def for_installation(
+        cls, settings: AppSettings, installation_id: int, store: ArtifactStore
+    ) -> Publisher:
+        """A publisher acting as the App in one installation."""
+        return cls(installation_client(settings, installation_id), settings, store)
 
     def publish(
         self,

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from githubkit import GitHub
-from pydantic import BaseModel, ConfigDict
 
 from codegen_assets.core import version
 from codegen_assets.core.layout import TESTS_BASE
@@ -27,7 +26,8 @@ from codegen_assets.core.pipeline import Validator, render_files
 from codegen_assets.core.provenance import LOCK_FILE, LockFile, read_lock, sha256
 from codegen_assets.core.report import report_markdown
 from codegen_assets.storage.registry import DeliveredNode
-from github_app.client import body_of
+from github_app.client import body_of, installation_client
+from github_app.outcomes import RegenerationOutcome, Status
 from github_app.publishing import TRAILER
 from github_app.repo_files import (
     branch_head,
@@ -38,24 +38,7 @@ from github_app.repo_files import (
     tree_paths,
 )
 from github_app.repo_layout import RepoLayout, resolve_layout
-
-Status = Literal["current", "unchanged", "opened", "updated", "up_to_date", "stopped"]
-
-
-class RegenerationOutcome(BaseModel):
-    """What the regeneration of one node did."""
-
-    model_config = ConfigDict(frozen=True)
-
-    key: str
-    status: Status
-    template_set: str
-    branch: str = ""
-    pr_number: int | None = None
-    pr_url: str | None = None
-    conflicts: tuple[str, ...] = ()
-    kept_edits: tuple[str, ...] = ()
-    changed: tuple[str, ...] = ()
+from github_app.settings import AppSettings
 
 
 @dataclass(frozen=True)
@@ -102,6 +85,11 @@ class Regenerator:
     def __init__(self, gh: GitHub[Any], validator: Validator | None = None) -> None:
         self.gh = gh
         self.validator = validator
+
+    @classmethod
+    def for_installation(cls, installation_id: int, validator: Validator) -> Regenerator:
+        """A regenerator acting as the App in one installation."""
+        return cls(installation_client(AppSettings(), installation_id), validator=validator)
 
     def regenerate(self, node: DeliveredNode) -> RegenerationOutcome:
         """Open or update the node's regeneration PR when today's templates change its files."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from tenacity import (
     Retrying,
@@ -61,6 +60,8 @@ class RagClient:
 
     def patterns(self, query: str, node_type: str, limit: int) -> list[Pattern]:
         """Patterns the service ranks for ``query``."""
+        import httpx  # loaded only where a remote service is configured
+
         retrying = Retrying(
             stop=stop_after_attempt(RAG_RETRY.max_attempts),
             wait=wait_exponential(
@@ -76,6 +77,8 @@ class RagClient:
         return retrying(self._attempt, query, node_type, limit)
 
     def _attempt(self, query: str, node_type: str, limit: int) -> list[Pattern]:
+        import httpx
+
         self.breaker.before_call()
         try:
             response = httpx.post(

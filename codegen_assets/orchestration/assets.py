@@ -54,7 +54,7 @@ from codegen_assets.orchestration.resources import (
 )
 from codegen_assets.storage.artifacts import UnknownArtifactError
 from codegen_assets.storage.registry import DeliveredNode, node_key
-from github_app.publishing import PublishOutcome
+from github_app.outcomes import PublishOutcome
 from github_app.repo_layout import RepoLayout
 
 requests_partitions = DynamicPartitionsDefinition(name="generation_requests")

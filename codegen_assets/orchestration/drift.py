@@ -31,7 +31,7 @@ from codegen_assets.core import version
 from codegen_assets.core.provenance import read_lock
 from codegen_assets.orchestration.resources import RequestQueueResource, ValidatorResource
 from codegen_assets.storage.registry import DeliveredNode
-from github_app.regeneration import RegenerationOutcome
+from github_app.outcomes import RegenerationOutcome
 
 DELIVERED_NODES = "delivered_nodes"
 delivered_nodes_partitions = DynamicPartitionsDefinition(name=DELIVERED_NODES)

@@ -12,7 +12,6 @@ from dagster import DagsterEventType, DagsterInstance, HookContext, failure_hook
 from codegen_assets.core.models import GenerationRequest
 from codegen_assets.core.pipeline import STAGES
 from codegen_assets.storage.artifacts import UnknownArtifactError
-from github_app.failures import describe
 
 _last_update: dict[str, float] = {}  # run id -> when its check run was last updated
 _RESOURCES = {"artifacts", "github", "queue"}
@@ -61,10 +60,9 @@ def stage_failed(context: HookContext) -> None:
     if request is None or request.github is None:
         return
     stage = context.op.name
-    error = context.op_exception
-    reason = describe(error) if isinstance(error, Exception) else "the step failed"
     github = context.resources.github
     progress = github.progress(request.github)
+    reason = progress.reason(context.op_exception)
     done = stages_done(context.instance, context.run_id)
     progress.finish(done, False, f"Stopped at `{stage}`: {reason}")
     if stage != "pull_request":  # publishing says itself what it kept and why

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dagster import ConfigurableResource
 
@@ -23,11 +24,12 @@ from codegen_assets.storage.artifacts import ArtifactStore
 from codegen_assets.storage.outbox import Outbox
 from codegen_assets.storage.queue import RequestQueue
 from codegen_assets.storage.registry import NodeRegistry
-from github_app.client import installation_client
-from github_app.progress import CheckRunProgress
-from github_app.publishing import Publisher
-from github_app.regeneration import Regenerator
 from github_app.settings import AppSettings
+
+if TYPE_CHECKING:  # the GitHub client loads when a GitHub step runs, not with the asset graph
+    from github_app.progress import CheckRunProgress
+    from github_app.publishing import Publisher
+    from github_app.regeneration import Regenerator
 
 
 class ArtifactStoreResource(ConfigurableResource["ArtifactStoreResource"]):
@@ -122,8 +124,9 @@ class GitHubResource(ConfigurableResource["GitHubResource"]):
 
     def publisher(self, store: ArtifactStore, installation_id: int) -> Publisher:
         """A publisher for one installation."""
-        settings = AppSettings()
-        return Publisher(installation_client(settings, installation_id), settings, store)
+        from github_app.publishing import Publisher
+
+        return Publisher.for_installation(AppSettings(), installation_id, store)
 
     def run_url(self, run_id: str) -> str:
         """Link to the Dagster run."""
@@ -131,7 +134,9 @@ class GitHubResource(ConfigurableResource["GitHubResource"]):
 
     def progress(self, target: GitHubTarget) -> CheckRunProgress:
         """The request's check run and issue thread."""
-        return CheckRunProgress(installation_client(AppSettings(), target.installation_id), target)
+        from github_app.progress import CheckRunProgress
+
+        return CheckRunProgress.for_target(target)
 
     def write_interval(self) -> float:
         """Seconds between progress updates of one run (GitHub's write pacing, at least 0.5)."""
@@ -153,8 +158,9 @@ class RequestQueueResource(ConfigurableResource["RequestQueueResource"]):
 
     def regenerator(self, installation_id: int, validator: ValidatorResource) -> Regenerator:
         """A regenerator acting as the App in one installation."""
-        client = installation_client(AppSettings(), installation_id)
-        return Regenerator(client, validator=validator)
+        from github_app.regeneration import Regenerator
+
+        return Regenerator.for_installation(installation_id, validator)
 
 
 class KafkaResource(ConfigurableResource["KafkaResource"]):

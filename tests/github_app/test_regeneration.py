@@ -38,7 +38,7 @@ from codegen_assets.orchestration.resources import RequestQueueResource, Validat
 from codegen_assets.storage.registry import DeliveredNode, node_key
 from github_app.demo.fake_github import FakeGitHub
 from github_app.demo.local import REPO
-from github_app.regeneration import RegenerationOutcome
+from github_app.outcomes import RegenerationOutcome
 from tests.support.spy import SPY
 
 pytestmark = pytest.mark.e2e

@@ -5,15 +5,17 @@ from __future__ import annotations
 import logging
 from functools import cache
 from importlib import resources
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import bm25s
-import Stemmer
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from codegen_assets.core.models import Intelligence, NodeSpec, Pattern
 from codegen_assets.core.rag_client import RagClient
+
+if TYPE_CHECKING:  # BM25 (numpy) loads when patterns are ranked, not with the stages
+    import bm25s
+    import Stemmer
 
 MAX_PATTERNS = 3
 MIN_SCORE = 0.5  # BM25 scores below this are incidental word overlap
@@ -50,11 +52,15 @@ def pattern_library() -> tuple[PatternFile, ...]:
 
 @cache
 def _stemmer() -> Stemmer.Stemmer:
+    import Stemmer
+
     return Stemmer.Stemmer("english")
 
 
 @cache
 def _index() -> bm25s.BM25:
+    import bm25s
+
     corpus = [p.document() for p in pattern_library()]
     retriever = bm25s.BM25()
     tokens = bm25s.tokenize(corpus, stopwords="en", stemmer=_stemmer(), show_progress=False)
@@ -72,6 +78,8 @@ def query_text(prompt: str, spec: NodeSpec) -> str:
 
 def rank_patterns(query: str, node_type: str, limit: int = MAX_PATTERNS) -> list[Pattern]:
     """Library patterns for ``node_type``, best BM25 score first (ties by name)."""
+    import bm25s
+
     library = pattern_library()
     tokens = bm25s.tokenize(
         [query.replace("_", " ")],
