@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import os
 import shlex
 import sys
@@ -199,9 +200,11 @@ def warm_validators(settings: NodegenSettings) -> None:
     if settings.warm_validators:
         from codegen_assets.core.sandbox import use_bwrap
         from codegen_assets.core.stages.validation_report import warm_server
+        from codegen_assets.core.warm_python import ServerGoneError
 
         sandboxed = use_bwrap(settings.sandbox)
-        warm_server(sandboxed, settings.mypy_cache, settings.warm_validators_keep_seconds)
+        with contextlib.suppress(ServerGoneError):  # validation then starts interpreters itself
+            warm_server(sandboxed, settings.mypy_cache, settings.warm_validators_keep_seconds)
 
 
 def validate_ahead_of_run(

@@ -252,3 +252,19 @@ def test_a_kept_interpreter_is_one_per_toolchain_and_environment_and_a_dead_one_
         server.close()
         assert server.process is not None
         server.process.kill()
+
+
+def test_an_interpreter_that_cannot_start_leaves_each_check_to_a_new_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = tmp_path / "broken_server.py"
+    broken.write_text("raise SystemExit('no server today')\n")
+    monkeypatch.setattr(warm_python, "SCRIPT", broken)
+    with pytest.raises(ServerGoneError, match="did not start: no server today"):
+        WarmPython(False, tmp_path / "mypy", scrubbed_env(tmp_path), keep_seconds=30)
+    files = FileSet(files={"tiny.py": "VALUE: int = 1\n"})
+    report = validate_files(
+        files, timeout=120, mypy_cache=tmp_path / "mypy", sandbox="none", warm=True, keep_seconds=30
+    )
+    mypy = report.check("mypy")
+    assert mypy.passed and "Success: no issues found in 1 source file" in mypy.output

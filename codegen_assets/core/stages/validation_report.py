@@ -409,7 +409,10 @@ def workspace(
     code gets a private copy of the cache and, where no sandbox is available, is never executed.
     """
     sandboxed = use_bwrap(sandbox)
-    server = warm_server(sandboxed, mypy_cache, keep_seconds) if warm and trusted else None
+    server = None
+    if warm and trusted:
+        with contextlib.suppress(ServerGoneError):  # then a new interpreter per check
+            server = warm_server(sandboxed, mypy_cache, keep_seconds)
     parent = server.base if server is not None else None
     with tempfile.TemporaryDirectory(prefix="nodegen-validate-", dir=parent) as tmp:
         base = Path(tmp)
