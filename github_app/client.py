@@ -66,6 +66,14 @@ class WritePacer(BaseThrottler):
         self._tokens = float(burst)
         self._updated = time.monotonic()
 
+    def ready(self) -> bool:
+        """Whether a write now would go at once (nothing is taken)."""
+        if self.write_interval <= 0:
+            return True
+        with self._lock:
+            refill = (time.monotonic() - self._updated) / self.write_interval
+            return min(float(self.burst), self._tokens + refill) >= 1.0
+
     def wait_for(self, method: str) -> float:
         """Seconds this request must wait (reads never wait), and take its token."""
         if method not in _MUTATING or self.write_interval <= 0:

@@ -12,7 +12,7 @@ from githubkit.exception import GitHubException
 
 from codegen_assets.core.models import GitHubTarget
 from codegen_assets.core.pipeline import STAGES
-from github_app.client import installation_client
+from github_app.client import WritePacer, installation_client
 from github_app.failures import describe
 from github_app.publishing import split_repo
 from github_app.settings import AppSettings
@@ -52,7 +52,13 @@ class CheckRunProgress:
             log.warning("check run update failed: %s", exc)
 
     def stages_done(self, done: Sequence[str]) -> None:
-        """The run is in progress with ``done`` finished."""
+        """The run is in progress with ``done`` finished. Skipped when GitHub's write budget is
+        spent, rather than queued before the pull request's own writes (the next tick or the
+        conclusion says it)."""
+        pacer = self.gh.config.throttler
+        if isinstance(pacer, WritePacer) and not pacer.ready():
+            log.info("check run tick skipped: GitHub's write budget is spent")
+            return
         self._update(
             {
                 "status": "in_progress",

@@ -1,10 +1,16 @@
-"""The GitHub client's write pacing: a token bucket, not a pause per write."""
+"""The GitHub client's write pacing: a token bucket, not a pause per write; progress ticks give
+way to the pull request's writes."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import Any, cast
+
 import pytest
 
+from codegen_assets.core.models import GitHubTarget
 from github_app.client import WritePacer
+from github_app.progress import CheckRunProgress
 
 
 class Clock:
@@ -54,3 +60,43 @@ def test_at_most_burst_plus_one_per_interval_in_any_minute(clock: Clock) -> None
 def test_no_interval_means_no_pacing(clock: Clock) -> None:
     pacer = WritePacer(write_interval=0.0, burst=1)
     assert [pacer.wait_for("POST") for _ in range(5)] == [0.0] * 5
+
+
+class _Checks:
+    def __init__(self) -> None:
+        self.updates: list[dict[str, Any]] = []
+
+    def update(self, owner: str, repo: str, check_run_id: int, data: dict[str, Any]) -> None:
+        self.updates.append(data)
+
+
+def test_a_progress_tick_is_skipped_when_the_write_budget_is_spent_and_the_end_is_not(
+    clock: Clock,
+) -> None:
+    pacer = WritePacer(write_interval=1.0, burst=2)
+    checks = _Checks()
+    gh = SimpleNamespace(
+        config=SimpleNamespace(throttler=pacer), rest=SimpleNamespace(checks=checks)
+    )
+    target = GitHubTarget(
+        repository="octo-org/hello",
+        installation_id=1,
+        issue_number=7,
+        comment_id=3,
+        requester="alice",
+        head_sha="0" * 40,
+        check_run_id=9,
+    )
+    progress = CheckRunProgress(cast(Any, gh), target)
+    assert pacer.ready()
+    progress.stages_done(["parsed_prompt"])
+    assert len(checks.updates) == 1
+    pacer.wait_for("POST")  # the pull request's writes take the rest of the budget
+    pacer.wait_for("POST")
+    assert not pacer.ready()
+    progress.stages_done(["parsed_prompt", "intelligence"])  # would wait: skipped
+    assert len(checks.updates) == 1
+    progress.finish(["parsed_prompt", "intelligence"], True, None)  # the conclusion always goes
+    assert [u["status"] for u in checks.updates] == ["in_progress", "completed"]
+    clock.now += 1.0
+    assert pacer.ready()
