@@ -187,8 +187,7 @@ class _Server:
         self.idle_limit = _FIRST_CLIENT_SECONDS
 
     def serve(self) -> None:
-        """Answer clients until none has been connected, nor a command running, for as long
-        as the server is kept."""
+        """Answer clients until none has been connected for as long as the server is kept."""
         while True:
             left = None if self.clients else self.idle_since + self.idle_limit - time.monotonic()
             if left is not None and left <= 0:
@@ -237,7 +236,10 @@ class _Server:
         return True
 
     def receive(self, client: _Client) -> None:
-        data = client.connection.recv(1 << 16)
+        try:
+            data = client.connection.recv(1 << 16)
+        except OSError:  # a client that ended abruptly
+            data = b""
         if not data:
             self.drop(client)
             return

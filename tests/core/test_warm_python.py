@@ -268,3 +268,37 @@ def test_an_interpreter_that_cannot_start_leaves_each_check_to_a_new_one(
     )
     mypy = report.check("mypy")
     assert mypy.passed and "Success: no issues found in 1 source file" in mypy.output
+
+
+def test_a_client_that_leaves_has_its_commands_killed_and_the_others_are_still_served(
+    tmp_path: Path,
+) -> None:
+    leaving = WarmPython(False, tmp_path / "mypy", scrubbed_env(tmp_path), keep_seconds=30)
+    staying = WarmPython(False, tmp_path / "mypy", scrubbed_env(tmp_path), keep_seconds=30)
+    pid_file = tmp_path / "pid"
+    code = f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(60)"
+    ended: list[BaseException] = []
+
+    def left_running() -> None:
+        try:
+            run(leaving, code)
+        except ServerGoneError as exc:
+            ended.append(exc)
+
+    waiting = threading.Thread(target=left_running)
+    waiting.start()
+    deadline = time.monotonic() + 20
+    while not pid_file.exists() or not pid_file.read_text():
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    pid = int(pid_file.read_text())
+    leaving.close()  # as a command that ends, or is killed, while its check runs
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not Path(f"/proc/{pid}").exists()
+    assert run(staying, "print('still here')") == (True, "still here\n")
+    waiting.join(timeout=20)
+    assert ended  # the command that was left did not complete, and says so
+    staying.close()
+    assert leaving.process is not None
+    leaving.process.kill()
