@@ -4,7 +4,9 @@ with full validation and with the validation cache.
 Run: ``python -m bench.generation [--runs 3]``. Prints tables of medians (p50) and their ratio to
 the seed's 53 s target; writes nothing outside a temporary directory. In-process = steady state
 in one process (a served worker); fresh process = the CLI as a person runs it, imports and all
-(the mypy cache on disk is kept, as after the README's install).
+(the mypy cache on disk is kept, as after the README's install), finding the validators' kept
+interpreter that the previous command left, or, with ``NODEGEN_WARM_VALIDATORS_KEEP_SECONDS=0``,
+starting its own every time.
 """
 
 from __future__ import annotations
@@ -95,15 +97,18 @@ def validators(runs: int, work: Path) -> dict[str, list[float]]:
     return checks
 
 
-def cli_runs(runs: int, work: Path, *, cache: bool) -> list[dict[str, float]]:
-    """``omninode-generate`` as a person runs it: seconds to its first line, and to its end."""
+def cli_runs(runs: int, work: Path, *, cache: bool, kept: bool = True) -> list[dict[str, float]]:
+    """``omninode-generate`` as a person runs it: seconds to its first line, and to its end
+    (``kept``: the validators' interpreter outlives each command, as by default)."""
     env = {**os.environ, "NODEGEN_VALIDATION_CACHE": str(cache).lower()}
+    if not kept:
+        env["NODEGEN_WARM_VALIDATORS_KEEP_SECONDS"] = "0"
     timings = []
     for i in range(runs):
         started = time.perf_counter()
         command = [sys.executable, "-m", "codegen_assets.cli.generate", PROMPT]
         proc = subprocess.Popen(
-            [*command, "--output-dir", str(work / f"cli-{cache}-{i}")],
+            [*command, "--output-dir", str(work / f"cli-{cache}-{kept}-{i}")],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             cwd=ROOT,
@@ -134,6 +139,7 @@ def main() -> None:
         full = in_process(args.runs, work, cache=False)
         cached = in_process(args.runs, work, cache=True)
         checks = validators(args.runs, work)
+        cli_alone = cli_runs(args.runs, work, cache=False, kept=False)
         cli_full = cli_runs(args.runs, work, cache=False)
         cli_cached = cli_runs(args.runs, work, cache=True)
     console = Console()
@@ -144,6 +150,7 @@ def main() -> None:
         ("in-process, full validation", full, "total"),
         ("in-process, validation cache", cached, "total"),
         ("fresh process, full validation", cli_full, "total"),
+        ("fresh process, full validation, nothing kept", cli_alone, "total"),
         ("fresh process, validation cache", cli_cached, "total"),
         ("fresh process, first line", cli_full, "first line"),
     ):

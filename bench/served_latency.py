@@ -3,7 +3,7 @@
 Run: ``python -m bench.served_latency [--requests 5] [--gap 15]``. The webhook server runs in its
 own process with the embedded launcher (the warm worker); the fake GitHub runs here, loopback only,
 with GitHub's write pacing on (a token bucket: a burst of 20 writes, then one a second). Requests
-come one at a time, ``--gap`` seconds apart (a request makes about 13 writes, so the budget is
+come one at a time, ``--gap`` seconds apart (a request makes 11 to 13 writes, so the budget is
 full again), then back to back, where the pacing holds the sustained rate.
 """
 
