@@ -6,7 +6,14 @@ import textwrap
 from functools import cache
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
+from jinja2 import (
+    BytecodeCache,
+    Environment,
+    FileSystemBytecodeCache,
+    PackageLoader,
+    StrictUndefined,
+    pass_context,
+)
 from jinja2.runtime import Context
 
 from codegen_assets.core.layout import NodeLayout
@@ -39,11 +46,21 @@ def docstring(context: Context, summary: str, details: str, indent: int) -> str:
     return '"""' + f"\n{pad}".join(lines).replace(f"\n{pad}\n", "\n\n") + f"\n{pad}" + '"""'
 
 
+def _compiled_templates() -> BytecodeCache | None:
+    """Jinja's cache of compiled templates (per user, keyed by each template's source), so a new
+    process does not compile them again (~0.1 s); None where no safe directory exists."""
+    try:
+        return FileSystemBytecodeCache()
+    except (RuntimeError, OSError):
+        return None
+
+
 @cache
 def environment() -> Environment:
     """The template environment: strict, no autoescaping (the output is Python, not HTML)."""
     env = Environment(
         loader=PackageLoader("codegen_assets.core", "templates"),
+        bytecode_cache=_compiled_templates(),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -304,3 +307,45 @@ def test_contract_json_schema_is_current_and_accepts_contracts(store_prompt: str
     jsonschema.validate(contract, schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({**contract, "surprise": 1}, schema)
+
+
+_COUNT_COMPILES = """
+import sys
+from pathlib import Path
+import jinja2
+from codegen_assets.core.pipeline import render_files
+from codegen_assets.core.models import GenerationOptions
+
+compiled = []
+compile_template = jinja2.Environment.compile
+
+
+def counted(self, *args, **kwargs):
+    compiled.append(1)
+    return compile_template(self, *args, **kwargs)
+
+
+jinja2.Environment.compile = counted
+files = render_files(sys.argv[1], GenerationOptions(enable_intelligence=False))[1]
+print(len(compiled), len(files.files))
+"""
+
+
+def test_a_new_process_loads_compiled_templates_instead_of_compiling_them(
+    tmp_path: Path, store_prompt: str
+) -> None:
+    env = {**os.environ, "TMPDIR": str(tmp_path)}  # where Jinja keeps its per-user cache
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", _COUNT_COMPILES, store_prompt],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        ).stdout.split()
+        for _ in range(2)
+    ]
+    (first_compiled, files), (again_compiled, same_files) = runs
+    assert int(first_compiled) > 20 and again_compiled == "0" and files == same_files
+    assert list(tmp_path.glob("_jinja2-cache-*/__jinja2_*.cache"))
