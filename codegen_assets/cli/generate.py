@@ -219,7 +219,10 @@ def validate_ahead_of_run(
     from codegen_assets.core.stages.validation_report import validate_ahead
     from codegen_assets.core.validation_cache import ValidationCache
 
-    spec, _, files = stage_outputs(prompt, options, style)
+    try:
+        spec, _, files = stage_outputs(prompt, options, style)
+    except Exception:  # the run's own stage fails the same way, and says which stage it was
+        return
     reports = settings.validation_reports
     validate_ahead(
         files,

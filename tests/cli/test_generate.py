@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from codegen_assets.cli import warm_cache
-from codegen_assets.cli.generate import EXIT_INPUT, EXIT_OK, EXIT_PARTIAL, main
-from codegen_assets.core import onex_oracle, warm_python
+from codegen_assets.cli.generate import EXIT_ERROR, EXIT_INPUT, EXIT_OK, EXIT_PARTIAL, main
+from codegen_assets.core import onex_oracle, pipeline, warm_python
 from codegen_assets.core.models import FileSet, GenerationResult, ValidationReport
 from codegen_assets.core.provenance import LOCK_FILE, hand_edited, read_lock
 from codegen_assets.core.settings import NodegenSettings
@@ -21,6 +21,7 @@ from codegen_assets.core.stages import validation_report as validation
 from codegen_assets.core.stages.parsed_prompt import clean_prompt
 from codegen_assets.core.stages.validation_report import validate_files
 from codegen_assets.core.validation_cache import ValidationCache
+from codegen_assets.orchestration import assets
 
 pytestmark = pytest.mark.e2e
 
@@ -197,6 +198,25 @@ def test_bad_prompts_get_a_clear_error_and_no_run(
     assert result.error_code == "INVALID_PROMPT" and result.error_message
     assert not (tmp_path / "out").exists()
     assert not (nodegen_home / "dagster").exists()  # rejected before any Dagster run
+
+
+def test_a_stage_that_raises_fails_its_run_and_is_named_even_before_dagster_loads(
+    nodegen_home: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*_: object) -> FileSet:
+        raise RuntimeError("event bus wiring broke")
+
+    # the stage as the command renders it ahead of the run, and as the run's asset calls it
+    monkeypatch.setattr(pipeline, "with_event_bus", broken)
+    monkeypatch.setattr(assets, "with_event_bus", broken)
+    prompt = PROMPTS["compute"]
+    code, result = run_cli(capsys, prompt, "--output-dir", str(tmp_path / "out"))
+    assert code == EXIT_ERROR and result.error_code == "STAGE_FAILED"
+    assert "event_bus" in (result.error_message or "")
+    assert not (tmp_path / "out").exists()
 
 
 def test_onex_target_without_omnibase_core_names_the_extra(
