@@ -46,6 +46,7 @@ def test_the_embedded_worker_starts_its_warm_interpreter_before_any_request(
         "NODEGEN_MYPY_CACHE_DIR": str(tmp_path / "mypy"),
         "NODEGEN_GITHUB_WEBHOOK_SECRET": SECRET,
         "NODEGEN_DATABASE_URL": "",
+        "NODEGEN_WARM_VALIDATORS_KEEP_SECONDS": "5",  # not kept long after the test
     }
     with serve_process(env, "--no-triage") as url:
         served = _listener(int(url.rsplit(":", 1)[1]))
