@@ -547,7 +547,7 @@ def validate_files(
     ``cache``, files validated before with the same toolchain get the kept report. Files whose
     validation this process started ahead (``validate_ahead``) get that report.
     """
-    if trusted:
+    if trusted and _ahead:  # nothing started ahead (the served worker): no key to compute
         ahead = _validated_ahead(_ahead_key(files, style, sandbox, timeout, mypy_cache))
         if ahead is not None:
             return ahead
