@@ -27,6 +27,7 @@ import json
 import os
 import shutil
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -260,8 +261,8 @@ def shared_dir(sandboxed: bool, mypy_cache: Path, env: Mapping[str, str]) -> Pat
     if len(os.fsencode(base / "server.sock")) > _MAX_SOCKET_PATH:
         return None
     base.mkdir(mode=0o700, parents=True, exist_ok=True)
-    info = base.lstat()
-    return base if info.st_uid == os.getuid() and not base.is_symlink() else None
+    info = base.lstat()  # a symlink is not a directory here
+    return base if info.st_uid == os.getuid() and stat.S_ISDIR(info.st_mode) else None
 
 
 @contextlib.contextmanager

@@ -302,3 +302,17 @@ def test_a_client_that_leaves_has_its_commands_killed_and_the_others_are_still_s
     staying.close()
     assert leaving.process is not None
     leaving.process.kill()
+
+
+def test_a_kept_interpreters_directory_that_is_a_symlink_is_not_used(tmp_path: Path) -> None:
+    env = scrubbed_env(tmp_path)
+    base = warm_python.shared_dir(False, tmp_path / "mypy", env)
+    assert base is not None and base.is_dir()
+    base.rmdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    base.symlink_to(elsewhere)  # someone else's directory in its place
+    assert warm_python.shared_dir(False, tmp_path / "mypy", env) is None
+    private = WarmPython(False, tmp_path / "mypy", env, keep_seconds=30)
+    assert not private.shared and private.base != base  # its own server, as with keep 0
+    private.close()
