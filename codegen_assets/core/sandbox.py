@@ -112,8 +112,9 @@ class Jail:
         binary = bwrap_binary()
         if binary is None:
             raise SandboxUnavailableError("bubblewrap disappeared")
-        args = [binary, "--unshare-all", *(["--die-with-parent"] * die_with_parent)]
-        args += ["--new-session"]
+        args = [binary, "--unshare-all", "--new-session"]
+        if die_with_parent:
+            args.append("--die-with-parent")
         args += ["--cap-drop", "ALL", "--clearenv", "--proc", "/proc", "--dev", "/dev"]
         args += ["--tmpfs", "/tmp"]
         args += _system_binds()
