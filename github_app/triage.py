@@ -22,6 +22,7 @@ from codegen_assets.core.models import (
 from codegen_assets.core.naming import request_id as new_request_id
 from codegen_assets.core.provenance import read_lock
 from codegen_assets.core.stages.parsed_prompt import PromptError, parse_prompt
+from codegen_assets.core.style import StyleConfigError
 from codegen_assets.core.understood import understood_markdown
 from codegen_assets.storage.artifacts import ArtifactStore, UnknownArtifactError
 from codegen_assets.storage.queue import Delivery, RequestQueue
@@ -239,7 +240,14 @@ class Triage:
             copyright_holder=config.copyright,
             license=config.license,
         )
-        style = repository_style(gh, owner, repo, head_sha, output_base)
+        try:
+            style = repository_style(gh, owner, repo, head_sha, output_base)
+        except StyleConfigError as exc:  # names the file and key; quotes nothing it read
+            self._reply(
+                event,
+                f"@{event.sender.login} I cannot use this repository's ruff configuration: {exc}",
+            )
+            return f"rejected: {exc}"
         try:
             spec = parse_prompt(command.prompt, options, style)  # pre-flight: a bad prompt
         except PromptError as exc:  # starts no run

@@ -29,7 +29,7 @@ from codegen_assets.core.models import (
 from codegen_assets.core.onex_oracle import OnexUnavailable, require_omnibase_core
 from codegen_assets.core.settings import DEFINITIONS, NodegenSettings
 from codegen_assets.core.stages.parsed_prompt import PromptError, decode_prompt, parse_prompt
-from codegen_assets.core.style import find_config
+from codegen_assets.core.style import StyleConfigError, find_config
 from codegen_assets.core.understood import understood_rows
 
 EXIT_OK, EXIT_VALIDATION, EXIT_PARTIAL, EXIT_INPUT, EXIT_TIMEOUT, EXIT_ERROR = 0, 1, 2, 3, 4, 5
@@ -47,7 +47,7 @@ def _generate_parser() -> argparse.ArgumentParser:
         description="Generate a validated ONEX v2.0 node from a plain-language prompt. "
         "Runs the Dagster asset graph in-process: no servers needed. "
         "`omninode-generate recover WORKFLOW_ID --output-dir DIR` restores code that could not "
-        "be written.",
+        "be written; `omninode-generate stop-validators` ends the validators' kept interpreter.",
     )
     parser.add_argument("prompt", help="what the node should do (use - to read it from stdin)")
     parser.add_argument(
@@ -121,11 +121,15 @@ def process_age() -> float | None:
 
 
 def ui_command(settings: NodegenSettings) -> str:
-    """The command that opens this home's runs in the Dagster UI."""
+    """The command that opens this home's runs in the Dagster UI, as it can be pasted into a new
+    shell: ``dagster`` by its path beside this interpreter (a fresh clone's ``.venv/bin`` is not
+    on the PATH)."""
+    installed = Path(sys.executable).parent / "dagster"
+    dagster = str(installed) if installed.is_file() else "dagster"
     return (
         f"NODEGEN_HOME={shlex.quote(str(settings.home))} "
         f"DAGSTER_HOME={shlex.quote(str(settings.dagster_home))} "
-        f"dagster dev -f {shlex.quote(str(DEFINITIONS))}"
+        f"{shlex.quote(dagster)} dev -f {shlex.quote(str(DEFINITIONS))}"
     )
 
 
@@ -147,7 +151,9 @@ def _print_result(console: Console, result: GenerationResult) -> None:
         )
 
 
-def _input_error(args: argparse.Namespace, console: Console, message: str) -> int:
+def _input_error(
+    args: argparse.Namespace, console: Console, message: str, code: str = "INVALID_PROMPT"
+) -> int:
     if args.json:
         print(
             GenerationResult(
@@ -156,7 +162,7 @@ def _input_error(args: argparse.Namespace, console: Console, message: str) -> in
                 correlation_id=args.correlation_id or "",
                 total_duration_seconds=0.0,
                 needs_review=True,
-                error_code="INVALID_PROMPT",
+                error_code=code,
                 error_message=message,
             ).model_dump_json()
         )
@@ -241,21 +247,34 @@ def _existing(path: Path) -> Path:
     return next(p for p in (path, *path.parents) if p.is_dir())
 
 
+def _preflight(
+    args: argparse.Namespace, console: Console
+) -> tuple[str, GenerationOptions, NodeSpec, StyleConfig | None] | int:
+    """The request and the target's ruff configuration, or the exit code of a clear error."""
+    try:
+        prompt, options, spec = _checked_request(args)
+        style = find_config(_existing(args.output_dir.absolute()))
+    except (PromptError, OnexUnavailable) as exc:
+        return _input_error(args, console, str(exc))
+    except StyleConfigError as exc:
+        return _input_error(args, console, str(exc), "INVALID_CONFIG")
+    return prompt, options, spec, style
+
+
 def generate(argv: list[str], called_at: float | None = None) -> int:
     """Run one generation; returns the exit code. Its duration is the process's age, or the time
     since ``called_at`` (``time.monotonic()``) when it runs inside a longer-lived process."""
     args = _generate_parser().parse_args(argv)
     console = Console(file=sys.stderr)
-    try:
-        prompt, options, spec = _checked_request(args)
-    except (PromptError, OnexUnavailable) as exc:
-        return _input_error(args, console, str(exc))
+    checked = _preflight(args, console)
+    if isinstance(checked, int):
+        return checked
+    prompt, options, spec, style = checked
     if not args.json:  # the first thing a person sees, before Dagster is loaded
         _print_understood(Console(), spec)
         console.print(f"generating [bold]{spec.name}[/] ({spec.node_type.value})…", highlight=False)
     settings = NodegenSettings()
     warm_validators(settings)
-    style = find_config(_existing(args.output_dir.absolute()))
     validate_ahead_of_run(settings, prompt, options, style)
     # Dagster, SQLAlchemy and the stages load only after the cheap checks and the first line.
     from codegen_assets.core.pipeline import STAGES
@@ -331,7 +350,22 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "recover":
         return recover_command(argv[1:])
+    if argv == ["stop-validators"]:
+        return stop_validators()
     return generate(argv, called_at)
+
+
+def stop_validators() -> int:
+    """Stop the validators' kept interpreters now (they otherwise end by themselves after
+    ``NODEGEN_WARM_VALIDATORS_KEEP_SECONDS`` unused)."""
+    from codegen_assets.core.warm_python import stop_shared
+
+    stopped = stop_shared(NodegenSettings().mypy_cache)
+    for directory in stopped:
+        print(f"stopped the validators' interpreter in {directory}")
+    if not stopped:
+        print("no validators' interpreter was running")
+    return EXIT_OK
 
 
 def console() -> None:

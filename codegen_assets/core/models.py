@@ -157,6 +157,11 @@ class StyleConfig(Frozen):
     filename: str = Field(pattern=r"^(pyproject\.toml|\.?ruff\.toml)$")
     text: str
     source: str = ""  # where it was found, for the report
+    # the requires-python of a pyproject.toml further up, which ruff reads when the
+    # configuration sets no target-version (and no requires-python) of its own
+    requires_python: str = Field(default="", max_length=200)
+    # files the configuration extends, by path relative to its directory (inside it)
+    includes: dict[str, str] = Field(default_factory=dict)
 
 
 class NodeSpec(Frozen):

@@ -245,8 +245,10 @@ def build_context(
     options: GenerationOptions,
     patterns: tuple[str, ...] = (),
     width: int = 88,
+    python: tuple[int, int] | None = None,
 ) -> dict[str, Any]:
-    """The full template context of ``plan``."""
+    """The full template context of ``plan``; ``python`` is the target repository's Python
+    floor (syntax newer than it is not used)."""
     spec, layout = plan.spec, plan.layout
     operations = [_operation(plan, op, width) for op in plan.operations]
     outcomes = [snake(e.name) for op in plan.operations for e in op.events]
@@ -265,6 +267,8 @@ def build_context(
     return {
         "spdx": spdx_header(options),
         "onex": options.target is Target.ONEX,
+        # PEP 695 type parameters: where the floor allows them (an ONEX node needs 3.12 anyway)
+        "pep695": python >= (3, 12) if python else options.target is Target.ONEX,
         "node": {
             "name": layout.name,
             "stem": layout.stem,

@@ -23,7 +23,7 @@ from codegen_assets.core.plan import NodePlan, plan_node
 from codegen_assets.core.pysource import py_literal
 from codegen_assets.core.stages.contract import ContractDocument
 from codegen_assets.core.stages.validation_report import ruff_bin
-from codegen_assets.core.style import format_files, line_length
+from codegen_assets.core.style import format_files, line_length, python_floor
 
 TEMPLATES = "onex"
 
@@ -83,7 +83,9 @@ def _plan(spec: NodeSpec) -> tuple[NodePlan, NodeLayout]:
 
 def _context(spec: NodeSpec, patterns: tuple[str, ...]) -> dict[str, Any]:
     plan, _ = _plan(spec)
-    return build_context(plan, spec.options, patterns, line_length(spec.style))
+    return build_context(
+        plan, spec.options, patterns, line_length(spec.style), python_floor(spec.style)
+    )
 
 
 def contract_patterns(contract: ContractDocument) -> tuple[str, ...]:

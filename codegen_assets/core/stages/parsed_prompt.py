@@ -22,6 +22,7 @@ from codegen_assets.core.models import (
     Operation,
     PerformanceTargets,
     StyleConfig,
+    Target,
     Topic,
 )
 from codegen_assets.core.naming import (
@@ -45,6 +46,7 @@ from codegen_assets.core.prompt_items import (
     SignatureItem,
     parse_item,
 )
+from codegen_assets.core.style import floor_warnings
 
 MAX_PROMPT_BYTES = 64 * 1024
 ADDED = "Added by the generator"  # how a dependency the prompt did not name is described
@@ -337,7 +339,9 @@ def parse_prompt(
         performance=_performance(text),
         target=options.target,
         options=options,
-        warnings=tuple(dict.fromkeys(draft.warnings)),
+        warnings=tuple(
+            dict.fromkeys([*draft.warnings, *floor_warnings(style, options.target is Target.ONEX)])
+        ),
         style=style,
         review=_review(draft),
     )
