@@ -8,14 +8,20 @@ objects, one a line:
 - ``{"preload": ["module", "module:function", ...]}``: import these here, once, so children start
   with them loaded (a module that fails to import is left to fail where a command imports it);
   ``module:function`` also calls that function with no arguments, once: a cache it fills (of an
-  installed package's own data) is then every child's;
+  installed package's own data) is then every child's. Only the client asks for calls; a module
+  is imported only from the standard library or site-packages;
 - ``{"id": 1, "argv": ["-m", "mypy", ...], "cwd": ..., "env": {...}, "output": ..., "timeout": s}``:
   fork; the child runs ``python <argv>`` as the interpreter would (``-c CODE``, ``-m MODULE`` or
   a script), in ``cwd`` with exactly ``env``, stdout and stderr into the ``output`` file, killed
   with its process group at ``timeout``; answered ``{"id": 1, "code": <exit status>,
   "learned": [...]}``, where ``learned`` are the installed modules the command imported, which
-  the server has now imported too (so the next command starts with them);
-- ``{"kill": 1}``: kill that command's process group (answered as it exits).
+  the server has now imported too (so the next command starts with them). The server learns
+  only what it observes: the child's own list is a hint, each name in it is a plain module name
+  whose origin the server checks itself before importing it (the standard library or
+  site-packages of this interpreter); nothing a child names is ever called;
+- ``{"kill": 1}``: kill that command's process group (answered as it exits);
+- ``{"stop": true}``: kill every command of every client and exit now (``omninode-generate
+  stop-validators``; only this user can reach the socket, in a 0700 directory).
 
 A client that disconnects has its commands killed. With no client and no command left, the
 server exits after ``KEEP_SECONDS`` (at once for 0), unless a client is connecting: clients and
@@ -29,6 +35,7 @@ import contextlib
 import fcntl
 import gc
 import importlib
+import importlib.util
 import inspect
 import json
 import os
@@ -123,15 +130,61 @@ def _child(request: dict[str, Any], private: str) -> None:
 _called: set[str] = set()  # module:function names called here already
 
 
+def _installed_roots() -> tuple[str, ...]:
+    """Where modules may be imported from: this interpreter's standard library and
+    site-packages (read-only in the sandbox), never the directory of the nodes' copies."""
+    import sysconfig
+
+    roots = {sysconfig.get_path(key) for key in ("stdlib", "platstdlib", "purelib", "platlib")}
+    roots |= {p for p in sys.path if p.endswith(("site-packages", "dist-packages"))}
+    return tuple(sorted(os.path.realpath(r) + os.sep for r in roots if r and os.path.isdir(r)))
+
+
+_ROOTS: tuple[str, ...] = ()
+
+
+def _from_installed(name: str) -> bool:
+    """Whether ``name`` and every package above it come from the standard library or
+    site-packages (checked by where their files are, before anything of them runs)."""
+    parts = name.split(".")
+    for depth in range(1, len(parts) + 1):
+        prefix = ".".join(parts[:depth])
+        module = sys.modules.get(prefix)
+        spec = getattr(module, "__spec__", None) if module is not None else None
+        if spec is None:
+            try:
+                spec = importlib.util.find_spec(prefix)
+            except (ImportError, ValueError):
+                return False
+        if spec is None:
+            return False
+        places = [spec.origin] if spec.origin not in (None, "namespace") else []
+        places += list(spec.submodule_search_locations or [])
+        if spec.origin in ("built-in", "frozen"):
+            continue
+        if not places or not all(
+            isinstance(p, str) and os.path.realpath(p).startswith(_ROOTS) for p in places
+        ):
+            return False
+    return True
+
+
+def _learn(names: list[str]) -> list[str]:
+    """A child's list of modules it imported, as a hint: the plain module names among them
+    that the server itself finds installed, imported here; never a call."""
+    return _import([n for n in names if _NAME.fullmatch(n) and _from_installed(n)])
+
+
 def _import(names: list[str]) -> list[str]:
     """Import ``names`` here (a module that fails is left to fail where a command imports it),
-    calling each ``module:function`` once; returns the names now loaded."""
+    calling each ``module:function`` once; returns the names now loaded. Only for names the
+    client sent, or that ``_learn`` checked."""
     loaded = []
     known = len(sys.modules)
     called = False
     for name in names:
         call = _CALL.fullmatch(name)
-        if _NAME.fullmatch(name) or call:
+        if (_NAME.fullmatch(name) or call) and _from_installed(call["module"] if call else name):
             with contextlib.suppress(Exception):
                 module = importlib.import_module(call["module"] if call else name)
                 if call and name not in _called:
@@ -185,10 +238,12 @@ class _Server:
         self.private = os.path.realpath(os.getcwd()) + os.sep  # the copies of nodes live here
         self.idle_since = time.monotonic()
         self.idle_limit = _FIRST_CLIENT_SECONDS
+        self.stopping = False
 
     def serve(self) -> None:
-        """Answer clients until none has been connected for as long as the server is kept."""
-        while True:
+        """Answer clients until none has been connected for as long as the server is kept, or
+        one asks it to stop."""
+        while not self.stopping:
             left = None if self.clients else self.idle_since + self.idle_limit - time.monotonic()
             if left is not None and left <= 0:
                 if self.leave():
@@ -222,6 +277,15 @@ class _Server:
             return True
         finally:
             os.close(lock)  # releases the lock
+
+    def stop(self) -> None:
+        """Kill every running command and stop listening: the server exits."""
+        for other in list(self.clients.values()):
+            self.drop(other)
+        with contextlib.suppress(OSError):
+            os.unlink(self.path)
+        self.listener.close()
+        self.stopping = True
 
     def accept(self) -> bool:
         try:
@@ -264,6 +328,8 @@ class _Server:
         elif "kill" in request:
             with contextlib.suppress(KeyError, ProcessLookupError):
                 os.killpg(client.running[request["kill"]][0], signal.SIGKILL)
+        elif request.get("stop") is True:
+            self.stop()
         else:
             self.start(client, request)
 
@@ -291,7 +357,7 @@ class _Server:
         answer = {"id": request_id, "code": os.waitstatus_to_exitcode(status)}
         try:
             with open(output + ".modules", encoding="utf-8") as listing:
-                answer["learned"] = _import(listing.read().split())
+                answer["learned"] = _learn(listing.read().split())
         except OSError:
             pass
         if client.connection.fileno() in self.clients:
@@ -299,6 +365,20 @@ class _Server:
                 client.connection.sendall((json.dumps(answer) + "\n").encode())
 
 
+def _trusted_path() -> None:
+    """Only the standard library, site-packages and read-only directories on ``sys.path``: a
+    module planted in a directory a command can write to would be imported by a later one."""
+    first, *rest = sys.path  # the script's slot, which a command's own path replaces
+    kept = [p for p in rest if p and os.path.isdir(p) and _trusted_dir(p)]
+    sys.path[:] = [first if _trusted_dir(first) else os.devnull, *kept]
+
+
+def _trusted_dir(path: str) -> bool:
+    return (os.path.realpath(path) + os.sep).startswith(_ROOTS) or not os.access(path, os.W_OK)
+
+
 if __name__ == "__main__":
+    _ROOTS = _installed_roots()
+    _trusted_path()
     _Server(sys.argv[1], float(sys.argv[2])).serve()
     os._exit(0)  # answers are written unbuffered; tearing down the preloaded modules takes ~1 s

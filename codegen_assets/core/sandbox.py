@@ -122,6 +122,9 @@ class Jail:
             args += ["--ro-bind", str(path), str(path)]
         for path in (self.root, *self.writable):
             args += ["--bind", str(path), str(path)]
+        # The root bwrap builds (a tmpfs holding the mount points) read-only: nothing can be
+        # planted beside a bind, e.g. in a directory on the interpreter's sys.path.
+        args += ["--remount-ro", "/"]
         for key, value in sorted(env.items()):
             args += ["--setenv", key, value]
         return [*args, "--chdir", str(cwd), "--", *argv]

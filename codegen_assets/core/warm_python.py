@@ -265,6 +265,24 @@ def shared_dir(sandboxed: bool, mypy_cache: Path, env: Mapping[str, str]) -> Pat
     return base if info.st_uid == os.getuid() and stat.S_ISDIR(info.st_mode) else None
 
 
+def stop_shared(mypy_cache: Path) -> list[Path]:
+    """Ask every kept warm interpreter beside ``mypy_cache`` to stop now (their commands are
+    killed); returns the directories of those that were running."""
+    stopped = []
+    for socket_path in sorted((mypy_cache.parent / "warm").glob("*/server.sock")):
+        with _locked(socket_path.with_name("server.sock.lock")):
+            connection = _try_connect(socket_path)
+            if connection is None:
+                continue
+            with connection:
+                connection.sendall(b'{"stop": true}\n')
+                connection.settimeout(_GRACE_SECONDS)
+                with contextlib.suppress(OSError):
+                    connection.recv(1)  # the server closes its end as it exits
+        stopped.append(socket_path.parent)
+    return stopped
+
+
 @contextlib.contextmanager
 def _locked(path: Path) -> Iterator[None]:
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)

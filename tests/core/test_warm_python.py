@@ -232,6 +232,25 @@ def test_a_kept_interpreter_serves_later_clients_warm_then_ends_when_unused(
     third.process.kill()
 
 
+def test_stop_ends_every_kept_interpreter_at_once_and_kills_its_commands(tmp_path: Path) -> None:
+    env = scrubbed_env(tmp_path)
+    kept = WarmPython(False, tmp_path / "mypy", env, keep_seconds=600)
+    other = WarmPython(False, tmp_path / "mypy", {**env, "PYTHONPATH": str(tmp_path)}, None, 600)
+    hung = threading.Thread(target=run, args=(kept, "import time; time.sleep(60)"), daemon=True)
+    hung.start()
+    time.sleep(0.5)
+    stopped = warm_python.stop_shared(tmp_path / "mypy")
+    assert sorted(stopped) == sorted([kept.base, other.base])
+    for server in (kept, other):
+        assert server.process is not None and server.process.wait(timeout=10) == 0
+        assert not (server.base / "server.sock").exists()
+    hung.join(timeout=10)
+    assert not hung.is_alive()  # its command was killed, not waited for
+    assert warm_python.stop_shared(tmp_path / "mypy") == []
+    for server in (kept, other):
+        server.close()
+
+
 def test_a_kept_interpreter_is_one_per_toolchain_and_environment_and_a_dead_one_is_replaced(
     tmp_path: Path,
 ) -> None:
@@ -316,3 +335,45 @@ def test_a_kept_interpreters_directory_that_is_a_symlink_is_not_used(tmp_path: P
     private = WarmPython(False, tmp_path / "mypy", env, keep_seconds=30)
     assert not private.shared and private.base != base  # its own server, as with keep 0
     private.close()
+
+
+_FORGED_LIST = """
+import __main__
+open("planted_mod.py", "w").write("import os; os.environ['PLANTED'] = '1'\\n")
+__main__._learnable = lambda *args: ["os:abort", "planted_mod", "colorsys:nothing_here"]
+"""
+
+
+def test_the_server_learns_only_what_it_checks_and_never_calls_what_a_child_names(
+    server: WarmPython,
+) -> None:
+    assert run(server, _FORGED_LIST)[0]  # the child replaced the list it leaves for the server
+    assert server.alive  # os:abort was not called
+    seen = "import os, sys; print('planted_mod' in sys.modules, os.environ.get('PLANTED'))"
+    assert run(server, seen) == (True, "False None\n")  # nor the planted module imported
+    assert run(server, "print('still serving')") == (True, "still serving\n")
+
+
+@pytest.mark.skipif(not bwrap_works(), reason="bubblewrap is not available here")
+def test_nothing_can_be_planted_beside_the_sandboxs_mounts(tmp_path: Path) -> None:
+    # /work or /root exist inside the jail only as the parents of its read-only mounts
+    jailed = WarmPython(True, tmp_path / "mypy", scrubbed_env(tmp_path))
+    script_parent = warm_python.SCRIPT.parent.parent
+    plant = f"open({str(script_parent / 'planted_mod.py')!r}, 'w').write('x = 1')"
+    ok, output = run(jailed, plant)
+    assert not ok and "Read-only file system" in output, output
+    jailed.close()
+
+
+def test_the_servers_import_path_holds_no_directory_a_command_can_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writable = tmp_path / "editable-checkout"  # as an editable install puts on sys.path
+    writable.mkdir()
+    env = {**scrubbed_env(tmp_path), "PYTHONPATH": str(writable)}
+    server = WarmPython(False, tmp_path / "mypy", env)
+    work = server.base / "work"
+    work.mkdir()
+    shown = f"import sys; print({str(writable)!r} in sys.path)"
+    assert server.run(["-c", shown], work, env, 60) == (True, "False\n")
+    server.close()
