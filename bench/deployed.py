@@ -28,6 +28,7 @@ import psycopg2
 from rich.console import Console
 from rich.table import Table
 
+from bench.output import heading, logs_to_file
 from codegen_assets.core.models import GenerationOptions, NodeType
 from codegen_assets.core.settings import NodegenSettings
 from tests.support.local_stack import (
@@ -170,7 +171,11 @@ def main() -> None:
         "NODEGEN_MYPY_CACHE_DIR", str(Path(tempfile.gettempdir()) / "nodegen-bench-mypy")
     )
     console = Console()
-    with tempfile.TemporaryDirectory(prefix="nodegen-deployed-") as tmp, ExitStack() as stack:
+    with (
+        logs_to_file("deployed"),
+        tempfile.TemporaryDirectory(prefix="nodegen-deployed-") as tmp,
+        ExitStack() as stack,
+    ):
         work = Path(tmp)
         postgres_url = os.environ.get("NODEGEN_TEST_POSTGRES_URL") or stack.enter_context(
             embedded_postgres(work / "postgres")
@@ -178,6 +183,7 @@ def main() -> None:
         without, with_kafka = kafka_overhead(args.runs, work)
         rates = {c: queue_throughput(postgres_url, args.requests, c, work) for c in (1, 2, 4)}
         os.environ.pop("NODEGEN_DATABASE_URL", None)
+    heading(console, "deployed")
     table = Table(
         title=f"run queue: {args.requests} requests, all state in PostgreSQL, dagster-daemon "
         "(DefaultRunLauncher: a process per run); medians per run in seconds"

@@ -23,6 +23,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from bench.output import heading, logs_to_file
 from codegen_assets.core.models import FileSet, GenerationOptions, NodeType
 from codegen_assets.core.pipeline import STAGES
 
@@ -97,14 +98,19 @@ def validators(runs: int, work: Path) -> dict[str, list[float]]:
     return checks
 
 
-def cli_runs(runs: int, work: Path, *, cache: bool, kept: bool = True) -> list[dict[str, float]]:
+def cli_runs(
+    runs: int, work: Path, *, cache: bool, kept: bool = True, new_home: bool = False
+) -> list[dict[str, float]]:
     """``omninode-generate`` as a person runs it: seconds to its first line, and to its end
-    (``kept``: the validators' interpreter outlives each command, as by default)."""
+    (``kept``: the validators' interpreter outlives each command, as by default; ``new_home``:
+    each command in a new ``NODEGEN_HOME``, as the first one after the install)."""
     env = {**os.environ, "NODEGEN_VALIDATION_CACHE": str(cache).lower()}
     if not kept:
         env["NODEGEN_WARM_VALIDATORS_KEEP_SECONDS"] = "0"
     timings = []
     for i in range(runs):
+        if new_home:
+            env["NODEGEN_HOME"] = tempfile.mkdtemp(dir=work, prefix="home-")
         started = time.perf_counter()
         command = [sys.executable, "-m", "codegen_assets.cli.generate", PROMPT]
         proc = subprocess.Popen(
@@ -124,6 +130,24 @@ def cli_runs(runs: int, work: Path, *, cache: bool, kept: bool = True) -> list[d
     return timings
 
 
+def demo_runs(runs: int) -> list[dict[str, float]]:
+    """``omninode-github demo`` as the README runs it: fake GitHub, served App, one PR."""
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "codegen_assets.cli.github", "demo"],
+            cwd=ROOT,
+            capture_output=True,
+            timeout=600,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise SystemExit(f"benchmark demo failed: {done.stderr.decode()[-2000:]}")
+        timings.append({"total": time.perf_counter() - started})
+    return timings
+
+
 def p50(timings: list[dict[str, float]], key: str) -> float | None:
     values = [t[key] for t in timings if key in t]
     return statistics.median(values) if values else None
@@ -133,7 +157,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="nodegen-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="nodegen-bench-") as tmp, logs_to_file("generation"):
         work = Path(tmp)
         os.environ.setdefault("NODEGEN_HOME", str(work / "home"))
         full = in_process(args.runs, work, cache=False)
@@ -142,7 +166,10 @@ def main() -> None:
         cli_alone = cli_runs(args.runs, work, cache=False, kept=False)
         cli_full = cli_runs(args.runs, work, cache=False)
         cli_cached = cli_runs(args.runs, work, cache=True)
+        cli_first = cli_runs(args.runs, work, cache=False, kept=False, new_home=True)
+        demos = demo_runs(args.runs)
     console = Console()
+    heading(console, "generation")
     totals = Table(title=f"store_effect generation, median of {args.runs} runs")
     for column in ("", "seconds", "of the seed's 53 s"):
         totals.add_column(column, justify="right" if column else "left")
@@ -153,6 +180,8 @@ def main() -> None:
         ("fresh process, full validation, nothing kept", cli_alone, "total"),
         ("fresh process, validation cache", cli_cached, "total"),
         ("fresh process, first line", cli_full, "first line"),
+        ("first command after the install (new home, nothing kept)", cli_first, "total"),
+        ("omninode-github demo (comment to pull request, fresh process)", demos, "total"),
     ):
         value = p50(timings, key)
         assert value is not None

@@ -27,6 +27,7 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
+from bench.output import heading, logs_to_file
 from codegen_assets.core.models import NodeSpec
 from codegen_assets.core.stages.parsed_prompt import parse_prompt
 
@@ -201,7 +202,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--details", action="store_true", help="list missed and invented facts")
     args = parser.parse_args()
-    results = evaluate()
+    with logs_to_file("regeneration"):
+        results = evaluate()
     table = Table(title=f"regeneration of {len(results)} real omnibase-infra nodes from prompts")
     for column in ("node", "style", "recall", "precision", "missed", "invented"):
         table.add_column(column, justify="left" if column in ("node", "style") else "right")
@@ -215,6 +217,7 @@ def main() -> None:
             ", ".join(result.invented) if args.details else str(len(result.invented)),
         )
     console = Console(width=200 if args.details else None)
+    heading(console, "regeneration")
     console.print(table)
     totals = Table(title="fact recall and precision by kind")
     for column in ("kind", "recall", "precision"):

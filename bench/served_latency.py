@@ -20,6 +20,7 @@ import httpx
 from rich.console import Console
 from rich.table import Table
 
+from bench.output import heading, logs_to_file
 from github_app.demo.fake_github import FakeGitHub
 from github_app.demo.local import (
     REPO,
@@ -46,7 +47,11 @@ def main() -> None:
     fake.add_repo(REPO)
     fake.repos[REPO].permissions["alice"] = "admin"
     timings: dict[str, list[float]] = {"spaced": [], "back to back": []}
-    with tempfile.TemporaryDirectory(prefix="nodegen-served-") as home, serve(fake.app) as api:
+    with (
+        logs_to_file("served_latency"),
+        tempfile.TemporaryDirectory(prefix="nodegen-served-") as home,
+        serve(fake.app) as api,
+    ):
         env = {
             **os.environ,
             "NODEGEN_HOME": home,
@@ -77,8 +82,10 @@ def main() -> None:
             f"{min(values):.2f}",
             f"{max(values):.2f}",
         )
-    Console().print(table)
-    print(f"OpenAPI violations: {len(fake.violations)}")
+    console = Console()
+    heading(console, "served_latency")
+    console.print(table)
+    console.print(f"OpenAPI violations: {len(fake.violations)}")
 
 
 def _one_request(fake: FakeGitHub, url: str, issue: int) -> float:

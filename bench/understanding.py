@@ -22,6 +22,7 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
+from bench.output import heading, logs_to_file
 from codegen_assets.core.models import NodeSpec
 from codegen_assets.core.stages.parsed_prompt import PromptError, parse_prompt
 
@@ -222,8 +223,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--lost", action="store_true", help="list every fact lost")
     args = parser.parse_args(argv)
     entries = load(args.corpus)
-    scores = [evaluate(entry) for entry in entries]
+    with logs_to_file("understanding"):
+        scores = [evaluate(entry) for entry in entries]
     console = Console()
+    heading(console, "understanding")
     if args.lost:
         for result in scores:
             for line in result.lost:

@@ -20,6 +20,7 @@ import aiohttp
 from rich.console import Console
 from rich.table import Table
 
+from bench.output import heading, logs_to_file
 from codegen_assets.core.settings import NodegenSettings
 from codegen_assets.storage.queue import RequestQueue
 from github_app.demo.local import SECRET, comment_payload, serve_process, signed
@@ -74,7 +75,7 @@ def main() -> None:
     parser.add_argument("--deliveries", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=50)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="nodegen-load-") as home:
+    with logs_to_file("webhook_load"), tempfile.TemporaryDirectory(prefix="nodegen-load-") as home:
         env = {**os.environ, "NODEGEN_HOME": home, "NODEGEN_GITHUB_WEBHOOK_SECRET": SECRET}
         with serve_process(env, "--launcher", "off", "--no-triage") as url:
             latencies, statuses, server_ms = asyncio.run(
@@ -109,7 +110,9 @@ def main() -> None:
         str(args.deliveries - min(stored, args.deliveries)),
         str(max(0, stored - args.deliveries)),
     )
-    Console().print(table)
+    console = Console()
+    heading(console, "webhook_load")
+    console.print(table)
 
 
 if __name__ == "__main__":

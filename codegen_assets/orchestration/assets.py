@@ -91,17 +91,34 @@ def _check_specs(asset_name: str) -> list[AssetCheckSpec]:
 
 
 def _check_results(report: ValidationReport) -> Iterator[AssetCheckResult]:
+    """Every check's result: a failed scored check is an ERROR, an advisory one a WARN."""
     for check in report.checks:
         yield AssetCheckResult(
             check_name=check.name,
             passed=check.passed,
-            severity=AssetCheckSeverity.WARN,
+            severity=AssetCheckSeverity.WARN if check.advisory else AssetCheckSeverity.ERROR,
+            description=check_description(check.name),
             metadata={
+                "scored": not check.advisory,
                 "weight": check.weight,
                 "duration_seconds": check.duration_seconds,
                 "output": MetadataValue.md(f"```\n{check.output}\n```" if check.output else ""),
             },
         )
+
+
+OUTCOME_TAG = "nodegen/outcome"
+
+
+def outcome_tags(report: ValidationReport) -> dict[str, str]:
+    """The run's tags for the node's final report, so the runs list tells a node that passed
+    every scored check from one that failed (Dagster's own status says only that the run ran)."""
+    failed = report.failed
+    return {
+        OUTCOME_TAG: "passed" if not failed else "failed",
+        "nodegen/quality_score": f"{report.quality_score:.3f}",
+        **({"nodegen/failed_checks": ",".join(failed)[:200]} if failed else {}),
+    }
 
 
 @asset(partitions_def=requests_partitions, group_name=GROUP)
@@ -284,6 +301,7 @@ def refined_code(
         validator,
     )
     warnings = [*parsed_prompt.warnings, *intelligence.warnings]
+    context.instance.add_run_tags(context.run.run_id, outcome_tags(refined.report))
     yield Output(
         refined,
         metadata={

@@ -159,7 +159,8 @@ def test_same_prompt_gives_byte_identical_files(
     assert "DEBUG" not in captured.err  # no library's debug lines at the default level
     (ui,) = [line for line in out if "this run in the Dagster UI:" in line]  # one line, unwrapped
     settings = NodegenSettings()
-    assert f"NODEGEN_HOME={settings.home} DAGSTER_HOME={settings.dagster_home} dagster dev" in ui
+    dagster = Path(sys.executable).parent / "dagster"
+    assert f"NODEGEN_HOME={settings.home} DAGSTER_HOME={settings.dagster_home} {dagster} dev" in ui
     assert any("duration" in line and "(the whole command)" in line for line in out)
 
 

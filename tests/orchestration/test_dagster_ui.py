@@ -1,6 +1,10 @@
 """The Dagster UI, seen in a real browser: headless Chromium (Debian's), driven by Playwright, on
-an instance with two nodes the CLI's runner generated. A person finds each node by its name,
-reads what a check asserts, and re-executes a run the CLI started."""
+an instance with nodes the CLI's runner generated, one of which fails a scored check. A person
+finds each node by its name, tells the failed node's run from the others in the runs list,
+reads what a check asserts, and re-executes a run the CLI started.
+
+``NODEGEN_UPDATE_SCREENSHOTS=1`` also writes the runs list to ``docs/images/`` (the README's
+picture)."""
 
 from __future__ import annotations
 
@@ -19,7 +23,12 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from codegen_assets.core.models import GenerationOptions, GenerationResult, NodeType
+from codegen_assets.core.models import (
+    GenerationOptions,
+    GenerationResult,
+    NodeType,
+    StyleConfig,
+)
 from codegen_assets.core.settings import DEFINITIONS, NodegenSettings
 from codegen_assets.orchestration.embedded import EmbeddedRunner
 from github_app.demo.local import free_port
@@ -42,19 +51,31 @@ PROMPTS = {
     "(string).",
     "invoices_compute": "Calculate a checksum for invoices with verify operations",
 }
+# Generated into a repository whose ruff configuration forbids ``assert``: its tests fail ruff.
+FAILING = (
+    "audit_compute",
+    "Compute node named audit_compute. Its audit operation takes entry (string).",
+)
+NO_ASSERTS = StyleConfig(filename="ruff.toml", text='[lint]\nextend-select = ["S101"]\n')
 SECONDS = 1000  # Playwright's timeouts are in milliseconds
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "images"
 
 
 @pytest.fixture
 def two_nodes(nodegen_home: Path, tmp_path: Path) -> Iterator[tuple[EmbeddedRunner, list[str]]]:
-    """Two generated nodes; the runner and the run ids, in the order of ``PROMPTS``."""
+    """Two generated nodes that pass, then one that fails ruff; the runner and the run ids, in
+    the order of ``PROMPTS``, then the failed one."""
     runner = EmbeddedRunner(NodegenSettings())
     results: list[GenerationResult] = []
+    options = GenerationOptions(node_type=NodeType.COMPUTE)
     for name, prompt in PROMPTS.items():
-        options = GenerationOptions(node_type=NodeType.COMPUTE)
         request = runner.submit(prompt, options, tmp_path / name)
         results.append(runner.run(request, timeout=600))
     assert all(r.success for r in results), results
+    failing = runner.submit(FAILING[1], options, tmp_path / FAILING[0], style=NO_ASSERTS)
+    failed = runner.run(failing, timeout=600)
+    assert not failed.success and failed.error_code == "VALIDATION_FAILED", failed
+    results.append(failed)
     yield runner, [r.run_id for r in results if r.run_id]
 
 
@@ -102,17 +123,38 @@ def test_a_person_finds_the_nodes_reads_the_checks_and_re_executes_a_cli_run(
         page.set_default_timeout(60 * SECONDS)
 
         open_page(page, f"{webserver}/runs")
-        for name in PROMPTS:
+        for name in [*PROMPTS, FAILING[0]]:
             expect(page.get_by_text(f"nodegen/node: {name}")).to_be_visible()
             partition = page.get_by_text(re.compile(rf"partition: {name}-[0-9a-f]{{12}}"))
             expect(partition.first).to_be_visible()
+        # The runs list tells the failed node from the passing ones at a glance: its run's tags.
+        expect(page.get_by_text("nodegen/outcome: failed", exact=True)).to_have_count(1)
+        expect(page.get_by_text("nodegen/outcome: passed", exact=True)).to_have_count(len(PROMPTS))
+        for name, outcome in [*((n, "passed") for n in PROMPTS), (FAILING[0], "failed")]:
+            others = [n for n in [*PROMPTS, FAILING[0]] if n != name]
+            run_tags = page.locator("div").filter(has_text=f"nodegen/node: {name}")
+            for other in others:
+                run_tags = run_tags.filter(has_not_text=f"nodegen/node: {other}")
+            expect(run_tags.filter(has_text=f"nodegen/outcome: {outcome}").first).to_be_visible()
+        expect(page.get_by_text("nodegen/failed_checks: ruff", exact=True)).to_have_count(1)
+        if os.environ.get("NODEGEN_UPDATE_SCREENSHOTS") == "1":
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / "runs-list.png"))
+
+        # On the failed run's page, the failed scored check is an error, not a warning.
+        open_page(page, f"{webserver}/runs/{run_ids[-1]}")
+        page.get_by_role("button", name="View tags and config").click()
+        expect(page.get_by_text("nodegen/outcome: failed").first).to_be_visible()
+        page.keyboard.press("Escape")
+        open_page(page, f"{webserver}/assets/validation_report?view=checks&checkDetail=ruff")
+        expect(page.get_by_text("scored: a failure means needs review").first).to_be_visible()
 
         for check, says in (
             ("mypy", "The node type-checks under mypy --strict."),
             ("infra_contract_lint", "gate infra_contract_lint (omnibase-infra) passes"),
         ):
             open_page(page, f"{webserver}/assets/validation_report?view=checks&checkDetail={check}")
-            expect(page.get_by_text(says)).to_be_visible()
+            expect(page.get_by_text(says).first).to_be_visible()
             expect(page.get_by_text("No description provided")).to_have_count(0)
 
         parent = run_ids[0]

@@ -83,9 +83,13 @@ _OWN_CHECKS = {
 def check_description(name: str) -> str:
     """What the check named ``name`` asserts, for people reading it in the Dagster UI."""
     if name in _OWN_CHECKS:
-        return _OWN_CHECKS[name]
+        return f"{_OWN_CHECKS[name]} (scored: a failure means needs review)"
     package = dict((*ecosystem_gates.SCORED, *ecosystem_gates.ADVISORY)).get(name, "core")
-    weight = "advisory, not scored" if name in ADVISORY_GATES else "scored"
+    weight = (
+        "advisory: shown, never scored nor failing the node"
+        if name in ADVISORY_GATES
+        else "scored: a failure means needs review"
+    )
     return f"The ONEX ecosystem's own gate {name} (omnibase-{package}) passes ({weight})."
 
 
