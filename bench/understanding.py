@@ -148,7 +148,8 @@ def spec_facts(spec: NodeSpec) -> dict[str, str]:
             facts[f"op {name}"] = "present"
             for side, fields in (("input", op.inputs), ("output", getattr(op, "outputs", ()))):
                 for f in fields:
-                    facts[f"op {name} {side} {f.name}"] = field_type(spec, f)
+                    written = getattr(f, "written", "") or f.name
+                    facts[f"op {name} {side} {written}"] = field_type(spec, f)
     for dep in spec.dependencies:
         facts[f"dependency {dep.name}"] = "present"
     for kind, topics in (("subscribe", spec.subscribe_topics), ("publish", spec.publish_topics)):
@@ -170,9 +171,9 @@ def _field_type(f: Any, models: dict[str, Any]) -> str:
     model = getattr(f, "model", None) or ""
     values = tuple(getattr(f, "enum", ()) or ())
     if model and model in models:
+        subs = sorted(models[model].fields, key=lambda s: getattr(s, "written", "") or s.name)
         inner = ",".join(
-            f"{sub.name}:{_field_type(sub, models)}"
-            for sub in sorted(models[model].fields, key=lambda s: s.name)
+            f"{getattr(sub, 'written', '') or sub.name}:{_field_type(sub, models)}" for sub in subs
         )
         base = "{" + inner + "}"
     elif values:
@@ -195,6 +196,8 @@ def _bounds(f: Any) -> str:
 
 
 def _number(value: object) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
     text = str(value)
     if re.fullmatch(r"-?\d+\.0+", text):
         return text.split(".")[0]

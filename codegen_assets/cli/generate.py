@@ -49,13 +49,24 @@ def _generate_parser() -> argparse.ArgumentParser:
         "`omninode-generate recover WORKFLOW_ID --output-dir DIR` restores code that could not "
         "be written; `omninode-generate stop-validators` ends the validators' kept interpreter.",
     )
-    parser.add_argument("prompt", help="what the node should do (use - to read it from stdin)")
+    parser.add_argument(
+        "prompt", nargs="?", help="what the node should do (use - to read it from stdin)"
+    )
+    parser.add_argument(
+        "--spec",
+        metavar="FILE",
+        help="generate exactly the node a spec file describes (- for stdin); see --explain",
+    )
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="print what was understood, as an editable spec file (YAML), and generate nothing",
+    )
     parser.add_argument(
         "--output-dir",
-        required=True,
         type=Path,
         help="the root to write into: the node package goes to <package path>/node_<name>/, "
-        "its tests to tests/unit/nodes/node_<name>/",
+        "its tests to tests/unit/nodes/node_<name>/ (required unless --explain)",
     )
     parser.add_argument(
         "--package",
@@ -171,14 +182,30 @@ def _input_error(
     return EXIT_INPUT
 
 
-def _checked_request(args: argparse.Namespace) -> tuple[str, GenerationOptions, NodeSpec]:
-    """The prompt and options, checked before any run exists (PromptError, OnexUnavailable)."""
-    prompt = args.prompt
-    if prompt == "-":
+def _request_text(args: argparse.Namespace) -> str:
+    """The request: the prompt, or a spec file."""
+    sources = [s for s in (args.prompt, args.spec) if s is not None]
+    if len(sources) != 1:
+        raise PromptError("give exactly one of: a PROMPT, --spec FILE")
+    if args.output_dir is None and not args.explain:
+        raise PromptError("--output-dir is required (or --explain to see what was understood)")
+    given = args.prompt if args.prompt is not None else args.spec
+    if given != "-" and args.spec is None:
+        return str(given)
+    if given == "-":
         try:
-            prompt = decode_prompt(sys.stdin.buffer.read())
+            return decode_prompt(sys.stdin.buffer.read())
         except PromptError as exc:
             raise PromptError(f"standard input: {exc}") from exc
+    try:
+        return decode_prompt(Path(given).read_bytes())
+    except OSError as exc:
+        raise PromptError(f"--spec {given}: {exc.strerror}") from exc
+
+
+def _checked_request(args: argparse.Namespace) -> tuple[str, GenerationOptions, NodeSpec]:
+    """The prompt and options, checked before any run exists (PromptError, OnexUnavailable)."""
+    prompt = _request_text(args)
     try:
         options = GenerationOptions(
             node_type=NodeType(args.node_type) if args.node_type else None,
@@ -247,17 +274,29 @@ def _existing(path: Path) -> Path:
     return next(p for p in (path, *path.parents) if p.is_dir())
 
 
+def _explain(prompt: str, options: GenerationOptions, style: StyleConfig | None) -> int:
+    """Print what was understood as the editable spec file."""
+    from codegen_assets.core.spec_file import dump_spec
+
+    print(dump_spec(parse_prompt(prompt, options, style)), end="")
+    return EXIT_OK
+
+
 def _preflight(
     args: argparse.Namespace, console: Console
 ) -> tuple[str, GenerationOptions, NodeSpec, StyleConfig | None] | int:
-    """The request and the target's ruff configuration, or the exit code of a clear error."""
+    """The request and the target's ruff configuration, or the exit code of a clear error (or
+    of ``--explain``, which prints the spec and generates nothing)."""
     try:
         prompt, options, spec = _checked_request(args)
-        style = find_config(_existing(args.output_dir.absolute()))
+        output = args.output_dir.absolute() if args.output_dir is not None else None
+        style = find_config(_existing(output)) if output is not None else None
     except (PromptError, OnexUnavailable) as exc:
         return _input_error(args, console, str(exc))
     except StyleConfigError as exc:
         return _input_error(args, console, str(exc), "INVALID_CONFIG")
+    if args.explain:  # what was understood is the whole answer
+        return _explain(prompt, options, style)
     return prompt, options, spec, style
 
 

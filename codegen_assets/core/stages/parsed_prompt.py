@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 
 from codegen_assets.core import prompt_prose as prose
+from codegen_assets.core import understanding
 from codegen_assets.core.layout import PackageError, check_package
 from codegen_assets.core.models import (
     STEP,
@@ -46,7 +47,9 @@ from codegen_assets.core.prompt_items import (
     SignatureItem,
     parse_item,
 )
+from codegen_assets.core.spec_file import SpecFileError, is_spec, load_spec
 from codegen_assets.core.style import floor_warnings
+from codegen_assets.core.understanding import spec as understood
 
 MAX_PROMPT_BYTES = 64 * 1024
 ADDED = "Added by the generator"  # how a dependency the prompt did not name is described
@@ -317,13 +320,31 @@ def parse_prompt(
     text = clean_prompt(prompt)
     if not text:
         raise PromptError("prompt is empty: describe the node to generate")
+    if is_spec(text):  # a spec file (--spec, or an edited spec on GitHub): exactly this node
+        try:
+            spec = load_spec(text, options, style)
+        except SpecFileError as exc:
+            raise PromptError(str(exc)) from exc
+        floor = floor_warnings(style, spec.target is Target.ONEX)
+        return spec.model_copy(update={"warnings": floor}) if floor else spec
+    facts = understanding.read(text)
     draft = _Draft()
     _read_lines(text, draft)
+    _take_facts(facts, draft)
+    if facts.node_type and options.node_type is None:
+        options = options.model_copy(update={"node_type": NodeType(facts.node_type)})
     node_type = _node_type(text, options, draft)
-    name = _node_name(text, options, node_type, draft)
+    named = (
+        options
+        if options.name or not facts.node_name
+        else options.model_copy(update={"name": facts.node_name})
+    )
+    name = _node_name(text, named, node_type, draft)
     if node_type is NodeType.ORCHESTRATOR:
         draft.steps = draft.steps or _steps_from_text(text)
-    operations = _versioned(text, _operations(text, draft, node_type), node_type)
+    operations = _versioned(text, _read_operations(text, draft, node_type, facts), node_type)
+    if named.name is None and not _NAME.search(text) and not _NAME_AFTER_TYPE.search(text):
+        name = _name_from_operation(operations, node_type) or name
     spec = NodeSpec(
         name=name,
         node_type=node_type,
@@ -343,10 +364,87 @@ def parse_prompt(
             dict.fromkeys([*draft.warnings, *floor_warnings(style, options.target is Target.ONEX)])
         ),
         style=style,
-        review=_review(draft),
+        models=understood.models(facts),
+        requirements=tuple(facts.requirements),
     )
-    missed = prose.unplaced(text, _placed(spec, draft))
-    return spec.model_copy(update={"warnings": (*spec.warnings, *missed)}) if missed else spec
+    placed = understood.placed_names(spec, facts) | _placed(spec, draft)
+    missed = understood.unplaced(text, placed, facts.labels)
+    warnings = [
+        *spec.warnings,
+        *(
+            f"did not place {m.split(' (in: ', 1)[0]!r} in any fact (in: {m.split(' (in: ', 1)[1]}"
+            for m in missed
+        ),
+    ]
+    warnings += [
+        f"unknown type {f.typed.unknown!r} for field {f.name!r}; using object"
+        for op in facts.operations
+        for f in op.inputs
+        if f.typed.unknown
+    ]
+    return spec.model_copy(
+        update={
+            "unplaced": tuple(missed),
+            "review": _review(draft, missed),
+            "warnings": tuple(dict.fromkeys(warnings)),
+        }
+    )
+
+
+_VERBS = (
+    "compute", "calculate", "get", "fetch", "apply", "validate", "check", "process", "handle",
+    "create", "update", "delete", "build", "run", "send", "score", "resolve", "evaluate",
+    "detect", "record", "register", "store", "write", "read", "fold", "track", "estimate",
+    "export", "import", "sync", "settle", "ship", "fulfil", "fulfill", "post", "publish",
+    "notify", "generate", "convert", "parse", "normalize", "normalise", "append", "tally",
+    "count", "meter", "reserve", "deliver", "persist", "save", "load", "list", "find", "lookup",
+)  # fmt: skip
+
+
+def _name_from_operation(operations: tuple[Operation, ...], node_type: NodeType) -> str | None:
+    """A node name from its one operation, its verb dropped: compute_invoice_total ->
+    invoice_total_compute (a prompt that names no node)."""
+    if len(operations) != 1:
+        return None
+    verb, _, rest = operations[0].name.partition("_")
+    if verb not in _VERBS or not rest:
+        return None
+    return identifier(f"{rest}_{node_type.value}", what="node name")
+
+
+def _take_facts(facts: understanding.Facts, draft: _Draft) -> None:
+    """The reader's dependencies and topics, beside what the line reader found."""
+    for dep in facts.dependencies:
+        if dep not in draft.dependencies:
+            name = identifier(dep, what="dependency")
+            draft.dependencies[name] = Dependency(
+                name=name,
+                client_type=_class_name(camel(name), draft),
+                description="Named in the prompt",
+            )
+    for topics, other in ((facts.subscribe, draft.publish), (facts.publish, draft.subscribe)):
+        target = draft.subscribe if other is draft.publish else draft.publish
+        for topic in topics:  # the reader's direction (the nearest verb in its sentence) wins
+            target.setdefault(topic, other.pop(topic, []))
+
+
+def _read_operations(
+    text: str, draft: _Draft, node_type: NodeType, facts: understanding.Facts
+) -> tuple[Operation, ...]:
+    """The reader's operations (typed inputs and outputs), or the line reader's."""
+    before = len(draft.warnings)
+    lines = _operations(text, draft, node_type)
+    found = understood.operations(facts, lines)
+    if found is None:
+        return lines
+    del draft.warnings[before:]  # the line reader's "no operation"/"no inputs" did not hold
+    draft.defaulted = False
+    return tuple(
+        op
+        if op.outcomes
+        else op.model_copy(update={"outcomes": tuple(_default_outcomes(op.name, draft, node_type))})
+        for op in found
+    )
 
 
 def _placed(spec: NodeSpec, draft: _Draft) -> set[str]:
@@ -368,10 +466,25 @@ NOT_UNDERSTOOD = (
 )
 
 
-def _review(draft: _Draft) -> tuple[str, ...]:
+MAX_UNPLACED_SHOWN = 8
+
+
+def _review(draft: _Draft, unplaced: list[str]) -> tuple[str, ...]:
     """Why the prompt was not understood: no operation read (for an orchestrator: no operation,
-    step or client either)."""
-    return (NOT_UNDERSTOOD,) if draft.defaulted else ()
+    step or client either), or names it gives that no fact of the node holds."""
+    reasons = [NOT_UNDERSTOOD] if draft.defaulted else []
+    if unplaced:
+        shown = "; ".join(unplaced[:MAX_UNPLACED_SHOWN])
+        more = (
+            f" (and {len(unplaced) - MAX_UNPLACED_SHOWN} more)"
+            if len(unplaced) > MAX_UNPLACED_SHOWN
+            else ""
+        )
+        reasons.append(
+            f"the prompt names {len(unplaced)} thing(s) the node does not hold: {shown}{more}. "
+            "Say what each is (an input, an output, a dependency, a topic), or remove it"
+        )
+    return tuple(reasons)
 
 
 def _section_of(line: str) -> str | None:
@@ -854,9 +967,11 @@ def _step_name(fragment: str) -> str:
     """The step a sentence fragment names: an identifier as written, else its first few
     meaningful words."""
     clause = re.split(r"[:;]", fragment)[-1]
-    written: list[str] = re.findall(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", clause)
+    written: list[str] = re.findall(
+        r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?:\.[a-z][a-z0-9_]*)?\b", clause
+    )
     if len(written) == 1:
-        return written[0]
+        return snake(written[0])
     words = [w for w in snake(clause).split("_") if w and w not in _STEP_SKIP]
     return "_".join(words[:3])
 

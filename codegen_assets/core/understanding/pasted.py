@@ -1,0 +1,360 @@
+"""Structure people paste into a request: a pydantic model or dataclass, a JSON example, an SQL
+``CREATE TABLE``, a markdown table. Each becomes a group of typed fields with what its own
+shape says about its role (a class named ``...Response``, a table titled "Output")."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import textwrap
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from codegen_assets.core.understanding.fields import FieldPhrase
+from codegen_assets.core.understanding.types import Typed, number, parse_type
+from codegen_assets.core.understanding.vocabulary import TYPE_WORDS
+
+
+@dataclass
+class Group:
+    """Fields that belong together, where they were found, and what they are for."""
+
+    fields: list[FieldPhrase]
+    start: int  # offset in the prompt
+    end: int
+    label: str = ""  # a class, table or key name
+    role: str = ""  # "input", "output", "model" or "" (decided by the words around it)
+    source: str = ""  # "python", "json", "sql", "table", "list", "prose", "yaml"
+    examples: list[dict[str, object]] = field(default_factory=list)  # JSON examples as given
+
+
+_OUTPUT_CLASS = re.compile(
+    r"(?:Response|Result|Resolution|Reply|Output|Outcome|Decision|Answer|State|Summary|Report)$"
+)
+
+# -- Python: pydantic models and dataclasses --------------------------------------------------
+_CLASS = re.compile(
+    r"^(?P<indent>[ \t]*)(?:@dataclass[^\n]*\n[ \t]*)?class\s+(\w+)\b[^\n]*:\s*$", re.M
+)
+
+
+def python_classes(text: str) -> list[Group]:
+    """Classes with annotated fields (``name: type = default`` or ``Field(...)``)."""
+    groups = []
+    for match in _CLASS.finditer(text):
+        indent = match.group("indent")
+        lines, end = [], match.end()
+        for line in text[match.end() :].split("\n")[1:]:
+            if (
+                line.strip()
+                and not line.startswith(indent + " ")
+                and not line.startswith(indent + "\t")
+            ):
+                break
+            lines.append(line)
+            end += len(line) + 1
+        body = textwrap.dedent("\n".join(lines))
+        name = match.group(2)
+        fields = _class_fields(body)
+        if fields:
+            role = "output" if _OUTPUT_CLASS.search(name) else ""
+            groups.append(Group(fields, match.start(), end, name, role, "python"))
+    return groups
+
+
+def _class_fields(body: str) -> list[FieldPhrase]:
+    try:
+        tree = ast.parse(body)
+    except SyntaxError:
+        return []
+    fields = []
+    for node in tree.body:
+        if not isinstance(node, ast.AnnAssign) or not isinstance(node.target, ast.Name):
+            continue
+        if node.target.id in ("model_config",):
+            continue
+        typed = annotation_type(node.annotation)
+        if node.value is not None:
+            _value(node.value, typed)
+        fields.append(FieldPhrase(node.target.id, typed, ast.unparse(node)))
+    return fields
+
+
+_ANNOTATIONS = {
+    "str": "string", "int": "int", "float": "float", "bool": "bool", "Decimal": "decimal",
+    "UUID": "uuid", "datetime": "datetime", "date": "date", "dict": "object", "Any": "object",
+    "object": "object", "Dict": "object", "Mapping": "object", "JsonValue": "object",
+    "EmailStr": "string", "AnyUrl": "string", "HttpUrl": "string",
+}  # fmt: skip
+
+
+def annotation_type(node: ast.expr) -> Typed:
+    """A Python annotation as a type: ``list[X]``, ``X | None``, ``Optional[X]``, ``Literal``."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        inner = annotation_type(node.right if _is_none(node.left) else node.left)
+        inner.optional = inner.optional or _is_none(node.left) or _is_none(node.right)
+        return inner
+    if isinstance(node, ast.Subscript):
+        return _subscript(_name(node.value), node.slice)
+    name = _name(node)
+    if name in _ANNOTATIONS:
+        return Typed(base=_ANNOTATIONS[name], format="email" if name == "EmailStr" else "")
+    return Typed(model=name) if name and name[:1].isupper() else Typed()
+
+
+_LISTS = {"list", "List", "Sequence", "set", "Set", "tuple", "Tuple", "frozenset"}
+
+
+def _subscript(head: str, inside: ast.expr) -> Typed:
+    """``head[inside]``: Optional, Literal, a list, a mapping or Annotated."""
+    first = inside.elts[0] if isinstance(inside, ast.Tuple) else inside
+    if head == "Literal":
+        items = inside.elts if isinstance(inside, ast.Tuple) else [inside]
+        values = tuple(str(i.value) for i in items if isinstance(i, ast.Constant))
+        return Typed(base="string", enum=values)
+    if head in ("dict", "Dict", "Mapping"):
+        return Typed(base="object")
+    inner = annotation_type(first if head in (*_LISTS, "Annotated") else inside)
+    if head == "Optional":
+        inner.optional = True
+    elif head in _LISTS:
+        inner.is_list = True
+    return inner
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _name(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return ""
+
+
+_BOUNDS = ("ge", "gt", "le", "lt")
+_LENGTHS = ("min_length", "max_length")
+
+
+def _value(node: ast.expr, typed: Typed) -> None:
+    """A field's default, and ``Field(...)``'s bounds."""
+    if isinstance(node, ast.Call) and _name(node.func) in ("Field", "field"):
+        if node.args and not _is_ellipsis(node.args[0]):
+            _default(node.args[0], typed)
+        for keyword in node.keywords:
+            if keyword.arg == "default":
+                _default(keyword.value, typed)
+            elif keyword.arg == "default_factory":
+                typed.has_default = True
+                typed.default = None
+            elif keyword.arg in _BOUNDS and isinstance(keyword.value, ast.Constant):
+                setattr(typed, keyword.arg, number(str(keyword.value.value)))
+            elif keyword.arg in _LENGTHS and isinstance(keyword.value, ast.Constant):
+                value = keyword.value.value
+                setattr(typed, keyword.arg, value if isinstance(value, int) else None)
+        return
+    _default(node, typed)
+
+
+def _is_ellipsis(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is Ellipsis
+
+
+def _default(node: ast.expr, typed: Typed) -> None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str | int | float | bool):
+        typed.default, typed.has_default = node.value, True
+    elif _is_none(node):
+        typed.optional = True
+        typed.default, typed.has_default = None, True
+
+
+# -- JSON examples --------------------------------------------------------------------------
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_DATETIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
+)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def json_objects(text: str) -> list[Group]:
+    """JSON objects written in the prompt, each a group of fields typed by their values."""
+    groups, decoder, position = [], json.JSONDecoder(), 0
+    while (start := text.find("{", position)) != -1:
+        try:
+            value, end = decoder.raw_decode(text, start)
+        except json.JSONDecodeError:
+            position = start + 1
+            continue
+        position = end
+        if isinstance(value, dict) and value:
+            fields = [
+                FieldPhrase(k, _json_type(k, v), json.dumps({k: v})) for k, v in value.items()
+            ]
+            groups.append(Group(fields, start, end, "", "", "json", [value]))
+    return groups
+
+
+def _json_type(key: str, value: object) -> Typed:
+    if isinstance(value, bool | int | float):
+        return Typed(base="bool" if isinstance(value, bool) else type(value).__name__)
+    if isinstance(value, str):
+        return Typed(base=_string_type(value))
+    if isinstance(value, list):
+        items = [v for v in value if v is not None]
+        if items and all(isinstance(v, dict) for v in items):
+            return Typed(is_list=True, model=_singular_class(key))
+        inner = _json_type(key, items[0]) if items else Typed(base="object")
+        inner.is_list = True
+        return inner
+    return Typed(base="object", optional=value is None)
+
+
+def _string_type(value: str) -> str:
+    """A JSON string's type by its shape: a UUID, a timestamp, a date, else text."""
+    for pattern, base in ((_UUID, "uuid"), (_DATETIME, "datetime"), (_DATE, "date")):
+        if pattern.match(value):
+            return base
+    return "string"
+
+
+def json_item_fields(value: list[dict[str, object]]) -> list[FieldPhrase]:
+    """The fields of a list of JSON objects (every key any of them has)."""
+    merged: dict[str, object] = {}
+    for item in value:
+        for key, item_value in item.items():
+            merged.setdefault(key, item_value)
+    return [FieldPhrase(k, _json_type(k, v), "") for k, v in merged.items()]
+
+
+def _singular_class(key: str) -> str:
+    word = key
+    for suffix, repl in (("ies", "y"), ("ses", "s"), ("s", "")):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            word = word[: -len(suffix)] + repl
+            break
+    return "".join(part.capitalize() for part in word.split("_"))
+
+
+# -- SQL ------------------------------------------------------------------------------------
+_TABLE = re.compile(
+    r"\bCREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?([\w.\"]+)\s*\((.*?)\n?\s*\)\s*;", re.I | re.S
+)
+_COLUMN = re.compile(
+    r"^\s*\"?([A-Za-z_]\w*)\"?\s+([A-Za-z]+(?:\s*\([\d\s,]*\))?(?:\s+(?:with(?:out)?\s+time\s+zone|varying|precision))?)(.*)$",
+    re.I,
+)
+_CONSTRAINT = re.compile(
+    r"^\s*(?:PRIMARY|FOREIGN|UNIQUE|CONSTRAINT|CHECK|EXCLUDE|INDEX|KEY)\b", re.I
+)
+_SQL_TYPES = {
+    "timestamptz": "datetime",
+    "timestamp": "datetime",
+    "varchar": "string",
+    "text": "string",
+    "char": "string",
+}
+
+
+def sql_tables(text: str) -> list[Group]:
+    """The columns of ``CREATE TABLE`` statements."""
+    groups = []
+    for match in _TABLE.finditer(text):
+        fields = []
+        for line in match.group(2).split("\n"):
+            code, _, comment = line.partition("--")
+            code = code.strip().rstrip(",")
+            if not code or _CONSTRAINT.match(code):
+                continue
+            column = _COLUMN.match(code)
+            if column is None:
+                continue
+            name, kind, rest = column.group(1), column.group(2), column.group(3)
+            typed = parse_type(f"{kind.split('(')[0]} {kind} {comment}")
+            typed.base = _SQL_TYPES.get(kind.split("(")[0].strip().lower(), typed.base)
+            if length := re.search(r"char[a-z ]*\(\s*(\d+)\s*\)", kind, re.I):
+                typed.max_length = int(length.group(1))
+            if check := re.search(
+                rf"CHECK\s*\(\s*{name}\s*(>=|>|<=|<)\s*(-?\d+(?:\.\d+)?)", rest, re.I
+            ):
+                key = {">=": "ge", ">": "gt", "<=": "le", "<": "lt"}[check.group(1)]
+                setattr(typed, key, Decimal(check.group(2)))
+            nullable = not re.search(r"\bNOT\s+NULL\b|\bPRIMARY\s+KEY\b", rest, re.I)
+            typed.optional = typed.optional or nullable
+            if re.search(r"\bDEFAULT\b", rest, re.I):
+                typed.has_default = True
+            fields.append(FieldPhrase(name, typed, code))
+        if fields:
+            label = match.group(1).strip('"').split(".")[-1]
+            groups.append(Group(fields, match.start(), match.end(), label, "", "sql"))
+    return groups
+
+
+# -- Markdown tables ------------------------------------------------------------------------
+_NAME_COLUMNS = {
+    "name",
+    "field",
+    "feld",
+    "champ",
+    "column",
+    "key",
+    "attribute",
+    "nom",
+    "spalte",
+    "attribut",
+}
+_TYPE_COLUMNS = {"type", "typ", "datatype", "data type"}
+
+
+def markdown_tables(text: str) -> list[Group]:
+    """Tables whose header names a field column (and usually a type column)."""
+    groups, lines, offset = [], text.split("\n"), 0
+    starts = []
+    for line in lines:
+        starts.append(offset)
+        offset += len(line) + 1
+    i = 0
+    while i < len(lines):
+        if not lines[i].strip().startswith("|"):
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and lines[j].strip().startswith("|"):
+            j += 1
+        rows = [[c.strip(" `*") for c in line.strip().strip("|").split("|")] for line in lines[i:j]]
+        group = _table(rows, starts[i], starts[j - 1] + len(lines[j - 1]))
+        if group is not None:
+            groups.append(group)
+        i = j
+    return groups
+
+
+def _table(rows: list[list[str]], start: int, end: int) -> Group | None:
+    if len(rows) < 3 or not re.fullmatch(r"[\s:|-]*", "".join(rows[1])):
+        return None
+    header = [h.lower() for h in rows[0]]
+    name_col = next((k for k, h in enumerate(header) if h in _NAME_COLUMNS), None)
+    if name_col is None:
+        return None
+    type_col = next((k for k, h in enumerate(header) if h in _TYPE_COLUMNS), None)
+    fields = []
+    for row in rows[2:]:
+        if len(row) <= name_col or not re.fullmatch(r"[A-Za-z_]\w*", row[name_col]):
+            continue
+        kind = row[type_col] if type_col is not None and type_col < len(row) else ""
+        notes = " ".join(c for k, c in enumerate(row) if k not in (name_col, type_col))
+        typed = parse_type(kind)
+        if kind.lower() == "enum" or not typed.known:
+            typed = typed.merged(parse_type(notes))
+        else:
+            extra = parse_type(notes, strict_enum=True)
+            extra.base = ""
+            typed = typed.merged(extra)
+        if kind.lower() in TYPE_WORDS:
+            typed.base = TYPE_WORDS[kind.lower()]
+        fields.append(FieldPhrase(row[name_col], typed, " | ".join(row)))
+    return Group(fields, start, end, "", "", "table") if fields else None

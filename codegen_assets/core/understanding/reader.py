@@ -1,0 +1,467 @@
+"""The reader: pasted structure, sketches, line lists and sentences of a prompt, put together
+into operations (inputs and outputs), nested models, dependencies, topics and names."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from codegen_assets.core.understanding import pasted, sentences, sketch
+from codegen_assets.core.understanding.fields import IDENT, FieldPhrase, read_fields
+from codegen_assets.core.understanding.pasted import Group
+from codegen_assets.core.understanding.rules import Stated, read_rules
+from codegen_assets.core.understanding.types import Typed, parse_type
+from codegen_assets.core.understanding.vocabulary import DEPENDENCY_NAME, NODE_TYPES
+
+
+@dataclass
+class OpFacts:
+    """One operation: its name as written, whether the prompt named it, its fields, and the
+    formulas and examples stated for it."""
+
+    name: str
+    stated: bool
+    inputs: list[FieldPhrase] = field(default_factory=list)
+    outputs: list[FieldPhrase] = field(default_factory=list)
+    start: int = 0
+    rules: Stated = field(default_factory=Stated)
+
+
+@dataclass
+class Facts:
+    """What the reader found."""
+
+    operations: list[OpFacts] = field(default_factory=list)
+    models: dict[str, list[FieldPhrase]] = field(default_factory=dict)
+    dependencies: list[str] = field(default_factory=list)
+    subscribe: list[str] = field(default_factory=list)
+    publish: list[str] = field(default_factory=list)
+    node_name: str = ""
+    node_type: str = ""
+    steps: list[str] = field(default_factory=list)
+    requirements: list[str] = field(default_factory=list)
+    examples: list[tuple[str, dict[str, object]]] = field(default_factory=list)
+    mentioned: set[str] = field(default_factory=set)  # operation names the prompt wrote
+    labels: set[str] = field(default_factory=set)  # names of pasted classes, tables, keys
+
+
+def read(text: str) -> Facts:
+    """Every fact the reader can take from ``text``."""
+    facts = Facts()
+    groups: list[Group] = []
+    masked = text
+    for found in (
+        pasted.python_classes(text),
+        pasted.sql_tables(text),
+        pasted.markdown_tables(text),
+        pasted.json_objects(text),
+    ):
+        for group in found:
+            if any(g.start <= group.start < g.end for g in groups):
+                continue  # a JSON object inside a class, say
+            groups.append(group)
+            masked = _mask(masked, group.start, group.end)
+    for block in sketch.sketches(masked):
+        groups += _read_sketch(block, facts)
+        masked = _mask(masked, block.start, block.end)
+    for group in sentences.line_lists(masked):
+        groups.append(group)
+        masked = _mask(masked, group.start, group.end)
+    groups += sentences.read_clauses(masked)
+    groups += sentences.pre_cue_fields(masked)
+    _roles(text, groups)
+    said = sentences.statements(masked)
+    _operations(text, masked, groups, facts)
+    _models(groups, facts)
+    _apply_statements(facts, said)
+    _same_values(facts)
+    _exclusions(masked, facts)
+    for op in facts.operations:
+        op.rules = read_rules(masked, {f.name for f in op.inputs}, {f.name for f in op.outputs})
+    facts.dependencies = _dependencies(masked, facts)
+    _topics(masked, facts)
+    facts.examples = [(g.role or "input", ex) for g in groups for ex in g.examples]
+    facts.labels = {g.label for g in groups if g.label}
+    return facts
+
+
+def _mask(text: str, start: int, end: int) -> str:
+    return text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+
+
+# -- roles ----------------------------------------------------------------------------------
+def _roles(text: str, groups: list[Group]) -> None:
+    """Decide what each pasted group is for, by the words just before it."""
+    referenced = {f.typed.model for g in groups for f in g.fields if f.typed.model}
+    referenced |= set(re.findall(r"\b(?:list|List|Sequence)\s*(?:\[|of\s+)([A-Z]\w+)", text))
+    seen_input = False
+    for group in sorted(groups, key=lambda g: g.start):
+        if group.label and group.label in referenced and group.source in ("python", "sketch"):
+            group.role = "model"
+            continue
+        if group.role:
+            seen_input = seen_input or group.role == "input"
+            continue
+        before = text[max(0, group.start - 200) : group.start].rstrip()
+        line = before.rsplit("\n", 1)[-1].strip()
+        role = ""
+        if line.endswith((":", "like", "e.g.", "e.g.,")) or line.startswith("#"):
+            role = sentences.cue_role(line) or _pasted_cue(line)
+        if not role:
+            role = "output" if seen_input and group.source in ("json", "sql", "table") else "input"
+        group.role = role
+        seen_input = seen_input or role == "input"
+
+
+_OUTPUT_HINT = re.compile(
+    r"\b(?:response|output|returns?|result|state|mirror|projection|answer|emits?|gives\s+back)\b",
+    re.IGNORECASE,
+)
+_INPUT_HINT = re.compile(r"\b(?:request|input|event|command|looks\s+like|e\.g\.|payload)\b", re.I)
+
+
+def _pasted_cue(before: str) -> str:
+    sentence = re.split(r"[.!?]\s", before)[-1]
+    outputs = [m.start() for m in _OUTPUT_HINT.finditer(sentence)]
+    inputs = [m.start() for m in _INPUT_HINT.finditer(sentence)]
+    if not outputs and not inputs:
+        return ""
+    if outputs and inputs and abs(max(outputs) - max(inputs)) < 20:
+        return ""  # "Input / output as we have them": a pair, in order
+    return "output" if max(outputs, default=-1) > max(inputs, default=-1) else "input"
+
+
+# -- operations -----------------------------------------------------------------------------
+def _operations(text: str, masked: str, groups: list[Group], facts: Facts) -> None:
+    """Operations named (or one for the whole request), each given the groups nearest after
+    its mention (before the next one)."""
+    named = {op.name: op for op in facts.operations}  # from a sketch
+    for mention in sentences.operation_mentions(masked):
+        named.setdefault(mention.name, OpFacts(mention.name, True, start=mention.start))
+    facts.mentioned = set(named)
+    ops = sorted(named.values(), key=lambda o: o.start)
+    io = [g for g in groups if g.role in ("input", "output")]
+    if not ops and io:
+        ops = [OpFacts(derived_operation(text), False)]
+        if not any(g.role == "input" for g in io) and (obj := verb_object(text)):
+            ops[0].inputs.append(FieldPhrase(obj, Typed(base="string"), obj))
+    for group in io:
+        owner = ops[0]
+        for op in ops:
+            if op.start <= group.start:
+                owner = op
+        target = owner.inputs if group.role == "input" else owner.outputs
+        _extend(target, group.fields)
+    facts.operations = ops
+
+
+def _extend(target: list[FieldPhrase], fields: list[FieldPhrase]) -> None:
+    names = {f.name: f for f in target}
+    for phrase in fields:
+        if phrase.name in names:
+            names[phrase.name].typed = names[phrase.name].typed.merged(phrase.typed)
+        else:
+            target.append(phrase)
+            names[phrase.name] = phrase
+
+
+_TOPICISH = re.compile(r"`[^`]*`|\b[a-z0-9_-]+(?:\.[a-z0-9_-]+){2,}\b")
+_VERB = re.compile(
+    r"\b(?P<verb>validates?|validate|computes?|calculates?|fetch(?:es)?|checks?|folds?|scores?"
+    r"|sends?|stores?|reads?|runs?|resolves?|applies?|apply|counts?|tracks?"
+    r"|detects?|builds?|parses?|normali[sz]es?|converts?|records?|publishes?|estimates?)\s+"
+    r"(?:(?:the|an?|its|all|current|each|every|incoming)\s+)*`?(?P<object>[A-Za-z][\w-]*)",
+    re.IGNORECASE,
+)
+
+
+_NODE_OBJECTS = {"node", "nodes", "effect", "compute", "reducer", "orchestrator", "it", "them"}
+
+
+def _verb(text: str) -> re.Match[str] | None:
+    """The first verb acting on something other than the node ("compute node" names a type)."""
+    for found in _VERB.finditer(_TOPICISH.sub("", text)):
+        if found.group("object").lower() not in _NODE_OBJECTS:
+            return found
+    return None
+
+
+def verb_object(text: str) -> str:
+    """The thing the prompt's verb acts on, as a field name ("validates an email address" ->
+    email_address), for a one-line request that lists no inputs."""
+    found = _verb(text)
+    if found is None:
+        return ""
+    rest = _TOPICISH.sub("", text)[found.start("object") :]
+    words = re.findall(r"[a-z]+", rest.split(",")[0].split(" and ")[0].lower())[:2]
+    words = [w for w in words if w not in ("and", "or", "the", "a", "an", "to", "from", "of")]
+    if not words or words[0] in ("node", "nodes", "it", "them"):
+        return ""
+    return "_".join(words)
+
+
+def derived_operation(text: str) -> str:
+    """A name for the one operation of a prompt that names none: its verb and object
+    ("validates an email address" -> validate_email)."""
+    found = _verb(text)
+    if found is None:
+        return "process"
+    verb = found.group("verb").lower()
+    if verb.endswith("ies"):
+        verb = verb[:-3] + "y"
+    elif verb.endswith(("sses", "shes", "ches", "xes", "zes")):
+        verb = verb[:-2]
+    elif verb.endswith("s") and not verb.endswith("ss"):
+        verb = verb[:-1]
+    return f"{verb}_{found.group('object').lower().replace('-', '_')}"
+
+
+# -- nested models --------------------------------------------------------------------------
+def _models(groups: list[Group], facts: Facts) -> None:
+    """Models for what each item of a list holds, linked to the list field they describe."""
+    every = [f for op in facts.operations for f in (*op.inputs, *op.outputs)]
+    for group in groups:
+        if group.source == "json":
+            _json_models(group, facts)
+        if group.role != "model":
+            continue
+        name = group.label and _class_name(group.label)
+        target = _list_field(group, every, name)
+        if target is not None and not target.typed.model:
+            if group.source == "prose" or not name:  # "each line item has ..." names the model
+                name = _class_name(group.label or _singular(target.name))
+            target.typed.model, target.typed.is_list, target.typed.base = name, True, ""
+        if name:
+            facts.models[name] = group.fields
+
+
+def _json_models(group: Group, facts: Facts) -> None:
+    """A list of objects in a JSON example: a model of every key they have."""
+    example = group.examples[0] if group.examples else {}
+    for phrase in group.fields:
+        value = example.get(phrase.name)
+        if phrase.typed.model and isinstance(value, list):
+            facts.models.setdefault(phrase.typed.model, pasted.json_item_fields(value))
+
+
+def _list_field(group: Group, fields: list[FieldPhrase], name: str) -> FieldPhrase | None:
+    lists = [f for f in fields if f.typed.is_list or f.typed.model == group.label]
+    for phrase in lists:
+        if phrase.typed.model and phrase.typed.model == group.label:
+            return phrase
+    noun = _singular(group.label.lower().replace(" ", "_")) if group.label else ""
+    for phrase in lists:
+        if noun and (
+            noun in phrase.text.lower().replace(" ", "_") or _singular(phrase.name) == noun
+        ):
+            return phrase
+    untyped = [f for f in lists if not f.typed.base or f.typed.base == "object"]
+    return untyped[-1] if untyped else None
+
+
+def _singular(word: str) -> str:
+    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("xes", "x"), ("s", "")):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            return word[: -len(suffix)] + repl
+    return word
+
+
+def _class_name(text: str) -> str:
+    words: list[str] = re.findall(r"[A-Za-z0-9]+", text)
+    if len(words) == 1 and words[0][:1].isupper() and not words[0].isupper():
+        return words[0]
+    return "".join(w[:1].upper() + w[1:].lower() for w in words)
+
+
+# -- statements, enums, exclusions ----------------------------------------------------------
+def _apply_statements(facts: Facts, said: dict[str, Typed]) -> None:
+    for phrase in _all_fields(facts):
+        typed = said.get(phrase.name) or said.get(f"*{_singular(phrase.name)}")
+        if typed is not None:
+            if typed.base and phrase.typed.base and not typed.enum:
+                phrase.typed.base = typed.base
+            phrase.typed = phrase.typed.merged(typed)
+
+
+def _all_fields(facts: Facts) -> list[FieldPhrase]:
+    found = [f for op in facts.operations for f in (*op.inputs, *op.outputs)]
+    return found + [f for fields in facts.models.values() for f in fields]
+
+
+def _same_values(facts: Facts) -> None:
+    """ "same four values", "mêmes valeurs que type_evenement": another field's enum."""
+    seen = {f.name: f.typed.enum for f in _all_fields(facts) if f.typed.enum}
+    last: tuple[str, ...] = ()
+    for phrase in _all_fields(facts):
+        if phrase.typed.same_as:
+            values = seen.get(phrase.typed.same_as, ()) if phrase.typed.same_as != "?" else last
+            if values:
+                phrase.typed.enum = values
+        if phrase.typed.enum:
+            seen[phrase.name] = phrase.typed.enum
+            last = phrase.typed.enum
+
+
+_EXCEPT = re.compile(rf"\bexcept\s+`?({IDENT})`?", re.IGNORECASE)
+
+
+def _exclusions(text: str, facts: Facts) -> None:
+    """ "take every column above except created_at": that field is not an input."""
+    dropped = set(_EXCEPT.findall(text))
+    for op in facts.operations:
+        op.inputs = [f for f in op.inputs if f.name not in dropped]
+
+
+# -- dependencies and topics ----------------------------------------------------------------
+_NODE_NAMED = re.compile(
+    rf"\b(?:called|named|namens|nomm[ée]|node|knoten|n[œo]e?ud|reducer|orchestrator|effect|compute)\s*,?\s+`?({IDENT})`?",
+    re.IGNORECASE,
+)
+
+
+def _dependencies(text: str, facts: Facts) -> list[str]:
+    fields = {f.name for f in _all_fields(facts)}
+    nodes = {facts.node_name, *(m.group(1) for m in _NODE_NAMED.finditer(text))}
+    found = list(facts.dependencies)
+    for match in re.finditer(rf"`?\b({IDENT})\b`?", text):
+        name = match.group(1)
+        if DEPENDENCY_NAME.match(name) and name not in fields | nodes and name not in found:
+            found.append(name)
+    return found
+
+
+_TOPIC = re.compile(r"(?<![\w./-])([a-z0-9][a-z0-9_-]*(?:\.[a-z0-9][a-z0-9_-]*){2,})(?![\w/-])")
+_QUOTED_TOPIC = re.compile(r"[\"'`«“]\s*([a-z0-9][a-z0-9_-]*\.[a-z0-9][a-z0-9_-]*)\s*[\"'`»”]")
+_INCOMING = re.compile(
+    r"\b(?:subscrib\w*|consum\w*|listen\w*|arriv\w*|reacts?\s+to|comes?\s+in\s+on|come\s+from"
+    r"|reads?\s+from|started\s+by|starts?\s+(?:when|on)|triggered\s+by|trigger|waits?\s+for"
+    r"|receiv\w*|(?:events?|commands?|messages?)\s+(?:on|from)|from\s+the|hört\s+auf|konsumiert|empfängt|abonniert|s'abonne|abonne|écoute|ecoute"
+    r"|consomme|démarre\s+sur|demarre\s+sur|sur\s+la\s+commande|when\s+a|we\s+get|events?\s+from"
+    r"|folds?)\b",
+    re.IGNORECASE,
+)
+_OUTGOING = re.compile(
+    r"\b(?:publish\w*|emit\w*|announc\w*|produc\w*|goes\s+out\s+on|sends?|send\s+to|writes?\s+to"
+    r"|answers?\s+on|and\s+then|veröffentlicht\w*|publi[ée]\w*|publie|émet|emet|envoie)\b",
+    re.IGNORECASE,
+)
+
+
+def _topics(text: str, facts: Facts) -> None:
+    """Topics written out (three or more dotted parts, or two in quotes), each with the
+    direction the nearest verb before it gives (after it, when none comes before)."""
+    spans = [(m.start(1), m.group(1)) for m in _TOPIC.finditer(text)]
+    for match in _QUOTED_TOPIC.finditer(text):  # "routing.outcomes": a topic, if said to be one
+        near = text[max(0, match.start() - 40) : match.end() + 12].lower()
+        if match.group(1) not in facts.mentioned and re.search(
+            r"\btopics?\b|\b(?:on|to|from|into|auf|sur)\s+[\"'`«“]", near
+        ):
+            spans.append((match.start(1), match.group(1)))
+    for start, name in sorted(spans):
+        if re.search(r"\.(?:py|sql|pdf|csv|json|ya?ml|txt|md|com|org|io)$", name) or all(
+            p.isdigit() for p in name.split(".")
+        ):
+            continue
+        if name in facts.subscribe or name in facts.publish:
+            continue
+        incoming = _direction(
+            text[max(0, start - 120) : start],
+            text[start + len(name) : start + len(name) + 80],
+            name,
+        )
+        (facts.subscribe if incoming else facts.publish).append(name)
+
+
+def _direction(before: str, after: str, name: str) -> bool:
+    line = re.split(r"[.!?;]\s|\n\s*\n|\n\s*(?:[-*]|\d+[.)])\s", before)[-1]
+    verbs = [(m.end(), True) for m in _INCOMING.finditer(line)]
+    verbs += [(m.end(), False) for m in _OUTGOING.finditer(line)]
+    if verbs:
+        return max(verbs)[1]
+    if re.search(
+        r"\b(?:event|events|command|commands)\b\W{0,12}(?:topic\s*)?[`'\"«]?\s*$", line, re.I
+    ):
+        return True
+    if ".cmd." in name:
+        return True
+    incoming, outgoing = _INCOMING.search(after), _OUTGOING.search(after)
+    if incoming or outgoing:
+        return (incoming.start() if incoming else 999) < (outgoing.start() if outgoing else 999)
+    return ".evt." not in name
+
+
+# -- sketches -------------------------------------------------------------------------------
+_SK_NAME = ("name", "node", "node_name")
+_SK_TYPE = ("kind", "type", "node_type")
+_SK_OP = ("operation", "op", "operation_name")
+_SK_IN = ("input", "inputs", "in", "event", "request", "command", "params", "fields")
+_SK_OUT = ("output", "outputs", "out", "state", "result", "response", "returns")
+_SK_DEPS = ("needs", "dependencies", "deps", "uses", "clients")
+_SK_SUB = (
+    "listens_on",
+    "consumes",
+    "consume",
+    "trigger",
+    "subscribe",
+    "subscribes",
+    "source",
+    "on",
+)
+_SK_PUB = ("emits", "emit", "publishes", "publish", "produces", "sink")
+
+
+def _read_sketch(block: sketch.Sketch, facts: Facts) -> list[Group]:
+    groups: list[Group] = []
+    for entry in block.entries:
+        key = entry.key.lower()
+        holds_fields = key in _SK_IN or key in _SK_OUT or entry.key[:1].isupper()
+        fact = _sketch_fact(entry, key, entry.value.strip(" '\"`"), facts)
+        if not fact and entry.children and holds_fields:
+            groups.append(_sketch_group(entry, key, block.end))
+    return groups
+
+
+def _sketch_fact(entry: sketch.Entry, key: str, value: str, facts: Facts) -> bool:
+    """A sketch key that states a fact of its own (name, type, operation, topics, needs)."""
+    plain = re.fullmatch(IDENT, value) is not None
+    if key in NODE_TYPES and plain:
+        facts.node_type, facts.node_name = key, value
+    elif key in _SK_NAME and plain:
+        facts.node_name = value
+    elif key in _SK_TYPE and value.lower() in NODE_TYPES:
+        facts.node_type = value.lower()
+    elif key in _SK_OP and re.fullmatch(rf"{IDENT}(?:\.{IDENT})?", value):
+        facts.operations.append(OpFacts(value, True, start=entry.start))
+    elif key in _SK_DEPS:
+        facts.dependencies += [v for v in sketch.items(entry) if re.fullmatch(IDENT, v)]
+    elif key in _SK_SUB or key in _SK_PUB:
+        (facts.subscribe if key in _SK_SUB else facts.publish).extend(sketch.items(entry))
+    elif key == "steps":
+        facts.steps += sketch.items(entry)
+        found = [n for step in sketch.items(entry) for n in re.findall(IDENT, step)]
+        facts.dependencies += [n for n in found if DEPENDENCY_NAME.match(n)]
+    elif key in ("rules", "constraints", "notes"):
+        facts.requirements += sketch.items(entry)
+    else:
+        return False
+    return True
+
+
+def _sketch_group(entry: sketch.Entry, key: str, end: int) -> Group:
+    role = "input" if key in _SK_IN else "output" if key in _SK_OUT else "model"
+    fields = [f for c in entry.children if c.key != "-" and (f := _sketch_field(c))]
+    return Group(fields, entry.start, end, entry.key if role == "model" else "", role, "sketch")
+
+
+def _sketch_field(entry: sketch.Entry) -> FieldPhrase | None:
+    if not re.fullmatch(IDENT, entry.key):
+        return None
+    text = f"{entry.value}, {entry.comment}" if entry.comment else entry.value
+    typed = parse_type(text)
+    model = re.search(r"\b(?:list\s+of\s+|list\[)([A-Z]\w*)", entry.value)
+    if model:
+        typed.model, typed.is_list, typed.base = model.group(1), True, ""
+    return FieldPhrase(entry.key, typed, f"{entry.key}: {text}")
+
+
+__all__ = ["Facts", "OpFacts", "derived_operation", "read", "read_fields"]

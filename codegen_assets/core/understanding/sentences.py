@@ -1,0 +1,334 @@
+"""Facts stated in sentences and lists: which fields go in, which come back, what each item of
+a list holds, what a named field is ("shipment_id is a uuid"), which operation is meant."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from codegen_assets.core.understanding.fields import (
+    IDENT,
+    PHRASE_STOP,
+    FieldPhrase,
+    read_fields,
+    read_line_field,
+)
+from codegen_assets.core.understanding.pasted import Group
+from codegen_assets.core.understanding.types import Typed, parse_type
+
+# What opens a list of inputs, of outputs, or of what each item of a list holds.
+_INPUT = (
+    r"\b(?:inputs?|eingaben?|entr[ée]es?|en\s+entr[ée]e|params?|parameters?|arguments?|fields?|felder"
+    r"|event|command|request)\s*(?:fields?\s*)?[:=]|\binputs?\s+(?:is|are)\b"
+    r"|\b(?:event|command|request|message)\s+(?:has|holds|contains)\b"
+    r"|\b(?:takes?|taking|receives?|receiving|accepts?|it\s+(?:also\s+)?gets|gets|carries|carrying"
+    r"|bekommt|erh[äa]lt|nimmt|re[çc]oit|prend|accepte|given)\b"
+    r"|\bwith\b(?=\s+`?[a-z_]+`?\s*\()"
+)
+_OUTPUT = (
+    r"\b(?:outputs?|out|ausgaben?|ergebnis|sorties?|en\s+sortie|result|response|state\s+out|state"
+    r"|state\s+returned|returns?|zur[üu]ck)\s*(?:fields?\s*|felder\s*)?[:=]"
+    r"|\bder\s+zustand[^:.]*?:|\bl'[ée]tat\s+produit\s+contient\b|\bstate\s+(?:it\s+)?emits\b|\boutputs?\s+(?:is|are)\b"
+    r"|(?P<into>\binto\b)"
+    r"|\b(?:returns?|returning|gives\s+back|gives|yields|responds\s+with|answers\s+with"
+    r"|the\s+result\s+is|the\s+decision\s+it\s+returns\s+has|returns\s+a\s+state\s+with"
+    r"|(?:the\s+)?state\s+(?:it\s+)?(?:returned|returns|out|produced|holds)|stores"
+    r"|zur[üu]ck\s+kommen|zur[üu]ckgegeben|gibt\s+zur[üu]ck|liefert"
+    r"|renvoie|retourne|and\s+returns|produces)\b"
+)
+_EACH = re.compile(
+    r"\b(?:each|every|where\s+each|où\s+chaque|ou\s+chaque|chaque|jede[rs]?|jedes)\s+"
+    r"(?P<noun>(?:[^\W\d_][\w-]*\s+){0,2}?)(?:has|have|with|holds|contains|a|hat|enthält|:)\s+",
+    re.IGNORECASE,
+)
+_CUE = re.compile(rf"(?P<input>{_INPUT})|(?P<output>{_OUTPUT})", re.IGNORECASE)
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])\s+(?=[A-Z`\"'(]|$)|\n\s*\n|\n(?=\s*(?:[-*\u2022]|\d+[.)])\s)"
+    r"|\n(?=\s*[A-ZÄÖÜÉ][\w\- ]{0,30}\s?:(?:\s|$))"
+)
+_STATEMENT = re.compile(
+    rf"(?:^|[\s(,;])`?(?P<name>{IDENT})`?\s+(?:list\s+)?(?:is|are|ist|sind|est|sont|must|should)\s+(?:always\s+|also\s+)?"
+    rf"(?P<type>(?:(?!,\s*`?[A-Za-z_]\w*`?\s+(?:is|are)\b)[^.;()])*)",
+    re.IGNORECASE,
+)
+_COMES_FROM = re.compile(
+    rf"\b(?:comes?\s+from|given\s+by|from)\s+`?(?P<name>{IDENT})`?\s*,\s*(?:which|that)\s+is\s+(?P<type>[^.;]*)",
+    re.IGNORECASE,
+)
+_REJECT_EMPTY = re.compile(
+    rf"\b(?:reject|refuse|disallow|forbid)s?\s+(?:an?\s+|the\s+)?empty\s+(?:list\s+of\s+)?`?(?P<name>{IDENT})`?",
+    re.IGNORECASE,
+)
+_PLURAL_STATEMENT = re.compile(r"\b(?P<noun>[A-Za-z]+?)s\s+are\s+(?P<type>[^.;]*)", re.IGNORECASE)
+
+
+@dataclass
+class Clause:
+    """A sentence (or a list line) and where it starts in the prompt."""
+
+    text: str
+    start: int
+
+
+def clauses(text: str) -> list[Clause]:
+    """Sentences and list items, with their offsets (a topic's dots do not end one)."""
+    found, position = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        found.append(Clause(text[position : match.start()], position))
+        position = match.end()
+    found.append(Clause(text[position:], position))
+    return [c for c in found if c.text.strip()]
+
+
+def _clip(text: str) -> str:
+    """A list ends at a new sentence, a colon-less cue of the other kind, or a clause about
+    something else ("after the insert", "if step 2 fails", "to ping")."""
+    text = re.split(
+        r"\s+(?:and\s+)?(?:when|if|after|before|then|where|once|so|which\s+(?:the|it|we)|it\s+(?:should|publishes|emits|posts)"
+        r"|wenn|dann|nach|quand|puis|apr[èe]s|publie|publish\w*|emit\w*|to\s+(?:ping|the)|through|via|from\s+the"
+        r"|(?:it\s+)?(?:needs|requires|uses|depends\s+on))\b",
+        text,
+        maxsplit=1,
+        flags=re.IGNORECASE,
+    )[0]
+    return text.strip(" .:;,")
+
+
+def read_clause(clause: Clause, carried: str = "") -> list[Group]:
+    """The field lists one sentence states, each with its role (input, output or model); a
+    sentence that opens with "also" continues the ``carried`` role of the one before."""
+    groups: list[Group] = []
+    text = clause.text
+    if carried and _CONTINUES.match(text) and not _CUE.search(text):
+        fields, _ = read_fields(_clip(_CONTINUES.sub("", text)))
+        fields = [f for f in fields if f.typed.known or f.typed.is_list]
+        if fields:
+            groups.append(
+                Group(fields, clause.start, clause.start + len(text), "", carried, "prose")
+            )
+        return groups
+    cues = [
+        m for m in _CUE.finditer(text) if not m.group("into") or _FOLDS.search(text[: m.start()])
+    ]
+    each = list(_EACH.finditer(text))
+    cues = [c for c in cues if not _IN_VALUES.search(text[max(0, c.start() - 24) : c.start()])]
+    inside = [(m.start(), m.end() + 2) for m in each]
+    cues = [c for c in cues if not any(a <= c.start() <= b for a, b in inside)]
+    marks = sorted(
+        [(m.start(), m.end(), "input" if m.group("input") else "output") for m in cues]
+        + [(m.start(), m.end(), "model:" + m.group("noun").strip()) for m in each]
+    )
+    outer = ""
+    for index, (start, end, role) in enumerate(marks):
+        stop = marks[index + 1][0] if index + 1 < len(marks) else len(text)
+        body = text[end:stop]
+        if role.startswith("model") and ";" in body and outer:  # "où chaque colis a …; le pays"
+            body, rest = body.split(";", 1)
+            fields, _ = read_fields(_clip(rest))
+            if fields:
+                groups.append(
+                    Group(fields, clause.start + end, clause.start + stop, "", outer, "prose")
+                )
+        if not role.startswith("model"):
+            outer = role
+        body = _clip(body)
+        fields, _ = read_fields(body, phrases=not role.startswith("model"))
+        fields = [f for f in fields if not _is_event_name(f)]
+        colon = text[start:end].rstrip().endswith((":", "="))
+        if not colon:  # "stores things": a vague word is no field
+            fields = [f for f in fields if f.typed.known or f.typed.is_list or not _vague(f.name)]
+        explicit = colon or role == "output"
+        if not fields or not (explicit or any(f.typed.known or f.typed.is_list for f in fields)):
+            continue
+        label = role.partition(":")[2]
+        groups.append(
+            Group(
+                fields,
+                clause.start + start,
+                clause.start + stop,
+                label,
+                role.partition(":")[0],
+                "prose",
+            )
+        )
+    return groups
+
+
+_IN_VALUES = re.compile(  # "qui vaut accepte ou refuse": a value, not "accepts"
+    r"\b(?:vaut|one\s+of|either|parmi|von|valeurs|values|ou|or|oder)\s*,?\s*$", re.IGNORECASE
+)
+_FOLDS = re.compile(r"\b(?:folds?|aggregates?|accumulates?|reduces?|tallies|merges?)\b", re.I)
+_CONTINUES = re.compile(r"^\s*(?:also|plus|and|as\s+well|auch|aussi|ainsi\s+que)\b\s*,?\s*", re.I)
+
+
+def _vague(name: str) -> bool:
+    return name.lower() in PHRASE_STOP or name.lower().rstrip("s") in PHRASE_STOP
+
+
+def _is_event_name(phrase: FieldPhrase) -> bool:
+    """``Output: VatCalculated``: an event (the old outcome form), not a field."""
+    return phrase.name[:1].isupper() and not phrase.typed.known
+
+
+def line_lists(text: str) -> list[Group]:
+    """Lists of one field a line ("actor_id -> uuid", "- sujet : une chaîne"), each after the
+    line that introduces it ("inputs:", "Eingabe:", "reçoit :")."""
+    groups: list[Group] = []
+    lines = text.split("\n")
+    offsets, position = [], 0
+    for line in lines:
+        offsets.append(position)
+        position += len(line) + 1
+    i = 0
+    while i < len(lines):
+        fields: list[FieldPhrase] = []
+        j = i
+        while j < len(lines) and (phrase := read_line_field(lines[j])) is not None:
+            fields.append(phrase)
+            j += 1
+        if len(fields) >= 2 or (fields and i > 0 and lines[i - 1].rstrip().endswith(":")):
+            intro = lines[i - 1] if i > 0 else ""
+            role = cue_role(intro)
+            end = offsets[j - 1] + len(lines[j - 1])
+            groups.append(Group(fields, offsets[i], end, "", role, "list"))
+            i = j
+        else:
+            i += 1
+    return groups
+
+
+def read_clauses(text: str) -> list[Group]:
+    """Every clause's groups, each clause told the role the one before it ended with."""
+    groups: list[Group] = []
+    carried = ""
+    for clause in clauses(text):
+        found = read_clause(clause, carried)
+        groups += found
+        roles = [g.role for g in found if g.role in ("input", "output")]
+        carried = roles[-1] if roles else carried if _CONTINUES.match(clause.text) else ""
+    return groups
+
+
+def pre_cue_fields(text: str) -> list[Group]:
+    """Typed fields written before any cue in a sentence that has an output cue ("fetch the rate
+    for base_currency/quote_currency (both strings) ... and return rate (decimal)"; "(field
+    `email`, a string)"): the inputs."""
+    groups = []
+    for clause in clauses(text):
+        cues = [
+            m
+            for m in _CUE.finditer(clause.text)
+            if not m.group("into") or _FOLDS.search(clause.text[: m.start()])
+        ]
+        first = cues[0] if cues else None
+        if first is None or first.group("input"):
+            continue
+        head = clause.text[: first.start()]
+        for paren in re.finditer(r"\(([^()]*)\)", head):
+            inner = re.sub(r"^\s*(?:field|feld|champ)\s+", "", paren.group(1), flags=re.I)
+            before = head[: paren.start()]
+            fields, _ = read_fields(inner)
+            named = [f for f in fields if f.typed.known or f.typed.is_list]
+            if not named:
+                words = re.findall(rf"({IDENT}(?:/{IDENT})*)\s*$", before.strip())
+                typed = parse_type(inner)
+                if words and typed.known:
+                    named = [FieldPhrase(n, parse_type(inner)) for n in words[0].split("/")]
+            if named:
+                groups.append(
+                    Group(
+                        named,
+                        clause.start + paren.start(),
+                        clause.start + paren.end(),
+                        "",
+                        "input",
+                        "prose",
+                    )
+                )
+    return groups
+
+
+def _constrains(typed: Typed) -> bool:
+    bounds = (typed.ge, typed.gt, typed.le, typed.lt, typed.min_length, typed.max_length)
+    return any(b is not None for b in bounds) or bool(typed.format)
+
+
+def cue_role(text: str) -> str:
+    """ "input" or "output" by the last cue in ``text`` (the words before a group), else ""."""
+    found = [m for m in _CUE.finditer(text) if not m.group("into")]
+    if not found:
+        return ""
+    return "input" if found[-1].group("input") else "output"
+
+
+def statements(text: str) -> dict[str, Typed]:
+    """What sentences say of a named field: "shipment_id is a uuid", "cost is a decimal",
+    "outcome is always one of success, failure, timeout", "amounts are decimals"."""
+    said: dict[str, Typed] = {}
+    for pattern in (_STATEMENT, _COMES_FROM):
+        for match in pattern.finditer(text):
+            typed = parse_type(match.group("type"))
+            if typed.known or _constrains(typed):
+                name = match.group("name")
+                said[name] = said[name].merged(typed) if name in said else typed
+    for match in _REJECT_EMPTY.finditer(text):  # "Reject an empty list of lines."
+        name = match.group("name")
+        said[name] = said[name].merged(Typed(min_length=1)) if name in said else Typed(min_length=1)
+    for match in _PLURAL_STATEMENT.finditer(text):
+        typed = parse_type(match.group("type"))
+        noun = match.group("noun").lower()
+        if typed.known and len(noun) > 2:
+            key = f"*{noun}"
+            said[key] = said[key].merged(typed) if key in said else typed
+    return said
+
+
+# -- operations -----------------------------------------------------------------------------
+_OP_NAME = rf"`?(?P<name>{IDENT}(?:\.{IDENT})?)`?"
+_OPERATION_WORD = r"(?:operation|operaton|opration|opération|operacion|operación|op|operationen)\b"
+_OP_PATTERNS = [
+    re.compile(
+        rf"\b{_OPERATION_WORD}(?:\s+name)?\s*(?:is|should\s+be\s+called|is\s+called|called|named|heißt|heisst|s'appelle|:|=|,)?\s*{_OP_NAME}",
+        re.IGNORECASE,
+    ),
+    re.compile(rf"\b(?:the|an?|its|their)\s+{_OP_NAME}\s+{_OPERATION_WORD}\b", re.IGNORECASE),
+    re.compile(
+        rf"\b(?:handled\s+by|handles\s+the|call\s+the\s+operation|entry\s+operation)\s+{_OP_NAME}",
+        re.I,
+    ),
+    re.compile(rf"\b(?:one\s+thing\s+it\s+does\s+is|single\s+operation,?)\s+{_OP_NAME}", re.I),
+    re.compile(rf"`(?P<name>{IDENT}\.{IDENT})`\s+(?:event|command|operation|request)\b", re.I),
+    re.compile(rf"\b(?:node\s+for|for)\s+`(?P<name>{IDENT}\.{IDENT})`", re.I),
+]
+_NOT_OPERATIONS = {
+    "name", "names", "is", "the", "a", "an", "and", "for", "of", "to", "it", "that", "which",
+    "should", "with", "in", "on", "by", "as", "x", "heißt", "s", "called", "named", "node",
+    "nodes", "ops", "operations", "input", "inputs", "output", "outputs", "takes", "receives",
+    "returns", "be", "sont", "est", "ist", "single", "first", "main", "only", "new", "one",
+    "two", "three", "each", "every", "this", "these", "those", "same", "other", "entry",
+}  # fmt: skip
+
+
+@dataclass
+class Mention:
+    """An operation named in the prompt, and where."""
+
+    name: str
+    start: int
+
+
+def operation_mentions(text: str) -> list[Mention]:
+    """Operations the prompt names, in order of first mention."""
+    found: dict[str, Mention] = {}
+    for pattern in _OP_PATTERNS:
+        for match in pattern.finditer(text):
+            name = match.group("name").strip(".")
+            if name.lower() in _NOT_OPERATIONS or name.lower().startswith("onex."):
+                continue
+            if name[:1].isupper() or name[:1] == "_":
+                continue  # operations are snake_case ("Then", "Input" start a sentence)
+            if "." in name and not re.fullmatch(rf"{IDENT}\.{IDENT}", name):
+                continue
+            if name not in found or match.start() < found[name].start:
+                found[name] = Mention(name, match.start())
+    return sorted(found.values(), key=lambda m: m.start)

@@ -1,0 +1,314 @@
+"""A field's type as people write it: ``a string of at most 64 characters``, ``decimal, > 0``,
+``one of placed, shipped, delivered``, ``Ganzzahl, mindestens 1``, ``list of strings,
+optional``, ``int that defaults to 12``. Only what the words say; nothing is guessed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+
+from codegen_assets.core.understanding.vocabulary import (
+    EMAIL_FORMAT,
+    LIST_WORDS,
+    OPTIONAL_WORDS,
+    REQUIRED_WORDS,
+    TYPE_PHRASES,
+    TYPE_WORDS,
+    URL_FORMAT,
+)
+
+JsonDefault = str | int | float | bool | None
+
+
+@dataclass
+class Typed:
+    """What a phrase says about a field's type. ``base`` is "" when it names no type."""
+
+    base: str = ""
+    is_list: bool = False
+    optional: bool = False
+    required: bool = False
+    enum: tuple[str, ...] = ()
+    model: str = ""  # a nested model named by its class name
+    ge: Decimal | None = None
+    gt: Decimal | None = None
+    le: Decimal | None = None
+    lt: Decimal | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    format: str = ""
+    default: JsonDefault = None
+    has_default: bool = False
+    same_as: str = ""  # "same values as type_evenement": the enum of another field
+    unknown: str = ""  # a type word the reader does not know ("bytes"): an object
+    decimal_places: int | None = None  # "rounded to 2 decimal places"
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def known(self) -> bool:
+        """Whether the phrase said anything about the type."""
+        return bool(self.base or self.enum or self.model or self.same_as)
+
+    def merged(self, other: Typed) -> Typed:
+        """``self`` with what ``other`` adds (``other`` wins where both say something)."""
+        updates = {
+            key: value
+            for key, value in vars(other).items()
+            if key not in ("notes", "default") and not _empty(value)
+        }
+        if other.has_default:
+            updates["default"] = other.default
+        return replace(self, **updates)
+
+
+def _empty(value: object) -> bool:
+    return value is None or value is False or (isinstance(value, str | tuple) and not value)
+
+
+_NUMBER_WORDS = {
+    "zero": 0, "null": 0, "zéro": 0, "one": 1, "eins": 1, "un": 1, "une": 1, "two": 2, "zwei": 2,
+    "deux": 2, "three": 3, "drei": 3, "trois": 3, "four": 4, "vier": 4, "quatre": 4, "five": 5,
+    "fünf": 5, "cinq": 5, "ten": 10, "zehn": 10, "dix": 10, "hundred": 100,
+}  # fmt: skip
+_NUM = (
+    r"(-?\d+(?:[.,]\d+)?|zero|null|z[ée]ro|one|two|three|four|five|ten|eins|zwei|drei|vier"
+    r"|f[üu]nf|zehn|un|deux|trois|quatre|cinq|dix)"
+)
+_CHARS = r"(?:chars?|characters?|zeichen|caract[èe]res?|letters?|symbols?)"
+_MAX_WORDS = (
+    r"(?:at\s+most|max(?:imum)?\.?|up\s+to|no\s+more\s+than|h[öo]chstens|maximal|au\s+plus"
+    r"|au\s+maximum|<=|≤)"
+)
+_MIN_WORDS = r"(?:at\s+least|min(?:imum)?\.?|no\s+less\s+than|mindestens|au\s+moins|>=|≥)"
+
+_MAX_LENGTH = (
+    re.compile(rf"{_MAX_WORDS}\s*(?:of\s+)?{_NUM}\s*{_CHARS}", re.I),
+    re.compile(
+        rf"\b{_NUM}\s*{_CHARS}\s*(?:max(?:imum)?|au\s+maximum|maximum|h[öo]chstens|at\s+most)", re.I
+    ),
+    re.compile(rf"\bde\s+{_NUM}\s*{_CHARS}\s*(?:au\s+)?max", re.I),
+    re.compile(r"\b(?:var)?char(?:acter\s+varying)?\s*\(\s*(\d+)\s*\)", re.I),
+    re.compile(rf"\bmax(?:_length|imum\s+length|\s+length|len)\s*(?:of\s+|=\s*|:\s*)?{_NUM}", re.I),
+)  # fmt: skip
+_MIN_LENGTH = (
+    re.compile(
+        rf"{_MIN_WORDS}\s*{_NUM}\s*(?:{_CHARS}|elements?|items?|entries|entr[ée]es?|elemente?)",
+        re.I,
+    ),
+    re.compile(rf"\bmin(?:_length|imum\s+length|\s+length)\s*(?:of\s+|=\s*|:\s*)?{_NUM}", re.I),
+)  # fmt: skip
+_NOT_EMPTY = re.compile(
+    r"\b(?:non-?empty|not\s+(?:be\s+)?empty|never\s+empty|must\s+not\s+be\s+empty|reject\s+an?\s+empty"
+    r"|darf\s+nicht\s+leer|nicht\s+leer|non\s+vide|ne\s+doit\s+pas\s+[êe]tre\s+vide)\b",
+    re.IGNORECASE,
+)
+_BETWEEN = re.compile(
+    rf"\b(?:between|zwischen|entre)\s+{_NUM}\s+(?:and|und|et)\s+{_NUM}"
+    rf"|\bfrom\s+{_NUM}\s+to\s+{_NUM}|\b{_NUM}\s*(?:to|bis|à|-|\u2013|\.\.)\s*{_NUM}\s+(?:inclusive|inclus|einschließlich)"
+    rf"|\b{_NUM}\s+to\s+{_NUM}\b",
+    re.IGNORECASE,
+)
+_NON_NEGATIVE = re.compile(
+    r"\b(?:non-?negative|not\s+negative|never\s+negative|can'?t\s+be\s+negative|cannot\s+be\s+negative"
+    r"|must\s+not\s+be\s+negative|darf\s+nicht\s+negativ|nicht\s+negativ|jamais\s+n[ée]gati(?:f|ve)"
+    r"|never\s+below\s+(?:0|zero)|zero\s+or\s+more|0\s+or\s+more|positive\s+or\s+zero|>=\s*0\b)",
+    re.IGNORECASE,
+)
+_POSITIVE = re.compile(
+    r"\b(?:strictly\s+positive|strictement\s+positi(?:f|ve)|greater\s+than\s+(?:0|zero)"
+    r"|strictement\s+sup[ée]rieur\s+[àa]\s+0|gr[öo]ßer\s+als\s+(?:0|null)|positive)\b|>\s*0(?![.\d])",
+    re.IGNORECASE,
+)
+_ITEMS = r"(?:elements?|items?|entries|entr[ée]es?|elemente?|eintr[äa]ge)"
+_NOT_A_VALUE = rf"\b(?!\s*(?:{_CHARS}|{_ITEMS}))"
+_GE = re.compile(
+    rf"{_MIN_WORDS}\s*{_NUM}{_NOT_A_VALUE}|\b{_NUM}\s+or\s+more\b|\bminimum\s+{_NUM}{_NOT_A_VALUE}",
+    re.I,
+)
+_LE = re.compile(rf"{_MAX_WORDS}\s*{_NUM}{_NOT_A_VALUE}", re.I)
+_GT = re.compile(
+    rf"(?:>|greater\s+than|more\s+than|above|strictement\s+sup[ée]rieur\s+[àa]|gr[öo]ßer\s+als)\s*{_NUM}{_NOT_A_VALUE}",
+    re.I,
+)
+_LT = re.compile(
+    rf"(?:<|less\s+than|below|under|kleiner\s+als|inf[ée]rieur\s+[àa])\s*{_NUM}{_NOT_A_VALUE}", re.I
+)
+_DEFAULT = re.compile(
+    r"\b(?:defaults?\s+(?:to|is|=|:)?|default\s+value\s+(?:is\s+)?|standardm[äa]ßig|par\s+d[ée]faut"
+    r"|vorgabe)\s*[`'\"]?([\w.-]+)[`'\"]?",
+    re.IGNORECASE,
+)
+_ENUM_LEAD = re.compile(
+    r"\b(?:(?:is\s+)?(?:always\s+)?one\s+of(?:\s+these)?|exactly\s+one\s+of|either|any\s+of|einer?\s+von|eines\s+von"
+    r"|l'une\s+des\s+valeurs|une\s+(?:valeur|des\s+valeurs)\s+parmi|parmi|qui\s+vaut|vaut|valeurs?\s*:"
+    r"|values?\s*:|which\s+is|that\s+is|can\s+be|must\s+be|is|are|ist|sind|est|sont)\s*:?\s*",
+    re.IGNORECASE,
+)
+_SAME_AS = re.compile(
+    r"\b(?:same\s+(?:\w+\s+)?values\s+as|mêmes\s+valeurs\s+que|gleichen?\s+werte\s+wie)\s+[`'\"]?([A-Za-z_]\w*)",
+    re.IGNORECASE,
+)
+_SAME_VALUES = re.compile(r"\bsame\s+(?:\w+\s+)?values\b|\bm[êe]mes\s+valeurs\b", re.I)
+_ENUM_VALUE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*$")
+_ENUM_SPLIT = re.compile(r"\s*(?:,|;|\||/|\bor\b|\band\b|\boder\b|\bund\b|\bou\b|\bet\b)\s*", re.I)
+_ENUM_STOP = re.compile(
+    r"\s*(?:\(|\)|\.(?:\s|$)|,\s*(?:nothing|nichts|rien|and\s+(?:it|the|must|is))|\s+(?:nothing\s+else|in\s+|for\s+|when\s+|if\s+|depending\b|#))",
+    re.IGNORECASE,
+)
+_LIST_OF_CLASS = re.compile(
+    r"\b(?:list|List|Sequence|array)\s*(?:\[\s*|of\s+)([A-Z][a-z0-9]+(?:[A-Z][a-z0-9]+)+|[A-Z][a-z]{2,})\b"
+)
+ROUNDED = re.compile(
+    r"\b(?:rounded|round(?:ed)?\s+off|gerundet|arrondi[es]?)\s+(?:to|auf|à|a)\s+(\d+)\s+"
+    r"(?:decimal\s+places?|decimals?|dezimalstellen|nachkommastellen|d[ée]cimales?|places?|digits?)",
+    re.IGNORECASE,
+)
+_NOT_VALUES = {
+    "more",
+    "less",
+    "fewer",
+    "greater",
+    "higher",
+    "lower",
+    "mehr",
+    "weniger",
+    "plus",
+    "moins",
+}
+_PY_LITERAL = re.compile(r"Literal\[([^\]]*)\]")
+
+
+def number(text: str) -> Decimal | None:
+    """A number written in digits or as a small word."""
+    lowered = text.lower()
+    if lowered in _NUMBER_WORDS:
+        return Decimal(_NUMBER_WORDS[lowered])
+    try:
+        return Decimal(lowered.replace(",", "."))
+    except InvalidOperation:
+        return None
+
+
+def _first(patterns: tuple[re.Pattern[str], ...], text: str) -> int | None:
+    for pattern in patterns:
+        if found := pattern.search(text):
+            value = number(found.group(1))
+            if value is not None and value == int(value) and value >= 0:
+                return int(value)
+    return None
+
+
+def enum_values(text: str) -> tuple[str, ...]:
+    """The values of "one of a, b or c", "a | b | c", ``Literal["a", "b"]`` (at least two)."""
+    if literal := _PY_LITERAL.search(text):
+        values = re.findall(r"['\"]([^'\"]+)['\"]", literal.group(1))
+        return tuple(values) if len(values) >= 2 else ()
+    lead = _ENUM_LEAD.search(text)
+    if lead is None and not re.search(r"\||\s/\s|\bor\b|\boder\b|\bou\b", text):
+        return ()
+    candidates = [text[lead.end() :], text[: lead.start()]] if lead else [text]
+    for body in candidates:
+        found = _values(body, has_lead=lead is not None)
+        if found:
+            return found
+    return ()
+
+
+def _values(body: str, *, has_lead: bool) -> tuple[str, ...]:
+    body = re.sub(r"^(?:either|entweder|soit|one\s+of)\s+", "", body.strip(), flags=re.I)
+    body = _ENUM_STOP.split(body, maxsplit=1)[0]
+    parts = [p.strip(" `'\"*«»“”") for p in _ENUM_SPLIT.split(body)]
+    parts = [p for p in parts if p]
+    if len(parts) < 2 or not all(_ENUM_VALUE.match(p) for p in parts):
+        return ()
+    if any(p.lower() in _NOT_VALUES or number(p) is not None for p in parts):
+        return ()  # "zero or more", "1 or 2": amounts, not values
+    if not has_lead and any(p.lower() in TYPE_WORDS for p in parts):
+        return ()  # "string or int" names types, not values
+    return tuple(dict.fromkeys(parts))
+
+
+def _base(text: str) -> str:
+    """The first type the text names (a phrase such as "date and time", or a word)."""
+    found: list[tuple[int, int, str]] = []
+    for pattern, base in TYPE_PHRASES:
+        if match := pattern.search(text):
+            found.append((match.start(), 0, base))  # a phrase wins over its first word
+    for match in re.finditer(r"[^\W\d][\w.]*", text.lower()):
+        word = match.group(0).removeprefix("uuid.").removeprefix("datetime.").rstrip(".")
+        if word in TYPE_WORDS:
+            found.append((match.start(), 1, TYPE_WORDS[word]))
+            break
+    return min(found)[2] if found else ""
+
+
+def parse_type(text: str, *, strict_enum: bool = False) -> Typed:
+    """Everything ``text`` (a field's type and notes) says; ``strict_enum``: only an explicit
+    "one of" or ``|`` list makes an enum (not "a or b" in running notes)."""
+    typed = Typed()
+    plain = " ".join(text.split())
+    typed.is_list = LIST_WORDS.search(plain) is not None
+    typed.optional = OPTIONAL_WORDS.search(plain) is not None
+    typed.required = REQUIRED_WORDS.search(plain) is not None
+    typed.base = _base(plain)
+    if model := _LIST_OF_CLASS.search(plain):
+        typed.model, typed.is_list, typed.base = model.group(1), True, ""
+    if EMAIL_FORMAT.search(plain):
+        typed.format, typed.base = "email", typed.base or "string"
+    elif URL_FORMAT.search(plain):
+        typed.format, typed.base = "uri", typed.base or "string"
+    values = enum_values(plain)
+    if values and (not strict_enum or _ENUM_LEAD.search(plain) or "|" in plain or "/" in plain):
+        typed.enum = values
+    elif same := _SAME_AS.search(plain):
+        typed.same_as = same.group(1)
+    elif _SAME_VALUES.search(plain):
+        typed.same_as = "?"  # the nearest enum the reader has seen
+    _bounds(plain, typed)
+    if rounded := ROUNDED.search(plain):
+        typed.decimal_places = int(rounded.group(1))
+        typed.base = typed.base or "decimal"
+    if found := _DEFAULT.search(plain):
+        typed.default, typed.has_default = _literal(found.group(1)), True
+    return typed
+
+
+def _bounds(text: str, typed: Typed) -> None:
+    typed.max_length = _first(_MAX_LENGTH, text)
+    typed.min_length = _first(_MIN_LENGTH, text)
+    if typed.min_length is None and _NOT_EMPTY.search(text):
+        typed.min_length = 1
+    if between := _BETWEEN.search(text):
+        low, high = [number(g) for g in between.groups() if g is not None][:2]
+        typed.ge, typed.le = low, high
+        text = text[: between.start()] + text[between.end() :]
+    if non_negative := _NON_NEGATIVE.search(text):
+        typed.ge = Decimal(0)
+        text = text[: non_negative.start()] + text[non_negative.end() :]
+    elif _POSITIVE.search(text) and typed.gt is None:
+        typed.gt = Decimal(0)
+    for pattern, key in ((_GT, "gt"), (_LT, "lt"), (_GE, "ge"), (_LE, "le")):
+        if getattr(typed, key) is not None:
+            continue
+        for found in pattern.finditer(text):
+            value = number(next(g for g in found.groups() if g is not None))
+            if value is not None:
+                setattr(typed, key, value)
+                break
+    if typed.max_length is not None and typed.le is not None and typed.le == typed.max_length:
+        typed.le = None  # "max 128 chars" is a length, not a value
+
+
+def _literal(text: str) -> JsonDefault:
+    lowered = text.lower().rstrip(".")
+    if lowered in ("true", "yes", "wahr", "vrai"):
+        return True
+    if lowered in ("false", "no", "falsch", "faux"):
+        return False
+    if lowered in ("none", "null"):
+        return None
+    value = number(lowered)
+    if value is not None:
+        return int(value) if value == int(value) else float(value)
+    return text.rstrip(".")
