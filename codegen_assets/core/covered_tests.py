@@ -60,5 +60,6 @@ def libraries(files: FileSet, own: list[str]) -> list[str]:
 def covered_pytest(files: FileSet, own: list[str]) -> list[str]:
     """The command that runs ``tests`` under branch coverage of the ``own`` packages."""
     preload = ",".join([*PRELOADED, *libraries(files, own)])
-    pytest = ["-q", "-p", "no:cacheprovider", "tests"]
+    # the prompt's examples run as a check of their own (``tests/acceptance``)
+    pytest = ["-q", "-p", "no:cacheprovider", "--ignore=tests/acceptance", "tests"]
     return [sys.executable, "-c", RUNNER, ",".join(own or ["."]), preload, *pytest]

@@ -16,6 +16,7 @@ from codegen_assets.core.naming import camel
 
 _DOTTED = re.compile(r"^(?:[a-z_][a-z0-9_]*)(?:\.[a-z_][a-z0-9_]*)*$")
 TESTS_BASE = "tests/unit/nodes"
+ACCEPTANCE_BASE = "tests/acceptance/nodes"  # the prompt's examples, run as their own check
 
 
 class PackageError(ValueError):
@@ -101,6 +102,15 @@ class NodeLayout:
     def test_path(self, rel: str) -> str:
         """A test file of the node, relative to the output root."""
         return f"{self.tests_dir}/{rel}"
+
+    def acceptance_path(self, rel: str) -> str:
+        """An acceptance test of the node (from the prompt's examples)."""
+        return f"{ACCEPTANCE_BASE}/{self.name}/{rel}"
+
+    def acceptance_markers(self) -> list[str]:
+        """``__init__.py`` of the acceptance test packages (created when missing)."""
+        parts = ACCEPTANCE_BASE.split("/")
+        return ["/".join([*parts[: i + 1], "__init__.py"]) for i in range(len(parts))]
 
     def package_markers(self) -> list[str]:
         """``__init__.py`` files of the enclosing packages (created when missing, never

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -42,9 +43,11 @@ class FieldType(StrEnum):
     STRING = "string"
     INT = "int"
     FLOAT = "float"
+    DECIMAL = "decimal"  # exact (money is never a float)
     BOOL = "bool"
     UUID = "uuid"
     DATETIME = "datetime"
+    DATE = "date"
     OBJECT = "object"
 
 
@@ -55,13 +58,60 @@ class MetricKind(StrEnum):
     GAUGE = "gauge"
 
 
+Bound = Decimal | None
+DefaultValue = str | int | float | bool | None
+
+
 class InputField(Frozen):
-    """One typed input field of an operation."""
+    """One typed field (of an operation's input or output, or of a nested model), with what the
+    prompt said of it: the values it is one of, the model its items are, its bounds, its
+    format and its default. ``written`` is the name as the prompt wrote it when the generated
+    identifier differs (the model keeps it as the alias)."""
 
     name: str
     type: FieldType
     is_list: bool = False
     optional: bool = False
+    enum: tuple[str, ...] = ()
+    model: str = ""  # a nested model of ``NodeSpec.models`` (then ``type`` is object)
+    ge: Bound = None
+    gt: Bound = None
+    le: Bound = None
+    lt: Bound = None
+    min_length: int | None = Field(default=None, ge=0)
+    max_length: int | None = Field(default=None, ge=0)
+    format: str = Field(default="", pattern=r"^(|email|uri)$")
+    decimal_places: int | None = Field(default=None, ge=0, le=28)  # "rounded to 2 places"
+    default: DefaultValue = None
+    has_default: bool = False
+    written: str = ""
+
+
+class ModelSpec(Frozen):
+    """A nested model the prompt describes ("each line item has ...")."""
+
+    name: str  # PascalCase, e.g. LineItem
+    fields: tuple[InputField, ...]
+
+
+class Formula(Frozen):
+    """An output the prompt gives as an expression over the inputs ("gross_amount = net_amount *
+    (1 + rate)"): checked as an expression tree, re-emitted, never evaluated."""
+
+    output: str
+    expression: str  # Python syntax over input names, numbers and min/max/sum/round/abs
+    source: str = ""  # the words it was read from
+
+
+ExampleValue = str | int | float | bool | None
+
+
+class Example(Frozen):
+    """Inputs and the outputs they must give, as the prompt states them."""
+
+    inputs: dict[str, ExampleValue]
+    outputs: dict[str, ExampleValue]
+    source: str = ""
 
 
 class Operation(Frozen):
@@ -75,9 +125,14 @@ class Operation(Frozen):
     name: str
     description: str = ""
     inputs: tuple[InputField, ...]
+    outputs: tuple[InputField, ...] = ()  # the result's fields the prompt names
     outcomes: tuple[str, ...] = ()
     version_field: str | None = None
     conflict_outcome: str | None = None
+    key: str = ""  # the routing key as the prompt wrote it ("auth_gate.evaluate"); else derived
+    formulas: tuple[Formula, ...] = ()
+    examples: tuple[Example, ...] = ()
+    rules: tuple[str, ...] = ()  # what the prompt says the operation must do, in its words
 
 
 class Topic(Frozen):
@@ -181,6 +236,9 @@ class NodeSpec(Frozen):
     options: GenerationOptions = Field(default_factory=lambda: GenerationOptions())
     style: StyleConfig | None = None  # the target repository's ruff configuration
     review: tuple[str, ...] = ()  # why the prompt was not understood (then validation fails)
+    models: tuple[ModelSpec, ...] = ()  # nested models the fields refer to
+    requirements: tuple[str, ...] = ()  # rules and steps stated in words, kept as written
+    unplaced: tuple[str, ...] = ()  # identifiers the prompt names that no fact took
 
 
 class Pattern(Frozen):

@@ -8,51 +8,25 @@ import textwrap
 import unicodedata
 from typing import Any
 
+from codegen_assets.core import field_context as fc
+from codegen_assets.core.behaviour import behaviour, emit, uses_decimal
 from codegen_assets.core.layout import NodeLayout
 from codegen_assets.core.models import (
     FieldType,
     GenerationOptions,
     InputField,
     MetricKind,
+    ModelSpec,
     NodeSpec,
     NodeType,
     Target,
 )
 from codegen_assets.core.naming import camel, snake
 from codegen_assets.core.plan import NodePlan, OperationPlan
+from codegen_assets.core.pysource import py_literal
 from codegen_assets.core.resilience import NODE_BREAKER, NODE_RETRY
 
 SPDX_YEAR = 2025  # the ecosystem's header policy freezes the year
-_ANNOTATIONS = {
-    FieldType.STRING: "str",
-    FieldType.INT: "int",
-    FieldType.FLOAT: "float",
-    FieldType.BOOL: "bool",
-    FieldType.UUID: "UUID",
-    FieldType.DATETIME: "datetime",
-    FieldType.OBJECT: "dict[str, JsonValue]",
-}
-_SAMPLES: dict[FieldType, tuple[object, object]] = {
-    FieldType.STRING: ("sample", "other"),
-    FieldType.INT: (1, 2),
-    FieldType.FLOAT: (1.5, 2.5),
-    FieldType.BOOL: (True, False),
-    FieldType.UUID: (
-        "12345678-1234-5678-1234-567812345678",
-        "87654321-4321-8765-4321-876543218765",
-    ),
-    FieldType.DATETIME: ("2026-01-01T00:00:00+00:00", "2026-06-30T12:00:00+00:00"),
-    FieldType.OBJECT: ({"key": "value"}, {"key": "other"}),
-}
-_STRATEGIES = {
-    FieldType.STRING: "st.text(min_size=1, max_size=20)",
-    FieldType.INT: "st.integers(min_value=0, max_value=10**6)",
-    FieldType.FLOAT: "st.floats(min_value=0, max_value=1e6, allow_nan=False)",
-    FieldType.BOOL: "st.booleans()",
-    FieldType.UUID: "st.uuids()",
-    FieldType.DATETIME: "st.datetimes(timezones=st.just(UTC))",
-    FieldType.OBJECT: "st.dictionaries(st.text(max_size=5), st.integers(), max_size=3)",
-}
 # Words in an input's name that make a negative number or an empty text meaningless.
 _NON_NEGATIVE = {"version", "count", "size", "limit", "offset", "quantity", "attempts", "retries"}
 _NON_NEGATIVE |= {"index", "page", "amount", "total", "age", "duration", "timeout", "qty"}
@@ -77,59 +51,34 @@ def wrap(text: str, indent: int, width: int) -> str:
     return ("\n" + " " * indent).join(lines)
 
 
-def _is_non_negative(field: InputField) -> bool:
-    return field.type in (FieldType.INT, FieldType.FLOAT) and bool(
-        set(field.name.split("_")) & _NON_NEGATIVE
-    )
-
-
-def _is_non_empty(field: InputField) -> bool:
-    return field.type is FieldType.STRING and (
-        field.name in ("key", "id", "name") or field.name.endswith(_NON_EMPTY_SUFFIXES)
-    )
-
-
-def _field(field: InputField) -> dict[str, Any]:
-    base = _ANNOTATIONS[field.type]
-    annotation = f"list[{base}]" if field.is_list else base
-    constraints = []
-    if not field.is_list and _is_non_negative(field):
-        constraints.append("ge=0")
-    if not field.is_list and _is_non_empty(field):
-        constraints.append("min_length=1")
-    if field.optional:
-        annotation = f"{annotation} | None"
-        default = f"Field(default=None, {', '.join(constraints)})" if constraints else "None"
-    else:
-        default = f"Field({', '.join(constraints)})" if constraints else ""
+def _field(field: InputField, types: fc.Types) -> dict[str, Any]:
+    rejected = fc.rejected(field)
     return {
         "name": field.name,
-        "annotation": annotation,
-        "default": default,
+        "annotation": fc.annotation(field, types),
+        "default": fc.default(field),
         "optional": field.optional,
-        "constrained": bool(constraints),
-        "non_negative": "ge=0" in constraints,
-        "non_empty": "min_length=1" in constraints,
+        "constrained": bool(rejected),
+        "rejected": [py_literal(value) for value in rejected],
         "type": field.type.value,
         "is_list": field.is_list,
+        "enum": field.enum,
+        "model": field.model,
+        "written": field.written,
     }
 
 
-def _sample(op: OperationPlan, index: int) -> dict[str, object]:
+def _sample(op: OperationPlan, index: int, types: fc.Types) -> dict[str, object]:
     values: dict[str, object] = {}
     for field in op.op.inputs:
-        value = _SAMPLES[field.type][index]
-        values[field.name] = [value] if field.is_list else value
+        values[field.written or field.name] = fc.sample(field, types, index)
     if op.op.version_field:
         values[op.op.version_field] = 0
     return values
 
 
-def _strategy(field: InputField) -> str:
-    strategy = _STRATEGIES[field.type]
-    if field.is_list:
-        strategy = f"st.lists({strategy}, max_size=3)"
-    return f"st.none() | {strategy}" if field.optional else strategy
+def _outputs_sample(op: OperationPlan, index: int, types: fc.Types) -> dict[str, object]:
+    return {f.written or f.name: fc.sample(f, types, index) for f in op.op.outputs}
 
 
 def _stems(words: set[str]) -> set[str]:
@@ -181,8 +130,9 @@ def _event(event: Any, op: OperationPlan) -> dict[str, Any]:
     }
 
 
-def _operation(plan: NodePlan, op: OperationPlan, width: int) -> dict[str, Any]:
-    fields = [_field(f) for f in op.op.inputs]
+def _operation(plan: NodePlan, op: OperationPlan, width: int, types: fc.Types) -> dict[str, Any]:
+    fields = [_field(f, types) for f in op.op.inputs]
+    outputs = [_field(f, types) for f in op.op.outputs]
     key = op.key_field
     idempotency = next(
         (
@@ -221,15 +171,90 @@ def _operation(plan: NodePlan, op: OperationPlan, width: int) -> dict[str, Any]:
         "conflict": next((e for e in events if e["kind"] == "conflict"), None),
         "failure": next((e for e in events if e["kind"] == "failure"), None),
         "others": [e for e in events if e["kind"] == "outcome"],
-        "sample": _sample(op, 0),
-        "other_sample": _sample(op, 1),
-        "sample_json": json.dumps(_sample(op, 0), sort_keys=True),
-        "strategies": [(f.name, _strategy(f)) for f in op.op.inputs],
+        "sample": _sample(op, 0, types),
+        "other_sample": _sample(op, 1, types),
+        "sample_json": json.dumps(_sample(op, 0, types), sort_keys=True),
+        "outputs": outputs,
+        "output_sample": _outputs_sample(op, 0, types),
+        "behaviour": _behaviour(plan, op),
+        "examples": _examples(op, types),
+        "formulas": _formulas(op),
+        "uses_decimal_math": uses_decimal(op.op),
+        "strategies": [(f.name, fc.strategy(f, types)) for f in op.op.inputs],
+        "strategy_imports": fc.import_block(
+            fc.strategy_imports(list(op.op.inputs), types, plan.layout.import_root)
+        ),
+        "request_imports": fc.import_block(_request_imports(plan, op, types)),
+        "output_imports": fc.imports(list(op.op.outputs), types),
+        "key_imports": fc.imports([key], types) if key else {},
+        "reply_imports": fc.import_block(_reply_imports(op, types)),
         "uses_uuid": any(f.type is FieldType.UUID for f in op.op.inputs),
         "uses_datetime": any(f.type is FieldType.DATETIME for f in op.op.inputs),
         "uses_object": any(f.type is FieldType.OBJECT for f in op.op.inputs),
-        "uses_field": any(f["default"].startswith("Field") for f in fields),
+        "uses_field": any(f["default"].startswith(" = Field") for f in fields),
     }
+
+
+def _behaviour(plan: NodePlan, op: OperationPlan) -> dict[str, str]:
+    found = behaviour(plan.spec, op.op)
+    return {
+        "kind": found.kind,
+        "how": found.how,
+        "body": found.body,
+        "message": f"{op.name} is not written yet: it {found.how}; see the prompt and the tests",
+    }
+
+
+def _examples(op: OperationPlan, types: fc.Types) -> list[dict[str, Any]]:
+    """Each example: a request (the sample, with the example's inputs) and the assertions on
+    the result its outputs make."""
+    outputs = {f.name: f for f in op.op.outputs}
+    found = []
+    for index, example in enumerate(op.op.examples, start=1):
+        request = {**_sample(op, 0, types), **example.inputs}
+        checks = [
+            fc.expectation(outputs[name], value)
+            for name, value in example.outputs.items()
+            if name in outputs
+        ]
+        found.append(
+            {"index": index, "request": request, "checks": checks, "source": example.source}
+        )
+    return found
+
+
+def _formulas(op: OperationPlan) -> list[tuple[str, str]]:
+    outputs = {f.name: f for f in op.op.outputs}
+    return [
+        (formula.output, emit(formula, op.op.inputs, outputs[formula.output]))
+        for formula in op.op.formulas
+        if formula.output in outputs
+    ]
+
+
+def _reply_imports(op: OperationPlan, types: fc.Types) -> dict[str, set[str]]:
+    needed = _with({}, "pydantic", "BaseModel", "ConfigDict", "Field")
+    if op.op.version_field:
+        return needed
+    needed = _with(needed, "typing", "Literal")
+    if not op.op.outputs:
+        return _with(needed, "pydantic", "JsonValue")
+    for module, names in fc.imports(list(op.op.outputs), types).items():
+        needed = _with(needed, module, *names)
+    return needed
+
+
+def _request_imports(plan: NodePlan, op: OperationPlan, types: fc.Types) -> dict[str, set[str]]:
+    needed = _with(fc.imports(list(op.op.inputs), types), "uuid", "UUID", "uuid4")
+    needed = _with(needed, "pydantic", "BaseModel", "ConfigDict", "Field")
+    if plan.spec.node_type is NodeType.REDUCER:
+        state = f"Model{plan.layout.pascal.removesuffix('Reducer')}State"
+        needed = _with(needed, f".model_{plan.layout.stem}_state", state)
+    return needed
+
+
+def _with(needed: dict[str, set[str]], module: str, *names: str) -> dict[str, set[str]]:
+    return {**needed, module: {*needed.get(module, set()), *names}}
 
 
 def spdx_header(options: GenerationOptions) -> str:
@@ -250,7 +275,8 @@ def build_context(
     """The full template context of ``plan``; ``python`` is the target repository's Python
     floor (syntax newer than it is not used)."""
     spec, layout = plan.spec, plan.layout
-    operations = [_operation(plan, op, width) for op in plan.operations]
+    types = fc.node_types(spec)
+    operations = [_operation(plan, op, width, types) for op in plan.operations]
     outcomes = [snake(e.name) for op in plan.operations for e in op.events]
     deps = [
         {
@@ -305,6 +331,43 @@ def build_context(
         "subscribe_topics": plan.subscribe_topics,
         "publish_topics": plan.publish_topics,
         "width": width,
+        "enums": [
+            {"name": e.name, "module": e.module, "members": e.members} for e in types.enums.values()
+        ],
+        "nested": [_nested(model, types) for model in spec.models],
+        "state": _state(spec, types),
+    }
+
+
+def _state(spec: NodeSpec, types: fc.Types) -> dict[str, Any]:
+    """The reducer's state: the fields the prompt says it holds (its operations' outputs)."""
+    fields: dict[str, InputField] = {}
+    for op in spec.operations:
+        for f in op.outputs:
+            fields.setdefault(f.name, f)
+    rendered = []
+    needed = _with({}, "pydantic", "BaseModel", "ConfigDict", "Field")
+    for f in fields.values():
+        annotation, default = fc.state_default(f, types)
+        rendered.append({"name": f.name, "annotation": annotation, "default": default})
+        for module, names in fc.imports([f.model_copy(update={"optional": False})], types).items():
+            needed = _with(needed, module, *names)
+        if "Decimal(" in default:
+            needed = _with(needed, "decimal", "Decimal")
+    if not fields:
+        needed = _with(needed, "pydantic", "JsonValue")
+    return {"fields": rendered, "imports": fc.import_block(needed)}
+
+
+def _nested(model: ModelSpec, types: fc.Types) -> dict[str, Any]:
+    fields = [_field(f, types) for f in model.fields]
+    needed = fc.imports(list(model.fields), types)
+    return {
+        "name": model.name,
+        "class_name": types.model_class(model.name),
+        "module": types.model_module(model.name),
+        "fields": fields,
+        "imports": fc.import_block(_with(needed, "pydantic", "BaseModel", "ConfigDict")),
     }
 
 

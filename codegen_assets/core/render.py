@@ -46,6 +46,20 @@ def docstring(context: Context, summary: str, details: str, indent: int) -> str:
     return '"""' + f"\n{pad}".join(lines).replace(f"\n{pad}\n", "\n\n") + f"\n{pad}" + '"""'
 
 
+@pass_context
+def long_string(context: Context, text: str, indent: int = 0) -> str:
+    """``text`` as a Python string literal that fits the line length: one literal, or
+    adjacent literals in parentheses, a line each."""
+    width: int = context["width"]
+    single = py_literal(text)
+    if indent + len(single) + 16 <= width:
+        return single
+    room = max(width - indent - 8, 20)
+    chunks = [py_literal(part) for part in textwrap.wrap(text, room, drop_whitespace=False)]
+    pad = " " * (indent + 4)
+    return "(\n" + "".join(f"{pad}{chunk}\n" for chunk in chunks) + " " * indent + ")"
+
+
 def _compiled_templates() -> BytecodeCache | None:
     """Jinja's cache of compiled templates (per user, keyed by each template's source), so a new
     process does not compile them again (~0.1 s); None where no safe directory exists."""
@@ -69,6 +83,7 @@ def environment() -> Environment:
     )
     env.globals["docstring"] = docstring
     env.filters["py"] = py_literal
+    env.globals["long_string"] = long_string
     return env
 
 

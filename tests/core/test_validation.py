@@ -38,9 +38,16 @@ def mypy_cache(shared_mypy_cache: Path) -> Path:
     return shared_mypy_cache
 
 
+# A compute node whose behaviour the prompt states (a formula): nothing is left to write.
+ALPHA = (
+    "Compute node named alpha_operations_compute. Its alpha operation takes amount (decimal) "
+    "and rate (decimal) and returns total = amount * rate."
+)
+
+
 @pytest.fixture(scope="module")
 def compute() -> FileSet:
-    return render_all("with alpha operations", NodeType.COMPUTE)
+    return render_all(ALPHA, NodeType.COMPUTE)
 
 
 def test_weights_sum_to_one() -> None:
@@ -176,9 +183,12 @@ def test_quality_metrics_catch_complex_and_untested_code(
 
 def test_refinement_fixes_style_and_revalidates(compute: FileSet, mypy_cache: Path) -> None:
     messy = dict(compute.files)
-    messy[HANDLER] = messy[HANDLER].replace("import json\n", "import json\nimport os\n", 1)
-    messy[HANDLER] = messy[HANDLER].replace("    return json.dumps(", "    return (json.dumps(", 1)
-    messy[HANDLER] = messy[HANDLER].replace("ensure_ascii=True)\n", "ensure_ascii=True))\n", 1)
+    future = "from __future__ import annotations\n"
+    messy[HANDLER] = messy[HANDLER].replace(future, f"{future}\nimport os\n", 1)
+    messy[HANDLER] = messy[HANDLER].replace(
+        "        return ModelAlpha", "        return   ModelAlpha", 1
+    )
+    assert messy[HANDLER] != compute.files[HANDLER].replace(future, f"{future}\nimport os\n", 1)
     first = validate_files(FileSet(files=messy), timeout=300, mypy_cache=mypy_cache)
     assert not first.check("ruff").passed and not first.check("format").passed
     refined = refine_files(FileSet(files=messy), first, timeout=300, mypy_cache=mypy_cache)

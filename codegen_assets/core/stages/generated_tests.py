@@ -58,6 +58,20 @@ def render_tests(spec: NodeSpec, patterns: tuple[str, ...] = ()) -> FileSet:
     if ctx["node"]["is_effect"] or ctx["node"]["is_orchestrator"]:
         files[layout.test_path("test_metrics.py")] = render("tests/test_metrics.py.j2", shared)
     markers = layout.package_markers()
+    example_ops = [op for op in ctx["operations"] if op["examples"]]
+    if example_ops and ctx["node"]["is_compute"]:
+        checks = [c for op in example_ops for e in op["examples"] for c in e["checks"]]
+        files[layout.acceptance_path("test_examples.py")] = render(
+            "tests/test_examples.py.j2",
+            {
+                **ctx,
+                "example_ops": example_ops,
+                "uses_decimal": any("Decimal(" in c for c in checks),
+                "uses_approx": any("pytest.approx" in c for c in checks),
+            },
+        )
+        files[layout.acceptance_path("__init__.py")] = render("tests/init.py.j2", ctx)
+        markers += layout.acceptance_markers()
     for marker in markers:
         files[marker] = render("tests/marker.py.j2", ctx)
     return FileSet(files=files, create_only=tuple(markers))

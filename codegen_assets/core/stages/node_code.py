@@ -44,6 +44,8 @@ def _model_modules(ctx: dict[str, Any]) -> list[tuple[str, str]]:
     if ctx["node"]["is_reducer"]:
         models.append((ctx["node"]["state_module"], ctx["node"]["state_model"]))
     models += [(e["module"], e["model"]) for e in ctx["events"]]
+    models += [(e["module"], e["name"]) for e in ctx["enums"]]
+    models += [(m["module"], m["class_name"]) for m in ctx["nested"]]
     return sorted(models)
 
 
@@ -100,7 +102,8 @@ def render_node_code(spec: NodeSpec, contract: ContractDocument) -> FileSet:
         ),
         **_operation_files(ctx, layout),
     }
-    if active or (ctx["onex"] and node["core_dispatch"]):
+    placeholder = any(op["behaviour"]["body"] == "placeholder" for op in ctx["operations"])
+    if active or placeholder or (ctx["onex"] and node["core_dispatch"]):
         files[layout.path("errors.py")] = render("errors.py.j2", ctx)
     if ctx["onex"]:
         files[layout.path("node.py")] = render("node.py.j2", ctx)
@@ -117,5 +120,13 @@ def render_node_code(spec: NodeSpec, contract: ContractDocument) -> FileSet:
     if node["is_reducer"]:
         files[layout.path(f"models/{node['state_module']}.py")] = render(
             "models/model_state.py.j2", ctx
+        )
+    for enum in ctx["enums"]:
+        files[layout.path(f"models/{enum['module']}.py")] = render(
+            "models/enum.py.j2", {**ctx, "enum": enum}
+        )
+    for model in ctx["nested"]:
+        files[layout.path(f"models/{model['module']}.py")] = render(
+            "models/model_nested.py.j2", {**ctx, "model": model}
         )
     return FileSet(files=files)

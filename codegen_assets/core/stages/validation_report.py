@@ -7,6 +7,7 @@ under its configuration (placed beside the copy), ruff's defaults when it has no
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import functools
 import json
@@ -47,21 +48,29 @@ from codegen_assets.core.validation_cache import ValidationCache, cache_key
 from codegen_assets.core.warm_python import ServerGoneError
 
 PROMPT_CHECK = "prompt_understood"  # judged on the parsed prompt, not on files
-# Weights in quality_score: behaviour, types, the ecosystem's gates (an equal share of 0.30
-# each), then style and the seed's quality metrics. Advisory gates weigh nothing.
+BEHAVIOUR_CHECK = "behaviour"  # every handler does what the prompt asks (none is left to write)
+ACCEPTANCE_CHECK = "acceptance"  # the prompt's examples, as tests of their own
+# A failure of one of these means the node is not what was asked: the score stays under 0.8.
+DECISIVE = frozenset({PROMPT_CHECK, BEHAVIOUR_CHECK, ACCEPTANCE_CHECK})
+DECISIVE_CAP = 0.79
+# Weights in quality_score: understanding and behaviour, tests and types, the ecosystem's gates
+# (an equal share of 0.25), then style and the seed's quality metrics. Advisory gates weigh
+# nothing. A failed decisive check keeps the score under 0.8 whatever the rest (DECISIVE).
 OWN_WEIGHTS: dict[str, float] = {
-    "pytest": 0.20,
-    "mypy": 0.15,
-    "coverage": 0.10,
+    "pytest": 0.15,
+    "mypy": 0.10,
+    "coverage": 0.05,
     "ruff": 0.05,
     "format": 0.05,
     "complexity": 0.05,
     "contract_schema": 0.05,
-    PROMPT_CHECK: 0.05,
+    PROMPT_CHECK: 0.10,
+    BEHAVIOUR_CHECK: 0.10,
+    ACCEPTANCE_CHECK: 0.05,
 }
 SCORED_GATES = tuple(name for name, _ in ecosystem_gates.SCORED)
 ADVISORY_GATES = tuple(name for name, _ in ecosystem_gates.ADVISORY)
-GATE_WEIGHT = 0.30 / len(SCORED_GATES)
+GATE_WEIGHT = 0.25 / len(SCORED_GATES)
 WEIGHTS: dict[str, float] = {
     **OWN_WEIGHTS,
     **dict.fromkeys(SCORED_GATES, GATE_WEIGHT),
@@ -76,7 +85,11 @@ _OWN_CHECKS = {
     "format": "ruff format --check passes under the target repository's configuration.",
     "complexity": "No function's cyclomatic complexity is above 10.",
     "contract_schema": "contract.yaml parses as the ONEX contract model.",
-    PROMPT_CHECK: "The prompt was understood: at least one operation was read from it.",
+    PROMPT_CHECK: "The prompt was understood: an operation was read from it, and every name it "
+    "gives is held by a fact of the node.",
+    BEHAVIOUR_CHECK: "Every handler does what the prompt asks (derived from it, or delegated to a "
+    "dependency it names); none is a placeholder still to write.",
+    ACCEPTANCE_CHECK: "The prompt's own examples pass, as acceptance tests of their own.",
 }
 
 
@@ -618,6 +631,11 @@ def _check_all(
                 for name, args in commands.items()
             ]
             complexity_future = pool.submit(_complexity_check, root, timeout, jail)
+            acceptance_future = (
+                pool.submit(_acceptance_check, root, files, timeout, jail)
+                if space.executes
+                else None
+            )
             gates_future = (
                 pool.submit(_gate_checks, files, nodes, root, timeout, jail)
                 if space.executes
@@ -633,12 +651,26 @@ def _check_all(
                     for name in (*SCORED_GATES, *ADVISORY_GATES)
                 ]
             )
+            acceptance = (
+                acceptance_future.result()
+                if acceptance_future is not None
+                else _not_executed_acceptance(files)
+            )
         if space.executes:
             coverage, percent = _coverage_check(root, nodes, timeout, jail)
         else:
             coverage, percent = _skipped("coverage", NOT_EXECUTED, passed=False), None
             results += [_skipped(name, NOT_EXECUTED, passed=False) for name in held]
-    every = (*results, _contract_check(files, nodes), complexity, coverage, *gates)
+    behaviour = _behaviour_check(files)
+    every = (
+        *results,
+        _contract_check(files, nodes),
+        complexity,
+        coverage,
+        behaviour,
+        acceptance,
+        *gates,
+    )
     ordered = tuple(sorted(every, key=lambda c: (c.advisory, -c.weight, c.name)))
     return ValidationReport(
         checks=ordered,
@@ -665,6 +697,70 @@ def with_prompt_check(report: ValidationReport, spec: NodeSpec) -> ValidationRep
 
 
 def quality_score(checks: tuple[CheckResult, ...]) -> float:
-    """Weighted share of checks passing, in [0, 1]."""
+    """Weighted share of checks passing, in [0, 1]; under the seed's 0.8 bar whenever the
+    prompt was not understood, a handler is left to write or an example fails."""
     total = sum(c.weight for c in checks)
-    return round(sum(c.weight for c in checks if c.passed) / total, 3) if total else 0.0
+    score = round(sum(c.weight for c in checks if c.passed) / total, 3) if total else 0.0
+    if any(c.name in DECISIVE and not c.passed and not c.advisory for c in checks):
+        score = min(score, DECISIVE_CAP)
+    return score
+
+
+_HANDLER = re.compile(r"/handlers/handler_\w+\.py$")
+_KIND = re.compile(r'^""".*?\((from the prompt|delegates|to write)\)\.', re.DOTALL)
+
+
+def _not_written(text: str) -> str | None:
+    """The ``NOT_WRITTEN`` message a handler module holds (the generator's placeholder)."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return None
+    for node in tree.body:
+        if (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "NOT_WRITTEN" for t in node.targets)
+            and isinstance(node.value, ast.Constant)
+            and isinstance(node.value.value, str)
+        ):
+            return node.value.value
+    return None
+
+
+def _behaviour_check(files: FileSet) -> CheckResult:
+    """Whether every handler does its work: each is named with what it does, and a handler that
+    still holds the generator's placeholder (``NOT_WRITTEN``) fails the check."""
+    started = time.perf_counter()
+    lines, left = [], []
+    for rel, text in sorted(files.files.items()):
+        if not _HANDLER.search(rel) or rel.startswith("tests/"):
+            continue
+        body = text.split("\n", 2)[-1]
+        kind = _KIND.search(body)
+        name = rel.rsplit("/", 1)[1].removesuffix(".py")
+        placeholder = _not_written(text)
+        if placeholder is not None:
+            left.append(name)
+            lines.append(f"{name}: to write - {placeholder}")
+        else:
+            lines.append(f"{name}: {kind.group(1) if kind else 'written by hand'}")
+    if not lines:
+        return _skipped(BEHAVIOUR_CHECK, "no handler among the files")
+    return _result(BEHAVIOUR_CHECK, started, not left, "\n".join(lines))
+
+
+def _not_executed_acceptance(files: FileSet) -> CheckResult:
+    if not any(rel.startswith(f"{ACCEPTANCE_DIR}/") for rel in files.files):
+        return _skipped(ACCEPTANCE_CHECK, "the prompt gives no example")
+    return _skipped(ACCEPTANCE_CHECK, NOT_EXECUTED, passed=False)
+
+
+def _acceptance_check(root: Path, files: FileSet, timeout: float, jail: Jail) -> CheckResult:
+    """The prompt's examples (``tests/acceptance``), run on their own."""
+    if not any(rel.startswith(f"{ACCEPTANCE_DIR}/") for rel in files.files):
+        return _skipped(ACCEPTANCE_CHECK, "the prompt gives no example")
+    args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", ACCEPTANCE_DIR]
+    return _run(ACCEPTANCE_CHECK, args, root, timeout, jail)
+
+
+ACCEPTANCE_DIR = "tests/acceptance"
