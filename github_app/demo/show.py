@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from github_app.demo.fake_github import Repo
+from github_app.demo.fake_github import FakeGitHub, Repo
 
 _TICKED = re.compile(r"^- \[x\] (\w+)$", re.M)
 
@@ -64,3 +64,18 @@ def pull_request_summary(repo: Repo, api_url: str) -> list[str]:
         where = f"{api_url}/repos/{repo.owner}/{repo.name}/pulls/{number}"
         lines.append(f"  served at  {where} (while the demo runs)")
     return lines
+
+
+def dashboard_summary(fake: FakeGitHub, full_name: str, api_url: str) -> list[str]:
+    """The dashboard issue the App keeps, as its body reads, and where its page is served."""
+    repo = fake.repos[full_name]
+    found = [i for i in repo.live_issues() if "onex-nodegen:dashboard" in str(i.get("body"))]
+    if not found:
+        return ["no dashboard issue"]
+    issue = found[0]
+    return [
+        f"dashboard issue #{issue['number']}: {issue['title']}",
+        f"  page       {fake.issue_url(api_url, full_name, issue['number'])} (while the demo runs)",
+        "",
+        str(issue["body"]).rstrip(),
+    ]
