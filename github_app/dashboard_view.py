@@ -110,9 +110,13 @@ def drift_state(node: NodeRow, state: DashboardState) -> str:
 
 
 def _intro(state: DashboardState) -> list[str]:
-    limit = state.max_open_pulls or "no limit on"
+    limit = (
+        f"at most {state.max_open_pulls} open pull requests"
+        if state.max_open_pulls
+        else "no limit on open pull requests"
+    )
     settings = (
-        f"regeneration `{state.regeneration}`, {limit} open pull requests at most"
+        f"regeneration `{state.regeneration}`, {limit}"
         if not state.problems
         else "none (the file is invalid, see below)"
     )

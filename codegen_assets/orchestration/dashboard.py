@@ -2,7 +2,6 @@
 effort: a dashboard that cannot be written never fails the run), by the ``refresh_dashboards``
 job, and hourly by ``dashboard_schedule``."""
 
-
 import logging
 
 from dagster import (
