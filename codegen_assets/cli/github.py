@@ -26,10 +26,23 @@ from codegen_assets.orchestration.run_history import DagsterRunHistory
 from codegen_assets.storage.queue import RequestQueue
 from github_app.dashboard import RunHistory
 from github_app.demo.fake_github import FakeGitHub, spec_path
-from github_app.demo.local import REPO, SECRET, comment_payload, private_key_pem, signed
+from github_app.demo.local import (
+    REPO,
+    SECRET,
+    comment_payload,
+    private_key_pem,
+    push_payload,
+    signed,
+)
 from github_app.demo.local import serve as run
-from github_app.demo.show import dashboard_summary, follow, pull_request_summary
+from github_app.demo.show import (
+    config_problems,
+    dashboard_summary,
+    follow,
+    pull_request_summary,
+)
 from github_app.registration import ConsulRegistration, ConsulSettings
+from github_app.repo_config import CONFIG_PATH
 from github_app.server import Runner, WebhookService
 from github_app.settings import AppSettings
 
@@ -138,6 +151,8 @@ def demo(args: argparse.Namespace) -> int:
             print("\n".join(pull_request_summary(repo, api)))
             print()
             print("\n".join(dashboard_summary(fake, REPO, api)))
+            fake.webhook = (f"{url}/webhook", SECRET)  # boxes ticked on its page reach the App
+            _update_dashboard(fake, service, url)
             print(
                 "\nLinks to github.com and to the Dagster UI (localhost:3000) in the comment and "
                 "the pull request body are placeholders here: the fake GitHub is local, and no "
@@ -145,6 +160,25 @@ def demo(args: argparse.Namespace) -> int:
             )
             print(f"OpenAPI violations: {fake.violations or 'none'}")
             return 0
+
+
+def _update_dashboard(fake: FakeGitHub, service: WebhookService, url: str) -> None:
+    """Push a broken, then a fixed ``.github/nodegen.yml``: the dashboard names the problem,
+    then drops it."""
+    for what, text in (("a broken", "regeneration: sometimes\n"), ("the fixed", "{}\n")):
+        fake.push(REPO, "main", {CONFIG_PATH: text}, "alice")
+        done = service.queue.counts().get("deliveries.done", 0)
+        body, headers = signed(push_payload([CONFIG_PATH]), "push")
+        httpx.post(f"{url}/webhook", content=body, headers=headers)
+        deadline = time.monotonic() + 30
+        while service.queue.counts().get("deliveries.done", 0) <= done:
+            if time.monotonic() > deadline:
+                print("error: the push was not triaged within 30 s", file=sys.stderr)
+                return
+            time.sleep(0.1)
+        problems = config_problems(fake, REPO)
+        print(f"\npush of {what} {CONFIG_PATH} → the dashboard is updated:")
+        print("\n".join(f"  {line}" for line in problems) or "  no configuration problems")
 
 
 def dead_letters(args: argparse.Namespace) -> int:

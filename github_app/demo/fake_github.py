@@ -211,18 +211,23 @@ class FakeGitHub:
         """A person ticks or unticks task ``index`` of the issue (``?as=login``)."""
         full = f"{request.path_params['owner']}/{request.path_params['name']}"
         login = request.query_params.get("as", "alice")
-        with self._lock:
-            issue = self.repos[full].issues[request.path_params["number"]]
-            before = str(issue.get("body") or "")
-            issue["body"] = toggle_task(before, request.path_params["index"])
-            after = issue["body"]
+        number, index = request.path_params["number"], request.path_params["index"]
+        payload = self.tick(full, number, index, login)
         if self.webhook is not None:
-            payload = issues_payload(full, issue, login, action="edited", previous_body=before)
             url, secret = self.webhook
             body, headers = signed(payload, "issues", str(uuid.uuid4()), secret)
             async with httpx.AsyncClient() as client:
                 await client.post(url, content=body, headers=headers, timeout=10)
-        return JSONResponse({"body": after})
+        return JSONResponse({"body": payload["issue"]["body"]})
+
+    def tick(self, full_name: str, number: int, index: int, login: str) -> dict[str, Any]:
+        """What GitHub does when ``login`` clicks task box ``index`` (from 0) of an issue: the
+        body edited, and the ``issues.edited`` delivery that tells the App (returned)."""
+        with self._lock:
+            issue = self.repos[full_name].issues[number]
+            before = str(issue.get("body") or "")
+            issue["body"] = toggle_task(before, index)
+        return issues_payload(full_name, issue, login, action="edited", previous_body=before)
 
     # -- object storage ---------------------------------------------------------------------
     def _blob_entry(self, repo: Repo, path: str, content: bytes) -> dict[str, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from dagster import DagsterInstance
@@ -176,11 +177,11 @@ def record_node(location: str, path: str = "nodes/node_ledger_effect") -> Delive
     return node
 
 
-def dashboards(fake: FakeGitHub) -> list[dict[str, object]]:
+def dashboards(fake: FakeGitHub) -> list[dict[str, Any]]:
     return [
         i
         for i in fake.repos[REPO].live_issues()
-        if MARKER in str(i.get("body")) and any(label["name"] == LABEL for label in i["labels"])  # type: ignore[attr-defined]
+        if MARKER in str(i.get("body")) and any(label["name"] == LABEL for label in i["labels"])
     ]
 
 
