@@ -77,7 +77,7 @@ def issue_page(issue: dict[str, Any], login: str) -> str:
     )
     author = html.escape(str((issue.get("user") or {}).get("login", "")))
     return (
-        "<!doctype html><html><head><meta charset='utf-8'>"
+        "<!doctype html><html><head><meta charset='utf-8'><link rel='icon' href='data:,'>"
         f"<title>{html.escape(str(issue['title']))} · Issue #{issue['number']}</title>"
         f"<style>{_STYLE}</style></head><body>"
         f"<header><h1 class='title'>{html.escape(str(issue['title']))} "

@@ -162,6 +162,7 @@ def lock(template_set: str = "3") -> str:
 
 
 def record_node(location: str, path: str = "nodes/node_ledger_effect") -> DeliveredNode:
+    """A node the App delivered (in PR #42) with template set 3, in the registry."""
     node = DeliveredNode(
         key=node_key(REPO, path),
         repository=REPO,
@@ -169,7 +170,7 @@ def record_node(location: str, path: str = "nodes/node_ledger_effect") -> Delive
         path=path,
         node_name="ledger_effect",
         branch="nodegen/ledger_effect-0000000",
-        pr_number=100,
+        pr_number=42,
         commit_sha="0" * 40,
         lock=lock(),
     )
