@@ -94,19 +94,16 @@ class RegenerationPolicy:
     mode: str  # auto, approve or off (approve while the config is invalid)
     room: int | None  # automatic regeneration PRs that may open now (None: no limit)
 
-
-def regeneration_policy(
-    settings: AppSettings, repository: str, installation_id: int
-) -> RegenerationPolicy:
-    """The repository's ``regeneration`` and how far it is from ``max_open_pulls``."""
-    gh = installation_client(settings, installation_id)
-    repo_settings = read_settings(gh, repository)
-    config = repo_settings.config
-    mode = "approve" if repo_settings.problems else config.regeneration
-    if mode != "auto" or not config.max_open_pulls:
-        return RegenerationPolicy(mode, None)
-    room = max(0, config.max_open_pulls - len(open_pulls(gh, repository)))
-    return RegenerationPolicy(mode, room)
+    @classmethod
+    def of(cls, settings: AppSettings, repository: str, installation_id: int) -> RegenerationPolicy:
+        """The repository's ``regeneration`` and how far it is from ``max_open_pulls``."""
+        gh = installation_client(settings, installation_id)
+        repo_settings = read_settings(gh, repository)
+        config = repo_settings.config
+        mode = "approve" if repo_settings.problems else config.regeneration
+        if mode != "auto" or not config.max_open_pulls:
+            return cls(mode, None)
+        return cls(mode, max(0, config.max_open_pulls - len(open_pulls(gh, repository))))
 
 
 class DashboardKeeper:

@@ -70,7 +70,7 @@ def regenerated_node(
         registry.mark_regenerated(node.key, version.TEMPLATE_SET_VERSION, outcome.pr_number)
     finally:  # approved on the dashboard: done, whatever the outcome (a failure shows it again)
         queue.dashboard_store().finish_approval(node.key)
-    refresh_dashboard(context.instance, queue, node.repository, node.installation_id)
+        refresh_dashboard(context.instance, queue, node.repository, node.installation_id)
     metadata: dict[str, Any] = {
         "status": outcome.status,
         "template_set": outcome.template_set,

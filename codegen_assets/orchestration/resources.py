@@ -20,6 +20,7 @@ from codegen_assets.core.sandbox import SandboxMode
 from codegen_assets.core.stages.refined_code import refine_files
 from codegen_assets.core.stages.validation_report import validate_files
 from codegen_assets.core.validation_cache import ValidationCache
+from codegen_assets.orchestration.run_history import DagsterRunHistory
 from codegen_assets.storage.artifacts import ArtifactStore
 from codegen_assets.storage.dashboards import DashboardStore
 from codegen_assets.storage.outbox import Outbox
@@ -142,9 +143,9 @@ class GitHubResource(ConfigurableResource["GitHubResource"]):
 
     def regeneration_policy(self, repository: str, installation_id: int) -> RegenerationPolicy:
         """How ``repository`` wants its stale nodes handled (its ``.github/nodegen.yml``)."""
-        from github_app.dashboard import regeneration_policy
+        from github_app.dashboard import RegenerationPolicy
 
-        return regeneration_policy(AppSettings(), repository, installation_id)
+        return RegenerationPolicy.of(AppSettings(), repository, installation_id)
 
     def write_interval(self) -> float:
         """Seconds between progress updates of one run (GitHub's write pacing, at least 0.5)."""
@@ -170,7 +171,6 @@ class RequestQueueResource(ConfigurableResource["RequestQueueResource"]):
 
     def dashboards(self, instance: DagsterInstance) -> DashboardKeeper:
         """The dashboards, with ``instance``'s failed runs."""
-        from codegen_assets.orchestration.run_history import DagsterRunHistory
         from github_app.dashboard import DashboardKeeper
 
         return DashboardKeeper(AppSettings(), self.path, DagsterRunHistory(instance))

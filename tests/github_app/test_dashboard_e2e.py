@@ -320,3 +320,36 @@ def test_a_deleted_dashboard_is_made_again_once(
     assert service.dashboards.refresh(REPO, 42) == again["html_url"]
     assert len(github_env.repos[REPO].issues) == 2
     assert github_env.violations == []
+
+
+@pytest.mark.parametrize(("limit", "due"), [(1, 0), (2, 1), (0, 2)])
+def test_auto_regeneration_waits_while_max_open_pulls_are_open(
+    app: tuple[TestClient, WebhookService],
+    github_env: FakeGitHub,
+    tmp_path: Path,
+    limit: int,
+    due: int,
+) -> None:
+    _client, service = app
+    config = f"regeneration: auto\nmax_open_pulls: {limit}\n"
+    github_env.push(REPO, "main", {CONFIG: config}, "alice")
+    repo = github_env.repos[REPO]
+    repo.pulls[100] = {  # one pull request of the App is open already
+        "number": 100,
+        "state": "open",
+        "title": "Add generated compute node invoices_compute",
+        "head": {"ref": "nodegen/invoices_compute-1234567", "sha": repo.refs["main"]},
+        "base": {"ref": "main"},
+        "html_url": f"https://github.com/{REPO}/pull/100",
+    }
+    for path in ("nodes/node_audit_effect", "nodes/node_ledger_effect"):
+        record_node(str(service.queue.location), path)  # both stale (template set 3)
+    (tmp_path / "dagster").mkdir()
+    instance = DagsterInstance.local_temp(tempdir=str(tmp_path / "dagster"))
+    requests = sensor_tick(service, instance).run_requests or []
+    assert [r.job_name for r in requests] == [REGENERATE_JOB] * due  # no dashboard run: auto
+    assert service.dashboards is not None
+    service.dashboards.refresh(REPO, 42)
+    body = str(the_dashboard(github_env)["body"])
+    assert "the template-drift sensor opens its PR" in body and "nodegen:regenerate" not in body
+    assert ("The sensor waits: 1 pull requests are open" in body) == (limit == 1)
