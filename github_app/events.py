@@ -7,7 +7,7 @@ exactly what triage relies on and nothing more.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class _Lenient(BaseModel):
@@ -64,6 +64,63 @@ class IssueCommentEvent(_Lenient):
     repository: Repository
     sender: User
     installation: Installation
+
+
+class IssueBody(_Lenient):
+    """An issue, with the body ``issues`` events carry."""
+
+    number: int
+    body: str | None = None
+
+
+class BodyChange(_Lenient):
+    """What an edit changed in the body."""
+
+    from_: str | None = Field(default=None, alias="from")
+
+
+class IssueChanges(_Lenient):
+    """``changes`` of ``issues.edited``."""
+
+    body: BodyChange | None = None
+
+
+class IssuesEvent(_Lenient):
+    """``issues`` (edited, deleted, ...)."""
+
+    action: str
+    issue: IssueBody
+    changes: IssueChanges = IssueChanges()
+    repository: Repository
+    sender: User
+    installation: Installation
+
+
+class PushCommit(_Lenient):
+    """A commit of a push, with the paths it touched."""
+
+    added: tuple[str, ...] = ()
+    modified: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+
+class PushRepository(Repository):
+    """The repository of a push, with its default branch."""
+
+    default_branch: str = "main"
+
+
+class PushEvent(_Lenient):
+    """``push``."""
+
+    ref: str
+    commits: tuple[PushCommit, ...] = ()
+    repository: PushRepository
+    installation: Installation
+
+    def touches(self, path: str) -> bool:
+        """Whether a commit of the push added, changed or removed ``path``."""
+        return any(path in (*c.added, *c.modified, *c.removed) for c in self.commits)
 
 
 class CheckRun(_Lenient):

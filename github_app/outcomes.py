@@ -22,6 +22,7 @@ class PublishOutcome(BaseModel):
     stored_in_artifact_store: bool = False
     stopped_for_human_push: bool = False
     error: str | None = None
+    comment_url: str | None = None  # the comment saying why the files were kept
 
 
 Status = Literal["current", "unchanged", "opened", "updated", "up_to_date", "stopped"]

@@ -81,8 +81,9 @@ class CheckRunProgress:
             }
         )
 
-    def tell_stopped(self, stage: str, reason: str, run_url: str) -> None:
-        """Say on the issue that the run stopped at ``stage`` and why (nothing was published)."""
+    def tell_stopped(self, stage: str, reason: str, run_url: str) -> str | None:
+        """Say on the issue that the run stopped at ``stage`` and why (nothing was published);
+        returns the comment's URL (None when it could not be written)."""
         owner, repo = split_repo(self.target)
         body = (
             f"Generation stopped at stage `{stage}`: {reason}\n\n"
@@ -90,8 +91,10 @@ class CheckRunProgress:
             "`/generate-node retry` to run the request again."
         )
         try:
-            self.gh.rest.issues.create_comment(
+            comment = self.gh.rest.issues.create_comment(
                 owner, repo, self.target.issue_number, data={"body": body}
             )
         except GitHubException as exc:
             log.warning("could not comment on the stopped run: %s", exc)
+            return None
+        return str(comment.json().get("html_url") or "") or None

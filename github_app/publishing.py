@@ -92,8 +92,10 @@ class Publisher:
                 refined.files,
                 f"pull request could not be written: {reason}",
             )
-            self._notify_failure(request, target, spec, refined, reason)
-            return PublishOutcome(branch=branch, stored_in_artifact_store=True, error=reason)
+            comment = self._notify_failure(request, target, spec, refined, reason)
+            return PublishOutcome(
+                branch=branch, stored_in_artifact_store=True, error=reason, comment_url=comment
+            )
 
     def _publish(
         self,
@@ -185,9 +187,12 @@ class Publisher:
         if reviewers:
             self.gh.rest.pulls.request_reviewers(owner, repo, number, data={"reviewers": reviewers})
 
-    def _comment(self, target: GitHubTarget, body: str) -> None:
+    def _comment(self, target: GitHubTarget, body: str) -> str | None:
         owner, repo = split_repo(target)
-        self.gh.rest.issues.create_comment(owner, repo, target.issue_number, data={"body": body})
+        comment = self.gh.rest.issues.create_comment(
+            owner, repo, target.issue_number, data={"body": body}
+        )
+        return str(body_of(comment).get("html_url") or "") or None
 
     def _notify_failure(
         self,
@@ -196,11 +201,12 @@ class Publisher:
         spec: NodeSpec,
         refined: RefinedCode,
         reason: str,
-    ) -> None:
+    ) -> str | None:
         body = failure_comment(request, spec, refined, reason, self.settings.patch_comment_limit)
         # If GitHub is down this fails too: the files are in the artifact store and run metadata.
         with contextlib.suppress(GitHubException):
-            self._comment(target, body)
+            return self._comment(target, body)
+        return None
 
 
 def pr_body(

@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+import base64
+from typing import Any, Literal
+
 import yaml
+from githubkit import GitHub
+from githubkit.exception import RequestFailed
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from codegen_assets.core.layout import PackageError, check_package
 from codegen_assets.core.models import DEFAULT_COPYRIGHT, NodeType, Target
+from github_app.client import body_of
 from github_app.commands import safe_repo_path
 
 CONFIG_PATH = ".github/nodegen.yml"
+Regeneration = Literal["auto", "approve", "off"]
 
 
 class RepoConfigError(ValueError):
-    """A config file that does not parse or validate; the message is shown to the user."""
+    """A config file that does not parse or validate; the message is shown to the user.
+
+    ``problems`` names each problem as (key, reason), quoting nothing but the file itself;
+    ``dashboard`` is False when the file, though invalid, says ``dashboard: false``."""
+
+    def __init__(
+        self, message: str, problems: list[tuple[str, str]], dashboard: bool = True
+    ) -> None:
+        super().__init__(message)
+        self.problems = problems
+        self.dashboard = dashboard
 
 
 class RepoConfig(BaseModel):
@@ -32,6 +49,12 @@ class RepoConfig(BaseModel):
     node_type: NodeType | None = None
     target: Target = Target.ONEX  # "standalone" for repositories outside the ONEX ecosystem
     draft: bool = False
+    dashboard: bool = True  # keep the "onex-nodegen dashboard" issue
+    # stale nodes: auto = the template-drift sensor opens their PRs; approve = listed on the
+    # dashboard until a box is ticked; off = neither
+    regeneration: Regeneration = "approve"
+    # open pull requests of the App beyond which automatic regenerations wait (0: no limit)
+    max_open_pulls: int = Field(default=10, ge=0)
 
     @field_validator("output_base")
     @classmethod
@@ -55,11 +78,30 @@ def load_repo_config(text: str | None) -> RepoConfig:
         return RepoConfig()
     try:
         data = yaml.safe_load(text) or {}
-        if not isinstance(data, dict):
-            raise RepoConfigError(f"{CONFIG_PATH} must be a mapping, not {type(data).__name__}")
-        return RepoConfig.model_validate(data)
     except yaml.YAMLError as exc:
-        raise RepoConfigError(f"{CONFIG_PATH} is not valid YAML: {exc}") from exc
+        reason = " ".join(str(exc).split())
+        raise RepoConfigError(
+            f"{CONFIG_PATH} is not valid YAML: {exc}", [("(the file)", f"not valid YAML: {reason}")]
+        ) from exc
+    if not isinstance(data, dict):
+        reason = f"must be a mapping, not {type(data).__name__}"
+        raise RepoConfigError(f"{CONFIG_PATH} {reason}", [("(the file)", reason)])
+    try:
+        return RepoConfig.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
-        raise RepoConfigError(f"{CONFIG_PATH} is invalid: {problems}") from exc
+        problems = [(".".join(map(str, e["loc"])) or "(the file)", e["msg"]) for e in exc.errors()]
+        listed = "; ".join(f"{key}: {reason}" for key, reason in problems)
+        raise RepoConfigError(
+            f"{CONFIG_PATH} is invalid: {listed}", problems, data.get("dashboard") is not False
+        ) from exc
+
+
+def fetch_repo_config(gh: GitHub[Any], owner: str, repo: str) -> RepoConfig:
+    """The repository's config from its default branch (defaults when it has none)."""
+    try:
+        content = body_of(gh.rest.repos.get_content(owner, repo, CONFIG_PATH))
+    except RequestFailed as exc:
+        if exc.response.status_code == 404:
+            return load_repo_config(None)
+        raise
+    return load_repo_config(base64.b64decode(content.get("content", "")).decode("utf-8"))

@@ -5,7 +5,9 @@ A triage thread turns stored deliveries into replies and queued requests; a laun
 "warm worker": Dagster and the definitions already loaded) claims queued requests and runs the
 ``generate_node_pr`` job in-process, reporting each stage on the request's check run. Without a
 runner the daemon's sensor launches instead. Both read the same durable queue, so a
-request survives a crash between receipt and launch.
+request survives a crash between receipt and launch. Given where failed runs are found
+(``runs``), it also keeps each repository's dashboard issue and acts on its boxes; the launcher
+then also runs the regenerations approved there.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from codegen_assets.core.models import (
 from codegen_assets.core.settings import NodegenSettings
 from codegen_assets.storage.artifacts import ArtifactStore
 from codegen_assets.storage.queue import Delivery, Kind, RequestQueue
+from github_app.dashboard import DashboardKeeper, RunHistory
 from github_app.failures import describe, is_transient
 from github_app.registration import ConsulRegistration
 from github_app.settings import AppSettings
@@ -74,6 +77,9 @@ class Runner(Protocol):
     def run(self, request: GenerationRequest, *, timeout: float) -> GenerationResult:
         """Materialize every stage for ``request`` (the run reports its progress itself)."""
 
+    def regenerate(self, node_key: str, *, timeout: float) -> None:
+        """Regenerate one delivered node with today's templates (a run of its own)."""
+
 
 class WebhookService:
     """The ASGI app plus its triage and launch workers."""
@@ -86,6 +92,7 @@ class WebhookService:
         triage: bool = True,
         registration: ConsulRegistration | None = None,
         run_timeout: float = RUN_TIMEOUT_SECONDS,
+        runs: RunHistory | None = None,
     ) -> None:
         self.nodegen = nodegen
         self.github = github
@@ -95,7 +102,10 @@ class WebhookService:
         self.registration = registration
         self.queue = RequestQueue(nodegen.queue_db, github.backoff())
         self.store = ArtifactStore(nodegen.artifact_db)
-        self.triage = Triage(github, self.queue, self.store)
+        self.dashboards = (
+            DashboardKeeper(github, nodegen.queue_db, runs) if runs is not None else None
+        )
+        self.triage = Triage(github, self.queue, self.store, self.dashboards)
         self._webhook_secret = github.webhook_secret_value()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -184,6 +194,8 @@ class WebhookService:
     def start_workers(self) -> None:
         """Start triage and (unless the daemon launches) the warm launcher."""
         self.queue.release_claims()
+        if self.dashboards is not None:
+            self.dashboards.store.release_approval_claims()
         if self.registration is not None:
             self.registration.start()
         targets = {"triage": self._triage_loop} if self.run_triage else {}
@@ -248,14 +260,21 @@ class WebhookService:
         while not self._stop.is_set():
             try:
                 claimed = self.queue.claim_runs(1)
+                approved = (
+                    self.dashboards.store.claim_approvals(1)
+                    if not claimed and self.dashboards is not None
+                    else []
+                )
             except Exception:
                 log.exception("cannot read the queue; trying again")
                 self._stop.wait(IDLE_SECONDS * 10)
                 continue
-            if not claimed:
+            if claimed:
+                self._launch_one(runner, claimed[0])
+            elif approved:
+                self._regenerate_one(runner, approved[0])
+            else:
                 self._stop.wait(IDLE_SECONDS)
-                continue
-            self._launch_one(runner, claimed[0])
 
     def _launch_one(self, runner: Runner, request_id: str) -> None:
         """Run one claimed request; a failure to launch it stays with it."""
@@ -266,3 +285,14 @@ class WebhookService:
             self.queue.finish_run(request.request_id)
         except Exception as exc:
             self._failed("runs", request_id, exc)
+
+    def _regenerate_one(self, runner: Runner, node_key: str) -> None:
+        """Run one regeneration approved on a dashboard; whatever happens, the approval is done
+        (a failed run leaves the node stale, so its box shows again)."""
+        try:
+            runner.regenerate(node_key, timeout=self.run_timeout)
+        except Exception:
+            log.exception("the regeneration of %s failed", node_key)
+        finally:
+            if self.dashboards is not None:
+                self.dashboards.store.finish_approval(node_key)

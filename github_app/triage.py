@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 import urllib.parse
 from typing import Any
 
 from githubkit import GitHub
-from githubkit.exception import RequestFailed
 from pydantic import ValidationError
 
 from codegen_assets.core.models import (
@@ -29,15 +27,17 @@ from codegen_assets.storage.queue import Delivery, RequestQueue
 from codegen_assets.storage.registry import NodeRegistry
 from github_app.client import body_of, installation_client
 from github_app.commands import HELP, Command, CommandError, parse_command
-from github_app.events import CheckRunEvent, IssueCommentEvent
-from github_app.repo_config import CONFIG_PATH, RepoConfig, RepoConfigError, load_repo_config
+from github_app.dashboard import DashboardKeeper
+from github_app.events import CheckRunEvent, IssueCommentEvent, IssuesEvent, PushEvent
+from github_app.permissions import REFUSAL, may_run_commands
+from github_app.repo_config import CONFIG_PATH, RepoConfig, RepoConfigError, fetch_repo_config
 from github_app.repo_layout import LayoutError, resolve_layout
 from github_app.repo_style import repository_style
 from github_app.settings import AppSettings
+from github_app.switches import Switches
 
 log = logging.getLogger(__name__)
 CHECK_NAME = "onex-nodegen"
-WRITE_PERMISSIONS = {"admin", "maintain", "write"}
 
 
 def decode_payload(body: bytes) -> object:
@@ -59,11 +59,21 @@ def decode_payload(body: bytes) -> object:
 class Triage:
     """Turns one stored delivery into replies and, for accepted commands, a queued request."""
 
-    def __init__(self, settings: AppSettings, queue: RequestQueue, store: ArtifactStore) -> None:
+    def __init__(
+        self,
+        settings: AppSettings,
+        queue: RequestQueue,
+        store: ArtifactStore,
+        dashboards: DashboardKeeper | None = None,
+    ) -> None:
         self.settings = settings
         self.queue = queue
         self.store = store
         self.registry = NodeRegistry(queue.location)
+        self.dashboards = dashboards
+        self.switches = (
+            Switches(settings, dashboards, self._requeue) if dashboards is not None else None
+        )
 
     def handle(self, delivery: Delivery) -> str:
         """Process ``delivery``; returns a note of what happened (kept in the queue)."""
@@ -77,6 +87,10 @@ class Triage:
                 return self._comment(delivery, IssueCommentEvent.model_validate(payload))
             if delivery.event == "check_run" and action == "rerequested":
                 return self._rerequested(delivery, CheckRunEvent.model_validate(payload))
+            if delivery.event == "issues" and action in ("edited", "deleted"):
+                return self._issue(delivery, IssuesEvent.model_validate(payload))
+            if delivery.event == "push":
+                return self._push(PushEvent.model_validate(payload))
         except ValidationError as exc:
             return f"ignored: malformed {delivery.event} payload ({exc.error_count()} errors)"
         return f"ignored: {delivery.event}.{action}"
@@ -100,17 +114,19 @@ class Triage:
             owner, repo, event.comment.id, data={"content": "eyes"}
         )
         try:
-            config = self._config(gh, owner, repo)
+            config = fetch_repo_config(gh, owner, repo)
         except RepoConfigError as exc:
-            self._reply(event, f"I cannot run: {exc}")
+            self._reply(event, self._config_refusal(event, exc))
             return f"rejected: {exc}"
-        if not self._allowed(gh, event, config):
-            self._reply(
-                event,
-                f"Sorry @{event.sender.login}, only collaborators with write access "
-                f"(and, where {CONFIG_PATH} lists users or teams, only those) "
-                "can ask me to generate nodes here.",
-            )
+        if not may_run_commands(
+            gh,
+            self.settings,
+            event.repository.full_name,
+            event.comment.user.login,
+            event.comment.author_association,
+            config,
+        ):
+            self._reply(event, f"Sorry @{event.sender.login}, {REFUSAL}.")
             return "refused: not a collaborator"
         if command.action == "help":
             self._reply(event, HELP)
@@ -149,40 +165,41 @@ class Triage:
         settings = config.model_copy(update={"target": lock.options.target})
         return self._accept(delivery, event, amended, settings, branch=node.branch)
 
-    def _config(self, gh: GitHub[Any], owner: str, repo: str) -> RepoConfig:
-        try:
-            content = body_of(gh.rest.repos.get_content(owner, repo, CONFIG_PATH))
-        except RequestFailed as exc:
-            if exc.response.status_code == 404:
-                return load_repo_config(None)
-            raise
-        return load_repo_config(base64.b64decode(content.get("content", "")).decode("utf-8"))
+    def _config_refusal(self, event: IssueCommentEvent, exc: RepoConfigError) -> str:
+        """Why a command cannot run while the config is invalid: a link to the dashboard, which
+        names the problems, or (without a dashboard) the problems themselves."""
+        url = None
+        if self.dashboards is not None and exc.dashboard:
+            url = self.dashboards.refresh(event.repository.full_name, event.installation.id)
+        if url is None:
+            return f"I cannot run: {exc}"
+        return (
+            f"I cannot run while `{CONFIG_PATH}` is invalid. The [onex-nodegen dashboard]({url}) "
+            "names the problem; commands work again once the file is fixed."
+        )
 
-    def _allowed(self, gh: GitHub[Any], event: IssueCommentEvent, config: RepoConfig) -> bool:
-        login = event.comment.user.login
-        owner, repo = event.repository.owner_and_name
-        if (config.allowed_users or config.allowed_teams) and not (
-            login in config.allowed_users or self._in_team(gh, owner, login, config.allowed_teams)
+    def _issue(self, delivery: Delivery, event: IssuesEvent) -> str:
+        """A box ticked on the dashboard, or the dashboard deleted (made again, once)."""
+        if self.dashboards is None or self.switches is None:
+            return "ignored: no dashboards here"
+        if event.action == "edited":
+            return self.switches.edited(delivery, event)
+        repository = event.repository.full_name
+        if event.issue.number != self.dashboards.issue_number(repository):
+            return "ignored: not the dashboard"
+        url = self.dashboards.refresh(repository, event.installation.id)
+        return f"dashboard deleted; made again: {url}"
+
+    def _push(self, event: PushEvent) -> str:
+        """A change of the config on the default branch shows (or clears) its problems."""
+        if self.dashboards is None:
+            return "ignored: no dashboards here"
+        if event.ref != f"refs/heads/{event.repository.default_branch}" or not event.touches(
+            CONFIG_PATH
         ):
-            return False
-        if event.comment.author_association in self.settings.allowed_associations:
-            return True
-        # author_association can under-report (org admins may show as NONE): ask GitHub directly.
-        level = body_of(gh.rest.repos.get_collaborator_permission_level(owner, repo, login))
-        return level.get("permission") in WRITE_PERMISSIONS
-
-    def _in_team(self, gh: GitHub[Any], org: str, login: str, teams: tuple[str, ...]) -> bool:
-        """Active membership in any of ``teams`` (slugs of the repository owner's org)."""
-        for slug in teams:
-            try:
-                membership = body_of(gh.rest.teams.get_membership_for_user_in_org(org, slug, login))
-            except RequestFailed as exc:
-                if exc.response.status_code == 404:
-                    continue
-                raise
-            if membership.get("state") == "active":
-                return True
-        return False
+            return "ignored: the config did not change"
+        url = self.dashboards.refresh(event.repository.full_name, event.installation.id)
+        return f"config changed; dashboard: {url or 'none'}"
 
     def _reply(self, event: IssueCommentEvent, body: str) -> None:
         owner, repo = event.repository.owner_and_name

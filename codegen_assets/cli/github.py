@@ -13,20 +13,36 @@ from pathlib import Path
 
 import httpx
 import uvicorn
+from dagster import DagsterInstance
 from starlette.applications import Starlette
 
 from codegen_assets.cli.generate import warm_validators
 from codegen_assets.core.logs import configure_logging
 from codegen_assets.core.secret_env import receive_handoff, reexec_without_secrets
 from codegen_assets.core.settings import NodegenSettings
-from codegen_assets.orchestration.embedded import EmbeddedRunner
+from codegen_assets.orchestration.embedded import EmbeddedRunner, embedded_instance
 from codegen_assets.orchestration.jobs import GENERATE_PR_JOB
+from codegen_assets.orchestration.run_history import DagsterRunHistory
 from codegen_assets.storage.queue import RequestQueue
+from github_app.dashboard import RunHistory
 from github_app.demo.fake_github import FakeGitHub, spec_path
-from github_app.demo.local import REPO, SECRET, comment_payload, private_key_pem, signed
+from github_app.demo.local import (
+    REPO,
+    SECRET,
+    comment_payload,
+    private_key_pem,
+    push_payload,
+    signed,
+)
 from github_app.demo.local import serve as run
-from github_app.demo.show import follow, pull_request_summary
+from github_app.demo.show import (
+    config_problems,
+    dashboard_summary,
+    follow,
+    pull_request_summary,
+)
 from github_app.registration import ConsulRegistration, ConsulSettings
+from github_app.repo_config import CONFIG_PATH
 from github_app.server import Runner, WebhookService
 from github_app.settings import AppSettings
 
@@ -40,6 +56,14 @@ DEMO_PROMPT = (
 def in_process_runner(nodegen: NodegenSettings) -> Callable[[], Runner]:
     """The warm launcher's runner: the pull-request job, in this process."""
     return lambda: EmbeddedRunner(nodegen, job_name=GENERATE_PR_JOB)
+
+
+def run_history(nodegen: NodegenSettings, embedded: bool = True) -> RunHistory:
+    """Where the dashboards find failed runs: the embedded instance, or (when the daemon
+    launches) the instance ``DAGSTER_HOME`` names."""
+    if not embedded and os.environ.get("DAGSTER_HOME"):
+        return DagsterRunHistory(DagsterInstance.get())
+    return DagsterRunHistory(embedded_instance(nodegen))
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -64,6 +88,7 @@ def serve(args: argparse.Namespace) -> int:
         runner=in_process_runner(nodegen) if args.launcher == "embedded" else None,
         triage=not args.no_triage,
         registration=registration,
+        runs=run_history(nodegen, embedded=args.launcher == "embedded"),
     )
     uvicorn.run(service.app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
@@ -90,7 +115,11 @@ def demo(args: argparse.Namespace) -> int:
         )
         nodegen = NodegenSettings(home=Path(home))
         service = WebhookService(
-            nodegen, AppSettings(), runner=in_process_runner(nodegen), run_timeout=args.timeout
+            nodegen,
+            AppSettings(),
+            runner=in_process_runner(nodegen),
+            run_timeout=args.timeout,
+            runs=run_history(nodegen),
         )
         with run(service.app) as url:
             body, headers = signed(
@@ -120,6 +149,10 @@ def demo(args: argparse.Namespace) -> int:
                 print(f"\ncomment on #{comment['issue']}:\n{comment['body']}")
             print()
             print("\n".join(pull_request_summary(repo, api)))
+            print()
+            print("\n".join(dashboard_summary(fake, REPO, api)))
+            fake.webhook = (f"{url}/webhook", SECRET)  # boxes ticked on its page reach the App
+            _update_dashboard(fake, service, url)
             print(
                 "\nLinks to github.com and to the Dagster UI (localhost:3000) in the comment and "
                 "the pull request body are placeholders here: the fake GitHub is local, and no "
@@ -127,6 +160,25 @@ def demo(args: argparse.Namespace) -> int:
             )
             print(f"OpenAPI violations: {fake.violations or 'none'}")
             return 0
+
+
+def _update_dashboard(fake: FakeGitHub, service: WebhookService, url: str) -> None:
+    """Push a broken, then a fixed ``.github/nodegen.yml``: the dashboard names the problem,
+    then drops it."""
+    for what, text in (("a broken", "regeneration: sometimes\n"), ("the fixed", "{}\n")):
+        fake.push(REPO, "main", {CONFIG_PATH: text}, "alice")
+        done = service.queue.counts().get("deliveries.done", 0)
+        body, headers = signed(push_payload([CONFIG_PATH]), "push")
+        httpx.post(f"{url}/webhook", content=body, headers=headers)
+        deadline = time.monotonic() + 30
+        while service.queue.counts().get("deliveries.done", 0) <= done:
+            if time.monotonic() > deadline:
+                print("error: the push was not triaged within 30 s", file=sys.stderr)
+                return
+            time.sleep(0.1)
+        problems = config_problems(fake, REPO)
+        print(f"\npush of {what} {CONFIG_PATH} → the dashboard is updated:")
+        print("\n".join(f"  {line}" for line in problems) or "  no configuration problems")
 
 
 def dead_letters(args: argparse.Namespace) -> int:
@@ -157,7 +209,9 @@ def create_app(home: Path | None = None) -> Starlette:
     receive_handoff()
     reexec_without_secrets([sys.executable, *sys.orig_argv[1:]])
     nodegen = NodegenSettings() if home is None else NodegenSettings(home=home)
-    return WebhookService(nodegen, AppSettings(), runner=in_process_runner(nodegen)).app
+    return WebhookService(
+        nodegen, AppSettings(), runner=in_process_runner(nodegen), runs=run_history(nodegen)
+    ).app
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -45,6 +45,7 @@ from codegen_assets.core.stages.node_code import render_node_code
 from codegen_assets.core.stages.parsed_prompt import parse_prompt
 from codegen_assets.core.stages.validation_report import WEIGHTS, check_description
 from codegen_assets.core.stages.written_files import deliver
+from codegen_assets.orchestration.dashboard import refresh_dashboard
 from codegen_assets.orchestration.resources import (
     ArtifactStoreResource,
     GitHubResource,
@@ -52,6 +53,7 @@ from codegen_assets.orchestration.resources import (
     RequestQueueResource,
     ValidatorResource,
 )
+from codegen_assets.orchestration.run_history import failure_tags
 from codegen_assets.storage.artifacts import UnknownArtifactError
 from codegen_assets.storage.registry import DeliveredNode, node_key
 from github_app.outcomes import PublishOutcome
@@ -360,7 +362,8 @@ def pull_request(
     written_files: WriteOutcome,
 ) -> Output[PublishOutcome]:
     """Bot mode: one commit with the node, its tests and the report, as a new or updated PR;
-    the delivered node is recorded in the registry that template-drift regeneration reads."""
+    the delivered node is recorded in the registry that template-drift regeneration reads, and
+    the repository's dashboard is brought up to date."""
     started = time.perf_counter()
     _stop_if_cancelled(context)
     request = generation_request
@@ -394,12 +397,17 @@ def pull_request(
     if outcome.stored_in_artifact_store:
         metadata["error"] = outcome.error or ""
         metadata["kept_files"] = MetadataValue.json(refined_code.files.files)
+        reason = f"the pull request could not be written: {outcome.error}"
+        tags = failure_tags(request.github, reason, outcome.comment_url)
+        context.instance.add_run_tags(context.run.run_id, tags)
     failed = refined_code.report.failed
     error = outcome.error if outcome.stored_in_artifact_store else None
     if failed and error is None:
         error = f"generated node failed: {', '.join(failed)}"
     success = not failed and not outcome.stored_in_artifact_store
     github.progress(request.github).finish(list(STAGES), success, error)
+    target = request.github
+    refresh_dashboard(context.instance, queue, target.repository, target.installation_id)
     queue.queue().finish_run(request.request_id)
     return Output(outcome, metadata=metadata)
 

@@ -6,6 +6,7 @@ from dagster import Definitions, in_process_executor
 
 from codegen_assets.core.settings import NodegenSettings
 from codegen_assets.orchestration.assets import generation_assets, pull_request
+from codegen_assets.orchestration.dashboard import dashboard_schedule, refresh_dashboards_job
 from codegen_assets.orchestration.drift import (
     daily_drift_schedule,
     regenerate_nodes_job,
@@ -58,9 +59,14 @@ def build_definitions(settings: NodegenSettings) -> Definitions:
     """The Definitions for ``settings.deployment``."""
     return Definitions(
         assets=[*generation_assets, pull_request, regenerated_node],
-        jobs=[generate_node_job, generate_node_pr_job, regenerate_nodes_job],
+        jobs=[
+            generate_node_job,
+            generate_node_pr_job,
+            regenerate_nodes_job,
+            refresh_dashboards_job,
+        ],
         sensors=[github_requests_sensor, kafka_mirror_sensor, template_drift_sensor],
-        schedules=[daily_drift_schedule],
+        schedules=[daily_drift_schedule, dashboard_schedule],
         # The stages form a chain: one process per run, not one per step (the multiprocess
         # default would start ten interpreters per request).
         executor=in_process_executor,

@@ -38,6 +38,7 @@ from codegen_assets.core.stages.parsed_prompt import PromptError, parse_prompt
 from codegen_assets.core.stages.validation_report import terminate_running
 from codegen_assets.orchestration.assets import requests_partitions
 from codegen_assets.orchestration.deployments import build_definitions
+from codegen_assets.orchestration.drift import DELIVERED_NODES, REGENERATE_JOB
 from codegen_assets.orchestration.jobs import GENERATE_JOB
 from codegen_assets.orchestration.kafka_mirror import RunMirror
 from codegen_assets.orchestration.origin import execute_with_origin
@@ -98,6 +99,13 @@ def _write_instance_yaml(dagster_home: Path) -> None:
         config.write_text(embedded_instance_yaml(dagster_home), encoding="utf-8")
 
 
+def embedded_instance(settings: NodegenSettings) -> DagsterInstance:
+    """The embedded Dagster instance under ``settings.home``, its configuration written."""
+    settings.dagster_home.mkdir(parents=True, exist_ok=True)
+    _write_instance_yaml(settings.dagster_home)
+    return DagsterInstance.from_config(str(settings.dagster_home))
+
+
 @dataclass
 class _Execution:
     result: ExecuteInProcessResult | None = None
@@ -109,9 +117,7 @@ class EmbeddedRunner:
 
     def __init__(self, settings: NodegenSettings, job_name: str = GENERATE_JOB) -> None:
         self.settings = settings
-        settings.dagster_home.mkdir(parents=True, exist_ok=True)
-        _write_instance_yaml(settings.dagster_home)
-        self.instance = DagsterInstance.from_config(str(settings.dagster_home))
+        self.instance = embedded_instance(settings)
         self.store = ArtifactStore(settings.artifact_db)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -147,6 +153,48 @@ class EmbeddedRunner:
     def add_partition(self, request_id: str) -> None:
         """Register the request's partition (idempotent)."""
         self.instance.add_dynamic_partitions(requests_partitions.name or "", [request_id])
+
+    def regenerate(self, node_key: str, *, timeout: float) -> None:
+        """Run ``regenerate_nodes`` for one delivered node in this process (a regeneration
+        approved on a dashboard); past ``timeout`` seconds the run is stopped."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            job = build_definitions(self.settings).resolve_job_def(REGENERATE_JOB)
+        self.instance.add_dynamic_partitions(DELIVERED_NODES, [node_key])
+        run_id = str(uuid.uuid4())
+        execution = _Execution()
+
+        def execute() -> None:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    execution.result = execute_with_origin(
+                        job,
+                        self.instance,
+                        run_config=_QUIET,
+                        partition_key=node_key,
+                        run_id=run_id,
+                        tags={"nodegen/mode": "embedded"},
+                    )
+            except Exception as exc:
+                execution.error = exc
+
+        worker = threading.Thread(target=execute, daemon=True)
+        worker.start()
+        worker.join(timeout)
+        if worker.is_alive():
+            terminate_running()
+            run = self.instance.get_run_by_id(run_id)
+            if run is not None:
+                self.instance.report_run_canceled(
+                    run, message=f"stopped after the {timeout:g} s timeout"
+                )
+            worker.join(STOP_GRACE_SECONDS)
+            raise TimeoutError(f"the regeneration of {node_key} timed out after {timeout:g} s")
+        if execution.error is not None:
+            raise execution.error
+        if execution.result is not None and not execution.result.success:
+            raise RuntimeError(f"the regeneration run of {node_key} failed (run {run_id})")
 
     def run(
         self,

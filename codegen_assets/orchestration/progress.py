@@ -1,7 +1,8 @@
 """Progress of bot-mode runs, reported by the run itself in every launch mode (in-process or
 launched by the daemon): a hook on every step ticks the stage on the request's check run (at most
 one update per write interval); a failed step concludes the check run, says on the issue where
-the run stopped and finishes the queue row; the ``pull_request`` asset concludes on success."""
+the run stopped, lists the run on the repository's dashboard and finishes the queue row; the
+``pull_request`` asset concludes on success."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from dagster import DagsterEventType, DagsterInstance, HookContext, failure_hook
 
 from codegen_assets.core.models import GenerationRequest
 from codegen_assets.core.pipeline import STAGES
+from codegen_assets.orchestration.dashboard import refresh_dashboard
+from codegen_assets.orchestration.run_history import failure_tags
 from codegen_assets.storage.artifacts import UnknownArtifactError
 
 _last_update: dict[str, float] = {}  # run id -> when its check run was last updated
@@ -55,7 +58,8 @@ def stage_done(context: HookContext) -> None:
 
 @failure_hook(required_resource_keys=_RESOURCES)
 def stage_failed(context: HookContext) -> None:
-    """Conclude the check run, tell the issue where the run stopped, finish the queue row."""
+    """Conclude the check run, tell the issue where the run stopped, list the run on the
+    dashboard, finish the queue row."""
     request = _request(context)
     if request is None or request.github is None:
         return
@@ -65,7 +69,13 @@ def stage_failed(context: HookContext) -> None:
     reason = progress.reason(context.op_exception)
     done = stages_done(context.instance, context.run_id)
     progress.finish(done, False, f"Stopped at `{stage}`: {reason}")
+    comment = None
     if stage != "pull_request":  # publishing says itself what it kept and why
-        progress.tell_stopped(stage, reason, github.run_url(context.run_id))
-    context.resources.queue.queue().finish_run(request.request_id)
+        comment = progress.tell_stopped(stage, reason, github.run_url(context.run_id))
+    target = request.github
+    tags = failure_tags(target, f"stopped at `{stage}`: {reason}", comment)
+    context.instance.add_run_tags(context.run_id, tags)
+    queue = context.resources.queue
+    refresh_dashboard(context.instance, queue, target.repository, target.installation_id)
+    queue.queue().finish_run(request.request_id)
     _last_update.pop(context.run_id, None)

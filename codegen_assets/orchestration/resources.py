@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, DagsterInstance
 
 from codegen_assets.core.models import (
     FileSet,
@@ -20,13 +20,16 @@ from codegen_assets.core.sandbox import SandboxMode
 from codegen_assets.core.stages.refined_code import refine_files
 from codegen_assets.core.stages.validation_report import validate_files
 from codegen_assets.core.validation_cache import ValidationCache
+from codegen_assets.orchestration.run_history import DagsterRunHistory
 from codegen_assets.storage.artifacts import ArtifactStore
+from codegen_assets.storage.dashboards import DashboardStore
 from codegen_assets.storage.outbox import Outbox
 from codegen_assets.storage.queue import RequestQueue
 from codegen_assets.storage.registry import NodeRegistry
 from github_app.settings import AppSettings
 
 if TYPE_CHECKING:  # the GitHub client loads when a GitHub step runs, not with the asset graph
+    from github_app.dashboard import DashboardKeeper, RegenerationPolicy
     from github_app.progress import CheckRunProgress
     from github_app.publishing import Publisher
     from github_app.regeneration import Regenerator
@@ -138,6 +141,12 @@ class GitHubResource(ConfigurableResource["GitHubResource"]):
 
         return CheckRunProgress.for_target(target)
 
+    def regeneration_policy(self, repository: str, installation_id: int) -> RegenerationPolicy:
+        """How ``repository`` wants its stale nodes handled (its ``.github/nodegen.yml``)."""
+        from github_app.dashboard import RegenerationPolicy
+
+        return RegenerationPolicy.of(AppSettings(), repository, installation_id)
+
     def write_interval(self) -> float:
         """Seconds between progress updates of one run (GitHub's write pacing, at least 0.5)."""
         return max(AppSettings().write_interval_seconds, 0.5)
@@ -155,6 +164,16 @@ class RequestQueueResource(ConfigurableResource["RequestQueueResource"]):
     def registry(self) -> NodeRegistry:
         """The registry of delivered nodes (same database as the queue)."""
         return NodeRegistry(self.path)
+
+    def dashboard_store(self) -> DashboardStore:
+        """Dashboard issues and the regenerations approved on them (same database)."""
+        return DashboardStore(self.path)
+
+    def dashboards(self, instance: DagsterInstance) -> DashboardKeeper:
+        """The dashboards, with ``instance``'s failed runs."""
+        from github_app.dashboard import DashboardKeeper
+
+        return DashboardKeeper(AppSettings(), self.path, DagsterRunHistory(instance))
 
     def regenerator(self, installation_id: int, validator: ValidatorResource) -> Regenerator:
         """A regenerator acting as the App in one installation."""

@@ -88,6 +88,16 @@ class NodeRegistry:
             rows = conn.execute(select(delivered_nodes).order_by(delivered_nodes.c.key))
             return [_node(row._mapping) for row in rows]
 
+    def in_repository(self, repository: str) -> list[DeliveredNode]:
+        """The nodes delivered to ``repository``, by path."""
+        query = (
+            select(delivered_nodes)
+            .where(delivered_nodes.c.repository == repository)
+            .order_by(delivered_nodes.c.path)
+        )
+        with self.engine.connect() as conn:
+            return [_node(row._mapping) for row in conn.execute(query)]
+
     def get(self, key: str) -> DeliveredNode | None:
         """The node called ``key``, if any."""
         with self.engine.connect() as conn:

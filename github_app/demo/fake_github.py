@@ -1,9 +1,14 @@
 """A local fake of the GitHub REST API: real state, every request checked against GitHub's OpenAPI.
 
 Used by the tests and by ``omninode-github demo``. It keeps git objects (blobs, trees, commits,
-refs), pull requests, issue comments, reactions, labels, reviewers, collaborators and check runs,
-and validates each request against the ``@octokit/openapi`` description; a request the description
-does not allow is answered 422 (or 404 for an unknown route) and recorded in ``violations``.
+refs), issues, pull requests, issue comments, reactions, labels, reviewers, collaborators and check
+runs, and validates each request against the ``@octokit/openapi`` description; a request the
+description does not allow is answered 422 (or 404 for an unknown route) and recorded in
+``violations``.
+
+Beside the API it serves each issue as a page (``/_ui/{owner}/{repo}/issues/{number}``: the body
+as GitHub-flavoured Markdown with clickable task boxes); ticking one edits the body as GitHub does
+and, when ``webhook`` is set, sends the App the signed ``issues.edited`` delivery.
 """
 
 from __future__ import annotations
@@ -15,19 +20,24 @@ import json
 import os
 import re
 import threading
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
+import httpx
 from openapi_core import OpenAPI
 from openapi_core.templating.paths.exceptions import PathNotFound
 from openapi_core.testing import MockRequest
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
+
+from github_app.demo.issue_page import issue_page, toggle_task
+from github_app.demo.local import example, signed
 
 SPEC_ENV = "NODEGEN_GITHUB_OPENAPI"
 SPEC_RELATIVE = Path("node_modules/@octokit/openapi/generated/api.github.com.json")
@@ -92,6 +102,12 @@ class Repo:
     check_runs: dict[int, dict[str, Any]] = field(default_factory=dict)
     check_run_updates: list[dict[str, Any]] = field(default_factory=list)  # in arrival order
     permissions: dict[str, str] = field(default_factory=dict)
+    issues: dict[int, dict[str, Any]] = field(default_factory=dict)  # deleted ones stay, flagged
+    repo_labels: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def live_issues(self) -> list[dict[str, Any]]:
+        """Issues not deleted, by number."""
+        return [i for _, i in sorted(self.issues.items()) if not i.get("deleted")]
 
     def files_at(self, ref: str) -> dict[str, bytes]:
         """Path → content of the tree at branch ``ref``."""
@@ -120,13 +136,20 @@ class FakeGitHub:
         self.requests: list[tuple[str, str]] = []
         self.faults: list[Fault] = []
         self.validate = validate
+        self.webhook: tuple[str, str] | None = None  # (URL, secret) that issue edits are sent to
         self._ids = itertools.count(1000)
         self._lock = threading.Lock()
         self.app = Starlette(
             routes=[
+                Route("/_ui/{owner}/{name}/issues/{number:int}", self._page, methods=["GET"]),
+                Route(
+                    "/_ui/{owner}/{name}/issues/{number:int}/tasks/{index:int}",
+                    self._tick,
+                    methods=["POST"],
+                ),
                 Route(
                     "/{path:path}", self._handle, methods=["GET", "POST", "PATCH", "PUT", "DELETE"]
-                )
+                ),
             ]
         )
 
@@ -167,6 +190,44 @@ class FakeGitHub:
         sha = self._store_commit(repo, "hand edit", tree_sha, [parent], author)
         repo.refs[branch] = sha
         return sha
+
+    def delete_issue(self, full_name: str, number: int) -> None:
+        """Simulate a person deleting an issue (GitHub then answers 410 for it)."""
+        self.repos[full_name].issues[number]["deleted"] = True
+
+    def issue_url(self, api_url: str, full_name: str, number: int) -> str:
+        """Where the fake serves the page of an issue."""
+        return f"{api_url}/_ui/{full_name}/issues/{number}"
+
+    # -- the issue page -----------------------------------------------------------------------
+    async def _page(self, request: Request) -> Response:
+        repo = self.repos[f"{request.path_params['owner']}/{request.path_params['name']}"]
+        issue = repo.issues.get(request.path_params["number"])
+        if issue is None or issue.get("deleted"):
+            return HTMLResponse("<h1>This issue was deleted</h1>", status_code=410)
+        return HTMLResponse(issue_page(issue, request.query_params.get("as", "alice")))
+
+    async def _tick(self, request: Request) -> Response:
+        """A person ticks or unticks task ``index`` of the issue (``?as=login``)."""
+        full = f"{request.path_params['owner']}/{request.path_params['name']}"
+        login = request.query_params.get("as", "alice")
+        number, index = request.path_params["number"], request.path_params["index"]
+        payload = self.tick(full, number, index, login)
+        if self.webhook is not None:
+            url, secret = self.webhook
+            body, headers = signed(payload, "issues", str(uuid.uuid4()), secret)
+            async with httpx.AsyncClient() as client:
+                await client.post(url, content=body, headers=headers, timeout=10)
+        return JSONResponse({"body": payload["issue"]["body"]})
+
+    def tick(self, full_name: str, number: int, index: int, login: str) -> dict[str, Any]:
+        """What GitHub does when ``login`` clicks task box ``index`` (from 0) of an issue: the
+        body edited, and the ``issues.edited`` delivery that tells the App (returned)."""
+        with self._lock:
+            issue = self.repos[full_name].issues[number]
+            before = str(issue.get("body") or "")
+            issue["body"] = toggle_task(before, index)
+        return issues_payload(full_name, issue, login, action="edited", previous_body=before)
 
     # -- object storage ---------------------------------------------------------------------
     def _blob_entry(self, repo: Repo, path: str, content: bytes) -> dict[str, str]:
@@ -265,6 +326,8 @@ class FakeGitHub:
             ("GET", "collaborators"): self._get_permission,
             ("POST", "check-runs"): self._create_check_run,
             ("PATCH", "check-runs"): self._update_check_run,
+            ("POST", "labels"): self._create_label,
+            ("GET", "labels"): self._get_label,
         }.get((method, rest[0] if rest else ""))
         if handler is not None:
             return handler(repo, rest, query, body)
@@ -273,7 +336,7 @@ class FakeGitHub:
         if rest[0] == "pulls":
             return self._pulls(repo, method, rest[1:], query, body)
         if rest[0] == "issues":
-            return self._issues(repo, method, rest[1:], body)
+            return self._issues(repo, method, rest[1:], query, body)
         raise KeyError("/".join(rest))
 
     def _repo_json(self, repo: Repo) -> dict[str, Any]:
@@ -314,6 +377,23 @@ class FakeGitHub:
         login = rest[1]
         permission = repo.permissions.get(login, "none")
         return 200, {"permission": permission, "role_name": permission, "user": {"login": login}}
+
+    def _create_label(
+        self, repo: Repo, rest: list[str], query: dict[str, str], body: dict[str, Any]
+    ) -> tuple[int, Any]:
+        if body["name"] in repo.repo_labels:
+            return 422, {"message": "Validation Failed", "errors": [{"code": "already_exists"}]}
+        label = {"id": next(self._ids), "name": body["name"], "color": body.get("color", "ededed")}
+        label["description"] = body.get("description")
+        repo.repo_labels[body["name"]] = label
+        return 201, label
+
+    def _get_label(
+        self, repo: Repo, rest: list[str], query: dict[str, str], body: Any
+    ) -> tuple[int, Any]:
+        if len(rest) < 2 or rest[1] not in repo.repo_labels:
+            return 404, {"message": "Not Found"}
+        return 200, repo.repo_labels[rest[1]]
 
     def _create_check_run(
         self, repo: Repo, rest: list[str], query: dict[str, str], body: dict[str, Any]
@@ -454,6 +534,33 @@ class FakeGitHub:
             },
         }
 
+    def _issue_list(
+        self, repo: Repo, method: str, query: dict[str, str], body: dict[str, Any]
+    ) -> tuple[int, Any]:
+        if method == "POST":
+            number = 500 + len(repo.issues)  # apart from pull requests (100+) and tests' (<100)
+            issue = {
+                "id": next(self._ids),
+                "number": number,
+                "title": body["title"],
+                "body": body.get("body"),
+                "state": "open",
+                "labels": [{"name": n} for n in body.get("labels", [])],
+                "user": {"login": "onex-nodegen[bot]", "type": "Bot"},
+                "html_url": f"https://github.com/{repo.owner}/{repo.name}/issues/{number}",
+            }
+            repo.issues[number] = issue
+            return 201, self._issue_json(repo, issue)
+        wanted = {n for n in query.get("labels", "").split(",") if n}
+        state = query.get("state", "open")
+        found = [
+            self._issue_json(repo, issue)
+            for issue in repo.live_issues()
+            if wanted <= {label["name"] for label in issue["labels"]}
+            and state in ("all", issue["state"])
+        ]
+        return 200, found
+
     def _pulls(
         self, repo: Repo, method: str, rest: list[str], query: dict[str, str], body: dict[str, Any]
     ) -> tuple[int, Any]:
@@ -492,9 +599,31 @@ class FakeGitHub:
             return 201, pull
         raise KeyError("/".join(rest))
 
-    def _issues(
-        self, repo: Repo, method: str, rest: list[str], body: dict[str, Any]
+    def _issue_json(self, repo: Repo, issue: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in issue.items() if k != "deleted"}
+
+    def _issue(
+        self, repo: Repo, method: str, issue: dict[str, Any], body: dict[str, Any]
     ) -> tuple[int, Any]:
+        """GET or PATCH one issue (410 once deleted, as GitHub answers)."""
+        if issue.get("deleted"):
+            return 410, {"message": "This issue was deleted"}
+        if method == "PATCH":
+            issue.update({k: v for k, v in body.items() if k in ("title", "body", "state")})
+            if "labels" in body:
+                issue["labels"] = [{"name": n} for n in body["labels"]]
+        return 200, self._issue_json(repo, issue)
+
+    def _issues(
+        self,
+        repo: Repo,
+        method: str,
+        rest: list[str],
+        query: dict[str, str],
+        body: dict[str, Any],
+    ) -> tuple[int, Any]:
+        if not rest:
+            return self._issue_list(repo, method, query, body)
         if rest[0] == "comments":
             comment_id = int(rest[1])
             if method == "PATCH" and len(rest) == 2:
@@ -505,6 +634,8 @@ class FakeGitHub:
                 return 201, {"id": next(self._ids), "content": body["content"]}
             raise KeyError("/".join(rest))
         number = int(rest[0])
+        if rest[1:] == [] and number in repo.issues:
+            return self._issue(repo, method, repo.issues[number], body)
         if method == "POST" and rest[1:] == ["comments"]:
             comment_id = next(self._ids)
             repo.comments[comment_id] = {
@@ -518,3 +649,33 @@ class FakeGitHub:
             repo.labels.setdefault(number, []).extend(body.get("labels", []))
             return 200, [{"name": n} for n in repo.labels[number]]
         raise KeyError("/".join(rest))
+
+
+def issues_payload(
+    full_name: str,
+    issue: dict[str, Any],
+    login: str,
+    *,
+    action: str = "edited",
+    previous_body: str | None = None,
+    installation: int = 42,
+) -> dict[str, Any]:
+    """An ``issues`` delivery shaped like @octokit/webhooks-examples, about ``issue``."""
+    payload = example("issues", action)
+    owner, name = full_name.split("/")
+    payload["repository"].update(full_name=full_name, name=name)
+    payload["repository"]["owner"]["login"] = owner
+    payload["issue"].update(
+        number=issue["number"],
+        title=issue["title"],
+        body=issue.get("body"),
+        state=issue.get("state", "open"),
+        labels=issue.get("labels", []),
+        html_url=issue.get("html_url"),
+    )
+    payload["issue"]["user"].update(login="onex-nodegen[bot]", type="Bot")
+    payload["sender"].update(login=login, type="User")
+    payload["installation"] = {"id": installation, "node_id": "x"}
+    if action == "edited":
+        payload["changes"] = {} if previous_body is None else {"body": {"from": previous_body}}
+    return payload

@@ -151,6 +151,22 @@ def comment_payload(
     return payload
 
 
+def push_payload(
+    paths: list[str], *, branch: str = "main", installation: int = INSTALLATION
+) -> dict[str, Any]:
+    """A ``push`` payload to the fake repository's ``branch`` changing ``paths``."""
+    payload = copy.deepcopy(_examples()["push"][0])
+    owner, name = REPO.split("/")
+    payload["ref"] = f"refs/heads/{branch}"
+    payload["repository"].update(full_name=REPO, name=name, default_branch="main")
+    payload["repository"]["owner"]["login"] = owner
+    commit = copy.deepcopy(payload["head_commit"] or {})
+    commit.update(added=[], removed=[], modified=paths)
+    payload["commits"] = [commit]
+    payload["installation"] = {"id": installation, "node_id": "x"}
+    return payload
+
+
 def signed(
     payload: dict[str, Any] | bytes, event: str, delivery: str | None = None, secret: str = SECRET
 ) -> tuple[bytes, dict[str, str]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from github_app.demo.fake_github import Repo
+from github_app.demo.fake_github import FakeGitHub, Repo
 
 _TICKED = re.compile(r"^- \[x\] (\w+)$", re.M)
 
@@ -64,3 +64,37 @@ def pull_request_summary(repo: Repo, api_url: str) -> list[str]:
         where = f"{api_url}/repos/{repo.owner}/{repo.name}/pulls/{number}"
         lines.append(f"  served at  {where} (while the demo runs)")
     return lines
+
+
+def _dashboard(fake: FakeGitHub, full_name: str) -> dict[str, object] | None:
+    found = [
+        i
+        for i in fake.repos[full_name].live_issues()
+        if "onex-nodegen:dashboard" in str(i.get("body"))
+    ]
+    return found[0] if found else None
+
+
+def config_problems(fake: FakeGitHub, full_name: str) -> list[str]:
+    """The dashboard's configuration problems, as listed (none: empty)."""
+    issue = _dashboard(fake, full_name)
+    lines = str(issue["body"] if issue else "").splitlines()
+    if "## ⚠️ Configuration problems" not in lines:
+        return []
+    start = lines.index("## ⚠️ Configuration problems")
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    return [line for line in lines[start:end] if line.strip()]
+
+
+def dashboard_summary(fake: FakeGitHub, full_name: str, api_url: str) -> list[str]:
+    """The dashboard issue the App keeps, as its body reads, and where its page is served."""
+    issue = _dashboard(fake, full_name)
+    if issue is None:
+        return ["no dashboard issue"]
+    number = int(str(issue["number"]))
+    return [
+        f"dashboard issue #{issue['number']}: {issue['title']}",
+        f"  page       {fake.issue_url(api_url, full_name, number)} (while the demo runs)",
+        "",
+        str(issue["body"]).rstrip(),
+    ]

@@ -35,6 +35,19 @@ def test_demo_shows_progress_and_what_the_pull_request_changed(
     assert "placeholders" in out and "OpenAPI violations: none" in out
 
 
+def test_demo_creates_and_updates_the_dashboard(
+    demo_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "dashboard issue #500: onex-nodegen dashboard" in out
+    assert "/_ui/octo-org/hello/issues/500 (while the demo runs)" in out
+    assert "| `nodes/node_ledger_effect` | effect |" in out and "| #100 | — | current |" in out
+    broken, fixed = out.split("push of a broken")[1].split("push of the fixed")
+    assert "- `regeneration`: Input should be 'auto', 'approve' or 'off'" in broken
+    assert "no configuration problems" in fixed and "OpenAPI violations: none" in out
+
+
 def test_demo_timeout_says_so_and_shuts_down_cleanly(
     demo_env: None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

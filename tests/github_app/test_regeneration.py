@@ -34,7 +34,11 @@ from codegen_assets.orchestration.drift import (
     template_drift_sensor,
 )
 from codegen_assets.orchestration.embedded import EmbeddedRunner
-from codegen_assets.orchestration.resources import RequestQueueResource, ValidatorResource
+from codegen_assets.orchestration.resources import (
+    GitHubResource,
+    RequestQueueResource,
+    ValidatorResource,
+)
 from codegen_assets.storage.registry import DeliveredNode, node_key
 from github_app.demo.fake_github import FakeGitHub
 from github_app.demo.local import REPO
@@ -64,12 +68,15 @@ class Drift:
 
     def __init__(self, fake: FakeGitHub, tmp_path: Path, mypy_cache: Path) -> None:
         self.fake = fake
+        # The sensor opens regeneration PRs only where the repository asks for it.
+        fake.push(REPO, "main", {".github/nodegen.yml": "regeneration: auto\n"}, "alice")
         self.queue = RequestQueueResource(path=str(tmp_path / "queue.db"))
         self.registry = self.queue.registry()
         (tmp_path / "dagster").mkdir()
         self.instance = DagsterInstance.local_temp(tempdir=str(tmp_path / "dagster"))
         self.resources = {
             "queue": self.queue,
+            "github": GitHubResource(),
             "validator": ValidatorResource(timeout_seconds=300, mypy_cache_dir=str(mypy_cache)),
         }
         self.nodes = {name: self.deliver(name) for name in PROMPTS}
@@ -118,14 +125,14 @@ class Drift:
     def tick(self) -> list[str]:
         """One sensor evaluation; returns the partitions it asked to run."""
         with build_sensor_context(
-            instance=self.instance, resources={"queue": self.queue}
+            instance=self.instance, resources={"queue": self.queue, "github": GitHubResource()}
         ) as context:
             result = template_drift_sensor(context)
         assert isinstance(result, SensorResult) and result.run_requests is not None
         for request in result.dynamic_partitions_requests or []:
             assert isinstance(request, AddDynamicPartitionsRequest)
             self.instance.add_dynamic_partitions(DELIVERED_NODES, list(request.partition_keys))
-        return [str(r.partition_key) for r in result.run_requests]
+        return [str(r.partition_key) for r in result.run_requests if r.partition_key]
 
     def run(self, key: str) -> RegenerationOutcome:
         result = materialize(
@@ -290,7 +297,7 @@ def test_daily_schedule_requests_stale_nodes_the_sensor_has_seen(
     def due() -> list[RunRequest]:
         with build_schedule_context(
             instance=drift.instance,
-            resources={"queue": drift.queue},
+            resources={"queue": drift.queue, "github": GitHubResource()},
             scheduled_execution_time=datetime(2026, 11, 24, 6, tzinfo=UTC),
         ) as context:  # left open, the context would pin this test's instance globally
             requests = daily_drift_schedule(context)
