@@ -21,6 +21,8 @@ pull request with it, its tests and a validation report.
 /generate-node <what the node should do>
 /generate-node --type effect --name store_effect --no-intelligence --output-dir nodes <prompt>
 /generate-node retry     # run the last request on this issue again
+/generate-node confirm   # generate the draft spec I answered with (and its recommendations)
+/generate-node           # followed by a ```yaml spec block: generate exactly that spec
 /generate-node refine add operation archive_state with input reason (string)
                          # on a generated PR: regenerate with amended requirements
 /generate-node help
@@ -39,7 +41,7 @@ class Command(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    action: Literal["generate", "help", "retry", "refine"]
+    action: Literal["generate", "help", "retry", "refine", "confirm"]
     prompt: str = ""
     node_type: NodeType | None = None
     name: str | None = None
@@ -81,13 +83,26 @@ def _options(tokens: list[str]) -> tuple[dict[str, object], list[str]]:
     return options, rest
 
 
+_SPEC_BLOCK = re.compile(
+    r"```(?:ya?ml)?[ \t]*\n(?P<spec>(?:(?!```).)*?^spec_version\s*:.*?)```", re.S | re.M
+)
+
+
+def spec_block(text: str) -> str | None:
+    """The spec file in a ```yaml block of ``text`` (it sets ``spec_version``), if any."""
+    found = _SPEC_BLOCK.search(text)
+    return found.group("spec") if found else None
+
+
 def parse_command(body: str) -> Command | None:
-    """The command in a comment body, or None when the comment has none."""
+    """The command in a comment body, or None when the comment has none. A ```yaml block with
+    a spec file (an edited draft) is a request to generate exactly that spec."""
     text = clean_prompt(body)
+    edited = spec_block(text)
     lines = text.splitlines()
     start = next((i for i, line in enumerate(lines) if line.strip().startswith(COMMAND)), None)
     if start is None:
-        return None
+        return Command(action="generate", prompt=edited) if edited else None
     first = lines[start].strip()[len(COMMAND) :]
     if first and not first[0].isspace():
         return None  # e.g. /generate-nodes
@@ -99,13 +114,15 @@ def parse_command(body: str) -> Command | None:
         return Command(action="help")
     if tokens[:1] == ["retry"]:
         return Command(action="retry")
+    if tokens[:1] == ["confirm"]:
+        return Command(action="confirm")
     if tokens[:1] == ["refine"]:
         instructions = "\n".join([" ".join(tokens[1:]), *lines[start + 1 :]]).strip()
         if not instructions:
             raise CommandError("`refine` needs instructions, e.g. `refine add operation ping`")
         return Command(action="refine", prompt=instructions)
     options, words = _options(tokens)
-    prompt = "\n".join([" ".join(words), *lines[start + 1 :]]).strip()
+    prompt = edited or "\n".join([" ".join(words), *lines[start + 1 :]]).strip()
     if not prompt:
         raise CommandError("the command needs a description of the node; see `/generate-node help`")
     return Command.model_validate({"action": "generate", "prompt": prompt, **options})

@@ -21,6 +21,7 @@ from codegen_assets.core.models import (
     RefinedCode,
 )
 from codegen_assets.core.report import report_markdown
+from codegen_assets.core.spec_file import dump_spec
 from codegen_assets.core.understood import understood_markdown
 from codegen_assets.storage.artifacts import ArtifactStore
 from github_app.client import body_of, installation_client
@@ -224,6 +225,9 @@ def pr_body(
     return (
         f"Generated ONEX v2.0 {spec.node_type.value} node `{spec.name}`. {origin}\n{review}\n"
         f"{understood_markdown(spec)}\n"
+        "<details><summary>The spec this node was generated from (edit it and comment it back "
+        "in a ```yaml block to regenerate this PR)</summary>\n\n"
+        f"```yaml\n{dump_spec(spec)}```\n</details>\n\n"
         f"### Validation report\n\n"
         f"{report_markdown(refined.report, [p.name for p in intel.patterns], warnings)}\n"
         f"[Dagster run]({run_url}) · workflow `{request.request_id}`\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import urllib.parse
@@ -14,20 +15,22 @@ from codegen_assets.core.models import (
     GenerationOptions,
     GenerationRequest,
     GitHubTarget,
+    NodeSpec,
     NodeType,
     StyleConfig,
 )
 from codegen_assets.core.naming import request_id as new_request_id
 from codegen_assets.core.provenance import read_lock
+from codegen_assets.core.spec_file import dump_spec
 from codegen_assets.core.stages.parsed_prompt import PromptError, parse_prompt
 from codegen_assets.core.style import StyleConfigError
-from codegen_assets.core.understood import understood_markdown
 from codegen_assets.storage.artifacts import ArtifactStore, UnknownArtifactError
 from codegen_assets.storage.queue import Delivery, RequestQueue
 from codegen_assets.storage.registry import NodeRegistry
 from github_app.client import body_of, installation_client
 from github_app.commands import HELP, Command, CommandError, parse_command
 from github_app.dashboard import DashboardKeeper
+from github_app.drafts import draft_reply
 from github_app.events import CheckRunEvent, IssueCommentEvent, IssuesEvent, PushEvent
 from github_app.permissions import REFUSAL, may_run_commands
 from github_app.repo_config import CONFIG_PATH, RepoConfig, RepoConfigError, fetch_repo_config
@@ -133,6 +136,8 @@ class Triage:
             return "help"
         if command.action == "retry":
             return self._retry(delivery, event)
+        if command.action == "confirm":
+            return self._confirm(delivery, event, config)
         if command.action == "refine":
             return self._refine(delivery, event, command, config)
         return self._accept(delivery, event, command, config)
@@ -273,14 +278,50 @@ class Triage:
             )
             return f"rejected: {exc}"
         if spec.review:
-            self._reply(
-                event,
-                f"@{event.sender.login} I did not understand enough of this request to generate "
-                f"the node you asked for. This is what I read:\n\n{understood_markdown(spec)}\n"
-                "Edit the request and comment `/generate-node` again.",
-            )
-            return "rejected: " + "; ".join(spec.review)
+            return self._draft(event, command, spec, options, target, style)
+        if branch is None and is_pr:  # an edited spec on a generated PR: into the same PR
+            node = self.registry.by_pull_request(event.repository.full_name, event.issue.number)
+            if node is not None:
+                target = target.model_copy(update={"branch": node.branch})
         return self._queue(delivery, command.prompt, options, target, style, spec.name)
+
+    def _draft(
+        self,
+        event: IssueCommentEvent,
+        command: Command,
+        spec: NodeSpec,
+        options: GenerationOptions,
+        target: GitHubTarget,
+        style: StyleConfig | None,
+    ) -> str:
+        """Not understood well enough to run: answer with what was read, the names it did not
+        place, up to three questions with their recommended answers, and the draft spec; keep
+        the draft for ``/generate-node confirm`` (no run starts)."""
+        draft = dump_spec(spec)
+        draft_id = f"draft-{hashlib.sha256(draft.encode()).hexdigest()[:16]}"
+        self.store.put_request(
+            GenerationRequest(
+                request_id=draft_id,
+                prompt=draft,
+                options=options,
+                correlation_id=draft_id,
+                github=target,
+                style=style,
+            )
+        )
+        self.queue.remember(target.repository, target.issue_number, draft_id)
+        self._reply(event, draft_reply(event.sender.login, spec, draft))
+        return "drafted: " + "; ".join(spec.review)
+
+    def _confirm(self, delivery: Delivery, event: IssueCommentEvent, config: RepoConfig) -> str:
+        """Generate the draft spec last answered on this issue or PR, as it stands."""
+        last = self.queue.last_request(event.repository.full_name, event.issue.number)
+        if last is None or not last.startswith("draft-"):
+            self._reply(event, "There is no draft spec here to confirm; ask with `/generate-node`.")
+            return "rejected: nothing to confirm"
+        draft = self.store.get_request(last)
+        command = Command(action="generate", prompt=draft.prompt)
+        return self._accept(delivery, event, command, config)
 
     def _queue(
         self,

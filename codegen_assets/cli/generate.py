@@ -154,6 +154,9 @@ def _print_result(console: Console, result: GenerationResult) -> None:
         f"  files          {len(result.generated_files)} ({result.test_file_count} tests)"
     )
     console.print(f"  duration       {result.total_duration_seconds:.2f} s (the whole command)")
+    for line in result.handlers:
+        style = "red" if ": to write" in line else "green"
+        console.print(f"  [{style}]handler[/] {line}", highlight=False, soft_wrap=True)
     for warning in result.warnings:
         console.print(f"  [yellow]warning[/] {warning}", highlight=False, soft_wrap=True)
     if result.error_message:

@@ -387,6 +387,8 @@ class GenerationResult(BaseModel):
     service_name: str = ""
     needs_review: bool = False
     warnings: list[str] = Field(default_factory=list)
+    # each handler and what it does: "from the prompt", "delegates", or "to write" and what
+    handlers: list[str] = Field(default_factory=list)
     partial_success: bool = False
     generated_code_in_database: bool = False
     error_code: str | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from codegen_assets.core.models import ValidationReport
-from codegen_assets.core.stages.validation_report import CACHED, NOT_EXECUTED
+from codegen_assets.core.stages.validation_report import BEHAVIOUR_CHECK, CACHED, NOT_EXECUTED
 
 
 def _check_rows(report: ValidationReport) -> list[str]:
@@ -44,10 +44,20 @@ def _notes(report: ValidationReport) -> list[str]:
     return lines
 
 
+def handler_lines(report: ValidationReport) -> list[str]:
+    """Each handler and what it does (from the prompt, delegates, to write), as the behaviour
+    check found them."""
+    found = [c for c in report.checks if c.name == BEHAVIOUR_CHECK and not c.skipped]
+    return found[0].output.splitlines() if found else []
+
+
 def report_markdown(report: ValidationReport, patterns: list[str], warnings: list[str]) -> str:
     """The validation report as Markdown, for Dagster metadata, PR bodies and the output dir."""
     refined = " (after automatic refinement)" if report.refined else ""
-    lines = [f"**Quality score:** {report.quality_score:.3f}{refined}", "", *_check_rows(report)]
+    lines = [f"**Quality score:** {report.quality_score:.3f}{refined}", ""]
+    if handlers := handler_lines(report):
+        lines += ["**Handlers:**", *(f"- {line}" for line in handlers), ""]
+    lines += _check_rows(report)
     lines += _notes(report)
     lines += ["", "**Patterns:** " + (", ".join(patterns) or "none")]
     if warnings:

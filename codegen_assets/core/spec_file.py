@@ -61,7 +61,7 @@ class SpecFile(Frozen):
 _HEADER = """\
 # What onex-nodegen understood from the request: edit it, then generate exactly this with
 #   omninode-generate --spec THIS_FILE --output-dir DIR
-# (or, on GitHub, reply with it in a ```yaml block). Schema: schemas/node_spec.schema.json.
+# (or, on GitHub, reply with it in a yaml code block). Schema: schemas/node_spec.schema.json.
 # Field types: string int float decimal bool uuid datetime date object; is_list, optional;
 # enum: [values]; model: a name under models; bounds ge gt le lt min_length max_length.
 """

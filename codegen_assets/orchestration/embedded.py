@@ -33,6 +33,7 @@ from codegen_assets.core.models import (
 )
 from codegen_assets.core.naming import request_id
 from codegen_assets.core.pipeline import STAGES
+from codegen_assets.core.report import handler_lines
 from codegen_assets.core.settings import NodegenSettings
 from codegen_assets.core.stages.parsed_prompt import PromptError, parse_prompt
 from codegen_assets.core.stages.validation_report import terminate_running
@@ -383,6 +384,7 @@ class EmbeddedRunner:
             service_name=NodeLayout.of(spec, spec.options.package).name,
             needs_review=bool(warnings_) or intel.needs_review,
             warnings=warnings_,
+            handlers=handler_lines(report),
         )
         if written.stored_in_artifact_store:
             return base.model_copy(

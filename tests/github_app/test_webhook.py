@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from codegen_assets.core.models import Target
+from codegen_assets.core.models import GenerationRequest, Target
 from codegen_assets.core.settings import NodegenSettings
 from github_app.commands import HELP, CommandError, parse_command, safe_repo_path
 from github_app.demo.fake_github import FakeGitHub
@@ -165,6 +165,83 @@ def test_a_request_that_names_no_operation_is_answered_with_what_was_understood(
     (reply,) = comments(github_env)
     assert "I did not understand enough" in reply and "no operation could be read" in reply
     assert "| type | effect |" in reply and "| operations | process |" in reply
+    assert "no run started" in reply and "```yaml\n" in reply and "spec_version: 1" in reply
+
+
+UNPLACED = (
+    "/generate-node Effect node named audit_writer_effect with a save operation that takes "
+    "row_id (uuid) and writes rows to the audit_log table."
+)
+
+
+def _last_request(svc: WebhookService) -> GenerationRequest:
+    last = svc.queue.last_request(REPO, 7)
+    assert last is not None
+    return svc.store.get_request(last)
+
+
+def test_an_unplaced_name_gets_a_draft_spec_questions_and_no_run_then_confirm_runs_the_draft(
+    service: tuple[TestClient, WebhookService], github_env: FakeGitHub
+) -> None:
+    client, svc = service
+    post(client, comment_payload(UNPLACED))
+    triaged(svc)
+    assert "runs.pending" not in svc.queue.counts()
+    (reply,) = comments(github_env)
+    assert "`audit_log`" in reply and "Names I did not place" in reply
+    assert "1. What is `audit_log`" in reply and "*Recommended: leave it out*" in reply
+    draft = reply.split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert draft.startswith("# What onex-nodegen understood")
+    assert "name: audit_writer_effect" in draft
+    post(client, comment_payload("/generate-node confirm"))
+    triaged(svc, 2)
+    assert svc.queue.counts()["runs.pending"] == 1
+    request = _last_request(svc)
+    assert not request.request_id.startswith("draft-")
+    assert request.prompt == draft  # exactly the draft, which the run reads as a spec
+
+
+def test_confirm_without_a_draft_says_so(
+    service: tuple[TestClient, WebhookService], github_env: FakeGitHub
+) -> None:
+    client, svc = service
+    post(client, comment_payload("/generate-node confirm"))
+    triaged(svc)
+    assert "runs.pending" not in svc.queue.counts()
+    assert comments(github_env) == [
+        "There is no draft spec here to confirm; ask with `/generate-node`."
+    ]
+
+
+EDITED = """Here is the spec, edited:
+
+```yaml
+spec_version: 1
+name: audit_writer_effect
+node_type: effect
+description: Writes audit rows.
+operations:
+- name: save
+  inputs:
+  - name: row_id
+    type: uuid
+  - name: table_name
+    type: string
+    max_length: 63
+```
+"""
+
+
+def test_an_edited_yaml_spec_runs_exactly_that_spec(
+    service: tuple[TestClient, WebhookService], github_env: FakeGitHub
+) -> None:
+    client, svc = service
+    post(client, comment_payload(EDITED))
+    triaged(svc)
+    assert svc.queue.counts()["runs.pending"] == 1
+    request = _last_request(svc)
+    assert request.prompt.startswith("spec_version: 1") and "table_name" in request.prompt
+    assert comments(github_env) == []  # a run, not a draft
 
 
 def test_help_and_bad_options_are_answered(
