@@ -61,11 +61,15 @@ _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _LIST_MARKER = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+")
 _QUOTED = re.compile(r"['\"`]([A-Za-z0-9._\-]{1,249})['\"`]")
-_NAME = re.compile(r"\b(?:named|called)\s+['\"`]?([^\s'\"`,]+)", re.IGNORECASE)
+_NAME = re.compile(
+    r"\b(?:named|called)\s+['\"`]?([^\s'\"`,]+)|\(\s*name\s*:\s*`?([a-z][a-z0-9_]*)`?\s*\)",
+    re.IGNORECASE,
+)
 # "Effect node ledger_write_effect, ...", "reducer node_graph_reducer: ...": the name after the type
 _NAME_AFTER_TYPE = re.compile(
-    r"\b(?:node|knoten|n\u0153ud|nodo|effect|compute|reducer|orchestrator|orchestrateur)"
-    r",?\s+([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b"
+    r"\b(?:node|knoten|n\u0153ud|nodo|effect|compute|reducer|orchestrator|orchestrateur"
+    r"|knotenname|node\s+name|nom\s+du\s+n\u0153ud|nombre\s+del\s+nodo|nome\s+del\s+nodo)"
+    r"\s*[,:]?\s+`?([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\b"
     r"|^\s*([a-z][a-z0-9]*(?:_[a-z0-9]+)+)\s+(?:effect|compute|reducer|orchestrator)\b",
     re.IGNORECASE,
 )

@@ -22,7 +22,7 @@ _ARTICLE = re.compile(
 _OPTIONALLY = re.compile(r"^(?:optionally|optional(?:ly)?|facultativement|optional)\s+", re.I)
 # Separators of a field from its type.
 _TYPED = re.compile(
-    rf"^`?(?P<name>{IDENT})`?\s*(?:\((?P<paren>.*)\)\s*(?P<after>.*)|(?:->|=>|→|\u2013|\u2014|:|=|\s-\s)\s*(?P<rest>.+)|,\s*(?P<appos>.+)|\s+(?P<terse>.+))?$",
+    rf"^`?(?P<name>{IDENT})`?\s*(?:\((?P<paren>.*)\)\s*(?P<after>.*)|(?:->|=>|-->|→|⟶|⇒|➜|➔|\u2013|\u2014|:|=|\s-\s)\s*(?P<rest>.+)|,\s*(?P<appos>.+)|\s+(?P<terse>.+))?$",
     re.IGNORECASE | re.DOTALL,
 )
 _BEFORE_PAREN = re.compile(
@@ -35,11 +35,19 @@ _CALLED = re.compile(
 _TYPE_THEN_NAME = re.compile(rf"^(?P<type>[\w\s]+?)\s+`(?P<name>{IDENT})`(?P<rest>.*)$", re.DOTALL)
 _NAME_THEN_TYPE = re.compile(rf"^`(?P<name>{IDENT})`\s+(?P<type>.+)$", re.DOTALL)
 _SHARED = re.compile(
-    r"^\(?\s*(?:both|all|beide|alle|tous|toutes|les\s+deux)\b\s*(?P<type>.*?)\)?$", re.IGNORECASE
+    r"^\(?\s*(?:both|all|beide|beides|alle|tous|toutes|les\s+deux|ambos|ambas|entrambi|entrambe"
+    r"|todos|tutti|allebei|oba|obie)\b\s*(?P<type>.*?)\)?$",
+    re.IGNORECASE,
 )
-_BOTH = re.compile(r"\b(?:both|all|beide|alle|tous|toutes|les\s+deux)\b", re.IGNORECASE)
+_BOTH = re.compile(
+    r"\b(?:both|all|beide|beides|alle|tous|toutes|les\s+deux|ambos|ambas|entrambi|entrambe|todos"
+    r"|tutti|allebei|oba|obie)\b",
+    re.IGNORECASE,
+)
 _SPLIT = re.compile(
-    r",|;|\.\s+|\s+(?:and|und|et|plus|as\s+well\s+as)\s+|\s+\+\s+|/(?=[a-z_]+\b)", re.IGNORECASE
+    r",|;|\.\s+|\s+(?:and|und|et|y|e|plus|as\s+well\s+as|sowie|ainsi\s+que)\s+|\s+\+\s+"
+    r"|/(?=[a-z_]+\b)",
+    re.IGNORECASE,
 )
 _NOT_NAMES = {
     "a", "an", "the", "and", "or", "is", "it", "its", "which", "that", "this", "with", "of", "to",
@@ -175,13 +183,34 @@ def _inner_named(body: str) -> FieldPhrase | None:
 
 
 _RELATIVE = {"that", "which", "wich", "who", "qui", "der", "die"}
+_CONNECTIVES = {
+    "a",
+    "an",
+    "the",
+    "and",
+    "or",
+    "und",
+    "oder",
+    "et",
+    "ou",
+    "y",
+    "e",
+    "of",
+    "is",
+    "to",
+}
 
 
 def _typed(body: str) -> FieldPhrase | None:
     """``name (type)``, ``name: type``, ``name, a type``, ``name type``, or a bare name."""
     found = _TYPED.match(body)
     explicit = found is not None and (found["paren"] is not None or found["rest"] is not None)
-    if found is None or not (_is_name(found["name"]) or (explicit and _plain_name(found["name"]))):
+    pure = found is not None and (found["paren"] or "").strip().lower() in TYPE_WORDS
+    if found is None or not (
+        _is_name(found["name"])
+        or (explicit and _plain_name(found["name"]))
+        or (pure and found["name"].lower() not in _CONNECTIVES)  # "at (datetime)"
+    ):
         return _before_paren(body)
     name = found["name"]
     for key in ("paren", "rest", "appos"):
@@ -368,13 +397,22 @@ def _unique(fields: list[FieldPhrase]) -> list[FieldPhrase]:
     return list(seen.values())
 
 
+ARROWS = r"->|=>|-->|→|⟶|⇒|➜|➔|\u2013|\u2014"
+BULLETS = r"[-*+\u2022\u00b7\u25aa\u25b8\u2023\u25e6]"
 _LINE_FIELD = re.compile(
-    rf"^\s*(?:[-*\u2022]|\d+[.)])?\s*`?(?P<name>{IDENT})`?\s*(?:\((?P<paren>[^)]*)\)|(?:->|=>|→|\u2013|\u2014|:|=|\s-\s)\s*(?P<rest>.+)|\s+(?P<terse>[A-Za-z].*))\s*$"
+    rf"^\s*(?:{BULLETS}|\d+[.)])?\s*`?(?P<name>{IDENT})`?\s*(?:\((?P<paren>[^)]*)\)|(?:{ARROWS}|:|=|\s-\s)\s*(?P<rest>.+)|\s+(?P<terse>[A-Za-z].*))\s*$"
 )
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(`?[A-Za-z][\w.]*`?)\1(?!\w)")
+
+
+def plain_line(line: str) -> str:
+    """A line without markdown emphasis around names ("- **bruttogehalt**: ...")."""
+    return _EMPHASIS.sub(lambda m: m.group(2), line)
 
 
 def read_line_field(line: str) -> FieldPhrase | None:
     """One line of a field list ("actor_id -> uuid", "- sujet : une chaîne ...", "month: int")."""
+    line = plain_line(line)
     found = _LINE_FIELD.match(line)
     if found is None or not _plain_name(found["name"]) or found["name"][:1].isupper():
         return None

@@ -199,6 +199,64 @@ def json_objects(text: str) -> list[Group]:
     return groups
 
 
+_RETURN_DICT = re.compile(r"\breturn\s*(?=\{)")
+_CALL_TYPES = {
+    "datetime": "datetime", "date": "date", "Decimal": "decimal", "UUID": "uuid", "uuid4": "uuid",
+    "now": "datetime", "utcnow": "datetime", "today": "date", "int": "int", "float": "float",
+    "str": "string", "bool": "bool",
+}  # fmt: skip
+
+
+def python_returns(text: str) -> list[Group]:
+    """``return {"breached": True, "deadline_at": datetime(...)}`` in pasted Python: what the
+    handler gives back, typed by each value."""
+    groups = []
+    for match in _RETURN_DICT.finditer(text):
+        end = _closing_brace(text, match.end())
+        if end is None:
+            continue
+        try:
+            tree = ast.parse(textwrap.dedent(text[match.end() : end]).strip(), mode="eval")
+        except SyntaxError:
+            continue
+        if not isinstance(tree.body, ast.Dict):
+            continue
+        fields = [
+            FieldPhrase(key.value, _value_type(value), "")
+            for key, value in zip(tree.body.keys, tree.body.values, strict=True)
+            if isinstance(key, ast.Constant) and isinstance(key.value, str)
+        ]
+        if fields:
+            groups.append(Group(fields, match.start(), end, "", "output", "python"))
+    return groups
+
+
+def _closing_brace(text: str, start: int) -> int | None:
+    depth = 0
+    for index in range(start, len(text)):
+        depth += (text[index] in "{[(") - (text[index] in "}])")
+        if depth == 0:
+            return index + 1
+    return None
+
+
+def _value_type(node: ast.expr) -> Typed:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant):
+        node = node.operand  # -42
+    if isinstance(node, ast.Constant):
+        if node.value is None:
+            return Typed(optional=True)
+        return _json_type("", node.value)
+    if isinstance(node, ast.Call):
+        called = node.func.attr if isinstance(node.func, ast.Attribute) else _name(node.func)
+        return Typed(base=_CALL_TYPES.get(called, "object"))
+    if isinstance(node, ast.List | ast.Tuple | ast.Set):
+        inner = _value_type(node.elts[0]) if node.elts else Typed(base="object")
+        inner.is_list = True
+        return inner
+    return Typed(base="object")
+
+
 def _json_type(key: str, value: object) -> Typed:
     if isinstance(value, bool | int | float):
         return Typed(base="bool" if isinstance(value, bool) else type(value).__name__)

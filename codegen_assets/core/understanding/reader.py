@@ -52,6 +52,7 @@ def read(text: str) -> Facts:
     masked = text
     for found in (
         pasted.python_classes(text),
+        pasted.python_returns(text),
         pasted.sql_tables(text),
         pasted.markdown_tables(text),
         pasted.json_objects(text),
@@ -99,6 +100,8 @@ def _roles(text: str, groups: list[Group]) -> None:
         if group.label and group.label in referenced and group.source in ("python", "sketch"):
             group.role = "model"
             continue
+        if group.source == "list" and group.role == "model" and group.label not in referenced:
+            group.role = ""  # "Notes" over a list: a heading, not a model anything holds
         if group.role:
             seen_input = seen_input or group.role == "input"
             continue
@@ -146,10 +149,7 @@ def _operations(text: str, masked: str, groups: list[Group], facts: Facts) -> No
         if not any(g.role == "input" for g in io) and (obj := verb_object(text)):
             ops[0].inputs.append(FieldPhrase(obj, Typed(base="string"), obj))
     for group in io:
-        owner = ops[0]
-        for op in ops:
-            if op.start <= group.start:
-                owner = op
+        owner = _owner(ops, group.start)
         target = owner.inputs if group.role == "input" else owner.outputs
         _extend(target, group.fields)
     facts.operations = ops
@@ -204,8 +204,9 @@ def derived_operation(text: str) -> str:
     """A name for the one operation of a prompt that names none: its verb and object
     ("validates an email address" -> validate_email)."""
     found = _verb(text)
-    if found is None:
-        return "process"
+    if found is None:  # "Compute: next cron run (cron_expr: string, ...) -> ...": the words
+        titled = re.match(r"^[^:\n]{0,30}:\s*([a-z][a-z ]{2,40}?)\s*\(", text.strip(), re.I)
+        return "_".join(titled.group(1).lower().split()) if titled else "process"
     verb = found.group("verb").lower()
     if verb.endswith("ies"):
         verb = verb[:-3] + "y"
@@ -220,6 +221,7 @@ def derived_operation(text: str) -> str:
 def _models(groups: list[Group], facts: Facts) -> None:
     """Models for what each item of a list holds, linked to the list field they describe."""
     every = [f for op in facts.operations for f in (*op.inputs, *op.outputs)]
+    every += [f for g in groups if g.role == "model" for f in g.fields]
     for group in groups:
         if group.source == "json":
             _json_models(group, facts)
@@ -227,12 +229,27 @@ def _models(groups: list[Group], facts: Facts) -> None:
             continue
         name = group.label and _class_name(group.label)
         target = _list_field(group, every, name)
+        if target is not None and target.typed.base not in ("", "object"):
+            target = None  # "votes_par_choix (liste d'entiers)" is not a list of votes
         if target is not None and not target.typed.model:
             if group.source == "prose" or not name:  # "each line item has ..." names the model
                 name = _class_name(group.label or _singular(target.name))
             target.typed.model, target.typed.is_list, target.typed.base = name, True, ""
-        if name:
+        referenced = any(f.typed.model == name for f in every)
+        plain_noun = group.label[:1].islower()  # "a vote", not "model `TimeEntry`"
+        if group.source == "prose" and plain_noun and not referenced and facts.operations:
+            # "Un vote se compose de ...": nothing holds a list of them, so it is what comes in
+            _extend(_owner(facts.operations, group.start).inputs, group.fields)
+        elif name:
             facts.models[name] = group.fields
+
+
+def _owner(ops: list[OpFacts], start: int) -> OpFacts:
+    owner = ops[0]
+    for op in ops:
+        if op.start <= start:
+            owner = op
+    return owner
 
 
 def _json_models(group: Group, facts: Facts) -> None:
@@ -280,6 +297,8 @@ def _apply_statements(facts: Facts, said: dict[str, Typed]) -> None:
         if typed is not None:
             if typed.base and phrase.typed.base and not typed.enum:
                 phrase.typed.base = typed.base
+            if typed.enum and phrase.typed.base == "string":
+                phrase.typed.base = ""  # an example's string, said to be one of a few values
             phrase.typed = phrase.typed.merged(typed)
 
 
@@ -337,7 +356,8 @@ _INCOMING = re.compile(
     r"|reads?\s+from|started\s+by|starts?\s+(?:when|on)|triggered\s+by|trigger|waits?\s+for"
     r"|receiv\w*|(?:events?|commands?|messages?)\s+(?:on|from)|from\s+the|hört\s+auf|konsumiert|empfängt|abonniert|s'abonne|abonne|écoute|ecoute"
     r"|consomme|démarre\s+sur|demarre\s+sur|sur\s+la\s+commande|when\s+a|we\s+get|events?\s+from"
-    r"|folds?)\b",
+    r"|folds?|reading\s+from|listening\s+(?:on|to)|escucha\w*|ascolta\w*|escuta\w*|luistert|abonniert"
+    r"|(?:votes?|events?|messages?|commands?)\s+(?:published|publi[ée]e?s?|publicad[oa]s?|pubblicat[ie])\s+(?:on|sur|en|su|auf))\b",
     re.IGNORECASE,
 )
 _OUTGOING = re.compile(

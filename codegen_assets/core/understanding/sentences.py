@@ -22,8 +22,12 @@ _INPUT = (
     r"|event|command|request)\s*(?:fields?\s*)?[:=]|\binputs?\s+(?:is|are)\b"
     r"|\b(?:event|command|request|message)\s+(?:has|holds|contains)\b"
     r"|\b(?:takes?|taking|receives?|receiving|accepts?|it\s+(?:also\s+)?gets|gets|carries|carrying"
-    r"|bekommt|erh[äa]lt|nimmt|re[çc]oit|prend|accepte|given)\b"
-    r"|\bwith\b(?=\s+`?[a-z_]+`?\s*\()"
+    r"|bekommt|erh[äa]lt|nimmt|re[çc]oit|prend|accepte|given|recibe|riceve|recebe|ontvangt)\b"
+    r"|\b(?:entradas?|par[áa]metros|parametri|campos(?:\s+del\s+evento)?|campi|ingressi|invoer"
+    r"|velden)\s*[:=]"
+    r"|\b(?:inputs?|eingaben?|entr[ée]es?|entradas?)\b(?=\s+`)"
+    r"|\b(?:event|ereignis|[ée]v[ée]nement|evento|command|befehl|commande|request|anfrage)\b[^:.\n]{0,30}:(?=\s*(?:\n|$))"
+    r"|\bwith\b(?=\s+`?[a-z_]+`?\s*\()|(?<![\w.])in\s*:(?=\s)"
 )
 _OUTPUT = (
     r"\b(?:outputs?|out|ausgaben?|ergebnis|sorties?|en\s+sortie|result|response|state\s+out|state"
@@ -34,22 +38,48 @@ _OUTPUT = (
     r"|the\s+result\s+is|the\s+decision\s+it\s+returns\s+has|returns\s+a\s+state\s+with"
     r"|(?:the\s+)?state\s+(?:it\s+)?(?:returned|returns|out|produced|holds)|stores"
     r"|zur[üu]ck\s+kommen|zur[üu]ckgegeben|gibt\s+zur[üu]ck|liefert"
-    r"|renvoie|retourne|and\s+returns|produces)\b"
+    r"|renvoie|retourne|and\s+returns|produces|devuelve|retorna|restituisce|ritorna|devolve"
+    r"|geeft\s+terug|zur[üu]ckgeben|l'[ée]tat\s+renvoy[ée]\s+contient|(?:the\s+)?state\s+(?:it\s+)?returns\s+contains)\b"
+    r"|\b(?:salidas?|resultado|estado\s+resultante|uscita|risultato|sa[íi]da|uitvoer|resultaat"
+    r"|estado)\s*[:=]"
+    r"|\b(?:outputs?|ausgaben?|sorties?|salidas?)\b(?=\s+`)"
+    r"|(?<=\))\s*(?:→|⟶|⇒|->|=>)"
+    r"|\b(?:state|zustand|[ée]tat|estado|stato|staat)\b[^:.\n]{0,30}:(?=\s*(?:\n|$))"
 )
 _EACH = re.compile(
-    r"\b(?:each|every|where\s+each|où\s+chaque|ou\s+chaque|chaque|jede[rs]?|jedes)\s+"
-    r"(?P<noun>(?:[^\W\d_][\w-]*\s+){0,2}?)(?:has|have|with|holds|contains|a|hat|enthält|:)\s+",
+    r"\b(?:each|every|where\s+each|où\s+chaque|ou\s+chaque|chaque|jede[rs]?|jedes|cada|ogni)\s+"
+    r"(?P<noun>(?:(?!(?:is|are|ist|est|es|è)\s)[^\W\d_][\w-]*\s+){0,2}?)"
+    r"(?:has|have|with|holds|contains|a|hat|enthält|tiene|contiene|:)\s+",
     re.IGNORECASE,
+)
+# "A TariffSlice is made of ...", "Un vote se compose de ...", "model `TimeEntry` with ...":
+# what one thing holds (a nested model, or the event itself when nothing lists it).
+_CONSISTS = re.compile(
+    r"(?P<noun>(?:`?[^\W\d_][\w-]*`?\s+){1,3}?)(?:is\s+)?(?:consisting\s+of|consists\s+of|made\s+of"
+    r"|(?:is\s+)?composed\s+of|se\s+compose\s+de|est\s+compos[ée]e?\s+de|besteht\s+aus|bestehend\s+aus"
+    r"|se\s+compone\s+de|est[áa]\s+compuest[oa]\s+(?:de|por)|compuest[oa]\s+(?:de|por)"
+    r"|[èe]\s+compost[oa]\s+da|consiste\s+(?:en|em|di)|bestaat\s+uit)\s+",
+    re.IGNORECASE,
+)
+_MODEL_DEF = re.compile(
+    r"\b(?:model|type|struct|class|record|objet|mod[èe]le|modell|modelo|modello)\s+`?(?P<noun>[A-Z]\w*)`?"
+    r"\s*(?:with|has|holds|having|mit|avec|con|com|met|:)\s+",
 )
 _CUE = re.compile(rf"(?P<input>{_INPUT})|(?P<output>{_OUTPUT})", re.IGNORECASE)
 _SENTENCE_END = re.compile(
     r"(?<=[.!?])\s+(?=[A-Z`\"'(]|$)|\n\s*\n|\n(?=\s*(?:[-*\u2022]|\d+[.)])\s)"
     r"|\n(?=\s*[A-ZÄÖÜÉ][\w\- ]{0,30}\s?:(?:\s|$))"
 )
+_NEXT_STATEMENT = r"(?:,|\s+and)\s*`?[A-Za-z_]\w*`?\s+(?:is|are|an?|one\s+of)\b"
 _STATEMENT = re.compile(
     rf"(?:^|[\s(,;])`?(?P<name>{IDENT})`?\s+(?:list\s+)?(?:is|are|ist|sind|est|sont|must|should)\s+(?:always\s+|also\s+)?"
-    rf"(?P<type>(?:(?!,\s*`?[A-Za-z_]\w*`?\s+(?:is|are)\b)[^.;()])*)",
+    rf"(?P<type>(?:(?!{_NEXT_STATEMENT})[^.;()])*)",
     re.IGNORECASE,
+)
+# "..., minutes_remaining an int and breach_kind one of a, b or c": the verb said once before
+_ELIDED = re.compile(
+    rf"(?:,|\band)\s+`?(?P<name>[a-z][a-z0-9_]*)`?\s+(?=(?:an?|one\s+of)\s)"
+    rf"(?P<type>(?:(?!{_NEXT_STATEMENT})[^.;()])*)",
 )
 _COMES_FROM = re.compile(
     rf"\b(?:comes?\s+from|given\s+by|from)\s+`?(?P<name>{IDENT})`?\s*,\s*(?:which|that)\s+is\s+(?P<type>[^.;]*)",
@@ -110,13 +140,13 @@ def read_clause(clause: Clause, carried: str = "") -> list[Group]:
     cues = [
         m for m in _CUE.finditer(text) if not m.group("into") or _FOLDS.search(text[: m.start()])
     ]
-    each = list(_EACH.finditer(text))
+    each = [*_EACH.finditer(text), *_MODEL_DEF.finditer(text), *_CONSISTS.finditer(text)]
     cues = [c for c in cues if not _IN_VALUES.search(text[max(0, c.start() - 24) : c.start()])]
     inside = [(m.start(), m.end() + 2) for m in each]
     cues = [c for c in cues if not any(a <= c.start() <= b for a, b in inside)]
     marks = sorted(
         [(m.start(), m.end(), "input" if m.group("input") else "output") for m in cues]
-        + [(m.start(), m.end(), "model:" + m.group("noun").strip()) for m in each]
+        + [(m.start(), m.end(), "model:" + _noun(m)) for m in each]
     )
     outer = ""
     for index, (start, end, role) in enumerate(marks):
@@ -131,7 +161,7 @@ def read_clause(clause: Clause, carried: str = "") -> list[Group]:
                 )
         if not role.startswith("model"):
             outer = role
-        body = _clip(body)
+        body = _clip(_FILLER.sub("", body))
         fields, _ = read_fields(body, phrases=not role.startswith("model"))
         fields = [f for f in fields if not _is_event_name(f)]
         colon = text[start:end].rstrip().endswith((":", "="))
@@ -154,11 +184,24 @@ def read_clause(clause: Clause, carried: str = "") -> list[Group]:
     return groups
 
 
+_FILLER = re.compile(  # "Zurückgeben soll sie breitengrad ...": the modal after a cue
+    r"^\s*(?:soll(?:en|te)?\s+(?:sie|er|es|der\s+knoten)|should|must|will|shall|doit|devrait|debe"
+    r"|deve|moet)\b\s*",
+    re.IGNORECASE,
+)
 _IN_VALUES = re.compile(  # "qui vaut accepte ou refuse": a value, not "accepts"
     r"\b(?:vaut|one\s+of|either|parmi|von|valeurs|values|ou|or|oder)\s*,?\s*$", re.IGNORECASE
 )
 _FOLDS = re.compile(r"\b(?:folds?|aggregates?|accumulates?|reduces?|tallies|merges?)\b", re.I)
 _CONTINUES = re.compile(r"^\s*(?:also|plus|and|as\s+well|auch|aussi|ainsi\s+que)\b\s*,?\s*", re.I)
+
+
+def _noun(match: re.Match[str]) -> str:
+    """What a model cue names: "line item" (each ...), "TariffSlice", "vote" (... made of)."""
+    noun = match.group("noun").strip().strip("`")
+    if match.re is _EACH:
+        return noun
+    return noun.split()[-1].strip("`") if noun.split() else ""
 
 
 def _vague(name: str) -> bool:
@@ -186,11 +229,13 @@ def line_lists(text: str) -> list[Group]:
         while j < len(lines) and (phrase := read_line_field(lines[j])) is not None:
             fields.append(phrase)
             j += 1
-        if len(fields) >= 2 or (fields and i > 0 and lines[i - 1].rstrip().endswith(":")):
-            intro = lines[i - 1] if i > 0 else ""
-            role = cue_role(intro)
+        intro = lines[i - 1] if i > 0 else ""
+        if len(fields) >= 2 or (fields and (intro.rstrip().endswith(":") or heading_role(intro))):
+            role, label = cue_role(intro), ""
+            if not role and (named := _MODEL_HEADING.match(intro)):  # "ContactCard", "## LineItem"
+                role, label = "model", named.group(1)
             end = offsets[j - 1] + len(lines[j - 1])
-            groups.append(Group(fields, offsets[i], end, "", role, "list"))
+            groups.append(Group(fields, offsets[i], end, label, role, "list"))
             i = j
         else:
             i += 1
@@ -253,8 +298,44 @@ def _constrains(typed: Typed) -> bool:
     return any(b is not None for b in bounds) or bool(typed.format)
 
 
+_HEADING = re.compile(
+    r"^\s*(?:#+\s*|\*\*|__)?(?P<words>[^\W\d][\w' ]{1,40}?)\s*(?:\*\*|__)?\s*:?\s*$"
+)
+_INPUT_HEADING = re.compile(
+    r"^(?:inputs?|in|request|request\s+fields|parameters|params|arguments|eingaben?|eingangsdaten"
+    r"|entr[ée]es?|param[èe]tres|entradas?|par[áa]metros|ingressi|input|invoer|dados\s+de\s+entrada"
+    r"|what\s+(?:it|we)\s+(?:gets?|takes?|sends?)|command|event|payload)$",
+    re.I,
+)
+_OUTPUT_HEADING = re.compile(
+    r"^(?:outputs?|out|response|result|returns|state|ausgaben?|ergebnis|r[üu]ckgabe|zustand"
+    r"|sorties?|r[ée]sultat|r[ée]ponse|[ée]tat|salidas?|resultado|respuesta|uscita|risultato"
+    r"|sa[íi]da|uitvoer|resultaat|what\s+(?:it|we)\s+(?:returns?|gets?\s+back))$",
+    re.I,
+)
+
+
+_MODEL_HEADING = re.compile(
+    r"^\s*(?:#+\s*|\*\*)?`?([A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)*)`?(?:\*\*)?\s*:?\s*$"
+)
+
+
+def heading_role(line: str) -> str:
+    """ "input" or "output" for a heading of one cue word ("## Eingabe", "Sortie"), else ""."""
+    if heading := _HEADING.match(line):
+        words = heading.group("words").strip()
+        if _INPUT_HEADING.match(words):
+            return "input"
+        if _OUTPUT_HEADING.match(words):
+            return "output"
+    return ""
+
+
 def cue_role(text: str) -> str:
-    """ "input" or "output" by the last cue in ``text`` (the words before a group), else ""."""
+    """ "input" or "output" by the last cue in ``text`` (the words before a group), else "";
+    a heading of one cue word says it alone."""
+    if heading := heading_role(text):
+        return heading
     found = [m for m in _CUE.finditer(text) if not m.group("into")]
     if not found:
         return ""
@@ -265,7 +346,7 @@ def statements(text: str) -> dict[str, Typed]:
     """What sentences say of a named field: "shipment_id is a uuid", "cost is a decimal",
     "outcome is always one of success, failure, timeout", "amounts are decimals"."""
     said: dict[str, Typed] = {}
-    for pattern in (_STATEMENT, _COMES_FROM):
+    for pattern in (_STATEMENT, _COMES_FROM, _ELIDED):
         for match in pattern.finditer(text):
             typed = parse_type(match.group("type"))
             if typed.known or _constrains(typed):
@@ -285,10 +366,14 @@ def statements(text: str) -> dict[str, Typed]:
 
 # -- operations -----------------------------------------------------------------------------
 _OP_NAME = rf"`?(?P<name>{IDENT}(?:\.{IDENT})?)`?"
-_OPERATION_WORD = r"(?:operation|operaton|opration|opération|operacion|operación|op|operationen)\b"
+_OPERATION_WORD = (
+    r"(?:operation|operaton|opration|opération|operacion|operación|operazione|operação|operacao"
+    r"|operatie|op|operationen)\b"
+)
 _OP_PATTERNS = [
     re.compile(
-        rf"\b{_OPERATION_WORD}(?:\s+name)?\s*(?:is|should\s+be\s+called|is\s+called|called|named|heißt|heisst|s'appelle|:|=|,)?\s*{_OP_NAME}",
+        rf"\b{_OPERATION_WORD}(?:\s+name)?\s*(?:is|should\s+be\s+called|is\s+called|called|named|heißt|heisst|s'appelle"
+        rf"|se\s+llama|si\s+chiama|chama-se|se\s+chama|heet|:|=|,)?\s*{_OP_NAME}",
         re.IGNORECASE,
     ),
     re.compile(rf"\b(?:the|an?|its|their)\s+{_OP_NAME}\s+{_OPERATION_WORD}\b", re.IGNORECASE),

@@ -69,18 +69,22 @@ def _empty(value: object) -> bool:
 _NUMBER_WORDS = {
     "zero": 0, "null": 0, "zéro": 0, "one": 1, "eins": 1, "un": 1, "une": 1, "two": 2, "zwei": 2,
     "deux": 2, "three": 3, "drei": 3, "trois": 3, "four": 4, "vier": 4, "quatre": 4, "five": 5,
-    "fünf": 5, "cinq": 5, "ten": 10, "zehn": 10, "dix": 10, "hundred": 100,
+    "fünf": 5, "cinq": 5, "ten": 10, "zehn": 10, "dix": 10, "hundred": 100, "ein": 1,
+    "eine": 1, "einen": 1, "einem": 1, "uno": 1, "una": 1, "um": 1, "uma": 1, "dos": 2, "due": 2,
 }  # fmt: skip
 _NUM = (
     r"(-?\d+(?:[.,]\d+)?|zero|null|z[ée]ro|one|two|three|four|five|ten|eins|zwei|drei|vier"
-    r"|f[üu]nf|zehn|un|deux|trois|quatre|cinq|dix)"
+    r"|f[üu]nf|zehn|un|deux|trois|quatre|cinq|dix|ein|eine|einen|einem|uno|una|um|uma|dos|due)"
 )
-_CHARS = r"(?:chars?|characters?|zeichen|caract[èe]res?|letters?|symbols?)"
+_CHARS = r"(?:chars?|characters?|zeichen|caract[èe]res?|caratteri|tekens|letters?|symbols?)"
 _MAX_WORDS = (
     r"(?:at\s+most|max(?:imum)?\.?|up\s+to|no\s+more\s+than|h[öo]chstens|maximal|au\s+plus"
-    r"|au\s+maximum|<=|≤)"
+    r"|au\s+maximum|bis\s+zu|hasta|como\s+m[áa]ximo|al\s+massimo|fino\s+a|at[ée]|hoogstens|<=|≤)"
 )
-_MIN_WORDS = r"(?:at\s+least|min(?:imum)?\.?|no\s+less\s+than|mindestens|au\s+moins|>=|≥)"
+_MIN_WORDS = (
+    r"(?:at\s+least|min(?:imum)?\.?|no\s+less\s+than|mindestens|au\s+moins|al\s+menos|almeno"
+    r"|pelo\s+menos|minstens|>=|≥)"
+)
 
 _MAX_LENGTH = (
     re.compile(rf"{_MAX_WORDS}\s*(?:of\s+)?{_NUM}\s*{_CHARS}", re.I),
@@ -93,11 +97,21 @@ _MAX_LENGTH = (
 )  # fmt: skip
 _MIN_LENGTH = (
     re.compile(
-        rf"{_MIN_WORDS}\s*{_NUM}\s*(?:{_CHARS}|elements?|items?|entries|entr[ée]es?|elemente?)",
+        rf"{_MIN_WORDS}\s*{_NUM}\s*(?:{_CHARS}|elements?|items?|entries|entry|entr[ée]es?|elemente?"
+        rf"|eintr[äa]ge|eintrag|elementos?|elementi)",
         re.I,
     ),
     re.compile(rf"\bmin(?:_length|imum\s+length|\s+length)\s*(?:of\s+|=\s*|:\s*)?{_NUM}", re.I),
 )  # fmt: skip
+_EXACT_LENGTH = re.compile(
+    rf"\b(?:exactly|genau|exactement|exactamente|esattamente|exatamente|precies)\s+{_NUM}\s*{_CHARS}",
+    re.I,
+)
+_LENGTH_RANGE = re.compile(
+    rf"\b(?:between\s+|zwischen\s+|entre\s+|from\s+|von\s+|de\s+|da\s+|van\s+)?{_NUM}\s*"
+    rf"(?:to|bis|and|und|et|à|a|y|e|tot|-|\u2013|\.\.)\s*{_NUM}\s*{_CHARS}",
+    re.I,
+)
 _NOT_EMPTY = re.compile(
     r"\b(?:non-?empty|not\s+(?:be\s+)?empty|never\s+empty|must\s+not\s+be\s+empty|reject\s+an?\s+empty"
     r"|darf\s+nicht\s+leer|nicht\s+leer|non\s+vide|ne\s+doit\s+pas\s+[êe]tre\s+vide)\b",
@@ -106,21 +120,29 @@ _NOT_EMPTY = re.compile(
 _BETWEEN = re.compile(
     rf"\b(?:between|zwischen|entre)\s+{_NUM}\s+(?:and|und|et)\s+{_NUM}"
     rf"|\bfrom\s+{_NUM}\s+to\s+{_NUM}|\b{_NUM}\s*(?:to|bis|à|-|\u2013|\.\.)\s*{_NUM}\s+(?:inclusive|inclus|einschließlich)"
-    rf"|\b{_NUM}\s+to\s+{_NUM}\b",
+    rf"|\b{_NUM}\s+to\s+{_NUM}\b|(?<![\w.]){_NUM}\s*\.\.\.?\s*{_NUM}(?![\w.])"
+    rf"|\b(?:von|de|da|van)\s+{_NUM}\s+(?:bis|a|à|tot)\s+{_NUM}\b",
     re.IGNORECASE,
 )
+_INTERVAL = re.compile(rf"(?<![\w\]])([\[(])\s*{_NUM}\s*[,;]\s*{_NUM}\s*([\])])")
 _NON_NEGATIVE = re.compile(
     r"\b(?:non-?negative|not\s+negative|never\s+negative|can'?t\s+be\s+negative|cannot\s+be\s+negative"
     r"|must\s+not\s+be\s+negative|darf\s+nicht\s+negativ|nicht\s+negativ|jamais\s+n[ée]gati(?:f|ve)"
-    r"|never\s+below\s+(?:0|zero)|zero\s+or\s+more|0\s+or\s+more|positive\s+or\s+zero|>=\s*0\b)",
+    r"|never\s+below\s+(?:0|zero)|zero\s+or\s+more|0\s+or\s+more|positive\s+or\s+zero|>=\s*0\b"
+    r"|nie(?:mals)?\s+negativ|nunca\s+negativ[oa]|mai\s+negativ[oa]|nooit\s+negatief)",
     re.IGNORECASE,
 )
 _POSITIVE = re.compile(
     r"\b(?:strictly\s+positive|strictement\s+positi(?:f|ve)|greater\s+than\s+(?:0|zero)"
+    r"|mayor\s+(?:que|a)\s+(?:0|cero)|maggiore\s+di\s+(?:0|zero)|maior\s+(?:que|do\s+que)\s+(?:0|zero)"
+    r"|groter\s+dan\s+(?:0|nul)"
     r"|strictement\s+sup[ée]rieur\s+[àa]\s+0|gr[öo]ßer\s+als\s+(?:0|null)|positive)\b|>\s*0(?![.\d])",
     re.IGNORECASE,
 )
-_ITEMS = r"(?:elements?|items?|entries|entr[ée]es?|elemente?|eintr[äa]ge)"
+_ITEMS = (
+    r"(?:elements?|items?|entries|entry|entr[ée]es?|elemente?|eintr[äa]ge|eintrag|elementos?"
+    r"|elementi)"
+)
 _NOT_A_VALUE = rf"\b(?!\s*(?:{_CHARS}|{_ITEMS}))"
 _GE = re.compile(
     rf"{_MIN_WORDS}\s*{_NUM}{_NOT_A_VALUE}|\b{_NUM}\s+or\s+more\b|\bminimum\s+{_NUM}{_NOT_A_VALUE}",
@@ -128,7 +150,8 @@ _GE = re.compile(
 )
 _LE = re.compile(rf"{_MAX_WORDS}\s*{_NUM}{_NOT_A_VALUE}", re.I)
 _GT = re.compile(
-    rf"(?:>|greater\s+than|more\s+than|above|strictement\s+sup[ée]rieur\s+[àa]|gr[öo]ßer\s+als)\s*{_NUM}{_NOT_A_VALUE}",
+    rf"(?:>|greater\s+than|more\s+than|above|strictement\s+sup[ée]rieur\s+[àa]|gr[öo]ßer\s+als"
+    rf"|mayor\s+(?:que|a)|maggiore\s+di|groter\s+dan)\s*{_NUM}{_NOT_A_VALUE}",
     re.I,
 )
 _LT = re.compile(
@@ -136,12 +159,20 @@ _LT = re.compile(
 )
 _DEFAULT = re.compile(
     r"\b(?:defaults?\s+(?:to|is|=|:)?|default\s+value\s+(?:is\s+)?|standardm[äa]ßig|par\s+d[ée]faut"
-    r"|vorgabe)\s*[`'\"]?([\w.-]+)[`'\"]?",
+    r"|vorgabe|standardwert|voreinstellung|valor\s+por\s+defecto|valore\s+predefinito"
+    r"|valor\s+padr[ãa]o|standaardwaarde)\s*(?:is\s+|ist\s+|es\s+|=\s*|:\s*)?[`'\"]?(-?[\w.-]+)[`'\"]?",
+    re.IGNORECASE,
+)
+_DEFAULT_AFTER = re.compile(  # "faux par défaut", "50 por defecto"
+    r"[`'\"]?([\w.-]+)[`'\"]?\s+(?:par\s+d[ée]faut|por\s+defecto|por\s+omisi[óo]n|per\s+default"
+    r"|di\s+default|por\s+padr[ãa]o|standaard)\b",
     re.IGNORECASE,
 )
 _ENUM_LEAD = re.compile(
     r"\b(?:(?:is\s+)?(?:always\s+)?one\s+of(?:\s+these)?|exactly\s+one\s+of|either|any\s+of|einer?\s+von|eines\s+von"
     r"|l'une\s+des\s+valeurs|une\s+(?:valeur|des\s+valeurs)\s+parmi|parmi|qui\s+vaut|vaut|valeurs?\s*:"
+    r"|(?:genau\s+)?(?:einen?|eines)\s+der\s+(?:werte|folgenden)|uno\s+de(?:\s+los\s+valores)?|una\s+de"
+    r"|uno\s+(?:tra|fra)|uma\s+de|um\s+de|een\s+van|één\s+van|jedn[aąo]\s+z"
     r"|values?\s*:|which\s+is|that\s+is|can\s+be|must\s+be|is|are|ist|sind|est|sont)\s*:?\s*",
     re.IGNORECASE,
 )
@@ -204,6 +235,18 @@ def enum_values(text: str) -> tuple[str, ...]:
     if literal := _PY_LITERAL.search(text):
         values = re.findall(r"['\"]([^'\"]+)['\"]", literal.group(1))
         return tuple(values) if len(values) >= 2 else ()
+    if listed := re.fullmatch(r"\(\s*([^()]+?)\s*\)", text.strip()):  # "(bronze, argent, or)"
+        parts = [p.strip(" `'\"") for p in listed.group(1).split(",")]
+        parts[-1:] = re.split(r"\s+(?:or|oder|ou|o|of|lub)\s+", parts[-1])  # "(p1, p2 or p3)"
+        if len(parts) >= 2 and all(
+            _ENUM_VALUE.match(p) and p.lower() not in TYPE_WORDS and number(p) is None
+            for p in parts
+        ):
+            return tuple(dict.fromkeys(parts))
+    if slashed := re.fullmatch(r"\s*\(?\s*([\w-]+(?:\s*/\s*[\w-]+)+)\s*\)?\s*", text):
+        parts = [p.strip() for p in slashed.group(1).split("/")]  # "open/pending/solved"
+        if all(_ENUM_VALUE.match(p) and p.lower() not in TYPE_WORDS for p in parts):
+            return tuple(dict.fromkeys(parts))
     lead = _ENUM_LEAD.search(text)
     if lead is None and not re.search(r"\||\s/\s|\bor\b|\boder\b|\bou\b", text):
         return ()
@@ -266,23 +309,21 @@ def parse_type(text: str, *, strict_enum: bool = False) -> Typed:
     elif _SAME_VALUES.search(plain):
         typed.same_as = "?"  # the nearest enum the reader has seen
     _bounds(plain, typed)
+    if typed.is_list and not re.search(
+        r"\b(?:each|every|jede[rs]?|chaque|cada|ogni)\b", plain, re.I
+    ):
+        _counts(typed)  # "list of ContactCard, at least 2": items, not a value
     if rounded := ROUNDED.search(plain):
         typed.decimal_places = int(rounded.group(1))
         typed.base = typed.base or "decimal"
-    if found := _DEFAULT.search(plain):
+    if found := _DEFAULT.search(plain) or _DEFAULT_AFTER.search(plain):
         typed.default, typed.has_default = _literal(found.group(1)), True
     return typed
 
 
 def _bounds(text: str, typed: Typed) -> None:
-    typed.max_length = _first(_MAX_LENGTH, text)
-    typed.min_length = _first(_MIN_LENGTH, text)
-    if typed.min_length is None and _NOT_EMPTY.search(text):
-        typed.min_length = 1
-    if between := _BETWEEN.search(text):
-        low, high = [number(g) for g in between.groups() if g is not None][:2]
-        typed.ge, typed.le = low, high
-        text = text[: between.start()] + text[between.end() :]
+    text = _lengths(text, typed)
+    text = _ranges(text, typed)
     if non_negative := _NON_NEGATIVE.search(text):
         typed.ge = Decimal(0)
         text = text[: non_negative.start()] + text[non_negative.end() :]
@@ -300,11 +341,57 @@ def _bounds(text: str, typed: Typed) -> None:
         typed.le = None  # "max 128 chars" is a length, not a value
 
 
+def _lengths(text: str, typed: Typed) -> str:
+    """Lengths in characters or items; ``text`` without the words that said them."""
+    typed.max_length = _first(_MAX_LENGTH, text)
+    typed.min_length = _first(_MIN_LENGTH, text)
+    for pattern in (_EXACT_LENGTH, _LENGTH_RANGE):
+        if found := pattern.search(text):  # "genau 2 Zeichen", "4 bis 10 Zeichen"
+            values = [number(g) for g in found.groups() if g is not None]
+            low, high = (values * 2)[:2]
+            typed.min_length, typed.max_length = int(low or 0), int(high or 0)
+            text = text[: found.start()] + text[found.end() :]
+            break
+    if typed.min_length is None and _NOT_EMPTY.search(text):
+        typed.min_length = 1
+    return text
+
+
+def _ranges(text: str, typed: Typed) -> str:
+    """An interval ("in [0, 1)") or a range ("between 1 and 5", "1..500")."""
+    if interval := _INTERVAL.search(text):
+        low, high = number(interval.group(2)), number(interval.group(3))
+        if interval.group(1) == "[":
+            typed.ge = low
+        else:
+            typed.gt = low
+        if interval.group(4) == "]":
+            typed.le = high
+        else:
+            typed.lt = high
+        return text[: interval.start()] + text[interval.end() :]
+    if between := _BETWEEN.search(text):
+        low, high = [number(g) for g in between.groups() if g is not None][:2]
+        typed.ge, typed.le = low, high
+        return text[: between.start()] + text[between.end() :]
+    return text
+
+
+_EACH_ITEM = re.compile(r"\b(?:each|every|jede[rs]?|chaque|cada|ogni)\b", re.I)
+
+
+def _counts(typed: Typed) -> None:
+    if typed.min_length is None and typed.ge is not None and typed.ge == int(typed.ge) >= 0:
+        typed.min_length, typed.ge = int(typed.ge), None
+    if typed.max_length is None and typed.le is not None and typed.le == int(typed.le) >= 0:
+        typed.max_length, typed.le = int(typed.le), None
+
+
 def _literal(text: str) -> JsonDefault:
     lowered = text.lower().rstrip(".")
-    if lowered in ("true", "yes", "wahr", "vrai"):
+    if lowered in ("true", "yes", "wahr", "vrai", "verdadero", "vero", "verdadeiro", "waar"):
         return True
-    if lowered in ("false", "no", "falsch", "faux"):
+    if lowered in ("false", "no", "falsch", "faux", "falso", "onwaar"):
         return False
     if lowered in ("none", "null"):
         return None

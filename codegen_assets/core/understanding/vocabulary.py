@@ -10,26 +10,34 @@ TYPE_WORDS: dict[str, str] = {
     "string": "string", "str": "string", "text": "string", "varchar": "string", "char": "string",
     "chaîne": "string", "chaine": "string", "chaînes": "string", "zeichenkette": "string",
     "zeichenketten": "string", "strings": "string", "texte": "string", "citext": "string",
+    "cadena": "string", "cadenas": "string", "texto": "string", "textos": "string",
+    "stringa": "string", "stringhe": "string", "testo": "string", "tekst": "string",
     # integers
     "int": "int", "integer": "int", "ints": "int", "integers": "int", "bigint": "int",
     "smallint": "int", "serial": "int", "bigserial": "int", "ganzzahl": "int",
-    "ganzzahlen": "int", "entier": "int", "entiers": "int", "long": "int",
+    "ganzzahlen": "int", "entier": "int", "entiers": "int", "long": "int", "entero": "int",
+    "enteros": "int", "intero": "int", "interi": "int", "inteiro": "int", "inteiros": "int",
+    "int32": "int", "int64": "int",
     # floating point
     "float": "float", "floats": "float", "double": "float", "real": "float", "number": "float",
     "flottant": "float", "flottants": "float", "fließkommazahl": "float", "gleitkommazahl": "float",
-    "zahl": "float", "réel": "float", "reel": "float",
+    "zahl": "float", "réel": "float", "reel": "float", "gleitkommazahlen": "float",
+    "fließkommazahlen": "float", "flotante": "float", "flottante": "float", "reales": "float",
     # exact decimals (money is never a float)
     "decimal": "decimal", "decimals": "decimal", "numeric": "decimal", "money": "decimal",
     "décimal": "decimal", "décimale": "decimal", "décimaux": "decimal", "dezimal": "decimal",
-    "dezimalzahl": "decimal", "betrag": "decimal",
+    "dezimalzahl": "decimal", "dezimalzahlen": "decimal", "betrag": "decimal",
+    "decimale": "decimal", "decimali": "decimal", "decimales": "decimal",
     # truth values
     "bool": "bool", "boolean": "bool", "booleans": "bool", "booléen": "bool", "booleen": "bool",
     "booléenne": "bool", "wahrheitswert": "bool", "boolesch": "bool", "flag": "bool",
+    "booleano": "bool", "booleana": "bool", "booleanos": "bool", "wahrheitswerte": "bool",
+    "booléens": "bool",
     # identifiers and time
     "uuid": "uuid", "guid": "uuid", "uuids": "uuid",
     "datetime": "datetime", "timestamp": "datetime", "timestamptz": "datetime",
     "zeitpunkt": "datetime", "zeitstempel": "datetime", "horodatage": "datetime",
-    "date": "date", "datum": "date",
+    "date": "date", "datum": "date", "dates": "date", "fecha": "date", "fechas": "date",
     # structure
     "object": "object", "objects": "object", "dict": "object", "json": "object",
     "jsonb": "object", "map": "object", "mapping": "object", "objekt": "object", "objet": "object",
@@ -43,23 +51,41 @@ TYPE_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bdate[- ]?time\b|\bpoint\s+in\s+time\b", re.I), "datetime"),
     (re.compile(r"\bnombre\s+d[ée]cimal|\bdecimal\s+number\b|\bdezimal", re.I), "decimal"),
     (re.compile(r"\bnombre\s+(?:à|a)\s+virgule\b", re.I), "float"),
+    (
+        re.compile(
+            r"\bfecha\s+y\s+hora\b|\bdata\s+e\s+(?:ora|hora)\b|\bdatum\s+(?:en|und)\s+(?:tijd|uhrzeit)\b"
+            r"|\bdate\s+et\s+heure\b",
+            re.I,
+        ),
+        "datetime",
+    ),
+    (
+        re.compile(
+            r"\bgeheel\s+getal\b|\bn[úu]mero\s+entero\b|\bnombre\s+entier\b|\bnumero\s+intero\b"
+            r"|\bwhole\s+number\b|\bganze\s+zahl(?:en)?\b",
+            re.I,
+        ),
+        "int",
+    ),
+    (re.compile(r"\bcoma\s+flotante\b|\bvirgola\s+mobile\b", re.I), "float"),
     (re.compile(r"\btime\s*stamp\b", re.I), "datetime"),
 )  # fmt: skip
 LIST_WORDS = re.compile(
     r"\b(?:a\s+)?(?:list|array|sequence|set|tuple)s?\s+(?:of|de|d')\b|\bliste\s+(?:von|de|d'|des)\b"
-    r"|\blist\s*\[|\[\s*\]|\bliste\b|\blist\b|\barray\b",
+    r"|\blist\s*\[|\[\s*\]|\bliste\b|\blist\b|\barray\b|\blista\s+(?:de|di)\b|\blijst\s+van\b",
     re.IGNORECASE,
 )
 OPTIONAL_WORDS = re.compile(
     r"\b(?:optional(?:ly)?|nullable|may\s+be\s+(?:null|none|empty|omitted)|can\s+be\s+(?:null|none)"
     r"|facultati(?:f|ve)|optionnel(?:le)?|none\s+when|not\s+required|if\s+any|wenn\s+vorhanden"
-    r"|only\s+set\s+when)\b",
+    r"|only\s+set\s+when|opcional|opzionale|facoltativ[oa]|optioneel|optionnelle)\b",
     re.IGNORECASE,
 )
 REQUIRED_WORDS = re.compile(r"\b(?:required|mandatory|not\s+null|pflicht|obligatoire)\b", re.I)
 EMAIL_FORMAT = re.compile(
     r"\be-?mail\s*(?:-?format|address|adresse)\b|\bformat\s+e-?mail\b|\bau\s+format\s+e-?mail\b"
-    r"|\bim\s+e-?mail-?format\b|\be-?mail-?format\b|\bemail\s+format\b|\bvalid\s+e-?mail\b",
+    r"|\bim\s+e-?mail-?format\b|\be-?mail-?format\b|\bemail\s+format\b|\bvalid\s+e-?mail\b"
+    r"|\bcorreo\s+electr[óo]nico\b|\bindirizzo\s+e-?mail\b|\bformato\s+(?:de\s+)?e-?mail\b",
     re.IGNORECASE,
 )
 URL_FORMAT = re.compile(r"\b(?:url|uri)\s+format\b|\bformat\s+(?:url|uri)\b", re.I)
