@@ -76,7 +76,9 @@ _OPERATION_WORD = r"(?:operations?|opérations?|operationen|operación|operacion
 _OP_LIST = re.compile(rf"\b{_OPERATION_WORD}\s*:\s*(.+)$", re.IGNORECASE)
 _OP_APPOSITION = re.compile(rf"\b{_OPERATION_WORD}\s*,\s*({_IDENT})\s*,", re.IGNORECASE)
 _OP_BEFORE = re.compile(rf"\b(?:its|the|an?|their)\s+({_IDENT})\s+{_OPERATION_WORD}\b", re.I)
-_OP_AFTER = re.compile(rf"\b{_OPERATION_WORD}\s+({_IDENT})\b", re.IGNORECASE)
+_OP_AFTER = re.compile(  # "operation settle": one name after the singular word
+    rf"\b(?:operation|opération|operación)\s+({_IDENT})\b", re.IGNORECASE
+)
 _SIGNATURE = re.compile(r"\b([a-z][a-z0-9_]*)\(([^()]*)\)")
 _LEADING_OP = re.compile(
     rf"^({_IDENT})\s+(?:takes|receives|accepts|bekommt|erhält|prend|reçoit)\b", re.IGNORECASE

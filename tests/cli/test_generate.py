@@ -27,11 +27,11 @@ pytestmark = pytest.mark.e2e
 
 PROMPTS = {
     "effect": "Create a PostgreSQL CRUD node for user management with create, read, update, "
-    "delete operations",
+    "delete operations through the injected `user_repository`",
     "compute": "Calculate a risk score for loan applications. Operations:\n"
     "- score_application: Score one application\n"
-    "  Input: applicant_id (uuid), income (float), debts (list of float), employed (bool), "
-    "submitted_at (datetime)\n  Output: ScoreComputed\n",
+    "  Input: applicant_id (uuid), income (decimal), debts (decimal), employed (bool), "
+    "submitted_at (datetime)\n  Returns risk = debts / income, rounded to 2 decimal places.\n",
     "reducer": "Aggregate order events into daily totals with record, refund operations",
     "orchestrator": "Orchestrate user onboarding with create_account and send_welcome.\n"
     "Dependencies:\n- account_client (AccountClient) - required\n"

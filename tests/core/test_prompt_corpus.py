@@ -1,4 +1,6 @@
-"""A corpus of varied prompts: every node passes every check, on both target profiles.
+"""A corpus of varied prompts: every node passes every tool, test and gate, on both target
+profiles; a handler whose logic the prompt does not give is honestly "to write" (the behaviour
+check fails and says so, the score stays below the pass mark).
 
 ``onex``: ruff and ruff format under ruff's defaults, mypy --strict, its own tests (including a
 run on the ONEX runtime) with >= 90% coverage, complexity <= 10, our contract schema and every
@@ -48,7 +50,26 @@ def generate(prompt: str, target: Target) -> FileSet:
 
 
 def _failures(report: ValidationReport) -> list[str]:
-    return [f"{c.name}: {c.output}" for c in report.checks if not c.passed and not c.advisory]
+    """Every failed scored check but ``behaviour`` (the tools, the tests, the gates)."""
+    return [
+        f"{c.name}: {c.output}"
+        for c in report.checks
+        if not c.passed and not c.advisory and c.name != "behaviour"
+    ]
+
+
+def _assert_honest(report: ValidationReport, files: FileSet) -> None:
+    """Handlers the prompt gave no logic for are "to write": the behaviour check fails and says
+    which, the score stays below the pass mark; otherwise the whole report passes."""
+    to_write = sorted(
+        path for path, text in files.files.items() if "/handlers/" in path and "(to write)" in text
+    )
+    behaviour = next(c for c in report.checks if c.name == "behaviour")
+    assert behaviour.passed is not bool(to_write), (to_write, behaviour.output)
+    assert report.passed is not bool(to_write)
+    if to_write:
+        assert "is not written yet" in behaviour.output
+        assert report.quality_score < 0.8
 
 
 def test_corpus_is_varied() -> None:
@@ -76,7 +97,8 @@ def test_the_fact_corpus_passes_every_check_and_gate_together(
     tree = FileSet(files=merged)
     assert len(node_dirs(tree)) == len(FACTS)
     report = validate_files(tree, timeout=900, mypy_cache=shared_mypy_cache, cache=validation_cache)
-    assert report.passed, _failures(report)
+    assert _failures(report) == []
+    _assert_honest(report, tree)
     assert not any(c.skipped for c in report.checks if c.name in SCORED_GATES)
     assert report.coverage_pct is not None and report.coverage_pct >= 90.0
     assert report.max_complexity is not None and report.max_complexity <= 10
@@ -106,7 +128,8 @@ def test_onex_target_passes_every_check_and_gate(
     report = validate_files(
         files, timeout=600, mypy_cache=shared_mypy_cache, cache=validation_cache
     )
-    assert report.passed, _failures(report)
+    assert _failures(report) == []
+    _assert_honest(report, files)
     assert not any(c.skipped for c in report.checks if c.name in SCORED_GATES)
     assert report.coverage_pct is not None and report.coverage_pct >= 90.0
     assert report.max_complexity is not None and report.max_complexity <= 10
@@ -132,7 +155,8 @@ def test_standalone_target_passes_without_omnibase_core(
     )
     monkeypatch.setattr(validation, "omnibase_core_available", lambda: False)
     report = validate_files(files, timeout=600, mypy_cache=shared_mypy_cache)
-    assert report.passed, _failures(report)
+    assert _failures(report) == []
+    _assert_honest(report, files)
     skipped = {c.name for c in report.checks if c.skipped}
     assert skipped == {*SCORED_GATES, *ADVISORY_GATES}
     assert report.coverage_pct is not None and report.coverage_pct >= 90.0

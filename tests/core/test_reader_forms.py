@@ -189,3 +189,33 @@ def test_topics_heard_in_other_words() -> None:
 )
 def test_node_names_in_other_forms(prompt: str, name: str) -> None:
     assert parse_prompt(prompt).name == name
+
+
+def test_operations_listed_after_with_or_under_a_header() -> None:
+    facts = read("Aggregate order events into daily totals with record, refund operations")
+    assert [op.name for op in facts.operations] == ["record", "refund"]
+    assert all(not op.outputs for op in facts.operations)  # "refund operations" is no field
+    facts = read(
+        "Calculate a risk score. Operations:\n- score_loan: score one loan\n"
+        "  Input: income (decimal), debts (decimal)\n  Returns risk = debts / income.\n"
+    )
+    (op,) = facts.operations
+    assert op.name == "score_loan" and op.rules.formulas["risk"][0] == "debts / income"
+
+
+def test_a_formula_is_one_item_of_a_list() -> None:
+    facts = read(
+        "Operation `verify` takes amount (int) and count (int) and returns "
+        "checksum = amount * 31 + count"
+    )
+    assert [f.name for f in _op(facts).outputs] == ["checksum"]
+    facts = read("Operation `t` takes a (int) and returns n (int, >= 0) and m (int)")
+    assert [f.name for f in _op(facts).outputs] == ["n", "m"]
+
+
+def test_an_orchestrator_with_named_steps_places_them() -> None:
+    spec = parse_prompt(
+        "Orchestrate user onboarding with create_account and send_welcome.\n"
+        "Dependencies:\n- account_client (AccountClient) - required\n"
+    )
+    assert spec.unplaced == () and not spec.review

@@ -25,9 +25,10 @@ from github_app.demo.local import REPO, comment_payload, example, signed, wait_f
 from github_app.server import WebhookService
 from github_app.settings import AppSettings
 from tests.conftest import share_caches
+from tests.support.prompts import CHECKSUM
 
 pytestmark = pytest.mark.e2e
-PROMPT = "/generate-node --type compute Calculate a checksum for invoices with verify operations"
+PROMPT = f"/generate-node --type compute {CHECKSUM}"
 NODE = "nodes/node_invoices_compute"  # .github/nodegen.yml's default output_base: package nodes
 TESTS = "tests/unit/nodes/node_invoices_compute"
 

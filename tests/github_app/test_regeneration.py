@@ -43,6 +43,7 @@ from codegen_assets.storage.registry import DeliveredNode, node_key
 from github_app.demo.fake_github import FakeGitHub
 from github_app.demo.local import REPO
 from github_app.outcomes import RegenerationOutcome
+from tests.support.prompts import DIGEST
 from tests.support.spy import SPY
 
 pytestmark = pytest.mark.e2e
@@ -182,7 +183,7 @@ def test_regeneration_renders_byte_for_byte_what_a_fresh_run_delivers(
 ) -> None:
     """A node delivered by a real run, then a template release that changes no template: the
     regenerated files ("theirs") equal the delivered ones, so there is nothing to propose."""
-    prompt = "Compute node named digest_compute. Its digest operation takes document (string)."
+    prompt = DIGEST
     options = GenerationOptions(target=Target.STANDALONE, package="nodes")
     runner = EmbeddedRunner(NodegenSettings())
     out = tmp_path / "fresh"

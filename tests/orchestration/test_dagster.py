@@ -17,10 +17,11 @@ from codegen_assets.orchestration import resources
 from codegen_assets.orchestration.assets import generation_assets
 from codegen_assets.orchestration.embedded import EmbeddedRunner
 from definitions import defs
+from tests.support.prompts import CHECKSUM
 
 pytestmark = pytest.mark.e2e
 OPTIONS = GenerationOptions(node_type=NodeType.COMPUTE)
-PROMPT = "Calculate a checksum for invoices with verify operations"
+PROMPT = CHECKSUM
 
 
 def test_the_asset_graph_is_the_pipeline() -> None:

@@ -33,6 +33,7 @@ from codegen_assets.core.settings import DEFINITIONS, NodegenSettings
 from codegen_assets.orchestration.embedded import EmbeddedRunner
 from github_app.demo.local import free_port
 from tests.support.local_stack import FINISHED
+from tests.support.prompts import AUDIT, CHECKSUM, DIGEST
 
 pytestmark = pytest.mark.e2e
 CHROMIUM = shutil.which("chromium")
@@ -47,14 +48,13 @@ FLAGS = [
     "--disable-sync",
 ]
 PROMPTS = {
-    "digest_compute": "Compute node named digest_compute. Its digest operation takes document "
-    "(string).",
-    "invoices_compute": "Calculate a checksum for invoices with verify operations",
+    "digest_compute": DIGEST,
+    "invoices_compute": CHECKSUM,
 }
 # Generated into a repository whose ruff configuration forbids ``assert``: its tests fail ruff.
 FAILING = (
     "audit_compute",
-    "Compute node named audit_compute. Its audit operation takes entry (string).",
+    AUDIT,
 )
 NO_ASSERTS = StyleConfig(filename="ruff.toml", text='[lint]\nextend-select = ["S101"]\n')
 SECONDS = 1000  # Playwright's timeouts are in milliseconds

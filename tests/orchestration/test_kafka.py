@@ -23,9 +23,10 @@ from codegen_assets.storage.outbox import outbox as outbox_table
 from github_app.demo.local import wait_for
 from tests.support.kafka import Collector, assert_lifecycle
 from tests.support.local_stack import TansuBroker
+from tests.support.prompts import CHECKSUM
 
 pytestmark = pytest.mark.e2e
-PROMPT = "Calculate a checksum for invoices with verify operations"
+PROMPT = CHECKSUM
 STAGE_COUNT = 9
 
 

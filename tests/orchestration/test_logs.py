@@ -13,6 +13,7 @@ from codegen_assets.core.models import GenerationOptions, NodeType
 from codegen_assets.core.pipeline import STAGES
 from codegen_assets.core.settings import NodegenSettings
 from codegen_assets.orchestration.embedded import EmbeddedRunner
+from tests.support.prompts import CHECKSUM
 
 pytestmark = pytest.mark.e2e
 
@@ -23,7 +24,7 @@ def test_every_stage_is_logged_with_workflow_fields(
     caplog.set_level(logging.INFO, logger="codegen_assets.orchestration.embedded")
     runner = EmbeddedRunner(NodegenSettings())
     request = runner.submit(
-        "Calculate a checksum for invoices with verify operations",
+        CHECKSUM,
         GenerationOptions(node_type=NodeType.COMPUTE),
         tmp_path / "node",
         correlation_id="corr-1",

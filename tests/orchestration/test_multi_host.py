@@ -24,12 +24,13 @@ from tests.support.local_stack import (
     start_sensor,
     write_instance,
 )
+from tests.support.prompts import LEDGER_CHECKSUM
 
 pytestmark = pytest.mark.e2e
 REQUESTS = 8
 CONCURRENCY = 2
 # The same request on eight issues: eight runs and PRs (validated once: the daemon's cache).
-PROMPT = "/generate-node --type compute Compute ledger checksums with verify operations"
+PROMPT = f"/generate-node --type compute {LEDGER_CHECKSUM}"
 
 
 def _count(instance: DagsterInstance, statuses: list[DagsterRunStatus]) -> int:

@@ -980,8 +980,17 @@ def _step_name(fragment: str) -> str:
     return "_".join(words[:3])
 
 
+_WITH_STEPS = re.compile(
+    r"\bwith\s+(`?[a-z][a-z0-9]*_[a-z0-9_]+`?(?:\s*,\s*`?[a-z][a-z0-9]*_[a-z0-9_]+`?)*"
+    r"\s*,?\s+(?:and|then)\s+`?[a-z][a-z0-9]*_[a-z0-9_]+`?)(?!\s*\()",
+)
+
+
 def _steps_from_text(text: str) -> list[str]:
-    """Steps of an orchestrator from "A, then B, then C" in free text."""
+    """Steps of an orchestrator from "A, then B, then C" in free text, or "with a_b and c_d"."""
+    if listed := _WITH_STEPS.search(text):
+        names = re.findall(r"[a-z][a-z0-9]*_[a-z0-9_]+", listed.group(1))
+        return list(dict.fromkeys(names))[:MAX_STEPS]
     for sentence in re.split(r"(?<=[.!?])\s+|\n", text):
         fragments = _THEN.split(sentence)
         if len(fragments) < 2:

@@ -79,6 +79,10 @@ _ENUM_RUN = re.compile(
     r"\s+(?:[\w-]+\s*,\s*)+[\w-]+\s*,?\s+(?:or|oder|ou|und|and|et)\s+[\w-]+",
     re.IGNORECASE,
 )
+# "checksum = amount * 31 + count": an expression is one item (up to the next "x =")
+_FORMULA_RUN = re.compile(
+    r"(?<![<>!=≤≥])=(?!=)\s*(?:(?!\s+(?:and|und|et)\s+\w+\s*=|\.\s|\.$)[^,;=])+"
+)
 _KEPT = "\x00"
 _SPACE = "\x01"
 
@@ -88,6 +92,7 @@ def split_items(text: str) -> list[str]:
     of values ("is gold, silver or bronze")."""
     text = _ENUM_RUN.sub(lambda m: m.group(0).replace(",", _KEPT), text)
     text = _BETWEEN_RUN.sub(lambda m: m.group(0).replace(" ", _SPACE), text)
+    text = _FORMULA_RUN.sub(lambda m: m.group(0).replace(" ", _SPACE), text)
     return [p.replace(_KEPT, ",").replace(_SPACE, " ") for p in _split_items(text)]
 
 
@@ -295,7 +300,8 @@ PHRASE_STOP = {
     "it", "its", "this", "that", "them", "they", "we", "you", "one", "each", "every", "all",
     "both", "some", "any", "no", "not", "more", "other", "same", "per", "when", "if", "then",
     "also", "only", "nothing", "something", "everything", "result", "results", "data", "value",
-    "values", "info", "information", "details", "thing", "things", "stuff",
+    "values", "info", "information", "details", "thing", "things", "stuff", "operation",
+    "operations", "ops",
 }  # fmt: skip
 
 

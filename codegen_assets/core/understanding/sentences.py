@@ -402,9 +402,54 @@ class Mention:
     start: int
 
 
+_WITH_OPERATIONS = re.compile(  # "with record, refund operations", "with create and read ops"
+    rf"\bwith\s+(?P<names>`?{IDENT}`?(?:\s*(?:,|\band\b|\bor\b)\s*`?{IDENT}`?)*)\s+(?:operations|ops)\b",
+    re.IGNORECASE,
+)
+
+
+_OPERATIONS_HEADER = re.compile(
+    r"(?:^|(?<=[.!?])\s)\s*(?:#+\s*)?(?:operations|ops|op[ée]rations|operationen|operaciones|operazioni"
+    r"|opera[çc][õo]es)"
+    r"\s*:\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_LISTED_OPERATION = re.compile(
+    rf"^\s*(?:[-*+\u2022]|\d+[.)])\s*`?(?P<name>{IDENT})`?\s*(?:[:(\u2013\u2014]|\s-\s|$)"
+)
+
+
+def _listed_operations(text: str) -> list[Mention]:
+    """ "Operations:" and a list under it ("- score_application: score one application")."""
+    found = []
+    for header in _OPERATIONS_HEADER.finditer(text):
+        position = header.end() + 1
+        for line in text[position:].split("\n"):
+            if not line.strip():
+                break
+            if item := _LISTED_OPERATION.match(line):
+                if item.group("name").lower() not in _NOT_OPERATIONS:
+                    found.append(Mention(item.group("name"), position + item.start("name")))
+            elif not line.startswith((" ", "\t")):
+                break
+            position += len(line) + 1
+    return found
+
+
+def _with_operations(text: str) -> list[Mention]:
+    found = []
+    for listed in _WITH_OPERATIONS.finditer(text):
+        for name in re.finditer(IDENT, listed.group("names")):
+            if name.group(0).lower() not in _NOT_OPERATIONS | {"and", "or"}:
+                found.append(Mention(name.group(0), listed.start("names") + name.start()))
+    return found
+
+
 def operation_mentions(text: str) -> list[Mention]:
     """Operations the prompt names, in order of first mention."""
     found: dict[str, Mention] = {}
+    for listed in [*_listed_operations(text), *_with_operations(text)]:
+        found.setdefault(listed.name, listed)
     for pattern in _OP_PATTERNS:
         for match in pattern.finditer(text):
             name = match.group("name").strip(".")
