@@ -74,6 +74,7 @@ class Score:
     entry: str
     kept: list[str] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)  # "fact: expected ... got ..."
+    flagged: bool = False  # the generator said it did not understand (review, or refused)
 
     @property
     def understood(self) -> bool:
@@ -216,8 +217,10 @@ def evaluate(entry: dict[str, Any]) -> Score:
         spec = parse_prompt(entry["prompt"])
     except PromptError as exc:
         lost = [f"{key}: refused ({exc})" for key in expected_facts(entry)]
-        return Score(entry=entry["id"], lost=lost)
-    return score(entry, spec_facts(spec))
+        return Score(entry=entry["id"], lost=lost, flagged=True)
+    result = score(entry, spec_facts(spec))
+    result.flagged = bool(spec.review)
+    return result
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -237,7 +240,8 @@ def main(argv: list[str] | None = None) -> None:
                     f"{result.entry} {line}", markup=False, highlight=False, soft_wrap=True
                 )
     table = Table(title=f"Understanding: {args.corpus.name}")
-    for column in ("type", "prompts", "understood", "facts", "kept", "recall"):
+    columns = ("type", "prompts", "understood", "asked anyway", "flagged", "silent", "facts")
+    for column in (*columns, "kept", "recall"):
         table.add_column(column, justify="right" if column != "type" else "left")
     for kind in [*sorted({e["type"] for e in entries}), "all"]:
         rows = [s for s, e in zip(scores, entries, strict=True) if kind in ("all", e["type"])]
@@ -247,6 +251,9 @@ def main(argv: list[str] | None = None) -> None:
             kind,
             str(len(rows)),
             str(sum(s.understood for s in rows)),
+            str(sum(s.flagged and s.understood for s in rows)),
+            str(sum(s.flagged and not s.understood for s in rows)),
+            str(sum(not s.flagged and not s.understood for s in rows)),
             str(facts),
             str(kept),
             f"{100 * kept / facts:.1f} %" if facts else "-",

@@ -219,3 +219,41 @@ def test_an_orchestrator_with_named_steps_places_them() -> None:
         "Dependencies:\n- account_client (AccountClient) - required\n"
     )
     assert spec.unplaced == () and not spec.review
+
+
+def test_comments_on_pasted_python_fields_add_values_bounds_and_optional() -> None:
+    facts = read(
+        "Compute node, operation `grade`.\n\n```python\nclass GradeRequest(BaseModel):\n"
+        '    level: str          # "low" | "medium" | "high"\n'
+        "    score: float        # 0..1\n    note: NotRequired[str]\n"
+        "    n: Annotated[int, Field(ge=1, le=9)]\n```\n"
+    )
+    inputs = _fields(_op(facts).inputs)
+    assert inputs["level"].enum == ("low", "medium", "high")
+    assert (inputs["score"].ge, inputs["score"].le) == (Decimal(0), Decimal(1))
+    assert inputs["note"].optional
+    assert (inputs["n"].ge, inputs["n"].le) == (Decimal(1), Decimal(9))
+
+
+@pytest.mark.parametrize(
+    ("prompt", "said"),
+    [
+        # a number the reading does not hold
+        ("Operation `f` takes size (int, sixty-four or 64 at the very most-ish).", "64"),
+        # values listed that the field did not get
+        ("Operation `f` takes mode (string, one of the modes the wiki lists).", "a list of values"),
+    ],
+)
+def test_words_about_a_field_that_were_not_read_are_asked_about(prompt: str, said: str) -> None:
+    spec = parse_prompt(prompt)
+    assert spec.review and said in spec.review[-1]
+
+
+def test_examples_numbering_and_precision_are_not_unread_rules() -> None:
+    for prompt in (
+        'Operation `f` takes payload. Request: {"size": 64, "ratio": 0.5}',
+        "Operation `f`.\nInput\n1) size — int\n2) mode — string\n",
+        "CREATE TABLE t (total NUMERIC(14,2) NOT NULL, code VARCHAR(3));\nOperation `f`.",
+        "Operation `f` takes checksum (string, e.g. sha256 of the body, like 9f86d081).",
+    ):
+        assert parse_prompt(prompt).review == (), prompt

@@ -50,6 +50,7 @@ from codegen_assets.core.prompt_items import (
 from codegen_assets.core.spec_file import SpecFileError, is_spec, load_spec
 from codegen_assets.core.style import floor_warnings
 from codegen_assets.core.understanding import spec as understood
+from codegen_assets.core.understanding.leftovers import leftovers
 
 MAX_PROMPT_BYTES = 64 * 1024
 ADDED = "Added by the generator"  # how a dependency the prompt did not name is described
@@ -371,6 +372,7 @@ def parse_prompt(
         models=understood.models(facts),
         requirements=tuple(facts.requirements),
     )
+    partial = leftovers(facts)
     placed = understood.placed_names(spec, facts) | _placed(spec, draft)
     missed = understood.unplaced(text, placed, facts.labels)
     warnings = [
@@ -380,6 +382,7 @@ def parse_prompt(
             for m in missed
         ),
     ]
+    warnings += _pattern_gate_warnings(spec)
     warnings += [
         f"unknown type {f.typed.unknown!r} for field {f.name!r}; using object"
         for op in facts.operations
@@ -389,7 +392,7 @@ def parse_prompt(
     return spec.model_copy(
         update={
             "unplaced": tuple(missed),
-            "review": _review(draft, missed),
+            "review": _review(draft, missed, partial),
             "warnings": tuple(dict.fromkeys(warnings)),
         }
     )
@@ -473,10 +476,17 @@ NOT_UNDERSTOOD = (
 MAX_UNPLACED_SHOWN = 8
 
 
-def _review(draft: _Draft, unplaced: list[str]) -> tuple[str, ...]:
+def _review(draft: _Draft, unplaced: list[str], partial: list[str]) -> tuple[str, ...]:
     """Why the prompt was not understood: no operation read (for an orchestrator: no operation,
-    step or client either), or names it gives that no fact of the node holds."""
+    step or client either), names it gives that no fact of the node holds, or words about a
+    field its reading does not hold."""
     reasons = [NOT_UNDERSTOOD] if draft.defaulted else []
+    if partial:
+        shown = "; ".join(partial[:MAX_UNPLACED_SHOWN])
+        reasons.append(
+            f"the prompt says more of {len(partial)} field(s) than was read: {shown}. "
+            "Say it as a type, a bound or a list of values (e.g. 'int, 1 to 500', 'one of a, b')"
+        )
     if unplaced:
         shown = "; ".join(unplaced[:MAX_UNPLACED_SHOWN])
         more = (
@@ -751,6 +761,20 @@ _PATTERN_GATE = {
     "(it asks for an ID + display_name pattern): rename it, or expect that gate to fail",
     "enum": "the ecosystem's pattern gate wants an Enum for category, type and status fields",
 }
+
+
+def _pattern_gate_warnings(spec: NodeSpec) -> list[str]:
+    """A plain string field the ecosystem's pattern gate will refuse (kept as the prompt typed
+    it: the gate's failure is reported, not hidden)."""
+    fields = [f for op in spec.operations for f in (*op.inputs, *op.outputs)]
+    fields += [f for model in spec.models for f in model.fields]
+    return [
+        f"field {f.name!r} is a string: {rule}"
+        for f in fields
+        if f.type is FieldType.STRING
+        and not (f.is_list or f.optional or f.enum)
+        and (rule := _PATTERN_GATE.get(_pattern_key(f.name)))
+    ]
 
 
 def _class_name(name: str, draft: _Draft) -> str:

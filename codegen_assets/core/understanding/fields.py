@@ -69,6 +69,7 @@ class FieldPhrase:
     name: str
     typed: Typed = field(default_factory=Typed)
     text: str = ""  # the words it was read from
+    guessed: bool = False  # a name made from plain words ("the new total" -> new_total)
 
 
 _BETWEEN_RUN = re.compile(
@@ -83,6 +84,12 @@ _ENUM_RUN = re.compile(
 _FORMULA_RUN = re.compile(
     r"(?<![<>!=≤≥])=(?!=)\s*(?:(?!\s+(?:and|und|et)\s+\w+\s*=|\.\s|\.$)[^,;=])+"
 )
+_SLASH_RUN = re.compile(  # "one of xgboost/lightgbm/logreg": values, not three fields
+    r"\b(?:one\s+of|either|einer?\s+von|l'une\s+des|parmi|uno\s+de|values?|werte|valeurs)\s*:?\s*"
+    r"[\w-]+(?:\s*/\s*[\w-]+)+",
+    re.IGNORECASE,
+)
+_SLASH = "\x02"
 _KEPT = "\x00"
 _SPACE = "\x01"
 
@@ -91,9 +98,12 @@ def split_items(text: str) -> list[str]:
     """Split a list at commas, semicolons and "and", never inside brackets, backticks or a list
     of values ("is gold, silver or bronze")."""
     text = _ENUM_RUN.sub(lambda m: m.group(0).replace(",", _KEPT), text)
+    text = _SLASH_RUN.sub(lambda m: m.group(0).replace("/", _SLASH), text)
     text = _BETWEEN_RUN.sub(lambda m: m.group(0).replace(" ", _SPACE), text)
     text = _FORMULA_RUN.sub(lambda m: m.group(0).replace(" ", _SPACE), text)
-    return [p.replace(_KEPT, ",").replace(_SPACE, " ") for p in _split_items(text)]
+    return [
+        p.replace(_KEPT, ",").replace(_SPACE, " ").replace(_SLASH, "/") for p in _split_items(text)
+    ]
 
 
 def _split_items(text: str) -> list[str]:
@@ -301,7 +311,7 @@ PHRASE_STOP = {
     "both", "some", "any", "no", "not", "more", "other", "same", "per", "when", "if", "then",
     "also", "only", "nothing", "something", "everything", "result", "results", "data", "value",
     "values", "info", "information", "details", "thing", "things", "stuff", "operation",
-    "operations", "ops",
+    "operations", "ops", "pls", "please", "plz", "thx", "thanks", "ty",
 }  # fmt: skip
 
 
@@ -320,7 +330,7 @@ def _noun_phrase(item: str) -> FieldPhrase | None:
     if any(w in PHRASE_STOP or w in _NOT_NAMES or w in TYPE_WORDS for w in words):
         return None
     name = "_".join(w.replace("-", "_") for w in words)
-    return FieldPhrase(name, Typed(optional=optional), item.strip())
+    return FieldPhrase(name, Typed(optional=optional), item.strip(), guessed=True)
 
 
 def _named_or_listed(text: str) -> tuple[list[FieldPhrase], list[str]]:

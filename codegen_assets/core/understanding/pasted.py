@@ -5,9 +5,11 @@ shape says about its role (a class named ``...Response``, a table titled "Output
 from __future__ import annotations
 
 import ast
+import io
 import json
 import re
 import textwrap
+import tokenize
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -69,6 +71,7 @@ def _class_fields(body: str) -> list[FieldPhrase]:
     except SyntaxError:
         return []
     fields = []
+    comments = _comments(body)
     for node in tree.body:
         if not isinstance(node, ast.AnnAssign) or not isinstance(node.target, ast.Name):
             continue
@@ -77,8 +80,40 @@ def _class_fields(body: str) -> list[FieldPhrase]:
         typed = annotation_type(node.annotation)
         if node.value is not None:
             _value(node.value, typed)
-        fields.append(FieldPhrase(node.target.id, typed, ast.unparse(node)))
+        text = ast.unparse(node)
+        if comment := comments.get(node.lineno, ""):  # level: str  # "low" | "medium" | "high"
+            typed = _with_comment(typed, comment)
+            text = f"{text}  # {comment}"
+        fields.append(FieldPhrase(node.target.id, typed, text))
     return fields
+
+
+def _comments(source: str) -> dict[int, str]:
+    """Each line's ``# comment`` (by line number), read with Python's own tokenizer."""
+    found: dict[int, str] = {}
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type == tokenize.COMMENT:
+                found[token.start[0]] = token.string.lstrip("#").strip()
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        pass
+    return found
+
+
+def _with_comment(typed: Typed, comment: str) -> Typed:
+    """What a comment adds to an annotation: values, bounds, lengths, a format, "optional"
+    (never a different base type: the annotation says that)."""
+    said = parse_type(comment, strict_enum=True)
+    if said.enum and typed.base in ("", "string") and not typed.enum:
+        typed.enum, typed.base = said.enum, ""
+    for key in ("ge", "gt", "le", "lt", "min_length", "max_length", "decimal_places"):
+        if getattr(typed, key) is None and getattr(said, key) is not None:
+            setattr(typed, key, getattr(said, key))
+    typed.format = typed.format or said.format
+    typed.optional = typed.optional or said.optional
+    if said.has_default and not typed.has_default:
+        typed.default, typed.has_default = said.default, True
+    return typed
 
 
 _ANNOTATIONS = {
@@ -116,7 +151,10 @@ def _subscript(head: str, inside: ast.expr) -> Typed:
     if head in ("dict", "Dict", "Mapping"):
         return Typed(base="object")
     inner = annotation_type(first if head in (*_LISTS, "Annotated") else inside)
-    if head == "Optional":
+    if head == "Annotated" and isinstance(inside, ast.Tuple):  # Annotated[int, Field(ge=0)]
+        for extra in inside.elts[1:]:
+            _value(extra, inner)
+    if head in ("Optional", "NotRequired"):
         inner.optional = True
     elif head in _LISTS:
         inner.is_list = True
@@ -323,9 +361,7 @@ def sql_tables(text: str) -> list[Group]:
     groups = []
     for match in _TABLE.finditer(text):
         fields = []
-        for line in match.group(2).split("\n"):
-            code, _, comment = line.partition("--")
-            code = code.strip().rstrip(",")
+        for code, comment in _columns(match.group(2)):
             if not code or _CONSTRAINT.match(code):
                 continue
             column = _COLUMN.match(code)
@@ -350,6 +386,25 @@ def sql_tables(text: str) -> list[Group]:
             label = match.group(1).strip('"').split(".")[-1]
             groups.append(Group(fields, match.start(), match.end(), label, "", "sql"))
     return groups
+
+
+def _columns(body: str) -> list[tuple[str, str]]:
+    """Column definitions (split at commas outside parentheses, one line or many) and the
+    ``-- comment`` of the line each ends on."""
+    found: list[tuple[str, str]] = []
+    for line in body.split("\n"):
+        code, _, comment = line.partition("--")
+        depth, start = 0, 0
+        parts = []
+        for index, char in enumerate(code):
+            depth += (char == "(") - (char == ")")
+            if char == "," and depth == 0:
+                parts.append(code[start:index])
+                start = index + 1
+        parts.append(code[start:])
+        parts = [p.strip() for p in parts if p.strip()]
+        found += [(p, comment.strip() if i == len(parts) - 1 else "") for i, p in enumerate(parts)]
+    return found
 
 
 # -- Markdown tables ------------------------------------------------------------------------

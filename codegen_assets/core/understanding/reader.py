@@ -152,6 +152,10 @@ def _operations(text: str, masked: str, groups: list[Group], facts: Facts) -> No
         owner = _owner(ops, group.start)
         target = owner.inputs if group.role == "input" else owner.outputs
         _extend(target, group.fields)
+    for op in ops:  # words made into a name give way to fields the prompt lists by name
+        for side in (op.inputs, op.outputs):
+            if any(not f.guessed for f in side):
+                side[:] = [f for f in side if not f.guessed or f.typed.known]
     facts.operations = ops
 
 

@@ -121,7 +121,8 @@ _BETWEEN = re.compile(
     rf"\b(?:between|zwischen|entre)\s+{_NUM}\s+(?:and|und|et)\s+{_NUM}"
     rf"|\bfrom\s+{_NUM}\s+to\s+{_NUM}|\b{_NUM}\s*(?:to|bis|à|-|\u2013|\.\.)\s*{_NUM}\s+(?:inclusive|inclus|einschließlich)"
     rf"|\b{_NUM}\s+to\s+{_NUM}\b|(?<![\w.]){_NUM}\s*\.\.\.?\s*{_NUM}(?![\w.])"
-    rf"|\b(?:von|de|da|van)\s+{_NUM}\s+(?:bis|a|à|tot)\s+{_NUM}\b",
+    rf"|\b(?:von|de|da|van)\s+{_NUM}\s+(?:bis|a|à|tot)\s+{_NUM}\b"
+    rf"|(?:^|(?<=[\s,(]))(?<![\w.]){_NUM}\s*(?:bis|\u2013|\u2014|\s-\s)\s*{_NUM}(?![\w.])",
     re.IGNORECASE,
 )
 _INTERVAL = re.compile(rf"(?<![\w\]])([\[(])\s*{_NUM}\s*[,;]\s*{_NUM}\s*([\])])")

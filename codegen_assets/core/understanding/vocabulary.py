@@ -124,5 +124,8 @@ CODE_WORDS = {
     "str", "int", "float", "bool", "None", "True", "False", "model_config", "frozen", "extra",
     "forbid", "min_length", "max_length", "default", "default_factory", "ge", "le", "gt", "lt",
     "CREATE", "TABLE", "PRIMARY", "KEY", "NOT", "NULL", "DEFAULT", "CHECK", "VARCHAR", "TEXT",
-    "DATE", "NUMERIC", "BOOLEAN", "INTEGER", "TIMESTAMPTZ", "JSONB", "BIGINT",
+    "DATE", "NUMERIC", "BOOLEAN", "INTEGER", "TIMESTAMPTZ", "JSONB", "BIGINT", "timezone",
+    "timezone.utc", "tzinfo", "timedelta", "ZoneInfo", "Enum", "StrEnum", "TypedDict",
+    "NotRequired", "Required", "NamedTuple", "Annotated", "Sequence", "Mapping", "ClassVar",
+    "Final", "field", "return", "self", "utc", "now", "utcnow",
 }  # fmt: skip
