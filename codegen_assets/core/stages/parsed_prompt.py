@@ -86,6 +86,7 @@ _PURPOSE = re.compile(
     re.IGNORECASE,
 )
 _WITH_OPERATIONS = re.compile(r"\bwith\s+([\w ,]+?)\s+operations?\b", re.IGNORECASE)
+_ARTICLE = re.compile(r"^(?:an?|the|its|their|one)\s+", re.IGNORECASE)  # "with a score operation"
 _EVENT_BEFORE = re.compile(r"\b([A-Z][A-Za-z0-9]+)\s+events?\b")
 
 _TYPE_WORDS: dict[str, FieldType] = {
@@ -844,7 +845,9 @@ def _node_name(text: str, options: GenerationOptions, node_type: NodeType, draft
 
 def _operations(text: str, draft: _Draft, node_type: NodeType) -> tuple[Operation, ...]:
     if not draft.operations and (match := _WITH_OPERATIONS.search(text)):
-        names = re.split(r"\s*,\s*|\s+and\s+", match.group(1))
+        names = [
+            _ARTICLE.sub("", n) for n in re.split(r"\s*,\s*|\s+and\s+", match.group(1))
+        ]
         draft.operations = [_DraftOperation(n) for n in names if snake(n)]
     workflow = node_type is NodeType.ORCHESTRATOR and (draft.steps or draft.dependencies)
     if not draft.operations and workflow:  # one entry point that runs the named steps

@@ -6,6 +6,7 @@ understood (asked about, never silently dropped)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from codegen_assets.core.understanding.fields import FieldPhrase
@@ -32,12 +33,16 @@ def leftovers(facts: Facts) -> list[str]:
     """One line per field whose words say more than its reading holds."""
     seen: set[str] = set()
     found = []
-    fields = [f for op in facts.operations for f in (*op.inputs, *op.outputs)]
-    fields += [f for group in facts.models.values() for f in group]
-    for phrase in fields:
+    fields = [
+        (f, _formula_numbers(op.rules.formulas.values()))
+        for op in facts.operations
+        for f in (*op.inputs, *op.outputs)
+    ]
+    fields += [(f, set()) for group in facts.models.values() for f in group]
+    for phrase, in_formulas in fields:
         if phrase.text.lstrip().startswith(("{", "[")):
             continue  # a JSON example: its numbers are examples, not rules
-        missing = _missing(phrase)
+        missing = _missing(phrase, in_formulas)
         key = f"{phrase.name}: {phrase.text}"
         if missing and key not in seen:
             seen.add(key)
@@ -45,11 +50,17 @@ def leftovers(facts: Facts) -> list[str]:
     return found
 
 
-def _missing(phrase: FieldPhrase) -> list[str]:
+def _formula_numbers(formulas: Iterable[tuple[str, str]]) -> set[Decimal]:
+    """The numbers of the formulas an operation holds ("checksum = amount * 31 + count")."""
+    found = (_number(m.group(0)) for expr, _ in formulas for m in _NUMBER.finditer(expr))
+    return {n for n in found if n is not None}
+
+
+def _missing(phrase: FieldPhrase, in_formulas: set[Decimal]) -> list[str]:
     text = _own_words(phrase)
     typed = phrase.typed
     missing = []
-    held = _held_numbers(typed)
+    held = _held_numbers(typed) | in_formulas
     for match in _NUMBER.finditer(text):
         if _NOT_A_RULE.search(text[: match.start()]):
             continue

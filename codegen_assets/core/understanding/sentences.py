@@ -110,17 +110,23 @@ def clauses(text: str) -> list[Clause]:
     return [c for c in found if c.text.strip()]
 
 
+_CLIP = re.compile(
+    r"\s+(?:and\s+)?(?:when|if|after|before|then|where|once|so|which\s+(?:the|it|we)|it\s+(?:should|publishes|emits|posts)"
+    r"|wenn|dann|nach|quand|puis|apr[èe]s|publie|publish\w*|emit\w*|to\s+(?:ping|the)|through|via|from\s+the"
+    r"|(?:it\s+)?(?:needs|requires|uses|depends\s+on))\b",
+    re.IGNORECASE,
+)
+
+
 def _clip(text: str) -> str:
     """A list ends at a new sentence, a colon-less cue of the other kind, or a clause about
-    something else ("after the insert", "if step 2 fails", "to ping")."""
-    text = re.split(
-        r"\s+(?:and\s+)?(?:when|if|after|before|then|where|once|so|which\s+(?:the|it|we)|it\s+(?:should|publishes|emits|posts)"
-        r"|wenn|dann|nach|quand|puis|apr[èe]s|publie|publish\w*|emit\w*|to\s+(?:ping|the)|through|via|from\s+the"
-        r"|(?:it\s+)?(?:needs|requires|uses|depends\s+on))\b",
-        text,
-        maxsplit=1,
-        flags=re.IGNORECASE,
-    )[0]
+    something else ("after the insert", "if step 2 fails", "to ping"), outside brackets: words
+    about one field ("tier (one of the tiers the team uses)") do not end the list."""
+    for match in _CLIP.finditer(text):
+        before = text[: match.start()]
+        if before.count("(") <= before.count(")") and before.count("[") <= before.count("]"):
+            text = before
+            break
     return text.strip(" .:;,")
 
 

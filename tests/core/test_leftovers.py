@@ -1,0 +1,60 @@
+"""What the prompt says of a field that the reading does not hold makes the request not
+understood (a question, never a silent loss); what the reading does hold asks nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from codegen_assets.core.stages.parsed_prompt import parse_prompt
+from codegen_assets.core.understanding.leftovers import leftovers
+from codegen_assets.core.understanding.reader import read
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        # numbers inside a formula the operation holds are placed
+        "Compute node with verify operations: verify takes amount (int) and count (int) and "
+        "returns checksum = amount * 31 + count",
+        "Compute node named digest_compute. Its digest operation takes size (int) and returns "
+        "blocks = size // 64 + 1, an int.",
+        # a bound the field got
+        "Compute node with a score operation: score takes ratio (float, between 0 and 1) and "
+        "returns grade (int)",
+    ],
+)
+def test_what_the_reading_holds_asks_nothing(prompt: str) -> None:
+    assert leftovers(read(prompt)) == []
+    assert not any("says more" in r for r in parse_prompt(prompt).review)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "said"),
+    [
+        (
+            "Compute node with a score operation: score takes ratio (float, 17 percent-ish "
+            "tolerance) and returns grade (int)",
+            "the number 17",
+        ),
+        (
+            "Compute node with a score operation: score takes tier (string, one of the tiers "
+            "the ops team uses) and returns grade (int)",
+            "a list of values",
+        ),
+    ],
+)
+def test_what_the_reading_does_not_hold_is_asked(prompt: str, said: str) -> None:
+    found = leftovers(read(prompt))
+    assert any(said in line for line in found), found
+    assert any("says more" in r for r in parse_prompt(prompt).review)
+
+
+def test_a_field_s_own_words_do_not_end_the_list_it_is_in() -> None:
+    """ "uses" inside a field's brackets is about the field, not a dependency clause."""
+    spec = parse_prompt(
+        "Compute node with a score operation: score takes tier (string, one of the tiers the "
+        "ops team uses) and level (int) and returns grade (int)"
+    )
+    assert [(op.name, [f.name for f in op.inputs]) for op in spec.operations] == [
+        ("score", ["tier", "level"])
+    ]
