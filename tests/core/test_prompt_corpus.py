@@ -62,7 +62,9 @@ def _assert_honest(report: ValidationReport, files: FileSet) -> None:
     """Handlers the prompt gave no logic for are "to write": the behaviour check fails and says
     which, and the report does not pass; otherwise the behaviour check passes."""
     to_write = sorted(
-        path for path, text in files.files.items() if "/handlers/" in path and "(to write)" in text
+        path
+        for path, text in files.files.items()
+        if "/handlers/" in path and "\nNOT_WRITTEN = " in text
     )
     behaviour = next(c for c in report.checks if c.name == "behaviour")
     assert behaviour.passed is not bool(to_write), (to_write, behaviour.output)

@@ -21,6 +21,7 @@ from codegen_assets.core.stages.validation_report import (
     ADVISORY_GATES,
     SCORED_GATES,
     WEIGHTS,
+    _behaviour_check,
     quality_score,
     scrubbed_env,
     validate_files,
@@ -281,3 +282,29 @@ def test_a_validation_started_ahead_is_the_one_a_later_call_for_the_same_files_g
     ahead = [i for i, name in enumerate(ran) if name.startswith("validate-ahead")][-1]
     taken = validate_files(compute, timeout=60, mypy_cache=cache, sandbox="none")
     assert len(ran) == 5 and taken.quality_score == (ahead + 1) / 10
+
+
+def test_the_behaviour_check_reads_each_handler_s_kind_as_its_docstring_says_it() -> None:
+    """A kind the formatter wrapped across lines ("(from the\\nprompt).") is still that kind;
+    a handler holding the placeholder fails the check and says what it must do."""
+    head = "# SPDX-FileCopyrightText: 2025 OmniNode.ai Inc.\n# SPDX-License-Identifier: MIT\n"
+    written = FileSet(
+        files={
+            "node_x/handlers/handler_a.py": head + '"""HandlerA: the ``a`` operation (from the\n'
+            'prompt)."""\n',
+            "node_x/handlers/handler_b.py": head + '"""HandlerB: the ``b`` operation\n'
+            '(delegates)."""\n',
+        }
+    )
+    check = _behaviour_check(written)
+    assert check.passed, check.output
+    assert check.output == "handler_a: from the prompt\nhandler_b: delegates"
+    left = FileSet(
+        files={
+            "node_x/handlers/handler_c.py": head + '"""HandlerC (to write)."""\n\n'
+            'NOT_WRITTEN = "c is not written yet: it must total the lines"\n'
+        }
+    )
+    check = _behaviour_check(left)
+    assert not check.passed
+    assert check.output == "handler_c: to write - c is not written yet: it must total the lines"

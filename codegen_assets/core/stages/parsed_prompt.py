@@ -845,9 +845,7 @@ def _node_name(text: str, options: GenerationOptions, node_type: NodeType, draft
 
 def _operations(text: str, draft: _Draft, node_type: NodeType) -> tuple[Operation, ...]:
     if not draft.operations and (match := _WITH_OPERATIONS.search(text)):
-        names = [
-            _ARTICLE.sub("", n) for n in re.split(r"\s*,\s*|\s+and\s+", match.group(1))
-        ]
+        names = [_ARTICLE.sub("", n) for n in re.split(r"\s*,\s*|\s+and\s+", match.group(1))]
         draft.operations = [_DraftOperation(n) for n in names if snake(n)]
     workflow = node_type is NodeType.ORCHESTRATOR and (draft.steps or draft.dependencies)
     if not draft.operations and workflow:  # one entry point that runs the named steps

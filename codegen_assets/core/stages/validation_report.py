@@ -707,7 +707,7 @@ def quality_score(checks: tuple[CheckResult, ...]) -> float:
 
 
 _HANDLER = re.compile(r"/handlers/handler_\w+\.py$")
-_KIND = re.compile(r'^""".*?\((from the prompt|delegates|to write)\)\.', re.DOTALL)
+_KIND = re.compile(r'^""".*?\((from\s+the\s+prompt|delegates|to\s+write)\)\.', re.DOTALL)
 
 
 def _not_written(text: str) -> str | None:
@@ -743,7 +743,8 @@ def _behaviour_check(files: FileSet) -> CheckResult:
             left.append(name)
             lines.append(f"{name}: to write - {placeholder}")
         else:
-            lines.append(f"{name}: {kind.group(1) if kind else 'written by hand'}")
+            said = " ".join(kind.group(1).split()) if kind else "written by hand"
+            lines.append(f"{name}: {said}")
     if not lines:
         return _skipped(BEHAVIOUR_CHECK, "no handler among the files")
     return _result(BEHAVIOUR_CHECK, started, not left, "\n".join(lines))
