@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from codegen_assets.core.models import ValidationReport
-from codegen_assets.core.stages.validation_report import CACHED, NOT_EXECUTED
+from codegen_assets.core.stages.validation_report import CACHED, NOT_EXECUTED, UNTRUSTED_RUN
+
+UNVERIFIED = "ran code the generator did not write"
 
 
 def _check_rows(report: ValidationReport) -> list[str]:
@@ -12,6 +14,8 @@ def _check_rows(report: ValidationReport) -> list[str]:
         mark = "skipped" if check.skipped else "pass" if check.passed else "FAIL"
         if check.advisory and not check.skipped:
             mark += " (advisory)"
+        if check.untrusted_run:
+            mark += f" ({UNVERIFIED})"
         rows.append(
             f"| {check.name} | {mark} | {check.weight:.2f} | {check.duration_seconds:.2f} |"
         )
@@ -26,6 +30,8 @@ def _notes(report: ValidationReport) -> list[str]:
         lines += ["", f"**Highest cyclomatic complexity:** {report.max_complexity}"]
     if report.cached:
         lines += ["", f"**From the validation cache:** {CACHED}."]
+    if report.unverified:
+        lines += ["", f"**Not verified:** {', '.join(report.unverified)}: {UNTRUSTED_RUN}."]
     if report.static_only:
         lines += ["", f"**Static checks only:** {NOT_EXECUTED}."]
     elif report.sandboxed:
