@@ -24,7 +24,7 @@ from codegen_assets.core.report import report_markdown
 from codegen_assets.core.understood import understood_markdown
 from codegen_assets.storage.artifacts import ArtifactStore
 from github_app.client import body_of, installation_client
-from github_app.failures import describe
+from github_app.failures import describe, public_reason
 from github_app.outcomes import PublishOutcome
 from github_app.repo_files import (
     branch_head,
@@ -85,12 +85,12 @@ class Publisher:
         try:
             return self._publish(request, target, branch, spec, intel, refined, run_url)
         except (GitHubException, KeyError) as exc:
-            reason = describe(exc)
+            reason = public_reason(exc)
             self.store.put_files(
                 request.request_id,
                 spec.name,
                 refined.files,
-                f"pull request could not be written: {reason}",
+                f"pull request could not be written: {describe(exc)}",
             )
             self._notify_failure(request, target, spec, refined, reason)
             return PublishOutcome(branch=branch, stored_in_artifact_store=True, error=reason)
@@ -214,12 +214,13 @@ def pr_body(
     target = request.github
     origin = f"Requested in #{target.issue_number} by @{target.requester}." if target else ""
     warnings = [*spec.warnings, *intel.warnings]
+    patterns = [p.name for p in intel.patterns]
     review = "" if refined.report.passed else "\n> **Needs review:** a validation check failed.\n"
     return (
         f"Generated ONEX v2.0 {spec.node_type.value} node `{spec.name}`. {origin}\n{review}\n"
         f"{understood_markdown(spec)}\n"
         f"### Validation report\n\n"
-        f"{report_markdown(refined.report, [p.name for p in intel.patterns], warnings)}\n"
+        f"{report_markdown(refined.report, patterns, warnings, public=refined.files)}\n"
         f"[Dagster run]({run_url}) · workflow `{request.request_id}`\n"
     )
 

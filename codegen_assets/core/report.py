@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from codegen_assets.core.models import ValidationReport
+from codegen_assets.core.models import CheckResult, FileSet, ValidationReport
+from codegen_assets.core.public_output import CopyLines, public_output
 from codegen_assets.core.stages.validation_report import CACHED, NOT_EXECUTED, UNTRUSTED_RUN
 
 UNVERIFIED = "ran code the generator did not write"
@@ -22,7 +23,11 @@ def _check_rows(report: ValidationReport) -> list[str]:
     return rows
 
 
-def _notes(report: ValidationReport) -> list[str]:
+def _shown(check: CheckResult, public: CopyLines | None) -> str:
+    return check.output if public is None else public_output(check, public)
+
+
+def _notes(report: ValidationReport, public: CopyLines | None) -> list[str]:
     lines = []
     if report.coverage_pct is not None:
         lines += ["", f"**Test coverage of the node:** {report.coverage_pct:.1f}%"]
@@ -44,28 +49,39 @@ def _notes(report: ValidationReport) -> list[str]:
             + ", ".join(advisory)
             + " - omnibase-core checks that the ecosystem's own infra nodes do not pass either.",
         ]
-    skipped = [f"{c.name} ({c.output})" for c in report.checks if c.skipped]
+    skipped = [f"{c.name} ({_shown(c, public)})" for c in report.checks if c.skipped]
     if skipped:
         lines += ["", "**Skipped:** " + ", ".join(skipped)]
     return lines
 
 
-def report_markdown(report: ValidationReport, patterns: list[str], warnings: list[str]) -> str:
-    """The validation report as Markdown, for Dagster metadata, PR bodies and the output dir."""
+def report_markdown(
+    report: ValidationReport,
+    patterns: list[str],
+    warnings: list[str],
+    *,
+    public: FileSet | None = None,
+) -> str:
+    """The validation report as Markdown, for Dagster metadata, PR bodies and the output dir.
+
+    ``public``: the files that were checked, when the report is posted (a pull request): each
+    check's output keeps only the lines attributable to them (``public_output``)."""
+    copy = CopyLines(public) if public is not None else None
     refined = " (after automatic refinement)" if report.refined else ""
     lines = [f"**Quality score:** {report.quality_score:.3f}{refined}", "", *_check_rows(report)]
-    lines += _notes(report)
+    lines += _notes(report, copy)
     lines += ["", "**Patterns:** " + (", ".join(patterns) or "none")]
     if warnings:
         lines += ["", "**Warnings:**", *(f"- {w}" for w in warnings)]
     for check in report.checks:
-        if not check.passed and check.output:
+        shown = _shown(check, copy) if not check.passed else ""
+        if shown:
             lines += [
                 "",
                 f"<details><summary>{check.name} output</summary>",
                 "",
                 "```",
-                check.output,
+                shown,
                 "```",
                 "</details>",
             ]

@@ -369,7 +369,7 @@ def _gates_run(
         gates = found.get(node, {}) if isinstance(found, dict) else {}
         gates = gates if isinstance(gates, dict) else {}
         for name, _, _ in ecosystem_gates.gates_of(kind):
-            why = f"the gates did not run: {output}" if not gates else "no result"
+            why = f"the gates did not run\n{output}" if not gates else "no result"
             gate = gates.get(name)
             if not isinstance(gate, dict) or gate.get("ok") not in (True, False, None):
                 gate = {"ok": False, "detail": why}
