@@ -22,10 +22,13 @@ from codegen_assets.core.models import FileSet
 # Run with ``python -c``: argv[1] the measured packages, argv[2] the modules to load first, both
 # comma-separated, argv[3] coverage's configuration file, argv[4] its data file; the rest are
 # pytest's arguments. A module that fails to load here is left to fail where the tests import
-# it, with pytest's report. Hypothesis keeps its examples in HOME (the copy is read-only).
+# it, with pytest's report. Hypothesis keeps its data (examples, the Unicode table it builds
+# once) where it was imported (the warm interpreter's directory), else in HOME when the copy is
+# read-only (the sandbox).
 RUNNER = """
 import importlib, os, sys
-os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = os.path.join(os.environ["HOME"], ".hypothesis")
+if not os.access(".", os.W_OK):
+    os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = os.path.join(os.environ["HOME"], ".hypothesis")
 for name in filter(None, sys.argv[2].split(",")):
     try:
         importlib.import_module(name)
