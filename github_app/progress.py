@@ -13,7 +13,7 @@ from githubkit.exception import GitHubException
 from codegen_assets.core.models import GitHubTarget
 from codegen_assets.core.pipeline import STAGES
 from github_app.client import WritePacer, installation_client
-from github_app.failures import describe
+from github_app.failures import public_reason
 from github_app.publishing import split_repo
 from github_app.settings import AppSettings
 
@@ -38,9 +38,10 @@ class CheckRunProgress:
         return cls(installation_client(AppSettings(), target.installation_id), target)
 
     @staticmethod
-    def reason(error: BaseException | None) -> str:
-        """Why a step stopped, in one line."""
-        return describe(error) if isinstance(error, Exception) else "the step failed"
+    def reason(error: BaseException | None, own: tuple[type[BaseException], ...] = ()) -> str:
+        """Why a step stopped, in one line that may be posted (``public_reason``; ``own``: more
+        errors whose message is ours)."""
+        return public_reason(error, own)
 
     def _update(self, data: dict[str, object]) -> None:
         if self.target.check_run_id is None:

@@ -25,7 +25,7 @@ from codegen_assets.core.spec_file import dump_spec
 from codegen_assets.core.understood import understood_markdown
 from codegen_assets.storage.artifacts import ArtifactStore
 from github_app.client import body_of, installation_client
-from github_app.failures import describe
+from github_app.failures import describe, public_reason
 from github_app.outcomes import PublishOutcome
 from github_app.repo_files import (
     branch_head,
@@ -86,12 +86,12 @@ class Publisher:
         try:
             return self._publish(request, target, branch, spec, intel, refined, run_url)
         except (GitHubException, KeyError) as exc:
-            reason = describe(exc)
+            reason = public_reason(exc)
             self.store.put_files(
                 request.request_id,
                 spec.name,
                 refined.files,
-                f"pull request could not be written: {reason}",
+                f"pull request could not be written: {describe(exc)}",
             )
             comment = self._notify_failure(request, target, spec, refined, reason)
             return PublishOutcome(
@@ -221,6 +221,7 @@ def pr_body(
     target = request.github
     origin = f"Requested in #{target.issue_number} by @{target.requester}." if target else ""
     warnings = [*spec.warnings, *intel.warnings]
+    patterns = [p.name for p in intel.patterns]
     review = "" if refined.report.passed else "\n> **Needs review:** a validation check failed.\n"
     return (
         f"Generated ONEX v2.0 {spec.node_type.value} node `{spec.name}`. {origin}\n{review}\n"
@@ -229,7 +230,7 @@ def pr_body(
         "in a ```yaml block to regenerate this PR)</summary>\n\n"
         f"```yaml\n{dump_spec(spec)}```\n</details>\n\n"
         f"### Validation report\n\n"
-        f"{report_markdown(refined.report, [p.name for p in intel.patterns], warnings)}\n"
+        f"{report_markdown(refined.report, patterns, warnings, public=refined.files)}\n"
         f"[Dagster run]({run_url}) · workflow `{request.request_id}`\n"
     )
 

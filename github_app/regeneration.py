@@ -234,8 +234,19 @@ class Regenerator:
                 *(f"- `{f}`" for f in merged.conflicts),
             ]
         elif self.validator is not None:
-            report = self.validator.check_merged(FileSet(files=merged.files))
-            lines += ["", "### Validation report", "", report_markdown(report, [], [])]
+            checked = FileSet(files=merged.files)
+            report = self.validator.check_merged(checked)
+            lines += ["", "### Validation report", ""]
+            if report.unverified:
+                lines += [
+                    "> **Not verified:** the hand-edited code ran (in the sandbox) for "
+                    + ", ".join(report.unverified)
+                    + "; that code could have changed what those checks report, so their "
+                    "passes are not verified. Every other check read the files without "
+                    "running them.",
+                    "",
+                ]
+            lines.append(report_markdown(report, [], [], public=checked))
         return "\n".join(lines) + "\n"
 
     def _head(self, owner: str, repo: str, branch: str) -> str:

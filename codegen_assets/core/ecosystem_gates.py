@@ -1,12 +1,18 @@
-"""The ONEX ecosystem's own gates on node directories; prints one JSON object.
+"""The ONEX ecosystem's own gates on node directories; writes one JSON object to a file.
 
 Run as a script by an interpreter that has omnibase-core (and omnibase-infra for the infra
-gates), inside the validation sandbox: ``python ecosystem_gates.py SPDX_HOLDER NODE_DIR...``
-(the ecosystem is imported once for all of them).
+gates), inside the validation sandbox, from the copy's root:
+``python -P ecosystem_gates.py static|node RESULT SPDX_HOLDER NODE_DIR...`` (the ecosystem is
+imported once for all of them). ``static`` runs the gates that only read the node's files (YAML,
+AST, text) and never puts the copy on ``sys.path``: an audit hook makes any attempt to execute
+code from the copy fail the gate, so what it reports is the gates' own finding. ``node`` runs
+the gates that import the node's code (``IMPORTS_NODE``); in that process the node's code runs
+and could change what is reported. Each writes its results to ``RESULT``, a file in a directory
+only that process may write (never its stdout, which the node's code shares).
 Each gate calls the function or command the ecosystem's pre-commit, CI or runtime uses on its
 own nodes. It imports nothing from onex-nodegen, so it runs from a read-only copy of this file.
 
-Output: ``{"<node dir>": {"<gate>": {"ok": true|false|null, "kind": "scored"|"advisory",
+Result: ``{"<node dir>": {"<gate>": {"ok": true|false|null, "kind": "scored"|"advisory",
 "detail": "..."}}}``;
 ``ok`` is null when the gate cannot run here (the detail says why).
 """
@@ -20,6 +26,8 @@ import importlib.util
 import io
 import json
 import logging
+import os
+import re
 import sys
 import tempfile
 import warnings
@@ -48,6 +56,13 @@ def _quiet() -> Iterator[io.StringIO]:
 def _tail(text: str, lines: int = 15) -> str:
     kept = [line.rstrip() for line in text.splitlines() if line.strip()]
     return "\n".join(kept[-lines:])
+
+
+def _at_line(error: str) -> str:
+    """``N: message`` for omnibase's ``Line N: message`` (a header's problem is on line 1 when
+    it names none), so the finding names a file and a line like every other diagnostic."""
+    found = re.match(r"Line (\d+): (.*)", error, re.DOTALL)
+    return f"{found[1]}: {found[2]}" if found else f"1: {error}"
 
 
 def _click(module: str, argv: list[str]) -> Result:
@@ -164,7 +179,7 @@ class Gates:
 
         cli_spdx.SPDX_COPYRIGHT_LINE = f"# SPDX-FileCopyrightText: 2025 {self.holder}"
         problems = [
-            f"{p.relative_to(self.dir)}: {error}"
+            f"{p.relative_to(self.dir)}:{_at_line(error)}"
             for p in self.files
             if (error := cli_spdx.validate_spdx_source(p.read_text("utf-8")))
         ]
@@ -264,6 +279,21 @@ ADVISORY: tuple[tuple[str, str], ...] = (
     ("core_typed_contract_model", "core"),
     ("core_handler_routing_model", "core"),
 )
+# The gates that import the node's modules (read in omnibase-core 0.47 / omnibase-infra 0.38):
+# the contract linter with check_imports, the handler entry-point check, our import check and
+# the auto-wiring smoke test. Every other gate reads YAML, parses Python with ``ast``, or reads
+# text; ``validate all``'s circular-import check imports by module name, which without the copy
+# on ``sys.path`` resolves only to installed modules.
+IMPORTS_NODE = frozenset(
+    {
+        "infra_contract_lint",
+        "infra_handler_dispatch_entrypoint",
+        "handler_import",
+        "infra_auto_wiring_smoke",
+    }
+)
+KINDS = ("static", "node")
+
 # Cached loads of omnibase-infra's own packaged configuration that the gates make on every run
 # (0.8 s of pure-Python YAML): a warm interpreter calls them once, and its children inherit the
 # cache.
@@ -281,30 +311,67 @@ def _add_import_root(node_dir: Path) -> None:
     sys.path.insert(0, str(top.parent))
 
 
-def run(node_dir: Path, holder: str) -> dict[str, dict[str, Any]]:
-    """Every gate on ``node_dir``."""
-    _add_import_root(node_dir)
+def refuse_code_from(root: Path) -> None:
+    """From now on, executing code compiled from a file under ``root`` raises (an audit hook,
+    which cannot be removed): the static gates read the node's files and never run them."""
+    prefix = os.path.join(os.path.realpath(root), "")
+
+    def hook(event: str, args: tuple[Any, ...]) -> None:
+        if event != "exec" or not args:
+            return
+        filename = getattr(args[0], "co_filename", "")
+        if (
+            isinstance(filename, str)
+            and os.path.isabs(filename)
+            and os.path.realpath(filename).startswith(prefix)
+        ):
+            raise PermissionError(f"a static gate tried to run the node's code ({filename})")
+
+    sys.addaudithook(hook)
+
+
+def gates_of(kind: str) -> list[tuple[str, str, str]]:
+    """(gate, package, scored|advisory) of every gate a ``kind`` process runs."""
+    every = [(n, p, "scored") for n, p in SCORED] + [(n, p, "advisory") for n, p in ADVISORY]
+    node = kind == "node"
+    return [gate for gate in every if (gate[0] in IMPORTS_NODE) == node]
+
+
+def run(node_dir: Path, holder: str, kind: str = "node") -> dict[str, dict[str, Any]]:
+    """The ``kind`` gates on ``node_dir``."""
+    if kind == "node":
+        _add_import_root(node_dir)
     logging.disable(logging.CRITICAL)
     have_infra = importlib.util.find_spec("omnibase_infra") is not None
     gates = Gates(node_dir, holder)
     results: dict[str, dict[str, Any]] = {}
-    for kind, plan in (("scored", SCORED), ("advisory", ADVISORY)):
-        for name, package in plan:
-            outcome: Result
-            if package == "infra" and not have_infra:
-                outcome = None, "omnibase-infra is not installed"
-            else:
-                gate: Callable[[], Result] = getattr(gates, name)
-                try:
-                    with _quiet():
-                        outcome = gate()
-                except Exception as exc:  # a gate that crashes is a failing gate
-                    outcome = False, f"the gate raised {type(exc).__name__}: {exc}"
-            ok, detail = outcome
-            results[name] = {"ok": ok, "kind": kind, "detail": detail[-DETAIL:]}
+    for name, package, scored in gates_of(kind):
+        outcome: Result
+        if package == "infra" and not have_infra:
+            outcome = None, "omnibase-infra is not installed"
+        else:
+            gate: Callable[[], Result] = getattr(gates, name)
+            try:
+                with _quiet():
+                    outcome = gate()
+            except Exception as exc:  # a gate that crashes is a failing gate
+                outcome = False, f"the gate raised {type(exc).__name__}: {exc}"
+        ok, detail = outcome
+        results[name] = {"ok": ok, "kind": scored, "detail": detail[-DETAIL:]}
     return results
 
 
+def main(argv: list[str]) -> None:
+    """``static|node RESULT HOLDER NODE_DIR...``, run from the copy's root."""
+    kind, result, holder, *directories = argv
+    if kind not in KINDS:
+        raise SystemExit(f"the kind of gates is one of {KINDS}, not {kind!r}")
+    if kind == "static":
+        refuse_code_from(Path.cwd())
+    found = {d: run(Path(d).resolve(), holder, kind) for d in directories}
+    with open(result, "x", encoding="utf-8") as out:  # a new file: nothing planted is reused
+        json.dump(found, out)
+
+
 if __name__ == "__main__":
-    copyright_holder, *directories = sys.argv[1:]
-    print(json.dumps({d: run(Path(d).resolve(), copyright_holder) for d in directories}))
+    main(sys.argv[1:])

@@ -319,6 +319,9 @@ class CheckResult(Frozen):
     output: str = ""
     skipped: bool = False
     advisory: bool = False  # shown, never scored nor failing the report
+    # ran code the generator did not write (hand edits), which runs in the process that reports
+    # the result: a pass from it is not verified
+    untrusted_run: bool = False
 
 
 class ValidationReport(Frozen):
@@ -342,6 +345,11 @@ class ValidationReport(Frozen):
     def failed(self) -> list[str]:
         """Names of the checks that count (not the advisory ones) and failed."""
         return [check.name for check in self.checks if not check.passed and not check.advisory]
+
+    @property
+    def unverified(self) -> list[str]:
+        """Names of the checks that ran code the generator did not write."""
+        return [check.name for check in self.checks if check.untrusted_run]
 
     def check(self, name: str) -> CheckResult:
         """Return the check called ``name``."""

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from codegen_assets.core.models import ValidationReport
-from codegen_assets.core.stages.validation_report import BEHAVIOUR_CHECK, CACHED, NOT_EXECUTED
+from codegen_assets.core.models import CheckResult, FileSet, ValidationReport
+from codegen_assets.core.public_output import CopyLines, public_output
+from codegen_assets.core.stages.validation_report import (
+    BEHAVIOUR_CHECK,
+    CACHED,
+    NOT_EXECUTED,
+    UNTRUSTED_RUN,
+)
+
+UNVERIFIED = "ran code the generator did not write"
 
 
 def _check_rows(report: ValidationReport) -> list[str]:
@@ -12,13 +20,19 @@ def _check_rows(report: ValidationReport) -> list[str]:
         mark = "skipped" if check.skipped else "pass" if check.passed else "FAIL"
         if check.advisory and not check.skipped:
             mark += " (advisory)"
+        if check.untrusted_run:
+            mark += f" ({UNVERIFIED})"
         rows.append(
             f"| {check.name} | {mark} | {check.weight:.2f} | {check.duration_seconds:.2f} |"
         )
     return rows
 
 
-def _notes(report: ValidationReport) -> list[str]:
+def _shown(check: CheckResult, public: CopyLines | None) -> str:
+    return check.output if public is None else public_output(check, public)
+
+
+def _notes(report: ValidationReport, public: CopyLines | None) -> list[str]:
     lines = []
     if report.coverage_pct is not None:
         lines += ["", f"**Test coverage of the node:** {report.coverage_pct:.1f}%"]
@@ -26,6 +40,8 @@ def _notes(report: ValidationReport) -> list[str]:
         lines += ["", f"**Highest cyclomatic complexity:** {report.max_complexity}"]
     if report.cached:
         lines += ["", f"**From the validation cache:** {CACHED}."]
+    if report.unverified:
+        lines += ["", f"**Not verified:** {', '.join(report.unverified)}: {UNTRUSTED_RUN}."]
     if report.static_only:
         lines += ["", f"**Static checks only:** {NOT_EXECUTED}."]
     elif report.sandboxed:
@@ -38,7 +54,7 @@ def _notes(report: ValidationReport) -> list[str]:
             + ", ".join(advisory)
             + " - omnibase-core checks that the ecosystem's own infra nodes do not pass either.",
         ]
-    skipped = [f"{c.name} ({c.output})" for c in report.checks if c.skipped]
+    skipped = [f"{c.name} ({_shown(c, public)})" for c in report.checks if c.skipped]
     if skipped:
         lines += ["", "**Skipped:** " + ", ".join(skipped)]
     return lines
@@ -51,25 +67,36 @@ def handler_lines(report: ValidationReport) -> list[str]:
     return found[0].output.splitlines() if found else []
 
 
-def report_markdown(report: ValidationReport, patterns: list[str], warnings: list[str]) -> str:
-    """The validation report as Markdown, for Dagster metadata, PR bodies and the output dir."""
+def report_markdown(
+    report: ValidationReport,
+    patterns: list[str],
+    warnings: list[str],
+    *,
+    public: FileSet | None = None,
+) -> str:
+    """The validation report as Markdown, for Dagster metadata, PR bodies and the output dir.
+
+    ``public``: the files that were checked, when the report is posted (a pull request): each
+    check's output keeps only the lines attributable to them (``public_output``)."""
+    copy = CopyLines(public) if public is not None else None
     refined = " (after automatic refinement)" if report.refined else ""
     lines = [f"**Quality score:** {report.quality_score:.3f}{refined}", ""]
     if handlers := handler_lines(report):
         lines += ["**Handlers:**", *(f"- {line}" for line in handlers), ""]
     lines += _check_rows(report)
-    lines += _notes(report)
+    lines += _notes(report, copy)
     lines += ["", "**Patterns:** " + (", ".join(patterns) or "none")]
     if warnings:
         lines += ["", "**Warnings:**", *(f"- {w}" for w in warnings)]
     for check in report.checks:
-        if not check.passed and check.output:
+        shown = _shown(check, copy) if not check.passed else ""
+        if shown:
             lines += [
                 "",
                 f"<details><summary>{check.name} output</summary>",
                 "",
                 "```",
-                check.output,
+                shown,
                 "```",
                 "</details>",
             ]

@@ -294,9 +294,10 @@ def place_config(root: Path, config: StyleConfig | None) -> None:
 
 
 def ruff_commands(ruff: str) -> dict[str, list[str]]:
-    """The style checks, as a repository's pre-commit runs them (its configuration, no flags)."""
+    """The style checks, as a repository's pre-commit runs them (its configuration, no flags
+    that change what is found; findings one a line, each naming its file and line)."""
     return {
-        "ruff": [ruff, "check", "--no-cache", "."],
+        "ruff": [ruff, "check", "--no-cache", "--output-format", "concise", "."],
         "format": [ruff, "format", "--check", "--no-cache", "."],
     }
 

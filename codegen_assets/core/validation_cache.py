@@ -4,8 +4,9 @@ Generation is deterministic, so the same request gives the same files; validatin
 with the same toolchain gives the same report. The key covers every file's path and content,
 the repository's style configuration, whether the code was the generator's own and whether it
 ran sandboxed, and the toolchain: the interpreter, the validators' and ONEX packages' versions
-and the source of the modules that run them. Only passing reports of executed code are kept, so
-a flaky or timed-out failure is never replayed.
+and the source of the modules that run them. Only passing reports of executed code the generator
+wrote are kept, so a flaky or timed-out failure is never replayed, nor a report that code it did
+not write (hand edits) could have forged.
 """
 
 from __future__ import annotations
@@ -96,8 +97,9 @@ class ValidationCache:
         return report.model_copy(update={"cached": True})
 
     def put(self, key: str, report: ValidationReport) -> None:
-        """Keep ``report`` under ``key`` when it passed on executed code (atomic write)."""
-        if not report.passed or report.static_only or report.cached:
+        """Keep ``report`` under ``key`` when it passed on executed code the generator wrote
+        (atomic write)."""
+        if not report.passed or report.static_only or report.cached or report.unverified:
             return
         self.directory.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=self.directory, suffix=".tmp")

@@ -36,6 +36,7 @@ from codegen_assets.core.models import (
 from codegen_assets.core.onex_oracle import ONEX_MISSING, omnibase_core_available
 from codegen_assets.core.pipeline import STAGES
 from codegen_assets.core.provenance import lock_path
+from codegen_assets.core.public_output import failure_reason
 from codegen_assets.core.report import report_markdown
 from codegen_assets.core.stages.contract import ContractDocument, build_node_contract
 from codegen_assets.core.stages.event_bus import with_event_bus
@@ -403,7 +404,7 @@ def pull_request(
     failed = refined_code.report.failed
     error = outcome.error if outcome.stored_in_artifact_store else None
     if failed and error is None:
-        error = f"generated node failed: {', '.join(failed)}"
+        error = failure_reason(refined_code.report, refined_code.files)
     success = not failed and not outcome.stored_in_artifact_store
     github.progress(request.github).finish(list(STAGES), success, error)
     target = request.github

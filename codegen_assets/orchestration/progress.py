@@ -8,10 +8,18 @@ from __future__ import annotations
 
 import time
 
-from dagster import DagsterEventType, DagsterInstance, HookContext, failure_hook, success_hook
+from dagster import (
+    DagsterEventType,
+    DagsterInstance,
+    Failure,
+    HookContext,
+    failure_hook,
+    success_hook,
+)
 
 from codegen_assets.core.models import GenerationRequest
 from codegen_assets.core.pipeline import STAGES
+from codegen_assets.orchestration.assets import RunCancelledError
 from codegen_assets.orchestration.dashboard import refresh_dashboard
 from codegen_assets.orchestration.run_history import failure_tags
 from codegen_assets.storage.artifacts import UnknownArtifactError
@@ -66,7 +74,8 @@ def stage_failed(context: HookContext) -> None:
     stage = context.op.name
     github = context.resources.github
     progress = github.progress(request.github)
-    reason = progress.reason(context.op_exception)
+    # our own stages' Failure descriptions and a stopped run's reason are ours to post
+    reason = progress.reason(context.op_exception, (Failure, RunCancelledError))
     done = stages_done(context.instance, context.run_id)
     progress.finish(done, False, f"Stopped at `{stage}`: {reason}")
     comment = None

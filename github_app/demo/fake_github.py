@@ -109,9 +109,23 @@ class Repo:
         """Issues not deleted, by number."""
         return [i for _, i in sorted(self.issues.items()) if not i.get("deleted")]
 
+    def commit_of(self, ref: str) -> str:
+        """The commit ``ref`` names, as GitHub resolves a ``ref`` parameter: a branch, a
+        ``heads/`` ref, or a commit sha (in full, or an unambiguous prefix of 7 or more)."""
+        branch = ref.removeprefix("refs/").removeprefix("heads/")
+        if branch in self.refs:
+            return self.refs[branch]
+        if ref in self.commits:
+            return ref
+        if re.fullmatch(r"[0-9a-f]{7,39}", ref):
+            found = [sha for sha in self.commits if sha.startswith(ref)]
+            if len(found) == 1:
+                return found[0]
+        raise KeyError(f"No commit found for the ref {ref}")
+
     def files_at(self, ref: str) -> dict[str, bytes]:
-        """Path → content of the tree at branch ``ref``."""
-        commit = self.commits[self.refs[ref]]
+        """Path → content of the tree at ``ref`` (a branch or a commit, see ``commit_of``)."""
+        commit = self.commits[self.commit_of(ref)]
         return {e["path"]: self.blobs[e["sha"]] for e in self.trees[commit["tree"]]}
 
 
@@ -228,6 +242,23 @@ class FakeGitHub:
             before = str(issue.get("body") or "")
             issue["body"] = toggle_task(before, index)
         return issues_payload(full_name, issue, login, action="edited", previous_body=before)
+
+    def open_pull(self, full_name: str, head: str, title: str, author: str) -> int:
+        """Simulate a person opening a pull request from branch ``head``; its number."""
+        repo = self.repos[full_name]
+        number = 100 + len(repo.pulls)  # as the API numbers them
+        repo.pulls[number] = {
+            "number": number,
+            "state": "open",
+            "title": title,
+            "body": "",
+            "draft": False,
+            "user": {"login": author},
+            "head": {"ref": head, "sha": repo.refs[head]},
+            "base": {"ref": repo.default_branch},
+            "html_url": f"https://github.com/{full_name}/pull/{number}",
+        }
+        return number
 
     # -- object storage ---------------------------------------------------------------------
     def _blob_entry(self, repo: Repo, path: str, content: bytes) -> dict[str, str]:

@@ -127,6 +127,27 @@ def test_failing_and_static_only_reports_are_never_kept(
         assert len(seen) == 2
 
 
+def test_reports_of_hand_edited_code_are_never_kept_nor_replayed(
+    compute: FileSet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    passing = ValidationReport(checks=(), quality_score=1.0, sandboxed=True)
+    seen = _counting(monkeypatch, passing)
+    cache = ValidationCache(tmp_path / "reports")
+    for _ in range(2):
+        merged = validate_files(
+            compute, timeout=1, mypy_cache=tmp_path, trusted=False, sandbox="none", cache=cache
+        )
+        assert not merged.cached
+    assert len(seen) == 2 and not list(cache.directory.glob("*"))
+    # and a report with a check that ran such code is refused by the cache itself
+    ran = CheckResult(
+        name="pytest", passed=True, weight=1.0, duration_seconds=0.1, untrusted_run=True
+    )
+    forged = passing.model_copy(update={"checks": (ran,)})
+    cache.put("k", forged)
+    assert cache.get("k") is None
+
+
 def test_broken_node_fails_the_right_checks(compute: FileSet, mypy_cache: Path) -> None:
     broken = dict(compute.files)
     broken[HANDLER] += "\n\ndef typed(x):\n    return x\n"  # mypy --strict: no annotations

@@ -94,10 +94,11 @@ def test_when_the_interpreter_dies_commands_fail_fast_and_the_next_use_starts_an
 
 
 def _which(argv: list[str]) -> str:
-    """The check a command is: pytest (``-c`` runner), mypy, coverage, or the gates' script."""
+    """The check a command is: pytest (``-c`` runner), mypy, coverage, or the gates' script
+    (``static`` or ``node`` gates)."""
     if argv[0] == "-m":
         return argv[1]
-    return "pytest" if argv[0] == "-c" else "gates"
+    return "pytest" if argv[0] == "-c" else f"gates {argv[1]}"
 
 
 @pytest.mark.e2e
@@ -120,7 +121,7 @@ def test_a_node_validated_warm_gets_the_report_a_new_interpreter_per_check_gives
     assert warm.passed and warm.quality_score == cold.quality_score == 1.0
     assert [(c.name, c.passed) for c in warm.checks] == [(c.name, c.passed) for c in cold.checks]
     assert (warm.coverage_pct, warm.max_complexity) == (cold.coverage_pct, cold.max_complexity)
-    assert sorted(ran_warm) == ["coverage", "gates", "mypy", "pytest"]
+    assert sorted(ran_warm) == ["coverage", "gates node", "gates static", "mypy", "pytest"]
 
 
 @pytest.mark.skipif(not bwrap_works(), reason="bubblewrap is not available here")

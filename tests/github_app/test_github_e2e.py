@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -198,6 +200,7 @@ def test_failed_validation_is_delivered_as_a_draft(
     assert "Needs review" in pull["body"] and "| pytest | FAIL |" in pull["body"]
     (check,) = repo.check_runs.values()
     assert check["conclusion"] == "failure"
+    assert "generated node failed: pytest" in check["output"]["summary"]
     assert any("draft: needs review" in c["body"] for c in repo.comments.values())
 
 
@@ -279,10 +282,11 @@ def test_a_run_that_fails_midway_concludes_its_check_run_and_says_where(
     assert check["status"] == "completed" and check["conclusion"] == "failure"
     assert "Stopped at `node_code`" in check["output"]["summary"]
     assert "- [x] contract" in check["output"]["summary"]
-    assert any(
-        "Generation stopped at stage `node_code`" in c["body"] and "templates exploded" in c["body"]
-        for c in repo.comments.values()
-    )
+    (stopped,) = [c["body"] for c in repo.comments.values()]
+    assert "Generation stopped at stage `node_code`: failed: RuntimeError" in stopped
+    # an exception's message may quote anything (a tool's output, a host path): not posted
+    posted = [stopped, check["output"]["summary"]]
+    assert not any("templates exploded" in text for text in posted)
 
 
 def test_refine_on_the_pull_request_adds_an_operation(
@@ -345,4 +349,60 @@ def test_rerunning_a_stage_from_the_ui_updates_the_same_pull_request(
     assert outcome.updated_existing and outcome.pr_number == pull["number"]
     assert len(repo.pulls) == 1 and repo.commits[repo.refs[branch]]["parents"] == [head]
     assert any(c["body"].startswith("Updated ") for c in repo.comments.values())
+    assert github_env.violations == []
+
+
+HOSTILE_EXTENDS = {
+    "a host file holding a token": "{token_file}",
+    "the worker's own environment": "/proc/self/environ",
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_EXTENDS))
+def test_a_hostile_ruff_configuration_at_the_pull_requests_head_is_refused_and_never_read(
+    bot: tuple[TestClient, WebhookService],
+    github_env: FakeGitHub,
+    tmp_path: Path,
+    case: str,
+    caplog: pytest.LogCaptureFixture,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """A fork's author puts a ruff.toml in the pull request that extends a file of the worker's
+    host; a collaborator asks for a node on that pull request. The App reads the configuration
+    at the pull request's head commit, refuses it naming the key, and starts nothing: neither
+    the token nor anything of the worker's environment reaches GitHub or a log."""
+    caplog.set_level(logging.DEBUG)
+    canary = "canary-5be81d-host-token"
+    token_file = tmp_path / "host" / "token.toml"
+    token_file.parent.mkdir()
+    token_file.write_text(f'{canary} = "{canary}"\n', encoding="utf-8")
+    environ = Path("/proc/self/environ").read_bytes().split(b"\0")
+    secrets = [canary, *(entry.decode() for entry in environ if len(entry) > 12)]
+    repo = github_env.repos[REPO]
+    repo.refs["fork-style"] = repo.refs["main"]
+    extend = HOSTILE_EXTENDS[case].format(token_file=token_file)
+    head = github_env.push(REPO, "fork-style", {"ruff.toml": f'extend = "{extend}"\n'}, "mallory")
+    number = github_env.open_pull(REPO, "fork-style", "Tidy the style", "mallory")
+    client, service = bot
+
+    assert send(client, comment_payload(PROMPT, issue=number, pull_request=True)) == 202
+    wait_for(lambda: service.queue.counts().get("deliveries.done", 0) == 1, 30, "triage")
+
+    (reply,) = [c["body"] for c in repo.comments.values()]
+    assert "I cannot use this repository's ruff configuration" in reply
+    assert f"hello/ruff.toml@{head[:7]}: `extend` names a path outside" in reply
+    counts = service.queue.counts()
+    assert "runs.pending" not in counts and "runs.done" not in counts
+    assert repo.check_runs == {} and repo.pulls.keys() == {number}
+    posted = [
+        *(c["body"] for c in repo.comments.values()),
+        *(json.dumps(run) for run in [*repo.check_runs.values(), *repo.check_run_updates]),
+        *(json.dumps(pull) for pull in repo.pulls.values()),
+        *(json.dumps(commit) for commit in repo.commits.values()),
+        *(blob.decode(errors="replace") for blob in repo.blobs.values()),
+    ]
+    captured = capfd.readouterr()
+    logged = [record.getMessage() for record in caplog.records] + [captured.out, captured.err]
+    for text in [*posted, *logged]:
+        assert not any(secret in text for secret in secrets)
     assert github_env.violations == []

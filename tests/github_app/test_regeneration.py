@@ -352,7 +352,10 @@ def test_a_hand_pushed_spy_reaches_no_secret(
     everything = "\n".join(posted)
     assert outcome.kept_edits == (test_file,) and posted
     assert secret_holder not in everything and secret_holder.encode().hex() not in everything
-    if sandbox == "bwrap":
-        assert "SPY-RAN" in everything and "ENVIRON" in everything  # it ran and saw nothing
+    if sandbox == "bwrap":  # it ran (and failed), but what it printed is not posted
+        assert f"FAILED {test_file}::test_spy" in everything
+        assert "| pytest | FAIL (ran code the generator did not write) |" in everything
+        assert "SPY-RAN" not in everything and "ENVIRON" not in everything
+        assert "**Not verified:** the hand-edited code ran (in the sandbox) for" in everything
     else:
         assert "**Static checks only:**" in everything and "SPY-RAN" not in everything

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from githubkit.exception import RequestFailed
 from starlette.testclient import TestClient
 
 from codegen_assets.core.models import GenerationRequest, Target
 from codegen_assets.core.settings import NodegenSettings
+from codegen_assets.storage.artifacts import ArtifactStore
 from github_app.commands import HELP, CommandError, parse_command, safe_repo_path
 from github_app.demo.fake_github import FakeGitHub
 from github_app.demo.local import REPO, comment_payload, signed, wait_for
@@ -351,3 +354,43 @@ def test_repository_config_chooses_the_target_profile(
     (request_id,) = svc.queue.claim_runs(5)
     assert svc.store.get_request(request_id).options.target is Target.STANDALONE
     assert load_repo_config(None).target is Target.ONEX
+
+
+def test_the_fake_github_answers_contents_at_a_commit(github_env: FakeGitHub) -> None:
+    """``?ref=`` names a branch or a commit (in full or by an unambiguous prefix): each commit
+    answers with its own files."""
+    from github_app.client import body_of, installation_client
+
+    before = github_env.repos[REPO].refs["main"]
+    after = github_env.push(REPO, "main", {"ruff.toml": "line-length = 72\n"}, "alice")
+    gh = installation_client(AppSettings(), 42)
+    owner, name = REPO.split("/")
+
+    def read(ref: str) -> str | None:
+        try:
+            found = body_of(gh.rest.repos.get_content(owner, name, "ruff.toml", ref=ref))
+        except RequestFailed as exc:
+            assert exc.response.status_code == 404
+            return None
+        return base64.b64decode(found["content"]).decode()
+
+    assert read(after) == read(after[:7]) == read("main") == "line-length = 72\n"
+    assert read(before) is None and read("0" * 40) is None
+    assert github_env.violations == []
+
+
+def test_a_pull_request_comment_reads_the_style_at_the_pull_requests_head_commit(
+    service: tuple[TestClient, WebhookService], github_env: FakeGitHub
+) -> None:
+    repo = github_env.repos[REPO]
+    repo.refs["restyle"] = repo.refs["main"]
+    head = github_env.push(REPO, "restyle", {"ruff.toml": "line-length = 72\n"}, "alice")
+    number = github_env.open_pull(REPO, "restyle", "Narrower lines", "alice")
+    client, svc = service
+    post(client, comment_payload(RUNNABLE, issue=number, pull_request=True))
+    triaged(svc)
+    (check,) = repo.check_runs.values()
+    request = ArtifactStore(svc.nodegen.artifact_db).get_request(check["external_id"])
+    assert check["head_sha"] == head and request.style is not None
+    assert request.style.text == "line-length = 72\n"
+    assert request.style.source == f"hello/ruff.toml@{head[:7]}"

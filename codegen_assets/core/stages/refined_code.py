@@ -37,7 +37,7 @@ def refine_files(
     names = sorted(files.files)
     with workspace(files, mypy_cache, sandbox=sandbox, style=style) as space:
         for args in fix_commands(ruff_bin()):
-            execute(args, space.root, timeout, space.jail)
+            execute(args, space.root, timeout, space.jails.fix)
         fixed = read_tree(space.root, names)
     fixed = FileSet(files=fixed.files, create_only=files.create_only)
     changed = tuple(name for name in names if fixed.files[name] != files.files[name])

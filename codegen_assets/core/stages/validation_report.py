@@ -15,23 +15,32 @@ import os
 import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import sysconfig
 import tempfile
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
 from codegen_assets.core import ecosystem_gates, warm_python
-from codegen_assets.core.covered_tests import PRELOADED, covered_pytest, libraries
+from codegen_assets.core.covered_tests import (
+    CONFIG,
+    PRELOADED,
+    PYTEST_INI,
+    coverage_report,
+    covered_pytest,
+    libraries,
+)
 from codegen_assets.core.models import (
     DEFAULT_COPYRIGHT,
     CheckResult,
@@ -45,7 +54,7 @@ from codegen_assets.core.sandbox import Jail, SandboxMode, use_bwrap
 from codegen_assets.core.stages.contract import validate_contract_text
 from codegen_assets.core.style import place_config, ruff_commands
 from codegen_assets.core.validation_cache import ValidationCache, cache_key
-from codegen_assets.core.warm_python import ServerGoneError
+from codegen_assets.core.warm_python import ServerGoneError, WarmPython
 
 PROMPT_CHECK = "prompt_understood"  # judged on the parsed prompt, not on files
 BEHAVIOUR_CHECK = "behaviour"  # every handler does what the prompt asks (none is left to write)
@@ -120,9 +129,11 @@ CACHED = (
     "these exact files were validated before with the same toolchain and passed; "
     "the checks and timings are that run's"
 )
-# Written beside the copy so that the repository's own pytest and coverage settings (plugins
-# this machine may lack) do not change how the node's tests run.
-_ISOLATION = {"pytest.ini": "[pytest]\n", ".coveragerc": "[run]\n"}
+UNTRUSTED_RUN = (
+    "these checks ran code the generator did not write (hand edits), in the sandbox; that code "
+    "runs in the process that reports the result, so it could have changed what they report: "
+    "a pass from them is not verified"
+)
 
 
 class ValidatorMissingError(RuntimeError):
@@ -178,8 +189,11 @@ def execute(args: list[str], cwd: Path, timeout: float, jail: Jail) -> tuple[boo
     env = scrubbed_env(jail.root)
     server = jail.server
     if server is not None and args[0] == sys.executable and server.accepts(env):
+        # -P (no working directory on sys.path) guards against files of code the generator did
+        # not write; the warm interpreter runs only the generator's own.
+        argv = args[2:] if args[1] == "-P" else args[1:]
         with contextlib.suppress(ServerGoneError):  # then in a new interpreter, as below
-            return server.run(args[1:], cwd, env, timeout)
+            return server.run(argv, cwd, env, timeout)
     proc = subprocess.Popen(
         jail.command(args, cwd, env),
         cwd=cwd,
@@ -257,22 +271,36 @@ def _contract_check(files: FileSet, nodes: list[str]) -> CheckResult:
     return _result("contract_schema", started, not problems, "\n".join(problems))
 
 
-def _complexity_check(root: Path, timeout: float, jail: Jail) -> tuple[CheckResult, int | None]:
+def read_result(path: Path) -> str | None:
+    """A result file a check wrote (None when there is none): opened without following a
+    symbolic link, and only as a regular file, so no process in a jail can point it elsewhere."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as result:
+        if not stat.S_ISREG(os.fstat(result.fileno()).st_mode):
+            return None
+        return result.read().decode("utf-8", errors="replace")
+
+
+def _complexity_check(space: Workspace, timeout: float) -> tuple[CheckResult, int | None]:
     """Cyclomatic complexity of every function (ruff's mccabe); the highest must be <= 10."""
     started = time.perf_counter()
+    root, jail = space.root, space.jails.checks
     args = [ruff_bin(), "check", "--isolated", "--select", "C901", "--config"]
     args += ["lint.mccabe.max-complexity=0", "--output-format", "json", "--exit-zero"]
-    report = root.parent / "complexity.json"
+    report = jail.root / "complexity.json"
     run = _run(
         "complexity", [*args, "--output-file", str(report), "--no-cache", "."], root, timeout, jail
     )
     try:
         found = [
             (int(m["value"]), f"{m['name']} ({os.path.relpath(item['filename'], root)})")
-            for item in json.loads(report.read_text("utf-8"))
+            for item in json.loads(read_result(report) or "")
             if (m := _COMPLEXITY.match(item["message"]))
         ]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):
         return run.model_copy(update={"passed": False}), None
     highest = max((value for value, _ in found), default=0)
     over = [
@@ -286,20 +314,25 @@ def _complexity_check(root: Path, timeout: float, jail: Jail) -> tuple[CheckResu
 
 
 def _coverage_check(
-    root: Path, nodes: list[str], timeout: float, jail: Jail
+    space: Workspace, nodes: list[str], timeout: float
 ) -> tuple[CheckResult, float | None]:
     """Coverage of each node's code by its own tests (recorded while pytest ran); with several
-    nodes, the lowest."""
+    nodes, the lowest. The report is written by a process that never runs the node's code,
+    under our configuration; the data it reads was recorded in the tests' process."""
     started = time.perf_counter()
-    report = root.parent / "coverage.json"
-    args = [sys.executable, "-m", "coverage", "json", "-q", "-o", str(report)]
-    run = _run("coverage", args, root, timeout, jail)
+    jail = space.jails.checks
+    report = jail.root / "coverage.json"
+    data = space.jails.tests.root / ".coverage"
+    run = _run("coverage", coverage_report(space.config, data, report), space.root, timeout, jail)
     try:
-        data = json.loads(report.read_text("utf-8"))
-        per_node = {node: _covered(data["files"], node) for node in nodes} if len(nodes) > 1 else {}
+        found = json.loads(read_result(report) or "")
+        files = found["files"]
+        per_node = {node: _covered(files, node) for node in nodes} if len(nodes) > 1 else {}
         lowest = min(per_node, key=lambda n: per_node[n]) if per_node else None
-        percent = per_node[lowest] if lowest else round(float(data["totals"]["percent_covered"]), 1)
-    except (OSError, ValueError, KeyError):
+        percent = (
+            per_node[lowest] if lowest else round(float(found["totals"]["percent_covered"]), 1)
+        )
+    except (ValueError, KeyError, TypeError):
         return _result("coverage", started, False, f"no coverage data\n{run.output}"), None
     passed = percent >= MIN_COVERAGE_PCT
     which = f" (lowest: {lowest})" if lowest else ""
@@ -324,57 +357,142 @@ def _holder(files: FileSet, node: str) -> str:
         return DEFAULT_COPYRIGHT
 
 
+GateOutcome = tuple[bool | None, str, float]
+GateResults = dict[str, dict[str, GateOutcome]]  # gate -> node -> outcome
+
+
+def _gates_run(
+    kind: str, holder: str, group: list[str], space: Workspace, timeout: float
+) -> GateResults:
+    """One ``kind`` process of the gates (see ``ecosystem_gates``) on the ``group`` of nodes:
+    per node, per gate, (ok, detail, seconds), read from the result file it wrote in the
+    directory only that kind of process may write."""
+    jail = space.jails.checks if kind == "static" else space.jails.gates
+    script = Path(ecosystem_gates.__file__).resolve()
+    result = jail.root / f"gates-{kind}-{uuid.uuid4().hex}.json"
+    started = time.perf_counter()
+    args = [sys.executable, "-P", str(script), kind, str(result), holder, *group]
+    _, output = execute(args, space.root, timeout, jail)
+    elapsed = time.perf_counter() - started
+    try:
+        found = json.loads(read_result(result) or "")
+    except ValueError:
+        found = {}
+    outcomes: GateResults = {}
+    for node in group:
+        gates = found.get(node, {}) if isinstance(found, dict) else {}
+        gates = gates if isinstance(gates, dict) else {}
+        for name, _, _ in ecosystem_gates.gates_of(kind):
+            why = f"the gates did not run\n{output}" if not gates else "no result"
+            gate = gates.get(name)
+            if not isinstance(gate, dict) or gate.get("ok") not in (True, False, None):
+                gate = {"ok": False, "detail": why}
+            outcomes.setdefault(name, {})[node] = (gate["ok"], str(gate.get("detail", "")), elapsed)
+    return outcomes
+
+
 def _gate_checks(
-    files: FileSet, nodes: list[str], root: Path, timeout: float, jail: Jail
+    files: FileSet, nodes: list[str], space: Workspace, timeout: float
 ) -> list[CheckResult]:
-    """The ecosystem's gates on each ONEX node (standalone nodes are not ONEX nodes)."""
+    """The ecosystem's gates on each ONEX node (standalone nodes are not ONEX nodes): those that
+    only read the node's files in a process that never runs its code, those that import it in
+    another; both at once."""
     onex = [n for n in nodes if f"{n}/node.py" in files.files]
     if not onex or not omnibase_core_available():
         why = "not an ONEX node" if not onex else "omnibase-core is not installed"
         return [_skipped(name, why) for name in (*SCORED_GATES, *ADVISORY_GATES)]
-    script = Path(ecosystem_gates.__file__).resolve()
-    gate_jail = replace(jail, readonly=(*jail.readonly, script.parent))
-    results: dict[str, list[tuple[bool | None, str, float]]] = {}
     holders: dict[str, list[str]] = {}
     for node in onex:
         holders.setdefault(_holder(files, node), []).append(node)
-    for holder, group in holders.items():  # one interpreter per copyright holder
-        started = time.perf_counter()
-        _, output = execute([sys.executable, str(script), holder, *group], root, timeout, gate_jail)
-        elapsed = time.perf_counter() - started
-        try:
-            found = json.loads(output.strip().splitlines()[-1])
-        except (ValueError, IndexError):
-            found = {}
-        for node in group:
-            gates = found.get(node, {})
-            for name in (*SCORED_GATES, *ADVISORY_GATES):
-                why = f"the gates did not run: {output}" if not gates else "no result"
-                gate = gates.get(name, {"ok": False, "detail": why})
-                detail = (
-                    f"{node}: {gate['detail']}"
-                    if len(onex) > 1 and gate["detail"]
-                    else gate["detail"]
-                )
-                results.setdefault(name, []).append((gate["ok"], detail, elapsed))
+    runs = len(holders) * len(ecosystem_gates.KINDS)
+    results: dict[str, list[tuple[str, GateOutcome]]] = {}
+    ran_node: set[str] = set()  # the gates whose process imported the node's code
+    with ThreadPoolExecutor(max_workers=runs, thread_name_prefix="gates") as pool:
+        done = {
+            pool.submit(_gates_run, kind, holder, group, space, timeout): kind
+            for holder, group in holders.items()
+            for kind in ecosystem_gates.KINDS
+        }
+        for future, kind in done.items():
+            for name, per_node in future.result().items():
+                results.setdefault(name, []).extend(per_node.items())
+                if kind == "node":
+                    ran_node.add(name)
     checks = []
-    for name, outcomes in results.items():
-        if all(ok is None for ok, _, _ in outcomes):
-            checks.append(_skipped(name, outcomes[0][1]))
+    for name in (*SCORED_GATES, *ADVISORY_GATES):
+        outcomes = sorted(results[name])
+        unverified = not space.trusted and name in ran_node
+        if all(ok is None for _, (ok, _, _) in outcomes):
+            skipped = _skipped(name, outcomes[0][1][1])
+            checks.append(_ran_untrusted(skipped) if unverified else skipped)
             continue
-        ok = all(o is not False for o, _, _ in outcomes)
-        details = "\n".join(d for _, d, _ in outcomes if d)
+        details = "\n".join(
+            f"{node}: {detail}" if len(onex) > 1 else detail
+            for node, (_, detail, _) in outcomes
+            if detail
+        )
         checks.append(
             CheckResult(
                 name=name,
-                passed=ok,
+                passed=all(ok is not False for _, (ok, _, _) in outcomes),
                 weight=WEIGHTS[name],
-                duration_seconds=round(outcomes[0][2], 3),
+                duration_seconds=round(outcomes[0][1][2], 3),
                 output=details[-MAX_OUTPUT:],
                 advisory=name in ADVISORY_GATES,
+                untrusted_run=unverified,
             )
         )
     return checks
+
+
+@dataclass(frozen=True)
+class Jails:
+    """Where each kind of validator process runs, and the only directory each may write (its
+    HOME). In the sandbox the copy and the checks' configuration are read-only to every one of
+    them: the node's code (its tests, the gates that import it) can change neither what the
+    other checks read nor how they are configured nor what they report."""
+
+    checks: Jail  # never runs the node's code: ruff, mypy, coverage's report, the static gates
+    tests: Jail  # the node's own tests under coverage
+    gates: Jail  # the gates that import the node's code
+    fix: Jail  # ruff's fixes, which write the copy (the generator's own code only)
+
+    @property
+    def sandboxed(self) -> bool:
+        return self.checks.sandboxed
+
+    def of(self, check: str) -> Jail:
+        """The jail the command of ``check`` runs in."""
+        return self.tests if check == "pytest" else self.checks
+
+
+def _jails(
+    base: Path, root: Path, sandboxed: bool, shared: tuple[Path, ...], server: WarmPython | None
+) -> Jails:
+    """The jails of a validation whose copy is ``root`` in ``base`` (``shared``: the mypy cache
+    its checks write)."""
+    config = base / "config"
+    floor = tuple(p for p in (base / "pyproject.toml",) if p.exists())  # see place_config
+    gates_script = Path(ecosystem_gates.__file__).resolve().parent
+    homes = {name: base / name for name in ("checks", "tests", "gates")}
+    for home in homes.values():
+        home.mkdir()
+
+    def jail(name: str, writable: tuple[Path, ...], readonly: tuple[Path, ...]) -> Jail:
+        return Jail(
+            root=homes[name],
+            sandboxed=sandboxed,
+            writable=writable,
+            readonly=(root, config, *floor, *readonly),
+            server=server,
+        )
+
+    return Jails(
+        checks=jail("checks", shared, (gates_script, homes["tests"])),
+        tests=jail("tests", (), ()),
+        gates=jail("gates", (), (gates_script,)),
+        fix=Jail(root=homes["checks"], sandboxed=sandboxed, writable=(root,), readonly=floor),
+    )
 
 
 @dataclass(frozen=True)
@@ -382,9 +500,11 @@ class Workspace:
     """A private copy of a node and how validators may touch it."""
 
     root: Path  # the copy of the output root (node package, tests, repository configuration)
-    jail: Jail
+    config: Path  # the checks' own configuration (``covered_tests.CONFIG``), outside the copy
+    jails: Jails
     mypy_cache: Path
     executes: bool  # whether the node's own code may run here
+    trusted: bool  # the generator wrote every file
 
 
 @functools.cache
@@ -418,7 +538,8 @@ def workspace(
     warm: bool = False,
     keep_seconds: float = 0.0,
 ) -> Iterator[Workspace]:
-    """A temporary copy of ``files`` (removed afterwards) and the jail its checks run in.
+    """A temporary copy of ``files`` (removed afterwards), the checks' configuration beside it,
+    and the jails its checks run in (``Jails``).
 
     Code the generator wrote (``trusted``) shares the mypy cache and, with ``warm``, runs its
     Python checks in the warm interpreter (the copy is made inside its jail; ``keep_seconds``:
@@ -436,8 +557,10 @@ def workspace(
         root = base / "repo"
         write_tree(root, files)
         place_config(root, style)
-        for name, text in _ISOLATION.items():
-            (root / name).write_text(text, encoding="utf-8")
+        config = base / "config"
+        config.mkdir()
+        for name, text in CONFIG.items():
+            (config / name).write_text(text, encoding="utf-8")
         if trusted:
             mypy_cache.mkdir(parents=True, exist_ok=True)
             cache = mypy_cache
@@ -445,9 +568,17 @@ def workspace(
             cache = base / "mypy-cache"
             if mypy_cache.is_dir():
                 shutil.copytree(mypy_cache, cache)
-        shared = (cache,) if sandboxed and trusted else ()
-        jail = Jail(root=base, sandboxed=sandboxed, writable=shared, server=server)
-        yield Workspace(root=root, jail=jail, mypy_cache=cache, executes=trusted or sandboxed)
+            else:
+                cache.mkdir()
+        shared = (cache,) if sandboxed else ()
+        yield Workspace(
+            root=root,
+            config=config,
+            jails=_jails(base, root, sandboxed, shared, server),
+            mypy_cache=cache,
+            executes=trusted or sandboxed,
+            trusted=trusted,
+        )
 
 
 def write_tree(root: Path, files: FileSet) -> None:
@@ -465,9 +596,11 @@ def read_tree(root: Path, names: list[str]) -> FileSet:
 
 def mypy_command(mypy_cache: Path) -> list[str]:
     """``mypy --strict`` on the working directory, as validation runs it."""
-    # --config-file= : no configuration file is read (a mypy plugin would run code)
+    # --config-file= : no configuration file is read (a mypy plugin would run code); -P: the
+    # working directory (the copy) is not on sys.path
     return [
         sys.executable,
+        "-P",
         "-m",
         "mypy",
         "--config-file=",
@@ -480,12 +613,13 @@ def mypy_command(mypy_cache: Path) -> list[str]:
     ]
 
 
-def _commands(files: FileSet, mypy_cache: Path) -> dict[str, list[str]]:
+def _commands(files: FileSet, space: Workspace) -> dict[str, list[str]]:
+    data = space.jails.tests.root / ".coverage"
     return {
         **ruff_commands(ruff_bin()),
-        "mypy": mypy_command(mypy_cache),
+        "mypy": mypy_command(space.mypy_cache),
         # the node's own tests, measuring how much of its code they run
-        "pytest": covered_pytest(files, node_dirs(files)),
+        "pytest": covered_pytest(files, node_dirs(files), space.config, data),
     }
 
 
@@ -603,7 +737,7 @@ def _validate(
         warm=warm,
         keep_seconds=keep_seconds,
     )
-    if cache is None:
+    if cache is None or not trusted:  # hand-edited code: its report is never kept nor reused
         return _check_all(files, timeout, space)
     key = cache_key(files, style=style, trusted=trusted, sandboxed=use_bwrap(sandbox))
     report = cache.get(key)
@@ -618,28 +752,24 @@ def _check_all(
 ) -> ValidationReport:
     nodes = node_dirs(files)
     with workspace() as space:
-        root, jail = space.root, space.jail
-        if jail.server is not None:
-            jail.server.preload(libraries(files, nodes))
-        commands = _commands(files, space.mypy_cache)
+        root, jails = space.root, space.jails
+        if jails.checks.server is not None:
+            jails.checks.server.preload(libraries(files, nodes))
+        commands = _commands(files, space)
         held = [] if space.executes else sorted(EXECUTING & commands.keys())
         for name in held:
             del commands[name]
         with ThreadPoolExecutor(max_workers=len(commands) + 2) as pool:
             futures = [
-                pool.submit(_run, name, args, root, timeout, jail)
+                pool.submit(_run, name, args, root, timeout, jails.of(name))
                 for name, args in commands.items()
             ]
-            complexity_future = pool.submit(_complexity_check, root, timeout, jail)
+            complexity_future = pool.submit(_complexity_check, space, timeout)
             acceptance_future = (
-                pool.submit(_acceptance_check, root, files, timeout, jail)
-                if space.executes
-                else None
+                pool.submit(_acceptance_check, space, files, timeout) if space.executes else None
             )
             gates_future = (
-                pool.submit(_gate_checks, files, nodes, root, timeout, jail)
-                if space.executes
-                else None
+                pool.submit(_gate_checks, files, nodes, space, timeout) if space.executes else None
             )
             results = [future.result() for future in futures]
             complexity, highest = complexity_future.result()
@@ -657,10 +787,15 @@ def _check_all(
                 else _not_executed_acceptance(files)
             )
         if space.executes:
-            coverage, percent = _coverage_check(root, nodes, timeout, jail)
+            coverage, percent = _coverage_check(space, nodes, timeout)
         else:
             coverage, percent = _skipped("coverage", NOT_EXECUTED, passed=False), None
             results += [_skipped(name, NOT_EXECUTED, passed=False) for name in held]
+    if space.executes and not space.trusted:  # what the hand-edited code could have written
+        results = [_ran_untrusted(c) if c.name == "pytest" else c for c in results]
+        coverage = _ran_untrusted(coverage)
+        if not acceptance.skipped:
+            acceptance = _ran_untrusted(acceptance)
     behaviour = _behaviour_check(files)
     every = (
         *results,
@@ -677,9 +812,13 @@ def _check_all(
         quality_score=quality_score(ordered),
         coverage_pct=percent,
         max_complexity=highest,
-        sandboxed=jail.sandboxed,
+        sandboxed=jails.sandboxed,
         static_only=not space.executes,
     )
+
+
+def _ran_untrusted(check: CheckResult) -> CheckResult:
+    return check.model_copy(update={"untrusted_run": True})
 
 
 def with_prompt_check(report: ValidationReport, spec: NodeSpec) -> ValidationReport:
@@ -756,12 +895,14 @@ def _not_executed_acceptance(files: FileSet) -> CheckResult:
     return _skipped(ACCEPTANCE_CHECK, NOT_EXECUTED, passed=False)
 
 
-def _acceptance_check(root: Path, files: FileSet, timeout: float, jail: Jail) -> CheckResult:
-    """The prompt's examples (``tests/acceptance``), run on their own."""
+def _acceptance_check(space: Workspace, files: FileSet, timeout: float) -> CheckResult:
+    """The prompt's examples (``tests/acceptance``), run on their own, under our pytest
+    configuration, where the node's own tests run (they execute the node's code)."""
     if not any(rel.startswith(f"{ACCEPTANCE_DIR}/") for rel in files.files):
         return _skipped(ACCEPTANCE_CHECK, "the prompt gives no example")
-    args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", ACCEPTANCE_DIR]
-    return _run(ACCEPTANCE_CHECK, args, root, timeout, jail)
+    config = ["-c", str(space.config / PYTEST_INI), "--rootdir", "."]
+    args = [sys.executable, "-m", "pytest", *config, "-q", "-p", "no:cacheprovider", ACCEPTANCE_DIR]
+    return _run(ACCEPTANCE_CHECK, args, space.root, timeout, space.jails.tests)
 
 
 ACCEPTANCE_DIR = "tests/acceptance"
