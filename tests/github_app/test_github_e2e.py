@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -405,4 +406,31 @@ def test_a_hostile_ruff_configuration_at_the_pull_requests_head_is_refused_and_n
     logged = [record.getMessage() for record in caplog.records] + [captured.out, captured.err]
     for text in [*posted, *logged]:
         assert not any(secret in text for secret in secrets)
+    assert github_env.violations == []
+
+
+def test_an_edited_spec_on_the_generated_pull_request_updates_that_pull_request(
+    bot: tuple[TestClient, WebhookService], github_env: FakeGitHub
+) -> None:
+    """The PR shows the spec it was made from; a reply with that spec edited (a field made
+    optional, a bound added) regenerates exactly it, on the same branch and PR."""
+    client, service = bot
+    send(client, comment_payload(PROMPT))
+    runs_done(service, 1)
+    repo = github_env.repos[REPO]
+    (pull,) = repo.pulls.values()
+    body = pull["body"]
+    start = body.index("```yaml\n") + len("```yaml\n")
+    spec = body[start : body.index("```", start)]
+    assert spec.startswith("# What onex-nodegen understood") and "name: amount" in spec
+    count = "- name: count\n    type: int\n"
+    edited = spec.replace(count, count + "    ge: 0\n", 1)
+    assert edited != spec
+    reply = comment_payload(f"```yaml\n{edited}```", issue=pull["number"], pull_request=True)
+    assert send(client, reply) == 202
+    runs_done(service, 2)
+    assert len(repo.pulls) == 1
+    branch = pull["head"]["ref"]
+    model = pr_files(github_env, branch)[f"{NODE}/models/model_verify_request.py"]
+    assert re.search(r"count: int = Field\([^)]*ge=0", " ".join(model.split()))
     assert github_env.violations == []
