@@ -6,29 +6,12 @@ import json
 import time
 from pathlib import Path
 
-from sqlalchemy import Column, Float, MetaData, String, Table, Text, select
+from sqlalchemy import select
 
 from codegen_assets.core.models import FileSet, GenerationRequest
 from codegen_assets.core.stages.written_files import write_atomically
-from codegen_assets.storage.db import Location, adopt_legacy, engine_for, insert_for, where
-
-_metadata = MetaData()
-requests = Table(
-    "nodegen_requests",
-    _metadata,
-    Column("request_id", String, primary_key=True),
-    Column("body", Text, nullable=False),
-    Column("created_at", Float, nullable=False),
-)
-artifacts = Table(
-    "nodegen_artifacts",
-    _metadata,
-    Column("workflow_id", String, primary_key=True),
-    Column("node_name", String, nullable=False),
-    Column("files", Text, nullable=False),
-    Column("reason", Text, nullable=False),
-    Column("created_at", Float, nullable=False),
-)
+from codegen_assets.storage.db import Location, insert_for, open_database, where
+from codegen_assets.storage.schema import artifacts, requests
 
 
 class UnknownArtifactError(KeyError):
@@ -39,9 +22,7 @@ class ArtifactStore:
     """Requests and undelivered code; safe to share between threads and processes."""
 
     def __init__(self, location: Location) -> None:
-        self.engine = engine_for(location)
-        _metadata.create_all(self.engine)
-        adopt_legacy(self.engine, {"requests": requests, "artifacts": artifacts})
+        self.engine = open_database(location)
         self._insert = insert_for(self.engine)
 
     @property

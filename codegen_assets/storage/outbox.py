@@ -5,38 +5,19 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, func, select, update
+from sqlalchemy import func, select, update
 
 from codegen_assets.core.envelope import OnexEnvelopeV1
-from codegen_assets.storage.db import Location, adopt_legacy, engine_for, insert_for, where
-
-_metadata = MetaData()
-outbox = Table(
-    "nodegen_outbox",
-    _metadata,
-    Column("seq", Integer, primary_key=True, autoincrement=True),
-    Column("envelope_id", String, unique=True, nullable=False),
-    Column("topic", String, nullable=False),
-    Column("key", String, nullable=False),
-    Column("value", Text, nullable=False),
-    Column("created_at", Float, nullable=False),
-    Column("published_at", Float),
-)
-cursors = Table(
-    "nodegen_outbox_cursors",
-    _metadata,
-    Column("run_id", String, primary_key=True),
-    Column("storage_id", Integer, nullable=False),
-)
+from codegen_assets.storage.db import Location, insert_for, open_database, where
+from codegen_assets.storage.schema import outbox
+from codegen_assets.storage.schema import outbox_cursors as cursors
 
 
 class Outbox:
     """Envelopes waiting for Kafka; safe to share between threads and processes."""
 
     def __init__(self, location: Location) -> None:
-        self.engine = engine_for(location)
-        _metadata.create_all(self.engine)
-        adopt_legacy(self.engine, {"outbox": outbox, "cursors": cursors})
+        self.engine = open_database(location)
         self._insert = insert_for(self.engine)
 
     @property
