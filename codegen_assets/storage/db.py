@@ -5,11 +5,11 @@ definitions are in ``schema.py``, their upgrades in ``migrate.py``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, create_engine, event
+from sqlalchemy import Table, create_engine, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
@@ -55,3 +55,26 @@ def where(engine: Engine) -> str:
 def insert_for(engine: Engine) -> Callable[[Table], Any]:
     """The dialect's INSERT, which has ``on_conflict_do_nothing`` and ``on_conflict_do_update``."""
     return postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+
+
+def chunks(items: Iterable[str], size: int = 500) -> Iterator[list[str]]:
+    """``items`` in lists of at most ``size``: an IN clause per list stays far below SQLite's
+    limit on bound variables."""
+    batch: list[str] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def delete_where(engine: Engine, table: Table, condition: Any, *, dry_run: bool) -> int:
+    """Delete ``table``'s rows matching ``condition`` (only count them when ``dry_run``)."""
+    with engine.begin() as db:
+        if dry_run:
+            return int(
+                db.execute(select(func.count()).select_from(table).where(condition)).scalar_one()
+            )
+        return int(db.execute(table.delete().where(condition)).rowcount)

@@ -8,7 +8,14 @@ import time
 from sqlalchemy import func, select, update
 
 from codegen_assets.core.envelope import OnexEnvelopeV1
-from codegen_assets.storage.db import Location, insert_for, open_database, where
+from codegen_assets.storage.db import (
+    Location,
+    chunks,
+    delete_where,
+    insert_for,
+    open_database,
+    where,
+)
 from codegen_assets.storage.schema import outbox
 from codegen_assets.storage.schema import outbox_cursors as cursors
 
@@ -83,3 +90,21 @@ class Outbox:
         query = select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
         with self.engine.connect() as db:
             return int(db.execute(query).scalar_one())
+
+    def delete_published(self, *, dry_run: bool = False) -> int:
+        """Remove the envelopes Kafka acknowledged (the pending ones stay, whatever their age)."""
+        return delete_where(
+            self.engine, outbox, outbox.c.published_at.is_not(None), dry_run=dry_run
+        )
+
+    def cursor_runs(self) -> set[str]:
+        """The runs whose capture position is kept."""
+        with self.engine.connect() as db:
+            return {str(r[0]) for r in db.execute(select(cursors.c.run_id))}
+
+    def delete_cursors(self, run_ids: list[str], *, dry_run: bool = False) -> int:
+        """Forget the capture position of these runs (runs that no longer exist)."""
+        return sum(
+            delete_where(self.engine, cursors, cursors.c.run_id.in_(batch), dry_run=dry_run)
+            for batch in chunks(run_ids)
+        )

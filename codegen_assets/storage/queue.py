@@ -19,9 +19,9 @@ import time
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import Column, Table, func, select, update
+from sqlalchemy import Column, Table, and_, func, select, update
 
-from codegen_assets.storage.db import Location, insert_for, open_database
+from codegen_assets.storage.db import Location, chunks, delete_where, insert_for, open_database
 from codegen_assets.storage.schema import deliveries, runs, thread_requests
 
 Kind = Literal["deliveries", "runs"]
@@ -264,3 +264,62 @@ class RequestQueue:
                 for status, count in db.execute(query):
                     result[f"{label}.{status}"] = int(count)
         return result
+
+    def undelivered_requests(self) -> set[str]:
+        """Requests whose run the queue has not finished: waiting, claimed or dead-lettered."""
+        query = select(runs.c.request_id).where(runs.c.status != "done")
+        with self.engine.connect() as db:
+            return {str(r[0]) for r in db.execute(query)}
+
+    def newest_thread_requests(self) -> set[str]:
+        """The newest request of each issue or pull request (what ``/generate-node retry``
+        repeats)."""
+        newest = (
+            select(func.max(thread_requests.c.seq))
+            .group_by(thread_requests.c.repository, thread_requests.c.issue_number)
+            .scalar_subquery()
+        )
+        query = select(thread_requests.c.request_id).where(thread_requests.c.seq.in_(newest))
+        with self.engine.connect() as db:
+            return {str(r[0]) for r in db.execute(query)}
+
+    def delete_finished(
+        self, before: float, gone: list[str], *, dry_run: bool = False
+    ) -> dict[str, int]:
+        """Remove triaged deliveries received before ``before`` (GitHub redelivers for 3 days;
+        until then their id keeps a redelivery a no-op), finished runs queued before ``before``
+        or whose request is ``gone``, and the thread records of ``gone`` requests. New,
+        waiting, claimed and dead-lettered rows stay."""
+        counts = {
+            "deliveries": delete_where(
+                self.engine,
+                deliveries,
+                and_(deliveries.c.status == "done", deliveries.c.received_at < before),
+                dry_run=dry_run,
+            ),
+            "queued runs": delete_where(
+                self.engine,
+                runs,
+                and_(runs.c.status == "done", runs.c.created_at < before),
+                dry_run=dry_run,
+            ),
+            "thread records": 0,
+        }
+        for batch in chunks(gone):
+            counts["queued runs"] += delete_where(
+                self.engine,
+                runs,
+                and_(
+                    runs.c.status == "done",
+                    runs.c.request_id.in_(batch),
+                    runs.c.created_at >= before,
+                ),
+                dry_run=dry_run,
+            )
+            counts["thread records"] += delete_where(
+                self.engine,
+                thread_requests,
+                thread_requests.c.request_id.in_(batch),
+                dry_run=dry_run,
+            )
+        return counts
