@@ -4,95 +4,32 @@ delivered node). Runs here are of a one-asset job on the requests' partitions, s
 takes seconds; test_retention_ui.py prunes real generations."""
 
 import os
-import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from dagster import (
-    AssetExecutionContext,
-    DagsterInstance,
-    DagsterRunStatus,
-    asset,
-    materialize,
-)
+from dagster import DagsterRunStatus
 from dagster._core.storage.tags import PARTITION_NAME_TAG
 
 from codegen_assets.core.envelope import OnexEnvelopeV1
 from codegen_assets.core.models import FileSet, GenerationRequest, ValidationReport
 from codegen_assets.core.settings import NodegenSettings
-from codegen_assets.orchestration.assets import DELIVERED_TAG, requests_partitions
 from codegen_assets.orchestration.deployments import local_resources
 from codegen_assets.orchestration.drift import DELIVERED_NODES
-from codegen_assets.orchestration.embedded import open_instance
-from codegen_assets.orchestration.retention import REQUESTS, Report, State, prune
 from codegen_assets.orchestration.retention_job import RetentionResource, prune_history_job
-from codegen_assets.storage.artifacts import ArtifactStore, UnknownArtifactError
-from codegen_assets.storage.outbox import Outbox
-from codegen_assets.storage.queue import RequestQueue
-from codegen_assets.storage.registry import DeliveredNode, NodeRegistry
+from codegen_assets.storage.artifacts import UnknownArtifactError
+from codegen_assets.storage.registry import DeliveredNode
 from codegen_assets.storage.retention import (
     DAY,
-    RetentionSettings,
     UsedValidationCache,
     prune_cache,
     size_of,
 )
+from tests.support.retention import Home
 
 LATER = 40 * DAY  # past the default 30 days
-
-
-@asset(partitions_def=requests_partitions)
-def stage(context: AssetExecutionContext) -> str:
-    """A stand-in for the generation's stages: one output stored per partition."""
-    return context.partition_key
-
-
-class Home:
-    """An embedded home with its instance, stores and helpers to make requests and runs."""
-
-    def __init__(self, settings: NodegenSettings) -> None:
-        self.settings = settings
-        self.instance: DagsterInstance = open_instance(settings)
-        self.store = ArtifactStore(settings.artifact_db)
-        self.queue = RequestQueue(settings.queue_db)
-        self.outbox = Outbox(settings.outbox_db)
-        self.registry = NodeRegistry(settings.queue_db)
-
-    def request(self, name: str = "node") -> str:
-        """A stored request and its partition (as the CLI's submit makes them)."""
-        request_id = f"{name}-{uuid.uuid4().hex[:12]}"
-        request = GenerationRequest(request_id=request_id, prompt="p", correlation_id="c")
-        self.store.put_request(request)
-        self.instance.add_dynamic_partitions(REQUESTS, [request_id])
-        return request_id
-
-    def run(self, request_id: str, delivered: str | None = None) -> str:
-        """A finished run of ``request_id``; ``delivered`` names the node it delivered."""
-        tags = {DELIVERED_TAG: delivered} if delivered else {}
-        result = materialize([stage], instance=self.instance, partition_key=request_id, tags=tags)
-        assert result.success
-        return result.run_id
-
-    def prune(self, *, keep_runs: int = 200, later: float = 0.0, dry_run: bool = False) -> Report:
-        policy = RetentionSettings(keep_runs=keep_runs)
-        state = State.of_home(self.settings)
-        return prune(self.instance, state, policy, dry_run=dry_run, now=time.time() + later)
-
-    def runs(self) -> list[str]:
-        return list(self.instance.get_run_ids())
-
-    def partitions(self) -> set[str]:
-        return set(self.instance.get_dynamic_partitions(REQUESTS))
-
-    def stored(self, request_id: str) -> bool:
-        try:
-            self.store.get_request(request_id)
-        except UnknownArtifactError:
-            return False
-        return True
 
 
 @pytest.fixture
