@@ -215,7 +215,7 @@ def test_prune_keeps_the_newest_request_of_each_issue_for_retry(home: Home) -> N
 
 def test_prune_bounds_the_validation_cache_least_recently_used_first(tmp_path: Path) -> None:
     cache = UsedValidationCache(tmp_path)
-    report = ValidationReport(checks=[], quality_score=1.0)
+    report = ValidationReport(checks=(), quality_score=1.0)
     keys = [f"{n:064x}" for n in range(4)]
     for n, key in enumerate(keys):
         cache.put(key, report)

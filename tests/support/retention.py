@@ -21,7 +21,7 @@ from codegen_assets.storage.retention import RetentionSettings
 @asset(partitions_def=requests_partitions)
 def stage(context: AssetExecutionContext) -> str:
     """A stand-in for the generation's stages: one output stored per partition."""
-    return context.partition_key
+    return str(context.partition_key)
 
 
 class Home:
