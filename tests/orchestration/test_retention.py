@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from dagster import DagsterRunStatus
+from dagster import DagsterInstance, DagsterRunStatus
 from dagster._core.storage.tags import PARTITION_NAME_TAG
 
 from codegen_assets.core.envelope import OnexEnvelopeV1
@@ -27,6 +27,7 @@ from codegen_assets.storage.retention import (
     prune_cache,
     size_of,
 )
+from tests.support.local_stack import write_instance
 from tests.support.retention import Home
 
 LATER = 40 * DAY  # past the default 30 days
@@ -50,9 +51,11 @@ def test_prune_removes_runs_beyond_the_newest_keep_runs_with_their_logs_and_requ
     assert not list(shards.glob("*.db-wal"))  # checkpointed when each run ended
     before = size_of(home.settings.home)
 
+    assert home.checked_runs() == set(runs)
     home.prune(keep_runs=3)
 
     assert set(home.runs()) == set(runs[3:])
+    assert home.checked_runs() == set(runs[3:])
     assert home.partitions() == set(requests[3:])
     assert [home.stored(r) for r in requests] == [False] * 3 + [True] * 3
     assert sorted(p.name for p in shards.glob("*.db")) == sorted(
@@ -249,3 +252,28 @@ def test_prune_history_job_runs_in_dagster_with_a_dry_run(home: Home) -> None:
     real = prune_history_job.execute_in_process(instance=home.instance, resources=resources)
     assert real.output_for_node("prune_history_op")["runs and their event logs"] == 4
     assert set(home.runs()) == {real.run_id}  # the dry run's went too
+
+
+def test_prune_on_a_deployments_postgresql_keeps_what_is_not_delivered(
+    postgres_db: str, tmp_path: Path
+) -> None:
+    """Dagster's storage and onex-nodegen's tables in one PostgreSQL, as deployed."""
+    write_instance(tmp_path / "dagster", postgres_db, concurrency=1)
+    settings = NodegenSettings(home=tmp_path / "home", database_url=postgres_db)
+    home = Home(settings, DagsterInstance.from_config(str(tmp_path / "dagster")))
+    try:
+        old, waiting, newest = home.request(), home.request(), home.request()
+        home.queue.enqueue_run(waiting, "d-1")
+        runs = [home.run(old), home.run(waiting), home.run(newest, delivered="o/r:nodes/n")]
+        home.queue.enqueue_run(old, "d-0")
+        home.queue.finish_run(old)
+
+        report = home.prune(keep_runs=0)
+
+        assert report.removed["runs and their event logs"] == 2
+        assert home.runs() == [runs[2]]
+        assert home.partitions() == {waiting, newest}
+        assert not home.stored(old) and home.stored(waiting) and home.stored(newest)
+        assert home.checked_runs() == {runs[2]}
+    finally:
+        home.instance.dispose()

@@ -3,8 +3,18 @@ runs of a one-asset job on the requests' partitions (seconds, where a generation
 
 import time
 import uuid
+from collections.abc import Iterator
 
-from dagster import AssetExecutionContext, DagsterInstance, asset, materialize
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    DagsterInstance,
+    Output,
+    asset,
+    materialize,
+)
+from sqlalchemy import text
 
 from codegen_assets.core.models import GenerationRequest
 from codegen_assets.core.settings import NodegenSettings
@@ -18,18 +28,20 @@ from codegen_assets.storage.registry import NodeRegistry
 from codegen_assets.storage.retention import RetentionSettings
 
 
-@asset(partitions_def=requests_partitions)
-def stage(context: AssetExecutionContext) -> str:
-    """A stand-in for the generation's stages: one output stored per partition."""
-    return str(context.partition_key)
+@asset(partitions_def=requests_partitions, check_specs=[AssetCheckSpec("ok", asset="stage")])
+def stage(context: AssetExecutionContext) -> Iterator[Output[str] | AssetCheckResult]:
+    """A stand-in for the generation's stages: one output stored per partition, and an asset
+    check's result."""
+    yield Output(str(context.partition_key))
+    yield AssetCheckResult(passed=True)
 
 
 class Home:
     """An embedded home with its instance, stores and helpers to make requests and runs."""
 
-    def __init__(self, settings: NodegenSettings) -> None:
+    def __init__(self, settings: NodegenSettings, instance: DagsterInstance | None = None) -> None:
         self.settings = settings
-        self.instance: DagsterInstance = open_instance(settings)
+        self.instance = instance or open_instance(settings)
         self.store = ArtifactStore(settings.artifact_db)
         self.queue = RequestQueue(settings.queue_db)
         self.outbox = Outbox(settings.outbox_db)
@@ -53,6 +65,9 @@ class Home:
     def prune(self, *, keep_runs: int = 200, later: float = 0.0, dry_run: bool = False) -> Report:
         policy = RetentionSettings(keep_runs=keep_runs)
         state = State.of_home(self.settings)
+        if self.settings.database_url:  # a deployment: its job opens the state so
+            url = self.settings.database_url
+            state = State.open(artifacts=url, queue=url, outbox=url)
         return prune(self.instance, state, policy, dry_run=dry_run, now=time.time() + later)
 
     def runs(self) -> list[str]:
@@ -67,3 +82,10 @@ class Home:
         except UnknownArtifactError:
             return False
         return True
+
+    def checked_runs(self) -> set[str]:
+        """Runs with asset-check results in the event log's index."""
+        storage = self.instance.event_log_storage
+        with storage.index_connection() as conn:  # type: ignore[attr-defined]
+            rows = conn.execute(text("SELECT DISTINCT run_id FROM asset_check_executions"))
+            return {str(row[0]) for row in rows}
