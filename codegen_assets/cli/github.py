@@ -21,6 +21,7 @@ from codegen_assets.core.secret_env import receive_handoff, reexec_without_secre
 from codegen_assets.core.settings import NodegenSettings
 from codegen_assets.orchestration.embedded import EmbeddedRunner
 from codegen_assets.orchestration.jobs import GENERATE_PR_JOB
+from codegen_assets.orchestration.retention import PruningRunner
 from codegen_assets.storage.queue import RequestQueue
 from github_app.demo.fake_github import FakeGitHub, spec_path
 from github_app.demo.local import REPO, SECRET, comment_payload, private_key_pem, signed
@@ -38,8 +39,9 @@ DEMO_PROMPT = (
 
 
 def in_process_runner(nodegen: NodegenSettings) -> Callable[[], Runner]:
-    """The warm launcher's runner: the pull-request job, in this process."""
-    return lambda: EmbeddedRunner(nodegen, job_name=GENERATE_PR_JOB)
+    """The warm launcher's runner: the pull-request job, in this process, its home pruned
+    after each run (NODEGEN_KEEP_RUNS, NODEGEN_KEEP_DAYS)."""
+    return lambda: PruningRunner(EmbeddedRunner(nodegen, job_name=GENERATE_PR_JOB))
 
 
 def serve(args: argparse.Namespace) -> int:

@@ -16,10 +16,11 @@ from typing import Any
 import pytest
 
 from codegen_assets.cli.generate import EXIT_OK, main
-from codegen_assets.core.models import GenerationResult
+from codegen_assets.core.models import GenerationOptions, GenerationResult, NodeType
 from codegen_assets.core.settings import DEFINITIONS, NodegenSettings
 from codegen_assets.orchestration.assets import DELIVERED_TAG
-from codegen_assets.orchestration.embedded import open_instance
+from codegen_assets.orchestration.embedded import EmbeddedRunner, open_instance
+from codegen_assets.orchestration.retention import PruningRunner
 from codegen_assets.storage.retention import size_of
 from github_app.demo.local import free_port
 from tests.support.local_stack import FINISHED
@@ -156,3 +157,22 @@ def test_retention_keeps_a_home_small_and_the_ui_re_executes_the_newest_run_of_e
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_prune_after_each_run_of_the_served_worker(
+    nodegen_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The warm worker runs request after request in one process: its home is pruned after
+    each, as the CLI's is."""
+    monkeypatch.setenv("NODEGEN_KEEP_RUNS", "1")
+    runner = PruningRunner(EmbeddedRunner(NodegenSettings()))
+    options = GenerationOptions(node_type=NodeType.COMPUTE)
+    runs = []
+    for name in ("digest_compute", "digest_compute", "invoices_compute"):
+        request = runner.runner.submit(NODES[name], options, tmp_path / name)
+        result = runner.run(request, timeout=600)
+        assert result.success, result.error_message
+        runs.append(result.run_id)
+    # the first digest run went (outside the window, and not its node's newest)
+    assert set(runner.runner.instance.get_run_ids()) == set(runs[1:])
+    runner.runner.instance.dispose()
