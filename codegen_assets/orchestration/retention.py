@@ -373,9 +373,8 @@ def _prune_requests(
         and (request_id in dropped or created < cutoff)
     ]
     if state.artifacts is not None:
-        report.count(
-            "stored requests", gone[: state.artifacts.delete_requests(gone, dry_run=dry_run)]
-        )
+        state.artifacts.delete_requests(gone, dry_run=dry_run)
+        report.count("stored requests", gone)
     return gone
 
 
