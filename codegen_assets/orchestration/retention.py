@@ -352,9 +352,8 @@ def _prune_requests(
     dropped = []
     for key in sorted(candidates - held):
         left = set(instance.get_run_ids(RunsFilter(tags={PARTITION_NAME_TAG: key}))) - doomed
-        # a request with no run at all may be starting one: only an old one goes, or one
-        # with no stored request (added by hand in the UI)
-        if not left and (key in had_runs or _older(key, times, cutoff, state)):
+        # a request with no run at all may be starting one: only an old one goes
+        if not left and (key in had_runs or times.get(key, now) < cutoff):
             dropped.append(key)
     if not dry_run:
         for key in dropped:
@@ -376,12 +375,6 @@ def _prune_requests(
         state.artifacts.delete_requests(gone, dry_run=dry_run)
         report.count("stored requests", gone)
     return gone
-
-
-def _older(key: str, times: dict[str, float], cutoff: float, state: State) -> bool:
-    if state.artifacts is None:  # the requests are elsewhere: their age is unknown here
-        return False
-    return times.get(key, 0.0) < cutoff
 
 
 def _remove_stage_outputs(instance: DagsterInstance, partition: str) -> None:

@@ -18,6 +18,7 @@ from codegen_assets.core.models import FileSet, GenerationRequest, ValidationRep
 from codegen_assets.core.settings import NodegenSettings
 from codegen_assets.orchestration.deployments import local_resources
 from codegen_assets.orchestration.drift import DELIVERED_NODES
+from codegen_assets.orchestration.retention import REQUESTS
 from codegen_assets.orchestration.retention_job import RetentionResource, prune_history_job
 from codegen_assets.storage.artifacts import UnknownArtifactError
 from codegen_assets.storage.registry import DeliveredNode
@@ -71,6 +72,15 @@ def test_prune_removes_runs_older_than_keep_days_even_inside_the_window(home: Ho
     assert set(home.runs()) == set(runs)
     home.prune(keep_runs=10, later=LATER)
     assert home.runs() == [] and home.partitions() == set()
+
+
+def test_prune_removes_an_old_request_that_never_ran_but_not_a_partition_of_unknown_age(
+    home: Home,
+) -> None:
+    never_ran = home.request()
+    home.instance.add_dynamic_partitions(REQUESTS, ["added-by-hand"])  # no stored request
+    home.prune(later=LATER)
+    assert home.partitions() == {"added-by-hand"} and not home.stored(never_ran)
 
 
 def test_prune_dry_run_reports_what_would_go_and_removes_nothing(home: Home) -> None:
