@@ -97,12 +97,13 @@ def graphql(url: str, query: str, **variables: str) -> Any:
     request = urllib.request.Request(
         f"{url}/graphql", data=body, headers={"Content-Type": "application/json"}
     )
-    with urllib.request.urlopen(request, timeout=60) as response:
+    with urllib.request.urlopen(request, timeout=300) as response:
         answer = json.loads(response.read())
     assert "errors" not in answer, answer
     return answer["data"]
 
 
+@pytest.mark.timeout(1800)  # eighteen generations, the webserver and three runs it launches
 def test_retention_keeps_a_home_small_and_the_ui_re_executes_the_newest_run_of_each_node(
     tmp_path: Path,
     nodegen_home: Path,
