@@ -17,8 +17,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, inspect, text
 from sqlalchemy.engine import Engine
 
 VERSION_TABLE = "nodegen_alembic_version"
@@ -55,9 +54,12 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 def revision(connection: Connection) -> str | None:
     """The database's revision; None when it has no version table (new, or written by the
-    release before migrations)."""
-    context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
-    return context.get_current_revision()
+    release before migrations). Read directly: Alembic's context would log its set-up at INFO
+    each time a process opens a database."""
+    if not inspect(connection).has_table(VERSION_TABLE):
+        return None
+    found = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all()
+    return str(found[0]) if found else None
 
 
 def upgrade(engine: Engine) -> Upgrade:
