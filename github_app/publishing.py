@@ -24,6 +24,7 @@ from codegen_assets.core.report import report_markdown
 from codegen_assets.core.spec_file import dump_spec
 from codegen_assets.core.understood import understood_markdown
 from codegen_assets.storage.artifacts import ArtifactStore
+from codegen_assets.storage.retention import RetentionSettings
 from github_app.client import body_of, installation_client
 from github_app.failures import describe, public_reason
 from github_app.outcomes import PublishOutcome
@@ -203,10 +204,16 @@ class Publisher:
         refined: RefinedCode,
         reason: str,
     ) -> str | None:
-        body = failure_comment(request, spec, refined, reason, self.settings.patch_comment_limit)
-        # If GitHub is down this fails too: the files are in the artifact store and run metadata.
+        keep_days = RetentionSettings().keep_days
+        body = failure_comment(
+            request, spec, refined, reason, self.settings.patch_comment_limit, keep_days
+        )
+        # If GitHub is down this fails too: the files are in the artifact store and run metadata,
+        # and kept until someone is told (retention counts the days from then).
         with contextlib.suppress(GitHubException):
-            return self._comment(target, body)
+            comment = self._comment(target, body)
+            self.store.mark_told(request.request_id, keep_days)
+            return comment
         return None
 
 
@@ -287,7 +294,12 @@ def change_summary(before: dict[str, str], after: dict[str, str]) -> str:
 
 
 def failure_comment(
-    request: GenerationRequest, spec: NodeSpec, refined: RefinedCode, reason: str, limit: int
+    request: GenerationRequest,
+    spec: NodeSpec,
+    refined: RefinedCode,
+    reason: str,
+    limit: int,
+    keep_days: float,
 ) -> str:
     """Why the PR could not be written, the code as a patch when small, and how to fetch it."""
     patch = "".join(
@@ -304,7 +316,8 @@ def failure_comment(
     )
     return (
         f"I generated `{spec.name}` but could not write the pull request: {reason}.\n\n"
-        f"Nothing is lost: the files are kept in the artifact store. Fetch them with\n"
+        f"Nothing is lost: the files are kept in the artifact store for {keep_days:g} days. "
+        "Fetch them with\n"
         f"`omninode-generate recover {request.request_id} --output-dir DIR`, "
         f"or comment `/generate-node retry`.{shown}"
     )

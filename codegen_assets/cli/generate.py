@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import atexit
 import contextlib
+import logging
 import os
 import shlex
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 from rich.console import Console
@@ -32,6 +34,9 @@ from codegen_assets.core.stages.parsed_prompt import PromptError, decode_prompt,
 from codegen_assets.core.style import StyleConfigError, find_config
 from codegen_assets.core.understood import understood_rows
 
+if TYPE_CHECKING:  # Dagster loads after the first line is printed
+    from codegen_assets.orchestration.embedded import EmbeddedRunner
+
 EXIT_OK, EXIT_VALIDATION, EXIT_PARTIAL, EXIT_INPUT, EXIT_TIMEOUT, EXIT_ERROR = 0, 1, 2, 3, 4, 5
 _EXIT_BY_CODE = {
     "VALIDATION_FAILED": EXIT_VALIDATION,
@@ -47,7 +52,9 @@ def _generate_parser() -> argparse.ArgumentParser:
         description="Generate a validated ONEX v2.0 node from a plain-language prompt. "
         "Runs the Dagster asset graph in-process: no servers needed. "
         "`omninode-generate recover WORKFLOW_ID --output-dir DIR` restores code that could not "
-        "be written; `omninode-generate stop-validators` ends the validators' kept interpreter.",
+        "be written; `omninode-generate stop-validators` ends the validators' kept interpreter; "
+        "`omninode-generate prune [--dry-run]` removes old runs from the home; "
+        "`omninode-generate migrate` upgrades the databases' schema.",
     )
     parser.add_argument(
         "prompt", nargs="?", help="what the node should do (use - to read it from stdin)"
@@ -107,6 +114,17 @@ def _recover_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("workflow_id")
     parser.add_argument("--output-dir", required=True, type=Path)
+    return parser
+
+
+def _prune_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="omninode-generate prune",
+        description="Remove what the home keeps beyond NODEGEN_KEEP_RUNS runs and "
+        "NODEGEN_KEEP_DAYS days (never anything not yet delivered, nor the newest run of each "
+        "node); print what was removed and the home's size before and after.",
+    )
+    parser.add_argument("--dry-run", action="store_true", help="only print what would be removed")
     return parser
 
 
@@ -253,7 +271,7 @@ def validate_ahead_of_run(
         return
     from codegen_assets.core.pipeline import stage_outputs
     from codegen_assets.core.stages.validation_report import validate_ahead
-    from codegen_assets.core.validation_cache import ValidationCache
+    from codegen_assets.storage.retention import UsedValidationCache
 
     try:
         spec, _, files = stage_outputs(prompt, options, style)
@@ -266,7 +284,7 @@ def validate_ahead_of_run(
         mypy_cache=settings.mypy_cache,
         sandbox=settings.sandbox,
         style=spec.style,
-        cache=ValidationCache(reports) if reports is not None else None,
+        cache=UsedValidationCache(reports) if reports is not None else None,
         warm=settings.warm_validators,
         keep_seconds=settings.warm_validators_keep_seconds,
     )
@@ -363,9 +381,75 @@ def generate(argv: list[str], called_at: float | None = None) -> int:
         _print_result(out, result)
         out.print(f"  this run in the Dagster UI: {ui_command(settings)}", soft_wrap=True)
         out.print(f"    then open http://127.0.0.1:3000/runs/{result.run_id}", highlight=False)
+    sys.stdout.flush()
+    after_result(runner, result)
     if result.success:
         return EXIT_OK
     return _EXIT_BY_CODE.get(result.error_code or "", EXIT_ERROR)
+
+
+def after_result(runner: EmbeddedRunner, result: GenerationResult) -> None:
+    """Once the result is printed: kept code is marked as told (its expiry starts now), the
+    home is pruned if it holds more than the window allows, and the instance's databases are
+    closed (their write-ahead logs checkpointed). Nothing here changes the exit code."""
+    from codegen_assets.orchestration.retention import prune_after_run
+    from codegen_assets.storage.retention import RetentionSettings
+
+    try:
+        if result.generated_code_in_database:
+            runner.store.mark_told(result.workflow_id, RetentionSettings().keep_days)
+        prune_after_run(runner.instance, runner.settings)
+    except Exception:  # the generation is done and reported; pruning waits for the next one
+        logging.getLogger(__name__).warning("pruning the home failed", exc_info=True)
+    finally:
+        runner.store.engine.dispose()
+        runner.instance.dispose()
+
+
+def prune_command(argv: list[str]) -> int:
+    """Prune the home now; returns the exit code."""
+    args = _prune_parser().parse_args(argv)
+    settings = NodegenSettings()
+    if settings.database_url:
+        print(
+            "error: NODEGEN_DATABASE_URL is set: a deployment is pruned by its prune_history "
+            "job (Dagster UI, or `dagster job launch -j prune_history`), not from a home",
+            file=sys.stderr,
+        )
+        return EXIT_INPUT
+    from codegen_assets.orchestration.embedded import open_instance
+    from codegen_assets.orchestration.retention import State, prune
+    from codegen_assets.storage.retention import RetentionSettings
+
+    instance = open_instance(settings)
+    try:
+        report = prune(instance, State.of_home(settings), RetentionSettings(), dry_run=args.dry_run)
+    finally:
+        instance.dispose()
+    for line in report.lines():
+        print(line)
+    return EXIT_OK
+
+
+def migrate_command(argv: list[str]) -> int:
+    """Upgrade the configured databases' schema; returns the exit code."""
+    argparse.ArgumentParser(
+        prog="omninode-generate migrate",
+        description="Bring onex-nodegen's tables to this version's schema (NODEGEN_DATABASE_URL, "
+        "or the SQLite files in the home); the deployment's pre-upgrade hook runs it.",
+    ).parse_args(argv)
+    from codegen_assets.storage.db import engine_for
+    from codegen_assets.storage.migrate import upgrade
+
+    settings = NodegenSettings()
+    locations = dict.fromkeys([settings.artifact_db, settings.queue_db, settings.outbox_db])
+    for location in locations:
+        if not settings.database_url and not Path(location).is_file():
+            continue  # a home's file that was never written needs no upgrade
+        done = upgrade(engine_for(location))
+        state = f"{done.before or 'none'} → {done.after}" if done.changed else done.after
+        print(f"{done.database}: {state}")
+    return EXIT_OK
 
 
 def recover_command(argv: list[str]) -> int:
@@ -390,8 +474,9 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of ``omninode-generate``."""
     called_at = None if argv is None else time.monotonic()  # not the process's own command
     argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] == "recover":
-        return recover_command(argv[1:])
+    commands = {"recover": recover_command, "prune": prune_command, "migrate": migrate_command}
+    if argv and argv[0] in commands:
+        return commands[argv[0]](argv[1:])
     if argv == ["stop-validators"]:
         return stop_validators()
     return generate(argv, called_at)

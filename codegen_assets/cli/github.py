@@ -20,8 +20,9 @@ from codegen_assets.cli.generate import warm_validators
 from codegen_assets.core.logs import configure_logging
 from codegen_assets.core.secret_env import receive_handoff, reexec_without_secrets
 from codegen_assets.core.settings import NodegenSettings
-from codegen_assets.orchestration.embedded import EmbeddedRunner, embedded_instance
+from codegen_assets.orchestration.embedded import EmbeddedRunner, open_instance
 from codegen_assets.orchestration.jobs import GENERATE_PR_JOB
+from codegen_assets.orchestration.retention import PruningRunner
 from codegen_assets.orchestration.run_history import DagsterRunHistory
 from codegen_assets.storage.queue import RequestQueue
 from github_app.dashboard import RunHistory
@@ -54,8 +55,9 @@ DEMO_PROMPT = (
 
 
 def in_process_runner(nodegen: NodegenSettings) -> Callable[[], Runner]:
-    """The warm launcher's runner: the pull-request job, in this process."""
-    return lambda: EmbeddedRunner(nodegen, job_name=GENERATE_PR_JOB)
+    """The warm launcher's runner: the pull-request job, in this process, its home pruned
+    after each run (NODEGEN_KEEP_RUNS, NODEGEN_KEEP_DAYS)."""
+    return lambda: PruningRunner(EmbeddedRunner(nodegen, job_name=GENERATE_PR_JOB))
 
 
 def run_history(nodegen: NodegenSettings, embedded: bool = True) -> RunHistory:
@@ -63,7 +65,7 @@ def run_history(nodegen: NodegenSettings, embedded: bool = True) -> RunHistory:
     launches) the instance ``DAGSTER_HOME`` names."""
     if not embedded and os.environ.get("DAGSTER_HOME"):
         return DagsterRunHistory(DagsterInstance.get())
-    return DagsterRunHistory(embedded_instance(nodegen))
+    return DagsterRunHistory(open_instance(nodegen))
 
 
 def serve(args: argparse.Namespace) -> int:

@@ -6,6 +6,7 @@ and attaches metadata. The stages and their inputs are those of core.pipeline.PI
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from dagster import (
@@ -62,6 +63,9 @@ from github_app.repo_layout import RepoLayout
 
 requests_partitions = DynamicPartitionsDefinition(name="generation_requests")
 GROUP = "node_generation"
+# The node a run delivered (its directory, or the registry key of its pull request): retention
+# keeps the newest successful run of each, so the UI can re-execute it.
+DELIVERED_TAG = "nodegen/delivered"
 
 
 class RunCancelledError(RuntimeError):
@@ -340,6 +344,12 @@ def written_files(
         workflow_id=request.request_id,
         node_name=parsed_prompt.name,
     )
+    if request.github is None and outcome.written:  # bot mode delivers with its pull request
+        node_dir = (
+            Path(request.output_dir or ".")
+            / NodeLayout.of(parsed_prompt, parsed_prompt.options.package).node_dir
+        )
+        context.instance.add_run_tags(context.run.run_id, {DELIVERED_TAG: str(node_dir)})
     return Output(
         outcome,
         metadata={
@@ -395,6 +405,7 @@ def pull_request(
             )
         )
         metadata["registry_key"] = key
+        context.instance.add_run_tags(context.run.run_id, {DELIVERED_TAG: key})
     if outcome.stored_in_artifact_store:
         metadata["error"] = outcome.error or ""
         metadata["kept_files"] = MetadataValue.json(refined_code.files.files)

@@ -22,11 +22,18 @@ from codegen_assets.orchestration.resources import (
     RequestQueueResource,
     ValidatorResource,
 )
+from codegen_assets.orchestration.retention_job import (
+    RetentionResource,
+    prune_history_job,
+    retention_schedule,
+)
 from codegen_assets.orchestration.sensors import github_requests_sensor, kafka_mirror_sensor
+from codegen_assets.storage.retention import RetentionSettings
 
 
 def local_resources(settings: NodegenSettings) -> dict[str, object]:
     """Embedded defaults: SQLite beside the instance, validators as local subprocesses."""
+    policy = RetentionSettings()
     return {
         "artifacts": ArtifactStoreResource(
             path=str(settings.artifact_db), workspace=str(settings.workspace)
@@ -49,6 +56,12 @@ def local_resources(settings: NodegenSettings) -> dict[str, object]:
             env=settings.kafka_env,
             outbox=str(settings.outbox_db),
         ),
+        "retention": RetentionResource(
+            keep_runs=policy.keep_runs,
+            keep_days=policy.keep_days,
+            validation_cache_mb=policy.validation_cache_mb,
+            home="" if settings.database_url else str(settings.home),
+        ),
     }
 
 
@@ -64,9 +77,10 @@ def build_definitions(settings: NodegenSettings) -> Definitions:
             generate_node_pr_job,
             regenerate_nodes_job,
             refresh_dashboards_job,
+            prune_history_job,
         ],
         sensors=[github_requests_sensor, kafka_mirror_sensor, template_drift_sensor],
-        schedules=[daily_drift_schedule, dashboard_schedule],
+        schedules=[daily_drift_schedule, dashboard_schedule, retention_schedule],
         # The stages form a chain: one process per run, not one per step (the multiprocess
         # default would start ten interpreters per request).
         executor=in_process_executor,

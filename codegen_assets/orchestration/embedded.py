@@ -45,6 +45,7 @@ from codegen_assets.orchestration.kafka_mirror import RunMirror
 from codegen_assets.orchestration.origin import execute_with_origin
 from codegen_assets.storage.artifacts import ArtifactStore
 from codegen_assets.storage.outbox import Outbox
+from codegen_assets.storage.retention import RetentionSettings
 
 log = logging.getLogger(__name__)
 _RUN_IDS = uuid.UUID("0b5c9a52-3f0e-4c1e-9a8e-6d2f4b7c1a90")
@@ -59,8 +60,10 @@ POLL_SECONDS = 0.1
 STOP_GRACE_SECONDS = 15.0
 # Written into a new embedded instance. Stages print nothing, and capturing each step's
 # stdout/stderr (Dagster's default) redirects the terminal's file descriptors mid-run. The event
-# log is Dagster's own SQLite layout, written without per-event set-up (event_log.py).
-_INSTANCE_YAML = """\
+# log is Dagster's own SQLite layout, written without per-event set-up (event_log.py). Ticks of
+# sensors and schedules (recorded when `dagster dev` runs the daemon on a home) are pruned by
+# Dagster; runs by retention.py.
+_PREVIOUS_YAML = """\
 telemetry:
   enabled: false
 # Runs launched from the UI (Materialize, Re-execute) start at once, with or without a daemon.
@@ -71,11 +74,15 @@ compute_logs:
   module: dagster._core.storage.noop_compute_log_manager
   class: NoOpComputeLogManager
 """
-# What earlier versions wrote: brought up to date when found.
-_EARLIER_YAML = (
-    _INSTANCE_YAML,
-    "telemetry:\n  enabled: false\ncompute_logs:\n"
-    "  module: dagster._core.storage.noop_compute_log_manager\n  class: NoOpComputeLogManager\n",
+_INSTANCE_YAML = (
+    _PREVIOUS_YAML
+    + """\
+retention:
+  schedule:
+    purge_after_days: 30
+  sensor:
+    purge_after_days: {skipped: 7, failure: 30, success: 30}
+"""
 )
 _EVENT_LOG_YAML = """\
 event_log_storage:
@@ -84,6 +91,18 @@ event_log_storage:
   config:
     base_dir: {base_dir}
 """
+
+
+def _earlier_yaml(dagster_home: Path) -> tuple[str, ...]:
+    """What earlier versions wrote at ``dagster_home``: brought up to date when found."""
+    base_dir = json.dumps(str(dagster_home.resolve() / "history" / "runs"))
+    return (
+        _PREVIOUS_YAML + _EVENT_LOG_YAML.format(base_dir=base_dir),
+        _PREVIOUS_YAML,
+        "telemetry:\n  enabled: false\ncompute_logs:\n"
+        "  module: dagster._core.storage.noop_compute_log_manager\n"
+        "  class: NoOpComputeLogManager\n",
+    )
 
 
 def embedded_instance_yaml(dagster_home: Path) -> str:
@@ -96,12 +115,12 @@ def _write_instance_yaml(dagster_home: Path) -> None:
     """Write the instance's configuration, or bring one an earlier version wrote up to date
     (a configuration someone wrote by hand is left as it is)."""
     config = dagster_home / "dagster.yaml"
-    if not config.exists() or config.read_text("utf-8") in _EARLIER_YAML:
+    if not config.exists() or config.read_text("utf-8") in _earlier_yaml(dagster_home):
         config.write_text(embedded_instance_yaml(dagster_home), encoding="utf-8")
 
 
-def embedded_instance(settings: NodegenSettings) -> DagsterInstance:
-    """The embedded Dagster instance under ``settings.home``, its configuration written."""
+def open_instance(settings: NodegenSettings) -> DagsterInstance:
+    """The embedded instance under ``settings.home`` (its configuration written or updated)."""
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
     _write_instance_yaml(settings.dagster_home)
     return DagsterInstance.from_config(str(settings.dagster_home))
@@ -118,7 +137,7 @@ class EmbeddedRunner:
 
     def __init__(self, settings: NodegenSettings, job_name: str = GENERATE_JOB) -> None:
         self.settings = settings
-        self.instance = embedded_instance(settings)
+        self.instance = open_instance(settings)
         self.store = ArtifactStore(settings.artifact_db)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -393,7 +412,8 @@ class EmbeddedRunner:
                     "generated_code_in_database": True,
                     "error_code": "WRITE_FAILED",
                     "error_message": f"{written.error}. The generated code is kept in "
-                    f"{self.store.where}; restore it with: omninode-generate recover "
+                    f"{self.store.where} for {RetentionSettings().keep_days:g} days "
+                    "(NODEGEN_KEEP_DAYS); restore it with: omninode-generate recover "
                     f"{request.request_id} --output-dir DIR",
                 }
             )

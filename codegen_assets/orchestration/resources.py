@@ -19,13 +19,13 @@ from codegen_assets.core.rag_client import RagClient
 from codegen_assets.core.sandbox import SandboxMode
 from codegen_assets.core.stages.refined_code import refine_files
 from codegen_assets.core.stages.validation_report import validate_files
-from codegen_assets.core.validation_cache import ValidationCache
 from codegen_assets.orchestration.run_history import DagsterRunHistory
 from codegen_assets.storage.artifacts import ArtifactStore
 from codegen_assets.storage.dashboards import DashboardStore
 from codegen_assets.storage.outbox import Outbox
 from codegen_assets.storage.queue import RequestQueue
 from codegen_assets.storage.registry import NodeRegistry
+from codegen_assets.storage.retention import UsedValidationCache
 from github_app.settings import AppSettings
 
 if TYPE_CHECKING:  # the GitHub client loads when a GitHub step runs, not with the asset graph
@@ -79,8 +79,8 @@ class ValidatorResource(ConfigurableResource["ValidatorResource"]):
     warm: bool = True  # Python checks of generated code in a warm interpreter
     warm_keep_seconds: float = 0.0  # shared with later processes while used this recently
 
-    def _cache(self) -> ValidationCache | None:
-        return ValidationCache(Path(self.cache_dir)) if self.cache_dir else None
+    def _cache(self) -> UsedValidationCache | None:
+        return UsedValidationCache(Path(self.cache_dir)) if self.cache_dir else None
 
     def check(self, files: FileSet, style: StyleConfig | None = None) -> ValidationReport:
         """Validate generated ``files`` (style under the repository's ``style``)."""

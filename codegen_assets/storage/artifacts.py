@@ -6,29 +6,19 @@ import json
 import time
 from pathlib import Path
 
-from sqlalchemy import Column, Float, MetaData, String, Table, Text, select
+from sqlalchemy import and_, or_, select, update
 
 from codegen_assets.core.models import FileSet, GenerationRequest
 from codegen_assets.core.stages.written_files import write_atomically
-from codegen_assets.storage.db import Location, adopt_legacy, engine_for, insert_for, where
-
-_metadata = MetaData()
-requests = Table(
-    "nodegen_requests",
-    _metadata,
-    Column("request_id", String, primary_key=True),
-    Column("body", Text, nullable=False),
-    Column("created_at", Float, nullable=False),
+from codegen_assets.storage.db import (
+    Location,
+    chunks,
+    delete_where,
+    insert_for,
+    open_database,
+    where,
 )
-artifacts = Table(
-    "nodegen_artifacts",
-    _metadata,
-    Column("workflow_id", String, primary_key=True),
-    Column("node_name", String, nullable=False),
-    Column("files", Text, nullable=False),
-    Column("reason", Text, nullable=False),
-    Column("created_at", Float, nullable=False),
-)
+from codegen_assets.storage.schema import artifacts, requests
 
 
 class UnknownArtifactError(KeyError):
@@ -39,9 +29,7 @@ class ArtifactStore:
     """Requests and undelivered code; safe to share between threads and processes."""
 
     def __init__(self, location: Location) -> None:
-        self.engine = engine_for(location)
-        _metadata.create_all(self.engine)
-        adopt_legacy(self.engine, {"requests": requests, "artifacts": artifacts})
+        self.engine = open_database(location)
         self._insert = insert_for(self.engine)
 
     @property
@@ -79,6 +67,8 @@ class ArtifactStore:
             "files": json.dumps(files.files, sort_keys=True),
             "reason": reason,
             "created_at": time.time(),
+            "told_at": None,  # new code: nobody was told about it yet
+            "expires_at": None,
         }
         statement = (
             self._insert(artifacts)
@@ -100,6 +90,48 @@ class ArtifactStore:
                 f"no stored code for workflow {workflow_id!r} in {self.where}"
             )
         return str(row[0]), FileSet(files=json.loads(row[1]))
+
+    def mark_told(self, workflow_id: str, keep_days: float) -> float | None:
+        """Record that the user was told where the code kept for ``workflow_id`` is and that it
+        is kept ``keep_days`` days; returns its expiry (None when nothing is kept). Telling again
+        keeps the first expiry."""
+        now = time.time()
+        with self.engine.begin() as db:
+            db.execute(
+                update(artifacts)
+                .where(artifacts.c.workflow_id == workflow_id, artifacts.c.told_at.is_(None))
+                .values(told_at=now, expires_at=now + keep_days * 86400)
+            )
+            query = select(artifacts.c.expires_at).where(artifacts.c.workflow_id == workflow_id)
+            expires = db.execute(query).scalar_one_or_none()
+        return None if expires is None else float(expires)
+
+    def request_times(self) -> dict[str, float]:
+        """Every stored request's id and when it was stored."""
+        with self.engine.connect() as db:
+            rows = db.execute(select(requests.c.request_id, requests.c.created_at))
+            return {str(r[0]): float(r[1]) for r in rows}
+
+    def held_code(self, now: float) -> set[str]:
+        """Workflows whose kept code must stay: nobody was told where it is, or the expiry they
+        were told has not passed."""
+        query = select(artifacts.c.workflow_id).where(
+            or_(artifacts.c.told_at.is_(None), artifacts.c.expires_at > now)
+        )
+        with self.engine.connect() as db:
+            return {str(r[0]) for r in db.execute(query)}
+
+    def delete_expired_code(self, now: float, *, dry_run: bool = False) -> int:
+        """Remove kept code whose owner was told about it and whose expiry passed."""
+        expired = and_(artifacts.c.told_at.is_not(None), artifacts.c.expires_at <= now)
+        return delete_where(self.engine, artifacts, expired, dry_run=dry_run)
+
+    def delete_requests(self, request_ids: list[str], *, dry_run: bool = False) -> int:
+        """Remove these requests (never kept code: see ``delete_expired_code``)."""
+        return sum(
+            delete_where(self.engine, requests, requests.c.request_id.in_(batch), dry_run=dry_run)
+            for batch in chunks(request_ids)
+        )
 
     def restore(self, workflow_id: str, dest: Path) -> list[str]:
         """Write the code kept for ``workflow_id`` to ``dest``; returns the files written."""

@@ -1,16 +1,19 @@
 """The database every piece of state lives in: a SQLite file in the home directory (embedded)
 or PostgreSQL (deployed: ``NODEGEN_DATABASE_URL``), through SQLAlchemy Core, which Dagster
-already uses. Tables are prefixed ``nodegen_`` so they can share a database with Dagster's."""
+already uses. Tables are prefixed ``nodegen_`` so they can share a database with Dagster's; their
+definitions are in ``schema.py``, their upgrades in ``migrate.py``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, create_engine, event, inspect, text
+from sqlalchemy import Table, create_engine, event, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+
+from codegen_assets.storage.migrate import ensure_current
 
 Location = Path | str  # a SQLite file, or a database URL
 
@@ -37,6 +40,13 @@ def engine_for(location: Location) -> Engine:
     return engine
 
 
+def open_database(location: Location) -> Engine:
+    """An engine for ``location``, its schema brought to the current revision (``migrate``)."""
+    engine = engine_for(location)
+    ensure_current(engine)
+    return engine
+
+
 def where(engine: Engine) -> str:
     """The database, for messages (a URL's password hidden)."""
     return engine.url.render_as_string(hide_password=True)
@@ -47,20 +57,24 @@ def insert_for(engine: Engine) -> Callable[[Table], Any]:
     return postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
 
 
-def adopt_legacy(engine: Engine, renames: dict[str, Table]) -> None:
-    """Move the rows of tables an earlier version created without the ``nodegen_`` prefix into
-    their new tables, then drop the old ones (SQLite files in an existing home)."""
-    if engine.dialect.name != "sqlite":
-        return
-    present = set(inspect(engine).get_table_names())
+def chunks(items: Iterable[str], size: int = 500) -> Iterator[list[str]]:
+    """``items`` in lists of at most ``size``: an IN clause per list stays far below SQLite's
+    limit on bound variables."""
+    batch: list[str] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def delete_where(engine: Engine, table: Table, condition: Any, *, dry_run: bool) -> int:
+    """Delete ``table``'s rows matching ``condition`` (only count them when ``dry_run``)."""
     with engine.begin() as db:
-        for old, table in renames.items():
-            if old in present:
-                columns = ", ".join(c.name for c in table.columns)
-                db.execute(
-                    text(
-                        f"INSERT OR IGNORE INTO {table.name} ({columns}) "
-                        f"SELECT {columns} FROM {old}"
-                    )
-                )
-                db.execute(text(f"DROP TABLE {old}"))
+        if dry_run:
+            return int(
+                db.execute(select(func.count()).select_from(table).where(condition)).scalar_one()
+            )
+        return int(db.execute(table.delete().where(condition)).rowcount)

@@ -5,38 +5,26 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, Text, func, select, update
+from sqlalchemy import func, select, update
 
 from codegen_assets.core.envelope import OnexEnvelopeV1
-from codegen_assets.storage.db import Location, adopt_legacy, engine_for, insert_for, where
-
-_metadata = MetaData()
-outbox = Table(
-    "nodegen_outbox",
-    _metadata,
-    Column("seq", Integer, primary_key=True, autoincrement=True),
-    Column("envelope_id", String, unique=True, nullable=False),
-    Column("topic", String, nullable=False),
-    Column("key", String, nullable=False),
-    Column("value", Text, nullable=False),
-    Column("created_at", Float, nullable=False),
-    Column("published_at", Float),
+from codegen_assets.storage.db import (
+    Location,
+    chunks,
+    delete_where,
+    insert_for,
+    open_database,
+    where,
 )
-cursors = Table(
-    "nodegen_outbox_cursors",
-    _metadata,
-    Column("run_id", String, primary_key=True),
-    Column("storage_id", Integer, nullable=False),
-)
+from codegen_assets.storage.schema import outbox
+from codegen_assets.storage.schema import outbox_cursors as cursors
 
 
 class Outbox:
     """Envelopes waiting for Kafka; safe to share between threads and processes."""
 
     def __init__(self, location: Location) -> None:
-        self.engine = engine_for(location)
-        _metadata.create_all(self.engine)
-        adopt_legacy(self.engine, {"outbox": outbox, "cursors": cursors})
+        self.engine = open_database(location)
         self._insert = insert_for(self.engine)
 
     @property
@@ -102,3 +90,21 @@ class Outbox:
         query = select(func.count()).select_from(outbox).where(outbox.c.published_at.is_(None))
         with self.engine.connect() as db:
             return int(db.execute(query).scalar_one())
+
+    def delete_published(self, *, dry_run: bool = False) -> int:
+        """Remove the envelopes Kafka acknowledged (the pending ones stay, whatever their age)."""
+        return delete_where(
+            self.engine, outbox, outbox.c.published_at.is_not(None), dry_run=dry_run
+        )
+
+    def cursor_runs(self) -> set[str]:
+        """The runs whose capture position is kept."""
+        with self.engine.connect() as db:
+            return {str(r[0]) for r in db.execute(select(cursors.c.run_id))}
+
+    def delete_cursors(self, run_ids: list[str], *, dry_run: bool = False) -> int:
+        """Forget the capture position of these runs (runs that no longer exist)."""
+        return sum(
+            delete_where(self.engine, cursors, cursors.c.run_id.in_(batch), dry_run=dry_run)
+            for batch in chunks(run_ids)
+        )

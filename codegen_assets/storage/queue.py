@@ -19,58 +19,11 @@ import time
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import (
-    Column,
-    Float,
-    Integer,
-    LargeBinary,
-    MetaData,
-    String,
-    Table,
-    func,
-    inspect,
-    select,
-    text,
-    update,
-)
-from sqlalchemy.engine import Engine
+from sqlalchemy import Column, Table, and_, func, select, update
 
-from codegen_assets.storage.db import Location, engine_for, insert_for
+from codegen_assets.storage.db import Location, chunks, delete_where, insert_for, open_database
+from codegen_assets.storage.schema import deliveries, runs, thread_requests
 
-_metadata = MetaData()
-deliveries = Table(
-    "nodegen_deliveries",
-    _metadata,
-    Column("delivery_id", String, primary_key=True),
-    Column("event", String, nullable=False),
-    Column("body", LargeBinary, nullable=False),
-    Column("received_at", Float, nullable=False),
-    Column("status", String, nullable=False, server_default="new"),
-    Column("note", String, nullable=False, server_default=""),
-    Column("attempts", Integer, nullable=False, server_default="0"),
-    Column("next_attempt_at", Float, nullable=False, server_default="0"),
-)
-thread_requests = Table(
-    "nodegen_thread_requests",
-    _metadata,
-    Column("seq", Integer, primary_key=True, autoincrement=True),
-    Column("repository", String, nullable=False),
-    Column("issue_number", Integer, nullable=False),
-    Column("request_id", String, nullable=False),
-)
-runs = Table(
-    "nodegen_runs",
-    _metadata,
-    Column("seq", Integer, primary_key=True, autoincrement=True),
-    Column("request_id", String, nullable=False, unique=True),
-    Column("delivery_id", String, nullable=False),
-    Column("status", String, nullable=False, server_default="pending"),
-    Column("created_at", Float, nullable=False),
-    Column("claimed_at", Float),
-    Column("attempts", Integer, nullable=False, server_default="0"),
-    Column("next_attempt_at", Float, nullable=False, server_default="0"),
-    Column("error", String, nullable=False, server_default=""),
-)
 Kind = Literal["deliveries", "runs"]
 _TABLES: dict[Kind, Table] = {"deliveries": deliveries, "runs": runs}
 _KEYS: dict[Kind, Column[str]] = {"deliveries": deliveries.c.delivery_id, "runs": runs.c.request_id}
@@ -108,33 +61,13 @@ class Delivery:
     body: bytes
 
 
-def _add_missing_columns(engine: Engine) -> None:
-    """Bring a queue created by an earlier version up to this schema (new columns only)."""
-    inspector = inspect(engine)
-    with engine.begin() as db:
-        for table in (deliveries, runs):
-            present = {c["name"] for c in inspector.get_columns(table.name)}
-            for column in table.columns:
-                if column.name not in present and column.server_default is not None:
-                    kind = column.type.compile(dialect=engine.dialect)
-                    default = column.server_default.arg  # type: ignore[attr-defined]
-                    db.execute(
-                        text(
-                            f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind} "
-                            f"NOT NULL DEFAULT '{default}'"
-                        )
-                    )
-
-
 class RequestQueue:
     """The durable queue; safe to share between threads and processes."""
 
     def __init__(self, location: Location, backoff: Backoff | None = None) -> None:
         self.location = location
         self.backoff = backoff or Backoff()
-        self.engine = engine_for(location)
-        _metadata.create_all(self.engine)
-        _add_missing_columns(self.engine)
+        self.engine = open_database(location)
         self._insert = insert_for(self.engine)
 
     def record(self, delivery_id: str, event_name: str, body: bytes) -> bool:
@@ -331,3 +264,62 @@ class RequestQueue:
                 for status, count in db.execute(query):
                     result[f"{label}.{status}"] = int(count)
         return result
+
+    def undelivered_requests(self) -> set[str]:
+        """Requests whose run the queue has not finished: waiting, claimed or dead-lettered."""
+        query = select(runs.c.request_id).where(runs.c.status != "done")
+        with self.engine.connect() as db:
+            return {str(r[0]) for r in db.execute(query)}
+
+    def newest_thread_requests(self) -> set[str]:
+        """The newest request of each issue or pull request (what ``/generate-node retry``
+        repeats)."""
+        newest = (
+            select(func.max(thread_requests.c.seq))
+            .group_by(thread_requests.c.repository, thread_requests.c.issue_number)
+            .scalar_subquery()
+        )
+        query = select(thread_requests.c.request_id).where(thread_requests.c.seq.in_(newest))
+        with self.engine.connect() as db:
+            return {str(r[0]) for r in db.execute(query)}
+
+    def delete_finished(
+        self, before: float, gone: list[str], *, dry_run: bool = False
+    ) -> dict[str, int]:
+        """Remove triaged deliveries received before ``before`` (GitHub redelivers for 3 days;
+        until then their id keeps a redelivery a no-op), finished runs queued before ``before``
+        or whose request is ``gone``, and the thread records of ``gone`` requests. New,
+        waiting, claimed and dead-lettered rows stay."""
+        counts = {
+            "deliveries": delete_where(
+                self.engine,
+                deliveries,
+                and_(deliveries.c.status == "done", deliveries.c.received_at < before),
+                dry_run=dry_run,
+            ),
+            "queued runs": delete_where(
+                self.engine,
+                runs,
+                and_(runs.c.status == "done", runs.c.created_at < before),
+                dry_run=dry_run,
+            ),
+            "thread records": 0,
+        }
+        for batch in chunks(gone):
+            counts["queued runs"] += delete_where(
+                self.engine,
+                runs,
+                and_(
+                    runs.c.status == "done",
+                    runs.c.request_id.in_(batch),
+                    runs.c.created_at >= before,
+                ),
+                dry_run=dry_run,
+            )
+            counts["thread records"] += delete_where(
+                self.engine,
+                thread_requests,
+                thread_requests.c.request_id.in_(batch),
+                dry_run=dry_run,
+            )
+        return counts

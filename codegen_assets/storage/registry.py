@@ -11,38 +11,10 @@ import time
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import (
-    Column,
-    Float,
-    Integer,
-    MetaData,
-    RowMapping,
-    String,
-    Table,
-    Text,
-    select,
-    update,
-)
+from sqlalchemy import RowMapping, select, update
 
-from codegen_assets.storage.db import engine_for
-
-_metadata = MetaData()
-delivered_nodes = Table(
-    "nodegen_delivered_nodes",
-    _metadata,
-    Column("key", String, primary_key=True),
-    Column("repository", String, nullable=False),
-    Column("installation_id", Integer, nullable=False),
-    Column("path", String, nullable=False),
-    Column("node_name", String, nullable=False),
-    Column("branch", String, nullable=False),
-    Column("pr_number", Integer),
-    Column("commit_sha", String, nullable=False),
-    Column("lock", Text, nullable=False),
-    Column("delivered_at", Float, nullable=False),
-    Column("regenerated_for", String, nullable=False, server_default=""),
-    Column("regeneration_pr", Integer),
-)
+from codegen_assets.storage.db import open_database
+from codegen_assets.storage.schema import delivered_nodes
 
 
 class DeliveredNode(BaseModel):
@@ -72,8 +44,7 @@ class NodeRegistry:
     """Delivered nodes; safe to share between threads and processes."""
 
     def __init__(self, location: Path | str) -> None:
-        self.engine = engine_for(location)
-        _metadata.create_all(self.engine)
+        self.engine = open_database(location)
 
     def record(self, node: DeliveredNode) -> None:
         """Insert or replace the row of ``node.key`` (a new delivery resets regeneration)."""

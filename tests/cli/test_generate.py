@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from codegen_assets.core.stages.parsed_prompt import clean_prompt
 from codegen_assets.core.stages.validation_report import validate_files
 from codegen_assets.core.validation_cache import ValidationCache
 from codegen_assets.orchestration import assets
+from codegen_assets.storage.artifacts import ArtifactStore
 
 pytestmark = pytest.mark.e2e
 
@@ -179,6 +181,13 @@ def test_unwritable_output_keeps_code_and_recover_restores_it(
     assert f"omninode-generate recover {result.workflow_id} --output-dir" in (
         result.error_message or ""
     )
+    assert "kept in" in (result.error_message or "") and "for 30 days" in (
+        result.error_message or ""
+    )
+    # told once the result was printed: retention counts the 30 days from then
+    store = ArtifactStore(NodegenSettings().artifact_db)
+    assert store.held_code(time.time()) == {result.workflow_id}
+    assert store.held_code(time.time() + 31 * 86400) == set()
     restored = tmp_path / "restored"
     assert main(["recover", result.workflow_id, "--output-dir", str(restored)]) == EXIT_OK
     reference = tmp_path / "reference"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -140,6 +141,24 @@ def test_refused_ref_keeps_the_code_and_tells_the_user(
     assert name == "invoices_compute" and f"{NODE}/node.py" in kept.files
     written = store.restore(request_id, tmp_path / "restored")
     assert {p: (tmp_path / "restored" / p).read_text() for p in written} == kept.files
+    # the user was told, and for how long: retention counts the days from the comment
+    assert "kept in the artifact store for 30 days" in message
+    assert store.held_code(time.time()) == {request_id}
+    assert store.held_code(time.time() + 31 * 86400) == set()
+
+
+def test_prune_never_removes_kept_code_when_the_comment_telling_it_failed(
+    bot: tuple[TestClient, WebhookService], github_env: FakeGitHub
+) -> None:
+    client, service = bot
+    github_env.inject("POST", "/git/refs", 422, times=1)
+    github_env.inject("POST", "/issues/7/comments", 422, times=1)
+    send(client, comment_payload(PROMPT))
+    runs_done(service, 1)
+    assert github_env.repos[REPO].comments == {}
+    store = ArtifactStore(service.nodegen.artifact_db)
+    (held,) = store.held_code(time.time() + 3650 * 86400)  # nobody was told: kept for good
+    assert store.get_files(held)[0] == "invoices_compute"
 
 
 def test_human_push_is_never_overwritten(

@@ -59,7 +59,7 @@ def settled(svc: WebhookService, n: int) -> None:
 def notes(svc: WebhookService) -> dict[str, str]:
     from sqlalchemy import select
 
-    from codegen_assets.storage.queue import deliveries
+    from codegen_assets.storage.schema import deliveries
 
     with svc.queue.engine.connect() as db:
         rows = db.execute(select(deliveries.c.delivery_id, deliveries.c.status, deliveries.c.note))

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from dagster import AssetKey, DagsterRunStatus
+from dagster import AssetKey, DagsterRunStatus, DefaultScheduleStatus
 
 from codegen_assets.core.models import GenerationOptions, NodeType
 from codegen_assets.core.pipeline import PIPELINE, REQUEST
@@ -44,11 +44,16 @@ def test_validation_checks_are_asset_checks_that_say_what_they_check() -> None:
     assert len({spec.description for spec in specs}) == len(WEIGHTS)  # each its own sentence
 
 
-def test_sensors_and_schedules_say_they_are_off_and_what_they_need() -> None:
+def test_sensors_and_schedules_say_whether_they_are_on_and_what_they_need() -> None:
     for sensor in defs.sensors or []:
         assert "Off by default" in (sensor.description or ""), sensor.name
     for schedule in defs.schedules or []:
-        assert "Off by default" in (schedule.description or ""), schedule.name
+        on = schedule.default_status is DefaultScheduleStatus.RUNNING
+        said = "On by default" if on else "Off by default"
+        assert said in (schedule.description or ""), schedule.name
+    assert {s.name for s in defs.schedules or [] if s.default_status.value == "RUNNING"} == {
+        "retention_schedule"  # retention is on unless turned off
+    }
 
 
 def test_a_partition_added_by_hand_fails_with_a_sentence_saying_how_requests_start(

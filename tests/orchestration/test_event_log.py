@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from dagster import DagsterInstance, job, op
+from dagster._core.definitions.run_request import InstigatorType
+from dagster._core.scheduler.instigation import TickStatus
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 
 from codegen_assets.core.settings import NodegenSettings
@@ -29,9 +32,13 @@ def test_the_embedded_instance_stores_events_dagster_itself_reads(nodegen_home: 
     storage = runner.instance.event_log_storage
     assert isinstance(storage, PooledSqliteEventLogStorage)
     run_ids = [small.execute_in_process(instance=runner.instance).run_id for _ in range(6)]
-
-    assert len(storage._engines) == event_log.OPEN_SHARDS  # seven shards; the oldest closed
-    plain = SqliteEventLogStorage(str(runner.settings.dagster_home / "history" / "runs"))
+    shards = runner.settings.dagster_home / "history" / "runs"
+    # each run's database was checkpointed and closed when it ended: no write-ahead log left
+    assert not storage._engines and not list(shards.glob("*-wal"))
+    for run_id in run_ids:
+        storage.get_logs_for_run(run_id)
+    assert len(storage._engines) == event_log.OPEN_SHARDS  # six shards read; the oldest closed
+    plain = SqliteEventLogStorage(str(shards))
     for run_id in run_ids:
         types = [e.dagster_event_type for e in plain.get_logs_for_run(run_id) if e.dagster_event]
         assert types[-1] is not None and types[-1].value == "PIPELINE_SUCCESS"
@@ -42,20 +49,31 @@ def test_the_embedded_instance_stores_events_dagster_itself_reads(nodegen_home: 
 def test_an_earlier_embedded_config_is_brought_up_to_date_and_a_hand_written_one_is_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    earlier, hand_written = tmp_path / "earlier", tmp_path / "hand"
-    for home in (earlier, hand_written):
+    """What the release before tick retention wrote (with the event log), and what the one
+    before that wrote (without it), become today's configuration."""
+    with_log, without_log, hand_written = (tmp_path / n for n in ("log", "nolog", "hand"))
+    for home in (with_log, without_log, hand_written):
         (home / "dagster").mkdir(parents=True)
-    (earlier / "dagster" / "dagster.yaml").write_text(
-        embedded_instance_yaml(earlier / "dagster").split("event_log_storage:")[0], "utf-8"
-    )
+    for home in (with_log, without_log):
+        today = embedded_instance_yaml(home / "dagster")
+        before_retention = re.sub(r"retention:\n(  .*\n)+", "", today)
+        assert before_retention != today
+        if home == without_log:
+            before_retention = before_retention.split("event_log_storage:")[0]
+        (home / "dagster" / "dagster.yaml").write_text(before_retention, "utf-8")
     (hand_written / "dagster" / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
 
-    for home in (earlier, hand_written):
+    for home in (with_log, without_log, hand_written):
         monkeypatch.setenv("NODEGEN_HOME", str(home))
         EmbeddedRunner(NodegenSettings()).instance.dispose()
 
-    upgraded = DagsterInstance.from_config(str(earlier / "dagster"))
-    assert isinstance(upgraded.event_log_storage, PooledSqliteEventLogStorage)
+    for home in (with_log, without_log):
+        config = (home / "dagster" / "dagster.yaml").read_text("utf-8")
+        assert config == embedded_instance_yaml(home / "dagster")
+        upgraded = DagsterInstance.from_config(str(home / "dagster"))
+        assert isinstance(upgraded.event_log_storage, PooledSqliteEventLogStorage)
+        assert upgraded.get_tick_retention_settings(InstigatorType.SENSOR)[TickStatus.SUCCESS] == 30
+        upgraded.dispose()
     kept = (hand_written / "dagster" / "dagster.yaml").read_text("utf-8")
     assert kept == "telemetry:\n  enabled: false\n"
 

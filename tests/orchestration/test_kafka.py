@@ -19,7 +19,7 @@ from codegen_assets.orchestration.deployments import local_resources
 from codegen_assets.orchestration.embedded import EmbeddedRunner
 from codegen_assets.orchestration.kafka_mirror import drain
 from codegen_assets.storage.outbox import Outbox
-from codegen_assets.storage.outbox import outbox as outbox_table
+from codegen_assets.storage.schema import outbox as outbox_table
 from github_app.demo.local import wait_for
 from tests.support.kafka import Collector, assert_lifecycle
 from tests.support.local_stack import TansuBroker

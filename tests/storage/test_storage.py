@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -75,26 +74,3 @@ def test_the_earlier_queue_url_setting_still_names_the_database(
     settings = NodegenSettings()
     assert settings.artifact_db == settings.queue_db == settings.outbox_db
     assert settings.artifact_db == "postgresql://db/nodegen"
-
-
-def test_an_earlier_homes_sqlite_files_are_adopted(tmp_path: Path) -> None:
-    """Files written before the tables were prefixed keep their requests and kept code."""
-    path = tmp_path / "artifacts.sqlite3"
-    with sqlite3.connect(path) as db:
-        db.executescript(
-            "CREATE TABLE requests (request_id TEXT PRIMARY KEY, body TEXT NOT NULL,"
-            " created_at REAL NOT NULL);"
-            "CREATE TABLE artifacts (workflow_id TEXT PRIMARY KEY, node_name TEXT NOT NULL,"
-            " files TEXT NOT NULL, reason TEXT NOT NULL, created_at REAL NOT NULL);"
-        )
-        db.execute("INSERT INTO requests VALUES (?, ?, 1.0)", ("r-1", REQUEST.model_dump_json()))
-        db.execute(
-            "INSERT INTO artifacts VALUES ('r-1', 'demo', ?, 'disk full', 1.0)",
-            ('{"node.py": "x = 1\\n"}',),
-        )
-    store = ArtifactStore(path)
-    assert store.get_request("r-1") == REQUEST
-    assert store.get_files("r-1") == ("demo", FILES)
-    assert "requests" not in inspect(store.engine).get_table_names()
-    restored = tmp_path / "restored"
-    assert store.restore("r-1", restored) == ["node.py"]

@@ -1,0 +1,1 @@
+"""Alembic migrations of onex-nodegen's tables (``migrate.py`` runs them)."""
