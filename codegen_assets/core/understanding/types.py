@@ -80,6 +80,7 @@ _MAX_WORDS = (
     r"(?:at\s+most|max(?:imum)?\.?|up\s+to|no\s+more\s+than|h[öo]chstens|maximal|au\s+plus"
     r"|au\s+maximum|<=|≤)"
 )
+_ITEMS = r"(?:elements?|items?|entries|entr[ée]es?|elemente?|eintr[äa]ge)"
 _MIN_WORDS = r"(?:at\s+least|min(?:imum)?\.?|no\s+less\s+than|mindestens|au\s+moins|>=|≥)"
 
 _MAX_LENGTH = (
@@ -90,6 +91,7 @@ _MAX_LENGTH = (
     re.compile(rf"\bde\s+{_NUM}\s*{_CHARS}\s*(?:au\s+)?max", re.I),
     re.compile(r"\b(?:var)?char(?:acter\s+varying)?\s*\(\s*(\d+)\s*\)", re.I),
     re.compile(rf"\bmax(?:_length|imum\s+length|\s+length|len)\s*(?:of\s+|=\s*|:\s*)?{_NUM}", re.I),
+    re.compile(rf"{_MAX_WORDS}\s*{_NUM}\s*{_ITEMS}", re.I),
 )  # fmt: skip
 _MIN_LENGTH = (
     re.compile(
@@ -106,7 +108,13 @@ _NOT_EMPTY = re.compile(
 _BETWEEN = re.compile(
     rf"\b(?:between|zwischen|entre)\s+{_NUM}\s+(?:and|und|et)\s+{_NUM}"
     rf"|\bfrom\s+{_NUM}\s+to\s+{_NUM}|\b{_NUM}\s*(?:to|bis|à|-|\u2013|\.\.)\s*{_NUM}\s+(?:inclusive|inclus|einschließlich)"
-    rf"|\b{_NUM}\s+to\s+{_NUM}\b",
+    rf"|\b{_NUM}\s+to\s+{_NUM}\b|(?<![\w.]){_NUM}\s*\.\.=?\s*{_NUM}(?![\w.])",
+    re.IGNORECASE,
+)
+# "1..1600 characters", "between 1 and 64 entries", "2-3 Zeichen": a length, not a value.
+_LENGTH_RANGE = re.compile(
+    rf"(?:\b(?:between|zwischen|entre)\s+)?(?<![\w.]){_NUM}\s*(?:\.\.=?|to|bis|à|-|\u2013|and|und|et)"
+    rf"\s*{_NUM}\s*(?:{_CHARS}|{_ITEMS})",
     re.IGNORECASE,
 )
 _NON_NEGATIVE = re.compile(
@@ -120,7 +128,6 @@ _POSITIVE = re.compile(
     r"|strictement\s+sup[ée]rieur\s+[àa]\s+0|gr[öo]ßer\s+als\s+(?:0|null)|positive)\b|>\s*0(?![.\d])",
     re.IGNORECASE,
 )
-_ITEMS = r"(?:elements?|items?|entries|entr[ée]es?|elemente?|eintr[äa]ge)"
 _NOT_A_VALUE = rf"\b(?!\s*(?:{_CHARS}|{_ITEMS}))"
 _GE = re.compile(
     rf"{_MIN_WORDS}\s*{_NUM}{_NOT_A_VALUE}|\b{_NUM}\s+or\s+more\b|\bminimum\s+{_NUM}{_NOT_A_VALUE}",
@@ -274,9 +281,25 @@ def parse_type(text: str, *, strict_enum: bool = False) -> Typed:
     return typed
 
 
+def _length_range(text: str, typed: Typed) -> str:
+    """ "1..1600 characters", "between 1 and 64 entries": the lengths; the text without them."""
+    length = _LENGTH_RANGE.search(text)
+    if length is None:
+        return text
+    low, high = (number(g) for g in length.groups())
+    if low is not None and high is not None and 0 <= low == int(low) <= high == int(high):
+        typed.min_length, typed.max_length = int(low), int(high)
+    return text[: length.start()] + text[length.end() :]
+
+
 def _bounds(text: str, typed: Typed) -> None:
-    typed.max_length = _first(_MAX_LENGTH, text)
-    typed.min_length = _first(_MIN_LENGTH, text)
+    text = _length_range(text, typed)
+    typed.max_length = (
+        typed.max_length if typed.max_length is not None else _first(_MAX_LENGTH, text)
+    )
+    typed.min_length = (
+        typed.min_length if typed.min_length is not None else _first(_MIN_LENGTH, text)
+    )
     if typed.min_length is None and _NOT_EMPTY.search(text):
         typed.min_length = 1
     if between := _BETWEEN.search(text):
@@ -312,3 +335,34 @@ def _literal(text: str) -> JsonDefault:
     if value is not None:
         return int(value) if value == int(value) else float(value)
     return text.rstrip(".")
+
+
+_NARROWED = {"", "string", "float", "object"}  # code types a comment may make precise
+_NUMERIC = {"int", "float", "decimal"}
+
+
+def with_note(code: Typed, note: str) -> Typed:
+    """A type read from code (``number[]``, ``string``, ``i32``) with what the comment beside
+    it says (``// floats``, ``// a UUID``, ``# 0..1``, ``// at least one chunk``): the code
+    keeps its shape (list, model); the comment may name a more precise scalar for a loose code
+    type (a string that holds a UUID or a decimal, a number that is an integer), and bounds,
+    an enum, optionality or a default. A bound on a list of non-numbers counts its items."""
+    if not note.strip():
+        return code
+    said = parse_type(note, strict_enum=True)
+    said.is_list, said.model, said.same_as = False, "", ""
+    if code.model or code.enum or code.base not in _NARROWED:
+        said.base = ""
+    if said.enum:
+        said.base = ""
+        code = replace(code, base="string", model="")
+    item = said.base or code.base
+    if code.is_list and item not in _NUMERIC:
+        low = said.ge if said.ge is not None else (said.gt + 1 if said.gt is not None else None)
+        high = said.le if said.le is not None else (said.lt - 1 if said.lt is not None else None)
+        if said.min_length is None and low is not None and low == int(low) and low >= 0:
+            said.min_length = int(low)
+        if said.max_length is None and high is not None and high == int(high) and high >= 0:
+            said.max_length = int(high)
+        said.ge = said.gt = said.le = said.lt = None
+    return code.merged(said)
