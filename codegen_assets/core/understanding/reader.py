@@ -42,7 +42,8 @@ class Facts:
     requirements: list[str] = field(default_factory=list)
     examples: list[tuple[str, dict[str, object]]] = field(default_factory=list)
     mentioned: set[str] = field(default_factory=set)  # operation names the prompt wrote
-    labels: set[str] = field(default_factory=set)  # names of pasted classes, tables, keys
+    labels: set[str] = field(default_factory=set)  # names of pasted classes, tables, code
+    code: list[tuple[int, int]] = field(default_factory=list)  # where pasted code is
 
 
 def read(text: str) -> Facts:
@@ -61,6 +62,7 @@ def read(text: str) -> Facts:
                 continue  # a JSON object inside a class, say
             groups.append(group)
             masked = _mask(masked, group.start, group.end)
+    facts.code = [(g.start, g.end) for g in groups if g.source in schemas.CODE_SOURCES]
     for block in sketch.sketches(masked):
         groups += _read_sketch(block, facts)
         masked = _mask(masked, block.start, block.end)
@@ -83,7 +85,18 @@ def read(text: str) -> Facts:
     _topics(masked, facts)
     facts.examples = [(g.role or "input", ex) for g in groups for ex in g.examples]
     facts.labels = {g.label for g in groups if g.label}
+    # the words of pasted code (attributes, tags, keywords) are its language's, not names
+    for start, end in facts.code:
+        facts.labels |= {w.strip(".") for w in re.findall(r"[A-Za-z_][\w.]*", text[start:end])}
+        facts.labels |= set(re.findall(r"[A-Za-z_]\w*", text[start:end]))
     return facts
+
+
+def without_code(text: str, facts: Facts) -> str:
+    """``text`` with the code pasted in it blanked (lines kept), for readers of plain lines."""
+    for start, end in facts.code:
+        text = _mask(text, start, end)
+    return text
 
 
 def _mask(text: str, start: int, end: int) -> str:
@@ -534,4 +547,4 @@ def _sketch_field(entry: sketch.Entry) -> FieldPhrase | None:
     return FieldPhrase(entry.key, typed, f"{entry.key}: {text}")
 
 
-__all__ = ["Facts", "OpFacts", "derived_operation", "read", "read_fields"]
+__all__ = ["Facts", "OpFacts", "derived_operation", "read", "read_fields", "without_code"]

@@ -14,16 +14,23 @@ from codegen_assets.core.understanding.schemas.python import (
     python_classes,
     python_dicts,
     python_enums,
+    python_imports,
     python_signatures,
 )
 from codegen_assets.core.understanding.schemas.rust import rust_types
 from codegen_assets.core.understanding.schemas.typescript import typescript
 
+# Where the groups come from: code in a language, read by its own rules (not lines of prose).
+CODE_SOURCES = {
+    "python", "signature", "typescript", "protobuf", "go", "rust", "graphql", "avro",
+    "jsonschema",
+}  # fmt: skip
 READERS = (
     python_classes,
     python_enums,
     python_signatures,
     python_dicts,
+    python_imports,
     typescript,
     protobuf,
     go_structs,
@@ -64,4 +71,4 @@ def _within(group: Group, blocks: list[Group]) -> bool:
     return any(b.start <= group.start <= b.end and group.end <= b.end for b in blocks)
 
 
-__all__ = ["schema_groups"]
+__all__ = ["CODE_SOURCES", "schema_groups"]

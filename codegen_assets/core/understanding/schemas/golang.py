@@ -22,7 +22,8 @@ _STRUCT = re.compile(r"^[ \t]*type\s+([A-Za-z_]\w*)\s+struct\s*\{", re.MULTILINE
 _NAMED = re.compile(r"^[ \t]*type\s+([A-Za-z_]\w*)\s+([\w.\[\]*]+)[ \t]*(?://.*)?$", re.MULTILINE)
 _CONST = re.compile(r"^[ \t]*\w+\s+([A-Za-z_]\w*)\s*=\s*\"([^\"]*)\"", re.MULTILINE)
 _FIELD = re.compile(
-    r"^(?P<names>[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s+(?P<type>[^`\"]+?)\s*(?:`(?P<tag>[^`]*)`)?$",
+    r"^(?P<names>[A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s+(?P<type>[\w.\[\]*{}]+(?:\s*[\w.\[\]*{}]+)*?)"
+    r"\s*(?:`(?P<tag>[^`]*)`?)?$",
     re.DOTALL,
 )
 _TAG = re.compile(r'(\w+):"((?:[^"\\]|\\.)*)"')

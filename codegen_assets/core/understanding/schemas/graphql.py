@@ -38,6 +38,7 @@ def graphql(text: str) -> list[Group]:
     """Every GraphQL type, input and enum in ``text``, as groups."""
     glossary = Glossary(text)
     decls: list[Decl] = []
+    roots: list[Decl] = []
     for head in _HEAD.finditer(text):
         body_end, end = block_end(text, head.end() - 1, _SYNTAX)
         body = text[head.end() : body_end]
@@ -47,13 +48,31 @@ def graphql(text: str) -> list[Group]:
             decls.append(Decl(name, head.start(), end, values=values, kind="enum"))
             continue
         if name in _ROOTS:
+            roots.append(Decl(name, head.start(), end, kind="operations"))
+            roots[-1].fields = _fields(body, glossary)  # what each operation takes and gives
             continue
         role = {"input": "input", "type": "output"}.get(head["kind"], "")
         bases = re.findall(r"\w+", head["implements"] or "")
         decl = Decl(name, head.start(), end, role=role, bases=bases)
         decl.fields = _fields(body, glossary)
         decls.append(decl)
-    return groups(decls, "graphql")
+    _root_roles(roots, decls)
+    return groups([*decls, *roots], "graphql")
+
+
+def _root_roles(roots: list[Decl], decls: list[Decl]) -> None:
+    """``type Mutation { apply(input: CartChanged!): CartState! }``: the types an operation
+    takes are inputs, the one it gives back an output."""
+    records = {d.name: d for d in decls if d.kind == "record"}
+    for root in roots:
+        for phrase in root.fields:
+            arguments = re.search(r"\((.*)\)", phrase.text, re.DOTALL)
+            for taken in re.findall(r":\s*\[?(\w+)", arguments.group(1) if arguments else ""):
+                if taken in records:
+                    records[taken].role = "input"
+            if phrase.typed.model in records:
+                records[phrase.typed.model].role = "output"
+        root.fields = []
 
 
 def _fields(body: str, glossary: Glossary) -> list[FieldPhrase]:

@@ -25,6 +25,7 @@ from codegen_assets.core.understanding.types import Typed, with_note
 
 _SYNTAX = Syntax(quotes="\"'", separators=";", brace_ends_member=True)
 _HEAD = re.compile(r"^[ \t]*(message|enum)\s+([A-Za-z_]\w*)\s*\{", re.MULTILINE)
+_PREAMBLE = re.compile(r"^[ \t]*(?:syntax|edition|package|import|option)\b[^\n{}]*;[ \t]*$", re.M)
 _RPC = re.compile(
     r"\brpc\s+\w+\s*\(\s*(?:stream\s+)?([\w.]+)\s*\)\s*returns\s*\(\s*(?:stream\s+)?([\w.]+)\s*\)"
 )
@@ -87,9 +88,12 @@ def protobuf(text: str) -> list[Group]:
                 )
             )
         else:
-            decls.append(Decl(head.group(2), head.start(), end))
-            decls[-1].fields = _fields(body, decls, end, glossary)
+            message = Decl(head.group(2), head.start(), end)
+            decls.append(message)
+            message.fields = _fields(body, decls, end, glossary)
         done = end
+    if decls:  # the file's preamble is code too
+        decls += [Decl("", m.start(), m.end(), kind="preamble") for m in _PREAMBLE.finditer(text)]
     roles = {}
     for rpc in _RPC.finditer(text):
         roles[rpc.group(1).rsplit(".", 1)[-1]] = "input"
@@ -107,8 +111,9 @@ def _fields(body: str, decls: list[Decl], at: int, glossary: Glossary) -> list[F
             if kind == "enum":
                 decls.append(Decl(name, at, at, values=_values(name, inner), kind="enum"))
             elif kind == "message":
-                decls.append(Decl(name, at, at))
-                decls[-1].fields = _fields(inner, decls, at, glossary)
+                message = Decl(name, at, at)
+                decls.append(message)
+                message.fields = _fields(inner, decls, at, glossary)
             else:  # a oneof: at most one of its fields is set
                 for phrase in _fields(inner, decls, at, glossary):
                     phrase.typed.optional = True

@@ -323,6 +323,14 @@ def python_enums(text: str) -> list[Group]:
     return found
 
 
+_IMPORT = re.compile(r"^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t]+[\w., ()*]+$", re.M)
+
+
+def python_imports(text: str) -> list[Group]:
+    """``from typing import Literal`` lines: code, not prose."""
+    return [Group([], m.start(), m.end(), "", "imports", "python") for m in _IMPORT.finditer(text)]
+
+
 def python_signatures(text: str) -> list[Group]:
     """``def name(a: int, b: str = "x") -> Result``: its parameters, the inputs of an operation
     (``self``, ``*args`` and ``**kwargs`` are not); the group's label is the function's name."""

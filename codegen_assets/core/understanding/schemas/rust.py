@@ -57,7 +57,7 @@ def rust_types(text: str) -> list[Group]:
         body_end, end = block_end(text, head.end() - 1, _SYNTAX)
         body = text[head.end() : body_end]
         rule = _rename_all(head["attrs"])
-        start = head.start() + len(head["attrs"] or "")
+        start = head.start()  # its attributes too (``#[derive(...)]`` is no prose)
         if head["kind"] == "enum":
             values = _variants(body, rule)
             if values:

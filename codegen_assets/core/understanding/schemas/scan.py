@@ -41,14 +41,18 @@ class Member:
 
 
 def _skip_string(text: str, i: int, quote: str) -> int:
-    """The index just after the string that opens at ``i`` (its end, or the text's)."""
+    """The index just after the string that opens at ``i``: its closing quote, or the end of
+    its line (a string in a type, a tag or an option is on one line; one left open in a
+    half-pasted block does not swallow the rest)."""
     j = i + 1
     while j < len(text):
         if text[j] == "\\" and quote != "`":
             j += 2
             continue
-        if text[j] == quote or (text[j] == "\n" and quote != "`"):
+        if text[j] == quote:
             return j + 1
+        if text[j] == "\n":
+            return j
         j += 1
     return len(text)
 

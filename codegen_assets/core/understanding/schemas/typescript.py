@@ -22,6 +22,7 @@ from codegen_assets.core.understanding.schemas.scan import (
 from codegen_assets.core.understanding.types import Typed, with_note
 
 _SYNTAX = Syntax(separators=";,", newline_separates=True)
+_COMMAS = Syntax(separators=",")
 _HEAD = re.compile(
     r"^[ \t]*(?:export\s+)?(?:declare\s+)?(?:(?P<interface>interface)\s+(?P<iname>[A-Za-z_$][\w$]*)"
     r"(?:\s*<[^>{]*>)?(?:\s+extends\s+(?P<extends>[\w$.,\s<>]+?))?\s*\{"
@@ -61,6 +62,8 @@ class _Reader:
         text = self.text
         if head["ename"]:
             body_end, end = block_end(text, head.end() - 1, _SYNTAX)
+            if any(";" in m.code for m in members(text[head.end() : body_end], _COMMAS)):
+                return  # members ended by ";": protobuf's enum, not TypeScript's
             values = tuple(
                 _enum_value(m.code) for m in members(text[head.end() : body_end], _SYNTAX)
             )
