@@ -44,7 +44,9 @@ READERS = (
 
 def schema_groups(text: str) -> list[Group]:
     """Every group the schema readers find in ``text``. Where two languages read the same block
-    (``interface X {`` is TypeScript or GraphQL), the one that understood more of it keeps it."""
+    (``interface X {`` is TypeScript or GraphQL, ``enum X { A, B }`` TypeScript or Rust), the
+    one that understood more of it keeps it (the one that took in more of the text, such as a
+    Rust enum's attributes, when both understood as much)."""
     found: list[Group] = []
     for reader in READERS:
         mine = reader(text)
@@ -60,11 +62,12 @@ def schema_groups(text: str) -> list[Group]:
     return found
 
 
-def _understood(group: Group) -> int:
+def _understood(group: Group) -> tuple[int, int]:
     """How much of a block a reader understood: two for each field of a known type (or each
-    enum value), one for each field that names a model."""
+    enum value), one for each field that names a model; then how much text it took in."""
     known = [f for f in group.fields if f.typed.enum or f.typed.base not in ("", "object")]
-    return 2 * len(known) + sum(1 for f in group.fields if f.typed.model) + 2 * len(group.values)
+    models = sum(1 for f in group.fields if f.typed.model)
+    return 2 * len(known) + models + 2 * len(group.values), group.end - group.start
 
 
 def _within(group: Group, blocks: list[Group]) -> bool:

@@ -68,7 +68,7 @@ def groups(decls: list[Decl], source: str) -> list[Group]:
             if not role and OUTPUT_CLASS.search(decl.name):
                 role = "output"
             found.append(Group(decl.fields, decl.start, decl.end, decl.name, role, source))
-        elif decl.kind != "enum" or enums.get(decl.name):  # an alias, a list of operations
+        elif decl.kind not in ("record", "enum") or enums.get(decl.name):  # an alias, ...
             values = enums.get(decl.name, ())
             found.append(Group([], decl.start, decl.end, decl.name, decl.kind, source, [], values))
     return sorted(found, key=lambda g: (g.end - g.start, g.start))

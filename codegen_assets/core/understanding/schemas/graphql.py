@@ -84,16 +84,22 @@ def _fields(body: str, glossary: Glossary) -> list[FieldPhrase]:
             description = code.strip('"').strip()  # the next field's description
             continue
         matched = _FIELD.match(code)
-        if matched is None:
+        written = re.sub(r"\s+", "", matched["type"]) if matched else ""
+        if matched is None or not _whole(matched["type"], written):
             description = ""
             continue
-        typed = _type(re.sub(r"\s+", "", matched["type"]), glossary)
+        typed = _type(written, glossary)
         if matched["default"] is not None:
             typed.has_default, typed.default = True, _default(matched["default"].strip())
         note = "; ".join(n for n in (member.note, description) if n)
         found.append(FieldPhrase(matched["name"], with_note(typed, note), code))
         description = ""
     return found
+
+
+def _whole(raw: str, written: str) -> bool:
+    """A type written whole: one name, its brackets closed (a half-pasted ``[Str`` is not)."""
+    return not re.search(r"\w\s+\w", raw) and written.count("[") == written.count("]")
 
 
 def _type(written: str, glossary: Glossary) -> Typed:

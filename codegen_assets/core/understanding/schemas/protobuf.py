@@ -34,6 +34,7 @@ _FIELD = re.compile(
     r"\s+(?P<name>[A-Za-z_]\w*)\s*=\s*\d+\s*(?:\[(?P<options>.*)\])?$",
     re.DOTALL,
 )
+_LABELS = {"optional", "repeated", "required"}
 _NESTED = re.compile(r"^(message|enum|oneof)\s+([A-Za-z_]\w*)\s*\{(.*)\}$", re.DOTALL)
 _SCALARS = {
     "double": Typed(base="float"), "float": Typed(base="float"), "int32": Typed(base="int"),
@@ -120,7 +121,7 @@ def _fields(body: str, decls: list[Decl], at: int, glossary: Glossary) -> list[F
                     found.append(phrase)
             continue
         matched = _FIELD.match(member.code)
-        if matched is None:
+        if matched is None or matched["type"] in _LABELS or matched["name"] in _SCALARS:
             continue  # option, reserved, extensions, a half-written line
         typed = _type(matched["type"], glossary)
         if matched["label"] == "repeated":

@@ -75,7 +75,7 @@ def _fields(body: str, rule: str, owner: Decl, glossary: Glossary) -> list[Field
         attributes = _attributes(member.code)
         code = _ATTRIBUTE.sub("", member.code).strip()
         matched = _FIELD.match(code)
-        if matched is None:
+        if matched is None or not _readable(matched["type"]):
             continue
         serde = attributes.get("serde", "")
         if re.search(r"\bskip(?:_deserializing)?\b(?!_)", serde):
@@ -109,6 +109,12 @@ def _attributes(code: str) -> dict[str, str]:
         name = attribute.group(1)
         found[name] = f"{found.get(name, '')}, {attribute['args'] or ''}".strip(", ")
     return found
+
+
+def _readable(written: str) -> bool:
+    """Whether a type is written whole (a half-pasted ``Vec<`` is not)."""
+    pairs = ("<>", "[]", "()")
+    return bool(written.strip()) and all(written.count(a) == written.count(b) for a, b in pairs)
 
 
 def _type(written: str, glossary: Glossary) -> Typed:

@@ -24,7 +24,7 @@ from codegen_assets.core.understanding.types import Typed, with_note
 _SYNTAX = Syntax(separators=";,", newline_separates=True)
 _COMMAS = Syntax(separators=",")
 _HEAD = re.compile(
-    r"^[ \t]*(?:export\s+)?(?:declare\s+)?(?:(?P<interface>interface)\s+(?P<iname>[A-Za-z_$][\w$]*)"
+    r"(?<![\w$.])(?:export\s+)?(?:declare\s+)?(?:(?P<interface>interface)\s+(?P<iname>[A-Za-z_$][\w$]*)"
     r"(?:\s*<[^>{]*>)?(?:\s+extends\s+(?P<extends>[\w$.,\s<>]+?))?\s*\{"
     r"|type\s+(?P<tname>[A-Za-z_$][\w$]*)(?:\s*<[^>=]*>)?\s*=\s*"
     r"|(?:const\s+)?enum\s+(?P<ename>[A-Za-z_$][\w$]*)\s*\{)",
