@@ -29,8 +29,8 @@ def test_a_comment_narrows_a_loose_code_type_and_counts_the_items_of_a_list() ->
 
 def test_ranges_written_with_dots_and_lengths_written_as_ranges() -> None:
     assert (parse_type("1..500").ge, parse_type("1..500").le) == (Decimal(1), Decimal(500))
-    assert (parse_type("0..=10000").ge, parse_type("0..=10000").le) == (0, 10000)
-    assert (parse_type("-3..5").ge, parse_type("-3..5").le) == (-3, 5)
+    assert (parse_type("0..=10000").ge, parse_type("0..=10000").le) == (Decimal(0), Decimal(10000))
+    assert (parse_type("-3..5").ge, parse_type("-3..5").le) == (Decimal(-3), Decimal(5))
     text = parse_type("1..1600 characters")
     assert (text.min_length, text.max_length, text.ge, text.le) == (1, 1600, None, None)
     assert parse_type("at most 10 entries").max_length == 10

@@ -113,7 +113,7 @@ def _attributes(code: str) -> dict[str, str]:
 
 def _readable(written: str) -> bool:
     """Whether a type is written whole (a half-pasted ``Vec<`` is not)."""
-    pairs = ("<>", "[]", "()")
+    pairs = (("<", ">"), ("[", "]"), ("(", ")"))
     return bool(written.strip()) and all(written.count(a) == written.count(b) for a, b in pairs)
 
 
