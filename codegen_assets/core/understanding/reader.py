@@ -88,7 +88,6 @@ def read(text: str) -> Facts:
     # the words of pasted code (attributes, tags, keywords) are its language's, not names
     for start, end in facts.code:
         facts.labels |= {w.strip(".") for w in re.findall(r"[A-Za-z_][\w.]*", text[start:end])}
-        facts.labels |= set(re.findall(r"[A-Za-z_]\w*", text[start:end]))
     return facts
 
 

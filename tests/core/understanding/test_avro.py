@@ -72,6 +72,8 @@ def test_what_is_not_an_avro_record_gives_nothing() -> None:
         '{"type": "record", "name": "X", "fields": "nope"}',
         '{"type": "record", "name": "X", "fields": [{"type": "int"}, 3]}',
         '{"name": "X", "fields": []}',
+        '{"type": "record", "fields": [{"name": "a", "type": "int"}]}',
+        '{"type": "record", "name": 3, "fields": [{"name": "a", "type": "int"}]}',
         '{"type": "record", "name": "X", "fields": [{"name": "a", "type": "int"',
     ):
         assert avro(text) == [], text

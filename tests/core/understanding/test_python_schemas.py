@@ -70,7 +70,7 @@ SIGNATURE = """\
 Orchestrator for exports, publishing onex.evt.privacy.export-ready.v1:
 
     async def export_subject(
-        self,
+        self: Self,
         subject_id: UUID,
         requester_email: str,               # must be a valid email address
         include_tickets: bool = True,
