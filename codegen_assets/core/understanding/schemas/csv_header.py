@@ -19,6 +19,7 @@ _LEAD = re.compile(r"^\s*(?:[\w ]{0,30}?\b(?:columns?|types?|fields?)\b[^:\n]{0,
 _SENTENCE_END = re.compile(r"\.(?=\s|$)|\n\s*\n")
 _SLASHED = re.compile(r"^[A-Za-z][\w-]*(?:\s*/\s*[A-Za-z][\w-]*)+$")
 _LOOKAHEAD_LINES = 4  # how far after the header its description may start
+_LOOKAHEAD_CHARS = 2000
 
 
 def csv_headers(text: str) -> list[Group]:
@@ -40,7 +41,7 @@ def csv_headers(text: str) -> list[Group]:
 def _next_lines(text: str, start: int) -> list[tuple[str, int, int]]:
     """The lines after ``start`` that hold words (a code fence skipped), with where they are."""
     lines = []
-    for match in re.finditer(r"[^\n]*", text[start:]):
+    for match in re.finditer(r"[^\n]*", text[start : start + _LOOKAHEAD_CHARS]):
         line = match.group(0)
         if line.strip() and not re.fullmatch(r"\s*(?:```+|~~~+)[\w+-]*\s*", line):
             lines.append((line, start + match.start(), start + match.end()))

@@ -17,6 +17,7 @@ from codegen_assets.core.understanding.schemas.annotations import (
     apply_value,
     name_of,
 )
+from codegen_assets.core.understanding.schemas.scan import Syntax, pairs
 from codegen_assets.core.understanding.types import Typed, with_note
 
 # -- Python: pydantic models and dataclasses --------------------------------------------------
@@ -213,30 +214,12 @@ def _parameters(args: ast.arguments) -> list[tuple[ast.arg, ast.expr | None]]:
 
 
 def _closing(text: str, opening: int) -> int | None:
-    """The index of the parenthesis that closes the one at ``opening`` (strings and comments
+    """The index of the bracket that closes the one at ``opening`` (strings and comments
     skipped), or None."""
-    depth, i, quote = 0, opening, ""
-    while i < len(text):
-        char = text[i]
-        if quote:
-            if char == "\\":
-                i += 1
-            elif char == quote:
-                quote = ""
-        elif char in "\"'":
-            quote = char
-        elif char == "#":
-            newline = text.find("\n", i)
-            i = len(text) if newline == -1 else newline
-            continue
-        elif char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return None
+    return pairs(text, _PYTHON, "()[]{}").get(opening)
+
+
+_PYTHON = Syntax(comment="#", block_comments=False, quotes="\"'")
 
 
 _DICT_START = re.compile(r"(?:\breturn\s+|\b\w+\s*=\s*|\byield\s+)(?=\{)")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from codegen_assets.core.understanding.types import parse_type
 
@@ -61,30 +62,41 @@ def block_end(text: str, opening: int, syntax: Syntax) -> tuple[int, int]:
     """``(body end, block end)`` of the block whose ``{`` is at ``opening``: its matching ``}``,
     or, for a block pasted only in part, the first later line that is not indented (a fence,
     prose) or the end of the text."""
-    depth, i = 0, opening
-    while i < len(text):
-        char = text[i]
-        if syntax.comment and text.startswith(syntax.comment, i):
-            newline = text.find("\n", i)
-            i = len(text) if newline == -1 else newline
-            continue
-        if syntax.block_comments and text.startswith("/*", i):
-            close = text.find("*/", i + 2)
-            i = len(text) if close == -1 else close + 2
-            continue
-        if char in syntax.quotes:
-            i = _skip_string(text, i, char)
-            continue
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                return i, i + 1
-        i += 1
-    cut = re.compile(r"\n(?=[^\s}])").search(text, opening)
+    close = pairs(text, syntax, "{}").get(opening)
+    if close is not None:
+        return close, close + 1
+    cut = _UNINDENTED.search(text, opening)
     end = cut.start() if cut else len(text)
     return end, end
+
+
+_UNINDENTED = re.compile(r"\n(?=[^\s}])")
+
+
+@lru_cache(maxsize=8)
+def pairs(text: str, syntax: Syntax, brackets: str) -> dict[int, int]:
+    """Where each opening bracket of ``brackets`` (``"{}"``, ``"()[]{}"``) is closed, in one
+    pass over ``text`` with the language's comments and strings skipped (the last few texts
+    kept, as each language's reader asks for every block of the same prompt)."""
+    tokens = []
+    if syntax.comment:
+        tokens.append(re.escape(syntax.comment) + r"[^\n]*")
+    if syntax.block_comments:
+        tokens.append(r"/\*.*?(?:\*/|\Z)")
+    tokens += [
+        rf"{re.escape(q)}(?:\\.|[^{re.escape(q)}\\\n])*{re.escape(q)}?" for q in syntax.quotes
+    ]
+    tokens.append("[" + re.escape(brackets) + "]")
+    opens, closes = brackets[0::2], brackets[1::2]
+    stack: list[tuple[str, int]] = []
+    found: dict[int, int] = {}
+    for token in re.finditer("|".join(tokens), text, re.DOTALL):
+        written = token.group(0)
+        if written in opens:
+            stack.append((written, token.start()))
+        elif written in closes and stack and stack[-1][0] == opens[closes.index(written)]:
+            found[stack.pop()[1]] = token.start()
+    return found
 
 
 def members(body: str, syntax: Syntax) -> list[Member]:
@@ -252,8 +264,10 @@ def class_name(word: str) -> str:
     return "".join(p[:1].upper() + p[1:].lower() for p in parts) or "Item"
 
 
+@lru_cache(maxsize=4)
 def json_values(text: str) -> list[tuple[object, int, int]]:
-    """Every JSON object or array written in ``text`` (outermost ones), with where it is."""
+    """Every JSON object or array written in ``text`` (outermost ones), with where it is (the
+    last few texts kept: the Avro and the JSON Schema readers both ask)."""
     found: list[tuple[object, int, int]] = []
     decoder, position = json.JSONDecoder(), 0
     while (match := _JSON_START.search(text, position)) is not None:
@@ -268,7 +282,9 @@ def json_values(text: str) -> list[tuple[object, int, int]]:
     return found
 
 
-_JSON_START = re.compile(r"\{|\[(?=\s*[{\"])")
+# where a JSON object (``{"`` or ``{}``) or a list of objects or strings may start: a "{" or "["
+# that cannot start one is not tried (a failed decode costs the length of the text before it)
+_JSON_START = re.compile(r"\{(?=\s*[\"}])|\[(?=\s*(?:\{\s*\"|\"))")
 _FENCE = re.compile(r"^[ \t]*(```+|~~~+)[ \t]*([\w+-]*)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$", re.M | re.S)
 
 
