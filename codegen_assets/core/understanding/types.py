@@ -111,6 +111,8 @@ _BETWEEN = re.compile(
     rf"|\b{_NUM}\s+to\s+{_NUM}\b|(?<![\w.]){_NUM}\s*\.\.=?\s*{_NUM}(?![\w.])",
     re.IGNORECASE,
 )
+# "[0, 1]", "[0, 100)": an interval (a closed end is a bound it may equal, an open one not).
+_INTERVAL = re.compile(rf"\[\s*{_NUM}\s*[,;]\s*{_NUM}\s*(?P<close>[\])])")
 # "1..1600 characters", "between 1 and 64 entries", "2-3 Zeichen": a length, not a value.
 _LENGTH_RANGE = re.compile(
     rf"(?:\b(?:between|zwischen|entre)\s+)?(?<![\w.]){_NUM}\s*(?:\.\.=?|to|bis|à|-|\u2013|and|und|et)"
@@ -292,6 +294,19 @@ def _length_range(text: str, typed: Typed) -> str:
     return text[: length.start()] + text[length.end() :]
 
 
+def _range(text: str, typed: Typed) -> str:
+    """ "[0, 1]", "between 1 and 10", "1..500": the bounds; the text without them."""
+    if interval := _INTERVAL.search(text):
+        typed.ge, high = number(interval.group(1)), number(interval.group(2))
+        typed.le, typed.lt = (high, None) if interval["close"] == "]" else (None, high)
+        return text[: interval.start()] + text[interval.end() :]
+    if between := _BETWEEN.search(text):
+        low, high = [number(g) for g in between.groups() if g is not None][:2]
+        typed.ge, typed.le = low, high
+        return text[: between.start()] + text[between.end() :]
+    return text
+
+
 def _bounds(text: str, typed: Typed) -> None:
     text = _length_range(text, typed)
     typed.max_length = (
@@ -302,10 +317,7 @@ def _bounds(text: str, typed: Typed) -> None:
     )
     if typed.min_length is None and _NOT_EMPTY.search(text):
         typed.min_length = 1
-    if between := _BETWEEN.search(text):
-        low, high = [number(g) for g in between.groups() if g is not None][:2]
-        typed.ge, typed.le = low, high
-        text = text[: between.start()] + text[between.end() :]
+    text = _range(text, typed)
     if non_negative := _NON_NEGATIVE.search(text):
         typed.ge = Decimal(0)
         text = text[: non_negative.start()] + text[non_negative.end() :]

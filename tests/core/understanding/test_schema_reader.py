@@ -39,6 +39,9 @@ def test_ranges_written_with_dots_and_lengths_written_as_ranges() -> None:
         64,
     )
     assert parse_type("version 1.2").ge is None
+    closed, half_open = parse_type("a float in [0, 1]"), parse_type("an int in [1, 10)")
+    assert (closed.ge, closed.le, closed.lt) == (Decimal(0), Decimal(1), None)
+    assert (half_open.ge, half_open.le, half_open.lt) == (Decimal(1), None, Decimal(10))
 
 
 def test_the_language_that_understands_a_block_better_keeps_it() -> None:
