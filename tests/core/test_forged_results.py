@@ -92,10 +92,10 @@ def test_the_configuration_is_mine() -> None:
 
 def hostile_files() -> FileSet:
     files = dict(render_all("with alpha operations", NodeType.COMPUTE).files)
-    handler = files[HANDLER].replace(
-        "import hashlib\n", "import atexit\nimport contextlib\nimport hashlib\n"
-    )
-    files[HANDLER] = handler.replace("import json\n", "import json\nimport sys\n") + FORGE
+    future = "from __future__ import annotations\n\n"
+    hostile = "import atexit\nimport contextlib\nimport json\nimport sys\n\n"
+    assert future in files[HANDLER] and "\nimport " not in files[HANDLER]
+    files[HANDLER] = files[HANDLER].replace(future, future + hostile, 1) + FORGE
     # the SPDX header gone from one file: the SPDX gate fails
     files[ERRORS] = "".join(files[ERRORS].splitlines(keepends=True)[2:])
     files[f"{TESTS}/test_hand_edit.py"] = TEST

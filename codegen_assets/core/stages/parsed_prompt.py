@@ -335,7 +335,7 @@ def parse_prompt(
         return spec.model_copy(update={"warnings": floor}) if floor else spec
     facts = understanding.read(text)
     draft = _Draft()
-    _read_lines(text, draft)
+    _read_lines(understanding.without_code(text, facts), draft)  # pasted code is no line list
     _take_facts(facts, draft)
     if facts.node_type and options.node_type is None:
         options = options.model_copy(update={"node_type": NodeType(facts.node_type)})

@@ -1,20 +1,18 @@
-"""Structure people paste into a request: a pydantic model or dataclass, a JSON example, an SQL
-``CREATE TABLE``, a markdown table. Each becomes a group of typed fields with what its own
-shape says about its role (a class named ``...Response``, a table titled "Output")."""
+"""Structure people paste into a request: a JSON example, an SQL ``CREATE TABLE``, a markdown
+table (Python and other languages: ``schemas/``). Each becomes a group of typed fields with what
+its own shape says about its role (a class named ``...Response``, a table titled "Output")."""
 
 from __future__ import annotations
 
 import ast
-import io
 import json
 import re
 import textwrap
-import tokenize
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from codegen_assets.core.understanding.fields import FieldPhrase
-from codegen_assets.core.understanding.types import Typed, number, parse_type
+from codegen_assets.core.understanding.types import Typed, parse_type
 from codegen_assets.core.understanding.vocabulary import TYPE_WORDS
 
 
@@ -26,190 +24,15 @@ class Group:
     start: int  # offset in the prompt
     end: int
     label: str = ""  # a class, table or key name
-    role: str = ""  # "input", "output", "model" or "" (decided by the words around it)
-    source: str = ""  # "python", "json", "sql", "table", "list", "prose", "yaml"
+    role: str = ""  # "input", "output", "model", "enum" or "" (decided by the words around it)
+    source: str = ""  # "python", "json", "sql", "table", "list", "prose", "yaml", a language
     examples: list[dict[str, object]] = field(default_factory=list)  # JSON examples as given
+    values: tuple[str, ...] = ()  # an enum declaration's values (role "enum", no fields)
 
 
-_OUTPUT_CLASS = re.compile(
+OUTPUT_CLASS = re.compile(
     r"(?:Response|Result|Resolution|Reply|Output|Outcome|Decision|Answer|State|Summary|Report)$"
 )
-
-# -- Python: pydantic models and dataclasses --------------------------------------------------
-_CLASS = re.compile(
-    r"^(?P<indent>[ \t]*)(?:@dataclass[^\n]*\n[ \t]*)?class\s+(\w+)\b[^\n]*:\s*$", re.M
-)
-
-
-def python_classes(text: str) -> list[Group]:
-    """Classes with annotated fields (``name: type = default`` or ``Field(...)``)."""
-    groups = []
-    for match in _CLASS.finditer(text):
-        indent = match.group("indent")
-        lines, end = [], match.end()
-        for line in text[match.end() :].split("\n")[1:]:
-            if (
-                line.strip()
-                and not line.startswith(indent + " ")
-                and not line.startswith(indent + "\t")
-            ):
-                break
-            lines.append(line)
-            end += len(line) + 1
-        body = textwrap.dedent("\n".join(lines))
-        name = match.group(2)
-        fields = _class_fields(body)
-        if fields:
-            role = "output" if _OUTPUT_CLASS.search(name) else ""
-            groups.append(Group(fields, match.start(), end, name, role, "python"))
-    return groups
-
-
-def _class_fields(body: str) -> list[FieldPhrase]:
-    try:
-        tree = ast.parse(body)
-    except SyntaxError:
-        return []
-    fields = []
-    comments = _comments(body)
-    for node in tree.body:
-        if not isinstance(node, ast.AnnAssign) or not isinstance(node.target, ast.Name):
-            continue
-        if node.target.id in ("model_config",):
-            continue
-        typed = annotation_type(node.annotation)
-        if node.value is not None:
-            _value(node.value, typed)
-        text = ast.unparse(node)
-        if comment := comments.get(node.lineno, ""):  # level: str  # "low" | "medium" | "high"
-            typed = _with_comment(typed, comment)
-            text = f"{text}  # {comment}"
-        fields.append(FieldPhrase(node.target.id, typed, text))
-    return fields
-
-
-def _comments(source: str) -> dict[int, str]:
-    """Each line's ``# comment`` (by line number), read with Python's own tokenizer."""
-    found: dict[int, str] = {}
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(source).readline):
-            if token.type == tokenize.COMMENT:
-                found[token.start[0]] = token.string.lstrip("#").strip()
-    except (tokenize.TokenError, IndentationError, SyntaxError):
-        pass
-    return found
-
-
-def _with_comment(typed: Typed, comment: str) -> Typed:
-    """What a comment adds to an annotation: values, bounds, lengths, a format, "optional"
-    (never a different base type: the annotation says that)."""
-    said = parse_type(comment, strict_enum=True)
-    if said.enum and typed.base in ("", "string") and not typed.enum:
-        typed.enum, typed.base = said.enum, ""
-    for key in ("ge", "gt", "le", "lt", "min_length", "max_length", "decimal_places"):
-        if getattr(typed, key) is None and getattr(said, key) is not None:
-            setattr(typed, key, getattr(said, key))
-    typed.format = typed.format or said.format
-    typed.optional = typed.optional or said.optional
-    if said.has_default and not typed.has_default:
-        typed.default, typed.has_default = said.default, True
-    return typed
-
-
-_ANNOTATIONS = {
-    "str": "string", "int": "int", "float": "float", "bool": "bool", "Decimal": "decimal",
-    "UUID": "uuid", "datetime": "datetime", "date": "date", "dict": "object", "Any": "object",
-    "object": "object", "Dict": "object", "Mapping": "object", "JsonValue": "object",
-    "EmailStr": "string", "AnyUrl": "string", "HttpUrl": "string",
-}  # fmt: skip
-
-
-def annotation_type(node: ast.expr) -> Typed:
-    """A Python annotation as a type: ``list[X]``, ``X | None``, ``Optional[X]``, ``Literal``."""
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        inner = annotation_type(node.right if _is_none(node.left) else node.left)
-        inner.optional = inner.optional or _is_none(node.left) or _is_none(node.right)
-        return inner
-    if isinstance(node, ast.Subscript):
-        return _subscript(_name(node.value), node.slice)
-    name = _name(node)
-    if name in _ANNOTATIONS:
-        return Typed(base=_ANNOTATIONS[name], format="email" if name == "EmailStr" else "")
-    return Typed(model=name) if name and name[:1].isupper() else Typed()
-
-
-_LISTS = {"list", "List", "Sequence", "set", "Set", "tuple", "Tuple", "frozenset"}
-
-
-def _subscript(head: str, inside: ast.expr) -> Typed:
-    """``head[inside]``: Optional, Literal, a list, a mapping or Annotated."""
-    first = inside.elts[0] if isinstance(inside, ast.Tuple) else inside
-    if head == "Literal":
-        items = inside.elts if isinstance(inside, ast.Tuple) else [inside]
-        values = tuple(str(i.value) for i in items if isinstance(i, ast.Constant))
-        return Typed(base="string", enum=values)
-    if head in ("dict", "Dict", "Mapping"):
-        return Typed(base="object")
-    inner = annotation_type(first if head in (*_LISTS, "Annotated") else inside)
-    if head == "Annotated" and isinstance(inside, ast.Tuple):  # Annotated[int, Field(ge=0)]
-        for extra in inside.elts[1:]:
-            _value(extra, inner)
-    if head in ("Optional", "NotRequired"):
-        inner.optional = True
-    elif head in _LISTS:
-        inner.is_list = True
-    return inner
-
-
-def _is_none(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and node.value is None
-
-
-def _name(node: ast.expr) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    return ""
-
-
-_BOUNDS = ("ge", "gt", "le", "lt")
-_LENGTHS = ("min_length", "max_length")
-
-
-def _value(node: ast.expr, typed: Typed) -> None:
-    """A field's default, and ``Field(...)``'s bounds."""
-    if isinstance(node, ast.Call) and _name(node.func) in ("Field", "field"):
-        if node.args and not _is_ellipsis(node.args[0]):
-            _default(node.args[0], typed)
-        for keyword in node.keywords:
-            if keyword.arg == "default":
-                _default(keyword.value, typed)
-            elif keyword.arg == "default_factory":
-                typed.has_default = True
-                typed.default = None
-            elif keyword.arg in _BOUNDS and isinstance(keyword.value, ast.Constant):
-                setattr(typed, keyword.arg, number(str(keyword.value.value)))
-            elif keyword.arg in _LENGTHS and isinstance(keyword.value, ast.Constant):
-                value = keyword.value.value
-                setattr(typed, keyword.arg, value if isinstance(value, int) else None)
-        return
-    _default(node, typed)
-
-
-def _is_ellipsis(node: ast.expr) -> bool:
-    return isinstance(node, ast.Constant) and node.value is Ellipsis
-
-
-def _default(node: ast.expr, typed: Typed) -> None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str | int | float | bool):
-        typed.default, typed.has_default = node.value, True
-    elif _is_none(node):
-        typed.optional = True
-        typed.default, typed.has_default = None, True
-
 
 # -- JSON examples --------------------------------------------------------------------------
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -286,7 +109,8 @@ def _value_type(node: ast.expr) -> Typed:
             return Typed(optional=True)
         return _json_type("", node.value)
     if isinstance(node, ast.Call):
-        called = node.func.attr if isinstance(node.func, ast.Attribute) else _name(node.func)
+        func = node.func
+        called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
         return Typed(base=_CALL_TYPES.get(called, "object"))
     if isinstance(node, ast.List | ast.Tuple | ast.Set):
         inner = _value_type(node.elts[0]) if node.elts else Typed(base="object")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from codegen_assets.core.understanding import pasted, sentences, sketch
+from codegen_assets.core.understanding import pasted, schemas, sentences, sketch
 from codegen_assets.core.understanding.fields import IDENT, FieldPhrase, read_fields
 from codegen_assets.core.understanding.pasted import Group
 from codegen_assets.core.understanding.rules import Stated, read_rules
@@ -42,7 +42,8 @@ class Facts:
     requirements: list[str] = field(default_factory=list)
     examples: list[tuple[str, dict[str, object]]] = field(default_factory=list)
     mentioned: set[str] = field(default_factory=set)  # operation names the prompt wrote
-    labels: set[str] = field(default_factory=set)  # names of pasted classes, tables, keys
+    labels: set[str] = field(default_factory=set)  # names of pasted classes, tables, code
+    code: list[tuple[int, int]] = field(default_factory=list)  # where pasted code is
 
 
 def read(text: str) -> Facts:
@@ -51,7 +52,7 @@ def read(text: str) -> Facts:
     groups: list[Group] = []
     masked = text
     for found in (
-        pasted.python_classes(text),
+        schemas.schema_groups(text),
         pasted.python_returns(text),
         pasted.sql_tables(text),
         pasted.markdown_tables(text),
@@ -62,6 +63,7 @@ def read(text: str) -> Facts:
                 continue  # a JSON object inside a class, say
             groups.append(group)
             masked = _mask(masked, group.start, group.end)
+    facts.code = [(g.start, g.end) for g in groups if g.source in schemas.CODE_SOURCES]
     for block in sketch.sketches(masked):
         groups += _read_sketch(block, facts)
         masked = _mask(masked, block.start, block.end)
@@ -70,8 +72,9 @@ def read(text: str) -> Facts:
         masked = _mask(masked, group.start, group.end)
     groups += sentences.read_clauses(masked)
     groups += sentences.pre_cue_fields(masked)
+    _declared_enums(groups)
     _roles(text, groups)
-    said = sentences.statements(masked)
+    said = _statements(masked, {f.name for g in groups for f in g.fields})
     _operations(text, masked, groups, facts)
     _models(groups, facts)
     _apply_statements(facts, said)
@@ -83,18 +86,72 @@ def read(text: str) -> Facts:
     _topics(masked, facts)
     facts.examples = [(g.role or "input", ex) for g in groups for ex in g.examples]
     facts.labels = {g.label for g in groups if g.label}
+    # the words of pasted code (attributes, tags, keywords) are its language's, not names
+    for start, end in facts.code:
+        facts.labels |= {w.strip(".") for w in re.findall(r"[A-Za-z_][\w.]*", text[start:end])}
     return facts
+
+
+def without_code(text: str, facts: Facts) -> str:
+    """``text`` with the code pasted in it blanked (lines kept), for readers of plain lines."""
+    for start, end in facts.code:
+        text = _mask(text, start, end)
+    return text
 
 
 def _mask(text: str, start: int, end: int) -> str:
     return text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
 
 
+def _declared_enums(groups: list[Group]) -> None:
+    """A field typed by the name of an enum declared elsewhere in the prompt (a Python ``Enum``
+    class, a TypeScript union in another block) has its values."""
+    declared = {g.label: g.values for g in groups if g.role == "enum" and g.values}
+    records = {g.label for g in groups if g.fields}
+    for group in groups:
+        for phrase in group.fields:
+            name = phrase.typed.model
+            if name in declared and name not in records:
+                phrase.typed.model, phrase.typed.base = "", "string"
+                phrase.typed.enum = declared[name]
+
+
+_STATEMENT_WINDOW = 400  # a statement about a field is one sentence
+
+
+def _statements(text: str, names: set[str]) -> dict[str, Typed]:
+    """What sentences say of each field. What is said of one ends where the next field is
+    named ("archived_count is an int, skipped_thread_ids a list of strings"), and a field
+    named inside what is said of another has its own say ("`long` is an integer, and partition
+    is never negative")."""
+    said = sentences.statements(text)
+    if not names:
+        return said
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    mentions = list(re.finditer(rf"(?<![\w.`-])`?({alternatives})`?(?![\w-])", text))
+    # a field ends what is said of the one before when it is surely a name: written in
+    # backticks or with an underscore (a plain word such as "at" may be just a word)
+    ends = [m.start() for m in mentions if "_" in m.group(1) or m.group(0).startswith("`")]
+    own: dict[str, Typed] = {}
+    for mention in mentions:
+        name = mention.group(1)
+        end = next((e for e in ends if e > mention.start()), len(text))
+        segment = text[mention.start() : min(end, mention.start() + _STATEMENT_WINDOW)]
+        typed = sentences.statements(segment).get(name)
+        if typed is not None:
+            own[name] = own[name].merged(typed) if name in own else typed
+    return {**said, **own}
+
+
 # -- roles ----------------------------------------------------------------------------------
+_RETURNED = re.compile(r"\)\s*->\s*([A-Z]\w*)")  # a pasted function's result type
+
+
 def _roles(text: str, groups: list[Group]) -> None:
     """Decide what each pasted group is for, by the words just before it."""
     referenced = {f.typed.model for g in groups for f in g.fields if f.typed.model}
     referenced |= set(re.findall(r"\b(?:list|List|Sequence)\s*(?:\[|of\s+)([A-Z]\w+)", text))
+    returned = set(_RETURNED.findall(text))
     seen_input = False
     for group in sorted(groups, key=lambda g: g.start):
         if group.label and group.label in referenced and group.source in ("python", "sketch"):
@@ -102,11 +159,13 @@ def _roles(text: str, groups: list[Group]) -> None:
             continue
         if group.source == "list" and group.role == "model" and group.label not in referenced:
             group.role = ""  # "Notes" over a list: a heading, not a model anything holds
+        before = text[max(0, group.start - 200) : group.start].rstrip()
+        if group.source == "prose" and returned & set(_subject(before)):
+            group.role = "output"  # "ExportOutcome carries ...", of "def f(...) -> ExportOutcome"
         if group.role:
             seen_input = seen_input or group.role == "input"
             continue
-        before = text[max(0, group.start - 200) : group.start].rstrip()
-        line = before.rsplit("\n", 1)[-1].strip()
+        line = _cue_line(before)
         role = ""
         if line.endswith((":", "like", "e.g.", "e.g.,")) or line.startswith("#"):
             role = sentences.cue_role(line) or _pasted_cue(line)
@@ -114,6 +173,22 @@ def _roles(text: str, groups: list[Group]) -> None:
             role = "output" if seen_input and group.source in ("json", "sql", "table") else "input"
         group.role = role
         seen_input = seen_input or role == "input"
+
+
+def _subject(before: str) -> list[str]:
+    """The type names written in the sentence that leads up to a group."""
+    return re.findall(
+        r"\b[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+\b", re.split(r"[.!?:]\s|\n\s*\n", before)[-1]
+    )
+
+
+def _cue_line(before: str) -> str:
+    """The line just before a group, a code fence's opening line skipped ("Event:" then
+    "```json")."""
+    lines = [line.strip() for line in before.split("\n")]
+    while lines and (not lines[-1] or re.fullmatch(r"(?:```+|~~~+)[\w+-]*", lines[-1])):
+        lines.pop()
+    return lines[-1] if lines else ""
 
 
 _OUTPUT_HINT = re.compile(
@@ -138,9 +213,7 @@ def _pasted_cue(before: str) -> str:
 def _operations(text: str, masked: str, groups: list[Group], facts: Facts) -> None:
     """Operations named (or one for the whole request), each given the groups nearest after
     its mention (before the next one)."""
-    named = {op.name: op for op in facts.operations}  # from a sketch
-    for mention in sentences.operation_mentions(masked):
-        named.setdefault(mention.name, OpFacts(mention.name, True, start=mention.start))
+    named = _named_operations(masked, groups, facts)
     facts.mentioned = set(named)
     ops = sorted(named.values(), key=lambda o: o.start)
     io = [g for g in groups if g.role in ("input", "output")]
@@ -157,6 +230,19 @@ def _operations(text: str, masked: str, groups: list[Group], facts: Facts) -> No
             if any(not f.guessed for f in side):
                 side[:] = [f for f in side if not f.guessed or f.typed.known]
     facts.operations = ops
+
+
+def _named_operations(masked: str, groups: list[Group], facts: Facts) -> dict[str, OpFacts]:
+    """The operations the prompt names: a sketch's, those its sentences mention, else a pasted
+    function signature's."""
+    named = {op.name: op for op in facts.operations}  # from a sketch
+    for mention in sentences.operation_mentions(masked):
+        named.setdefault(mention.name, OpFacts(mention.name, True, start=mention.start))
+    if not named:  # a pasted function signature is the operation the prompt names
+        for group in groups:
+            if group.source == "signature":
+                named.setdefault(group.label, OpFacts(group.label, True, start=group.start))
+    return named
 
 
 def _extend(target: list[FieldPhrase], fields: list[FieldPhrase]) -> None:
@@ -226,6 +312,7 @@ def _models(groups: list[Group], facts: Facts) -> None:
     """Models for what each item of a list holds, linked to the list field they describe."""
     every = [f for op in facts.operations for f in (*op.inputs, *op.outputs)]
     every += [f for g in groups if g.role == "model" for f in g.fields]
+    labels = {g.label for g in groups if g.fields}
     for group in groups:
         if group.source == "json":
             _json_models(group, facts)
@@ -239,6 +326,8 @@ def _models(groups: list[Group], facts: Facts) -> None:
             if group.source == "prose" or not name:  # "each line item has ..." names the model
                 name = _class_name(group.label or _singular(target.name))
             target.typed.model, target.typed.is_list, target.typed.base = name, True, ""
+        elif target is not None and not name and target.typed.model not in labels:
+            name = target.typed.model  # "rows (list of SensorRow)" for the rows of a CSV
         referenced = any(f.typed.model == name for f in every)
         plain_noun = group.label[:1].islower()  # "a vote", not "model `TimeEntry`"
         if group.source == "prose" and plain_noun and not referenced and facts.operations:
@@ -365,7 +454,7 @@ _INCOMING = re.compile(
     re.IGNORECASE,
 )
 _OUTGOING = re.compile(
-    r"\b(?:publish\w*|emit\w*|announc\w*|produc\w*|goes\s+out\s+on|sends?|send\s+to|writes?\s+to"
+    r"\b(?:publish\w*|emit\w*|announc\w*|produc\w*|push(?:es|ed)?|goes\s+out\s+on|sends?|send\s+to|writes?\s+to"
     r"|answers?\s+on|and\s+then|veröffentlicht\w*|publi[ée]\w*|publie|émet|emet|envoie)\b",
     re.IGNORECASE,
 )
@@ -488,4 +577,4 @@ def _sketch_field(entry: sketch.Entry) -> FieldPhrase | None:
     return FieldPhrase(entry.key, typed, f"{entry.key}: {text}")
 
 
-__all__ = ["Facts", "OpFacts", "derived_operation", "read", "read_fields"]
+__all__ = ["Facts", "OpFacts", "derived_operation", "read", "read_fields", "without_code"]

@@ -239,6 +239,7 @@ _TYPE_PAIR = re.compile(r"\b([a-z][a-z0-9_]*)\s*\(([A-Z][A-Za-z0-9]+)\)")
 _FILE = re.compile(r"\.(?:py|sql|pdf|csv|json|ya?ml|txt|md|html|toml|cfg|ini|log)$")
 _JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"\s*(?=[,}\]\n])')
 _TABLE_NAME = re.compile(r"\bTABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?$", re.IGNORECASE)
+_QUALIFIER = re.compile(r"::|\.[A-Z]")
 MAX_SHOWN = 8
 
 
@@ -279,6 +280,8 @@ def unplaced(text: str, placed: set[str], skip: set[str]) -> list[str]:
             plain[max(0, start - 14) : start]
         ):
             continue
+        if _QUALIFIER.match(plain, start + len(name)):
+            continue  # "rust_decimal::Decimal", "google.protobuf.Timestamp": a module, in code
         context = " ".join(plain[max(0, start - 30) : start + len(name) + 30].split())
         missing.append(f"{name} (in: ...{context}...)")
     return missing

@@ -86,6 +86,10 @@ _MIN_WORDS = (
     r"|pelo\s+menos|minstens|>=|≥)"
 )
 
+_ITEMS = (
+    r"(?:elements?|items?|entries|entry|entr[ée]es?|elemente?|eintr[äa]ge|eintrag|elementos?"
+    r"|elementi)"
+)
 _MAX_LENGTH = (
     re.compile(rf"{_MAX_WORDS}\s*(?:of\s+)?{_NUM}\s*{_CHARS}", re.I),
     re.compile(
@@ -94,6 +98,7 @@ _MAX_LENGTH = (
     re.compile(rf"\bde\s+{_NUM}\s*{_CHARS}\s*(?:au\s+)?max", re.I),
     re.compile(r"\b(?:var)?char(?:acter\s+varying)?\s*\(\s*(\d+)\s*\)", re.I),
     re.compile(rf"\bmax(?:_length|imum\s+length|\s+length|len)\s*(?:of\s+|=\s*|:\s*)?{_NUM}", re.I),
+    re.compile(rf"{_MAX_WORDS}\s*{_NUM}\s*{_ITEMS}", re.I),
 )  # fmt: skip
 _MIN_LENGTH = (
     re.compile(
@@ -109,7 +114,7 @@ _EXACT_LENGTH = re.compile(
 )
 _LENGTH_RANGE = re.compile(
     rf"\b(?:between\s+|zwischen\s+|entre\s+|from\s+|von\s+|de\s+|da\s+|van\s+)?{_NUM}\s*"
-    rf"(?:to|bis|and|und|et|à|a|y|e|tot|-|\u2013|\.\.)\s*{_NUM}\s*{_CHARS}",
+    rf"(?:to|bis|and|und|et|à|a|y|e|tot|-|\u2013|\.\.=?)\s*{_NUM}\s*(?:{_CHARS}|{_ITEMS})",
     re.I,
 )
 _NOT_EMPTY = re.compile(
@@ -120,7 +125,7 @@ _NOT_EMPTY = re.compile(
 _BETWEEN = re.compile(
     rf"\b(?:between|zwischen|entre)\s+{_NUM}\s+(?:and|und|et)\s+{_NUM}"
     rf"|\bfrom\s+{_NUM}\s+to\s+{_NUM}|\b{_NUM}\s*(?:to|bis|à|-|\u2013|\.\.)\s*{_NUM}\s+(?:inclusive|inclus|einschließlich)"
-    rf"|\b{_NUM}\s+to\s+{_NUM}\b|(?<![\w.]){_NUM}\s*\.\.\.?\s*{_NUM}(?![\w.])"
+    rf"|\b{_NUM}\s+to\s+{_NUM}\b|(?<![\w.]){_NUM}\s*\.\.[.=]?\s*{_NUM}(?![\w.])"
     rf"|\b(?:von|de|da|van)\s+{_NUM}\s+(?:bis|a|à|tot)\s+{_NUM}\b"
     rf"|(?:^|(?<=[\s,(]))(?<![\w.]){_NUM}\s*(?:bis|\u2013|\u2014|\s-\s)\s*{_NUM}(?![\w.])",
     re.IGNORECASE,
@@ -139,10 +144,6 @@ _POSITIVE = re.compile(
     r"|groter\s+dan\s+(?:0|nul)"
     r"|strictement\s+sup[ée]rieur\s+[àa]\s+0|gr[öo]ßer\s+als\s+(?:0|null)|positive)\b|>\s*0(?![.\d])",
     re.IGNORECASE,
-)
-_ITEMS = (
-    r"(?:elements?|items?|entries|entry|entr[ée]es?|elemente?|eintr[äa]ge|eintrag|elementos?"
-    r"|elementi)"
 )
 _NOT_A_VALUE = rf"\b(?!\s*(?:{_CHARS}|{_ITEMS}))"
 _GE = re.compile(
@@ -400,3 +401,34 @@ def _literal(text: str) -> JsonDefault:
     if value is not None:
         return int(value) if value == int(value) else float(value)
     return text.rstrip(".")
+
+
+_NARROWED = {"", "string", "float", "object"}  # code types a comment may make precise
+_NUMERIC = {"int", "float", "decimal"}
+
+
+def with_note(code: Typed, note: str) -> Typed:
+    """A type read from code (``number[]``, ``string``, ``i32``) with what the comment beside
+    it says (``// floats``, ``// a UUID``, ``# 0..1``, ``// at least one chunk``): the code
+    keeps its shape (list, model); the comment may name a more precise scalar for a loose code
+    type (a string that holds a UUID or a decimal, a number that is an integer), and bounds,
+    an enum, optionality or a default. A bound on a list of non-numbers counts its items."""
+    if not note.strip():
+        return code
+    said = parse_type(note, strict_enum=True)
+    said.is_list, said.model, said.same_as = False, "", ""
+    if code.model or code.enum or code.base not in _NARROWED:
+        said.base = ""
+    if said.enum:
+        said.base = ""
+        code = replace(code, base="string", model="")
+    item = said.base or code.base
+    if code.is_list and item not in _NUMERIC:
+        low = said.ge if said.ge is not None else (said.gt + 1 if said.gt is not None else None)
+        high = said.le if said.le is not None else (said.lt - 1 if said.lt is not None else None)
+        if said.min_length is None and low is not None and low == int(low) and low >= 0:
+            said.min_length = int(low)
+        if said.max_length is None and high is not None and high == int(high) and high >= 0:
+            said.max_length = int(high)
+        said.ge = said.gt = said.le = said.lt = None
+    return code.merged(said)
