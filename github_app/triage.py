@@ -23,12 +23,13 @@ from codegen_assets.core.naming import request_id as new_request_id
 from codegen_assets.core.provenance import read_lock
 from codegen_assets.core.stages.parsed_prompt import PromptError, parse_prompt
 from codegen_assets.core.style import StyleConfigError
+from codegen_assets.core.understanding.contract import ContractError
 from codegen_assets.core.understood import understood_markdown
 from codegen_assets.storage.artifacts import ArtifactStore, UnknownArtifactError
 from codegen_assets.storage.queue import Delivery, RequestQueue
 from codegen_assets.storage.registry import NodeRegistry
 from github_app.client import body_of, installation_client
-from github_app.commands import HELP, Command, CommandError, parse_command
+from github_app.commands import HELP, Command, CommandError, contract_request, parse_command
 from github_app.events import CheckRunEvent, IssueCommentEvent
 from github_app.repo_config import CONFIG_PATH, RepoConfig, RepoConfigError, load_repo_config
 from github_app.repo_layout import LayoutError, resolve_layout
@@ -249,8 +250,9 @@ class Triage:
             )
             return f"rejected: {exc}"
         try:
-            spec = parse_prompt(command.prompt, options, style)  # pre-flight: a bad prompt
-        except PromptError as exc:  # starts no run
+            prompt = contract_request(command.prompt)  # a contract block: its spec file
+            spec = parse_prompt(prompt, options, style)  # pre-flight: a bad prompt
+        except (PromptError, ContractError) as exc:  # starts no run
             self._reply(
                 event, f"@{event.sender.login} I cannot generate a node from this request: {exc}"
             )
@@ -263,7 +265,7 @@ class Triage:
                 "Edit the request and comment `/generate-node` again.",
             )
             return "rejected: " + "; ".join(spec.review)
-        return self._queue(delivery, command.prompt, options, target, style, spec.name)
+        return self._queue(delivery, prompt, options, target, style, spec.name)
 
     def _queue(
         self,
