@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from codegen_assets.core.models import NodeType
 from codegen_assets.core.stages.parsed_prompt import clean_prompt
+from codegen_assets.core.understanding.contract import contract_text_spec, is_contract
 
 COMMAND = "/generate-node"
 _SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -30,6 +31,20 @@ pull request with it, its tests and a validation report.
 Options: `--type effect|compute|reducer|orchestrator`, `--name NAME`, `--no-intelligence`,
 `--output-dir PATH` (a relative path in this repository). Defaults come from `.github/nodegen.yml`.
 """
+
+
+_YAML_BLOCK = re.compile(r"^[ \t]*```[ \t]*(?:yaml|yml)[^\n]*\n(.*?)^[ \t]*```", re.M | re.S)
+
+
+def contract_request(prompt: str) -> str:
+    """``prompt``, or, when a ```yaml block in it holds an ONEX contract (``node_type`` and
+    ``handler_routing`` or ``input_model``), the spec file of that contract: the node is
+    generated from the contract as ``omninode-generate --from-contract`` would. A contract that
+    cannot be read raises ContractError naming the key."""
+    for block in _YAML_BLOCK.findall(prompt):
+        if is_contract(block):
+            return contract_text_spec(block, "the contract in the comment")
+    return prompt
 
 
 class CommandError(ValueError):

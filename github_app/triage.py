@@ -24,11 +24,12 @@ from codegen_assets.core.provenance import read_lock
 from codegen_assets.core.spec_file import dump_spec
 from codegen_assets.core.stages.parsed_prompt import PromptError, parse_prompt
 from codegen_assets.core.style import StyleConfigError
+from codegen_assets.core.understanding.contract import ContractError
 from codegen_assets.storage.artifacts import ArtifactStore, UnknownArtifactError
 from codegen_assets.storage.queue import Delivery, RequestQueue
 from codegen_assets.storage.registry import NodeRegistry
 from github_app.client import body_of, installation_client
-from github_app.commands import HELP, Command, CommandError, parse_command
+from github_app.commands import HELP, Command, CommandError, contract_request, parse_command
 from github_app.dashboard import DashboardKeeper
 from github_app.drafts import draft_reply
 from github_app.events import CheckRunEvent, IssueCommentEvent, IssuesEvent, PushEvent
@@ -271,8 +272,9 @@ class Triage:
             )
             return f"rejected: {exc}"
         try:
-            spec = parse_prompt(command.prompt, options, style)  # pre-flight: a bad prompt
-        except PromptError as exc:  # starts no run
+            prompt = contract_request(command.prompt)  # a contract block: its spec file
+            spec = parse_prompt(prompt, options, style)  # pre-flight: a bad prompt
+        except (PromptError, ContractError) as exc:  # starts no run
             self._reply(
                 event, f"@{event.sender.login} I cannot generate a node from this request: {exc}"
             )
@@ -283,7 +285,7 @@ class Triage:
             node = self.registry.by_pull_request(event.repository.full_name, event.issue.number)
             if node is not None:
                 target = target.model_copy(update={"branch": node.branch})
-        return self._queue(delivery, command.prompt, options, target, style, spec.name)
+        return self._queue(delivery, prompt, options, target, style, spec.name)
 
     def _draft(
         self,

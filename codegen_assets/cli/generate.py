@@ -32,6 +32,11 @@ from codegen_assets.core.onex_oracle import OnexUnavailable, require_omnibase_co
 from codegen_assets.core.settings import DEFINITIONS, NodegenSettings
 from codegen_assets.core.stages.parsed_prompt import PromptError, decode_prompt, parse_prompt
 from codegen_assets.core.style import StyleConfigError, find_config
+from codegen_assets.core.understanding.contract import (
+    ContractError,
+    contract_spec,
+    contract_text_spec,
+)
 from codegen_assets.core.understood import understood_rows
 
 if TYPE_CHECKING:  # Dagster loads after the first line is printed
@@ -63,6 +68,12 @@ def _generate_parser() -> argparse.ArgumentParser:
         "--spec",
         metavar="FILE",
         help="generate exactly the node a spec file describes (- for stdin); see --explain",
+    )
+    parser.add_argument(
+        "--from-contract",
+        metavar="CONTRACT",
+        help="generate from an ONEX contract.yaml (today's infra dialect; fields from the models "
+        "beside it); - for stdin; see --explain",
     )
     parser.add_argument(
         "--explain",
@@ -204,12 +215,14 @@ def _input_error(
 
 
 def _request_text(args: argparse.Namespace) -> str:
-    """The request: the prompt, or a spec file."""
-    sources = [s for s in (args.prompt, args.spec) if s is not None]
+    """The request: the prompt, a spec file, or the spec file of an ONEX contract."""
+    sources = [s for s in (args.prompt, args.spec, args.from_contract) if s is not None]
     if len(sources) != 1:
-        raise PromptError("give exactly one of: a PROMPT, --spec FILE")
+        raise PromptError("give exactly one of: a PROMPT, --spec FILE, --from-contract CONTRACT")
     if args.output_dir is None and not args.explain:
         raise PromptError("--output-dir is required (or --explain to see what was understood)")
+    if args.from_contract is not None:
+        return _contract_text(args.from_contract)
     given = args.prompt if args.prompt is not None else args.spec
     if given != "-" and args.spec is None:
         return str(given)
@@ -222,6 +235,20 @@ def _request_text(args: argparse.Namespace) -> str:
         return decode_prompt(Path(given).read_bytes())
     except OSError as exc:
         raise PromptError(f"--spec {given}: {exc.strerror}") from exc
+
+
+def _contract_text(given: str) -> str:
+    """The spec file of the contract at ``given`` (- for stdin)."""
+    try:
+        if given == "-":
+            try:
+                text = decode_prompt(sys.stdin.buffer.read())
+            except PromptError as exc:
+                raise PromptError(f"standard input: {exc}") from exc
+            return contract_text_spec(text, "standard input")
+        return contract_spec(Path(given))
+    except ContractError as exc:
+        raise PromptError(f"--from-contract {exc}") from exc
 
 
 def _checked_request(args: argparse.Namespace) -> tuple[str, GenerationOptions, NodeSpec]:

@@ -142,14 +142,19 @@ def annotation(f: InputField, types: Types) -> str:
     return f"{base} | None" if f.optional else base
 
 
-def default(f: InputField) -> str:
-    """What follows the annotation: ``= None``, ``= Field(ge=0)``, ``= 12`` or nothing."""
+def default(f: InputField, types: Types | None = None) -> str:
+    """What follows the annotation: ``= None``, ``= Field(ge=0)``, ``= 12`` or nothing (an
+    enum's default as its member, ``= EnumStatus.OPEN``, when ``types`` are given)."""
     args = constraints(f)
     if f.written:
         args.append(f'alias="{f.written}"')
     value: str | None = None
     if f.has_default and f.default is not None:
         value = repr(f.default)
+        if types is not None and f.enum and not f.is_list and f.default in f.enum:
+            plan = types.enum_for(f)
+            member = next(m for m, v in plan.members if v == f.default)
+            value = f"{plan.name}.{member}"
     elif f.optional:
         value = "None"
     if value is not None:

@@ -38,6 +38,13 @@ def node_stem(spec: NodeSpec) -> str:
     return stem or spec.node_type.value
 
 
+def is_bare(spec: NodeSpec) -> bool:
+    """Whether the spec names its node exactly (``node_<name>``, as a contract does) with no
+    type suffix (``node_baseline_capture``): the directory keeps that name."""
+    name = spec.name
+    return name.startswith("node_") and not name.endswith(f"_{spec.node_type.value}")
+
+
 @dataclass(frozen=True)
 class NodeLayout:
     """Paths, modules and class names of one node."""
@@ -45,21 +52,27 @@ class NodeLayout:
     stem: str
     node_type: NodeType
     package: str = ""
+    bare: bool = False  # the name has no type suffix (``node_<stem>``)
 
     @classmethod
     def of(cls, spec: NodeSpec, package: str = "") -> NodeLayout:
         """The layout of ``spec`` inside ``package``."""
-        return cls(node_stem(spec), spec.node_type, check_package(package))
+        return cls(node_stem(spec), spec.node_type, check_package(package), is_bare(spec))
+
+    @property
+    def suffix(self) -> str:
+        """``_<type>``, or nothing for a bare name."""
+        return "" if self.bare else f"_{self.node_type.value}"
 
     @property
     def name(self) -> str:
         """``node_<stem>_<type>``: the directory, the package and the contract's ``name``."""
-        return f"node_{self.stem}_{self.node_type.value}"
+        return f"node_{self.stem}{self.suffix}"
 
     @property
     def pascal(self) -> str:
         """``<Stem><Type>`` in CamelCase."""
-        return f"{camel(self.stem)}{camel(self.node_type.value)}"
+        return camel(f"{self.stem}{self.suffix}")
 
     @property
     def node_class(self) -> str:
@@ -74,7 +87,7 @@ class NodeLayout:
     @property
     def registry_module(self) -> str:
         """The registry module's name."""
-        return f"registry_infra_{self.stem}_{self.node_type.value}"
+        return f"registry_infra_{self.stem}{self.suffix}"
 
     @property
     def node_dir(self) -> str:

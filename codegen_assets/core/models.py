@@ -133,6 +133,10 @@ class Operation(Frozen):
     formulas: tuple[Formula, ...] = ()
     examples: tuple[Example, ...] = ()
     rules: tuple[str, ...] = ()  # what the prompt says the operation must do, in its words
+    # the handler class as a contract names it ("HandlerWidgetStore"); else Handler<Op>
+    handler: str = Field(default="", pattern=r"^(|[A-Z][A-Za-z0-9_]*)$", max_length=100)
+    # the request model as a contract names it ("ModelWidgetRequest"); else Model<Op>Request
+    request: str = Field(default="", pattern=r"^(|Model[A-Z][A-Za-z0-9]*)$", max_length=100)
 
 
 class Topic(Frozen):

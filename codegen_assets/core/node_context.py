@@ -56,7 +56,7 @@ def _field(field: InputField, types: fc.Types) -> dict[str, Any]:
     return {
         "name": field.name,
         "annotation": fc.annotation(field, types),
-        "default": fc.default(field),
+        "default": fc.default(field, types),
         "optional": field.optional,
         "constrained": bool(rejected),
         "rejected": [py_literal(value) for value in rejected],
@@ -282,7 +282,7 @@ def build_context(
         {
             "name": d.name,
             "protocol": d.protocol,
-            "fake": f"Fake{camel(d.name)}",
+            "fake": f"Fake{d.protocol.removeprefix('Protocol')}",
             "module": f"protocol_{d.name}",
             "doc": wrap(d.description or f"The {d.client_type} client", 4, width),
             "required": d.required,

@@ -56,6 +56,8 @@ class OperationPlan:
     event_type: str  # the envelope event_type the dispatch engine routes on
     events: tuple[EventPlan, ...]
     key_field: InputField | None  # the entity the events are keyed by
+    handler_class: str  # the contract's handler class (``op.handler``), else ``Handler<Op>``
+    request_model: str  # the contract's request model (``op.request``), else ``Model<Op>Request``
 
     @property
     def name(self) -> str:
@@ -68,24 +70,19 @@ class OperationPlan:
         return camel(self.op.name)
 
     @property
-    def handler_class(self) -> str:
-        """``Handler<Op>``."""
-        return f"Handler{self.pascal}"
-
-    @property
     def handler_module(self) -> str:
-        """The handler's module, relative to the node package."""
-        return f"handlers/handler_{self.op.name}"
-
-    @property
-    def request_model(self) -> str:
-        """``Model<Op>Request``."""
-        return f"Model{self.pascal}Request"
+        """The handler's module, relative to the node package: ``handler_<op>``, or for a
+        handler the contract names, ``handler_<its snake_case name without Handler>``."""
+        if not self.op.handler:
+            return f"handlers/handler_{self.op.name}"
+        return f"handlers/handler_{snake(self.handler_class.removeprefix('Handler')) or 'main'}"
 
     @property
     def request_module(self) -> str:
         """The request model's module, relative to the node package."""
-        return f"models/model_{self.op.name}_request"
+        if self.request_model == f"Model{self.pascal}Request":
+            return f"models/model_{self.op.name}_request"
+        return f"models/model_{snake(self.request_model.removeprefix('Model'))}"
 
     @property
     def reply_model(self) -> str:
@@ -124,18 +121,26 @@ class NodePlan:
 
     @property
     def subscribe_topics(self) -> list[str]:
-        """The command topics, one per operation."""
-        return [op.topic for op in self.operations]
+        """The command topics, one per operation, then any other topic the spec subscribes to
+        (its messages have no operation: the notes say so)."""
+        named = [t.name for t in self.spec.subscribe_topics]
+        return list(dict.fromkeys([*(op.topic for op in self.operations), *named]))
 
     @property
     def publish_topics(self) -> list[str]:
-        """Where the events go, each topic once."""
-        return list(dict.fromkeys(e.topic for e in self.events))
+        """Where the events go, and every other topic the spec publishes on, each once."""
+        named = [t.name for t in self.spec.publish_topics]
+        return list(dict.fromkeys([*(e.topic for e in self.events), *named]))
 
     @property
     def producer(self) -> str:
         """The producer segment of the node's own topics."""
-        return kebab(self.spec.name) or "node"
+        return kebab(_bare(self.spec.name)) or "node"
+
+
+def _bare(name: str) -> str:
+    """A node name without the ``node_`` of a contract's name."""
+    return name.removeprefix("node_")
 
 
 def key_field(op: Operation) -> InputField | None:
@@ -163,7 +168,7 @@ def _event_kinds(spec: NodeSpec, op: Operation) -> list[tuple[str, str]]:
     if spec.node_type is NodeType.COMPUTE:
         return [(outcomes[0], "success")]
     if spec.node_type is NodeType.REDUCER:
-        return [(f"{camel(spec.name.removesuffix('_reducer'))}StateUpdated", "state")]
+        return [(f"{camel(_bare(spec.name).removesuffix('_reducer'))}StateUpdated", "state")]
     if spec.node_type is NodeType.ORCHESTRATOR:
         failure = outcomes[1] if len(outcomes) > 1 else f"{camel(op.name)}Failed"
         return [(outcomes[0], "success"), (failure, "failure")]
@@ -194,11 +199,12 @@ def _command_topics(spec: NodeSpec, producer: str) -> tuple[list[str], list[str]
     in order), else the node's own ``onex.cmd.<node>.<operation>.v1``."""
     available = list(spec.subscribe_topics)
     chosen: dict[str, str] = {}
-    for op in spec.operations:
-        match = next((t for t in available if camel(op.name) in t.event_types), None)
+    for op in spec.operations:  # a topic may carry several operations' commands
+        match = next((t for t in spec.subscribe_topics if camel(op.name) in t.event_types), None)
         if match is not None:
             chosen[op.name] = match.name
-            available.remove(match)
+            if match in available:
+                available.remove(match)
     for op in spec.operations:
         if op.name not in chosen and available:
             chosen[op.name] = available.pop(0).name
@@ -206,7 +212,10 @@ def _command_topics(spec: NodeSpec, producer: str) -> tuple[list[str], list[str]
         chosen.get(op.name) or onex_topic(op.name, kind="cmd", producer=producer)
         for op in spec.operations
     ]
-    unused = [f"topic {t.name} has no operation to handle it; not subscribed" for t in available]
+    unused = [
+        f"topic {t.name} has no operation to handle it; subscribed as named, unhandled"
+        for t in available
+    ]
     return topics, unused
 
 
@@ -217,19 +226,46 @@ def event_type_alias(topic: str) -> str:
     return f"{parts[2]}.{parts[3]}" if len(parts) == 5 else topic
 
 
+def _handler_classes(spec: NodeSpec) -> list[str]:
+    """Each operation's handler class: the one the spec names (a second operation naming the
+    same class gets its own, numbered: one handler per operation), else ``Handler<Op>``."""
+    named = [op.handler or f"Handler{camel(op.name)}" for op in spec.operations]
+    return _unique(named, set())
+
+
+def _request_models(spec: NodeSpec, taken: set[str]) -> list[str]:
+    """Each operation's request model: the one the spec names, unless an earlier operation or
+    another model of the node has that name; else ``Model<Op>Request``."""
+    names: list[str] = []
+    for op in spec.operations:
+        own = f"Model{camel(op.name)}Request"
+        wanted = op.request or own
+        names.append(own if wanted in taken or wanted in names else wanted)
+    return names
+
+
+def _model_classes(spec: NodeSpec, layout: NodeLayout) -> set[str]:
+    """The node's other model classes: nested models, effect replies, the reducer's state."""
+    found = {f"Model{camel(snake(m.name))}" for m in spec.models}
+    found |= {f"Model{camel(op.name)}Reply" for op in spec.operations}
+    found.add(f"Model{layout.pascal.removesuffix(camel(layout.node_type.value))}State")
+    return found
+
+
 def plan_node(spec: NodeSpec, layout: NodeLayout) -> NodePlan:
     """The plan of ``spec`` in ``layout``."""
-    producer = kebab(spec.name) or "node"
+    producer = kebab(_bare(spec.name)) or "node"
     topics, notes = _command_topics(spec, producer)
     taken: set[str] = set()
-    operations: list[OperationPlan] = []
-    for op, topic in zip(spec.operations, topics, strict=True):
+    events_of: list[tuple[EventPlan, ...]] = []
+    for op in spec.operations:
         kinds = _event_kinds(spec, op)
-        if spec.node_type is NodeType.REDUCER and operations:
-            events = operations[0].events  # one state, whatever event folds into it
-        else:
-            names = _unique([name for name, _ in kinds], taken)
-            events = tuple(
+        if spec.node_type is NodeType.REDUCER and events_of:
+            events_of.append(events_of[0])  # one state, whatever event folds into it
+            continue
+        names = _unique([name for name, _ in kinds], taken)
+        events_of.append(
+            tuple(
                 EventPlan(
                     name=name,
                     kind=kind,
@@ -237,16 +273,25 @@ def plan_node(spec: NodeSpec, layout: NodeLayout) -> NodePlan:
                 )
                 for i, (name, (original, kind)) in enumerate(zip(names, kinds, strict=True))
             )
-        operations.append(
-            OperationPlan(
-                op=op,
-                key=f"{layout.stem}.{op.name}",
-                topic=topic,
-                event_type=event_type_alias(topic),
-                events=events,
-                key_field=key_field(op),
-            )
         )
+    others = {e.model for events in events_of for e in events}
+    requests = _request_models(spec, others | _model_classes(spec, layout))
+    handlers = _handler_classes(spec)
+    operations = [
+        OperationPlan(
+            op=op,
+            key=op.key or f"{layout.stem}.{op.name}",
+            topic=topic,
+            event_type=event_type_alias(topic),
+            events=events,
+            key_field=key_field(op),
+            handler_class=handler,
+            request_model=request,
+        )
+        for op, topic, events, handler, request in zip(
+            spec.operations, topics, events_of, handlers, requests, strict=True
+        )
+    ]
     active = spec.node_type in (NodeType.EFFECT, NodeType.ORCHESTRATOR)
     clients = tuple(d for d in spec.dependencies if active and not d.is_event_client)
     buses = tuple(d for d in spec.dependencies if d.is_event_client)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from dagster import AssetKey, DagsterInstance
 from starlette.testclient import TestClient
 
@@ -453,3 +454,60 @@ def test_an_edited_spec_on_the_generated_pull_request_updates_that_pull_request(
     model = pr_files(github_env, branch)[f"{NODE}/models/model_verify_request.py"]
     assert re.search(r"count: int = Field\([^)]*ge=0", " ".join(model.split()))
     assert github_env.violations == []
+
+
+CONTRACT = """\
+name: node_ledger_tally_compute
+node_type: COMPUTE_GENERIC
+description: Tallies ledger entries per account.
+input_model: {name: ModelLedgerTallyRequest, module: acme.models.model_ledger_tally_request}
+output_model: {name: ModelLedgerTally, module: acme.models.model_ledger_tally}
+handler_routing:
+  routing_strategy: operation_match
+  handlers:
+    - operation: ledger.tally
+      handler: {name: HandlerLedgerTally, module: acme.handlers.handler_ledger_tally}
+    - operation: ledger.reset
+      handler: {name: HandlerLedgerReset, module: acme.handlers.handler_ledger_reset}
+event_bus:
+  subscribe_topics: ["onex.cmd.acme.ledger-tally-requested.v1", "onex.cmd.acme.ledger-reset.v1"]
+  publish_topics: ["onex.evt.acme.ledger-tallied.v1"]
+"""
+
+
+def test_a_contract_block_becomes_a_pull_request_keeping_its_facts(
+    bot: tuple[TestClient, WebhookService], github_env: FakeGitHub
+) -> None:
+    client, service = bot
+    comment = f"/generate-node\nRegenerate this node from its contract:\n```yaml\n{CONTRACT}```\n"
+    assert send(client, comment_payload(comment)) == 202
+    runs_done(service, 1)
+    repo = github_env.repos[REPO]
+    (pull,) = repo.pulls.values()
+    files = pr_files(github_env, pull["head"]["ref"])
+    node = "nodes/node_ledger_tally_compute"
+    contract = yaml.safe_load(files[f"{node}/contract.yaml"])
+    assert contract["name"] == "node_ledger_tally_compute"
+    assert contract["node_type"] == "COMPUTE_GENERIC"
+    assert contract["event_bus"]["subscribe_topics"] == [
+        "onex.cmd.acme.ledger-tally-requested.v1",
+        "onex.cmd.acme.ledger-reset.v1",
+    ]
+    assert "onex.evt.acme.ledger-tallied.v1" in contract["event_bus"]["publish_topics"]
+    routing = contract["handler_routing"]["handlers"]
+    assert [(e["operation"], e["handler"]["name"]) for e in routing] == [
+        ("ledger.tally", "HandlerLedgerTally"),
+        ("ledger.reset", "HandlerLedgerReset"),
+    ]
+    assert "class HandlerLedgerTally:" in files[f"{node}/handlers/handler_ledger_tally.py"]
+    assert "class HandlerLedgerReset:" in files[f"{node}/handlers/handler_ledger_reset.py"]
+    assert github_env.violations == []
+
+    bad = comment.replace("COMPUTE_GENERIC", "GADGET_GENERIC")
+    send(client, comment_payload(bad, issue=9))
+    wait_for(
+        lambda: any("node_type: 'GADGET_GENERIC'" in c["body"] for c in repo.comments.values()),
+        30,
+        "the reply naming the bad key",
+    )
+    assert service.queue.counts()["runs.done"] == 1  # the bad contract started no run
