@@ -6,6 +6,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from codegen_assets.core.layout import PackageError, check_package
+from codegen_assets.core.logic.settings import ModelChoice
 from codegen_assets.core.models import DEFAULT_COPYRIGHT, NodeType, Target
 from github_app.commands import safe_repo_path
 
@@ -32,6 +33,8 @@ class RepoConfig(BaseModel):
     node_type: NodeType | None = None
     target: Target = Target.ONEX  # "standalone" for repositories outside the ONEX ecosystem
     draft: bool = False
+    # the model that writes handler bodies: provider, base_url, model, mode (never a key)
+    llm: ModelChoice | None = None
 
     @field_validator("output_base")
     @classmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dagster import Definitions, in_process_executor
 
+from codegen_assets.core.logic.settings import ModelSettings
 from codegen_assets.core.settings import NodegenSettings
 from codegen_assets.orchestration.assets import generation_assets, pull_request
 from codegen_assets.orchestration.drift import (
@@ -18,6 +19,7 @@ from codegen_assets.orchestration.resources import (
     GitHubResource,
     IntelligenceResource,
     KafkaResource,
+    ModelResource,
     RequestQueueResource,
     ValidatorResource,
 )
@@ -48,7 +50,20 @@ def local_resources(settings: NodegenSettings) -> dict[str, object]:
             env=settings.kafka_env,
             outbox=str(settings.outbox_db),
         ),
+        # off unless NODEGEN_LLM_MODE says otherwise; the key is read where it is used
+        "model": _model_resource(settings),
     }
+
+
+def _model_resource(settings: NodegenSettings) -> ModelResource:
+    model = ModelSettings()
+    return ModelResource(
+        mode=model.mode,
+        provider=model.provider,
+        base_url=model.base_url,
+        model=model.model,
+        database=str(settings.artifact_db),
+    )
 
 
 RESOURCE_SETS = {"local": local_resources}
