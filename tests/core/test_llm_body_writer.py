@@ -147,7 +147,12 @@ def test_llm_replay_without_the_recorded_answers_names_what_is_missing(tmp_path:
         replaying = model_settings(url, mode="replay")
         with gateway_for(replaying, tmp_path / "elsewhere", replay=replay_map(lock)) as gateway:
             result = write_body(vat_task(), gateway, _passes)
+        # without a lock, replay answers from the cache alone
+        with gateway_for(replaying, tmp_path / "elsewhere") as gateway:
+            unlocked = write_body(vat_task(), gateway, _passes)
     assert len(fake.requests) == 1
+    assert unlocked.attempts[0].outcome == "error"
+    assert "NODEGEN_LLM_MODE=replay: nothing was asked" in unlocked.attempts[0].reasons[0]
     assert not result.written and result.attempts[0].outcome == "error"
     assert missing[0][:16] in result.attempts[0].reasons[0]
     assert "nothing was asked" in result.attempts[0].reasons[0]

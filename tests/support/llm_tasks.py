@@ -130,7 +130,7 @@ def gateway_for(
     with ModelClient(settings, sleep=record.append) as client:
         yield ModelGateway(
             settings,
-            client=client if settings.mode == "on" else None,
+            client=client,  # in replay mode too: the gateway must not use it
             cache=AnswerStore(db),
             ledger=UsageStore(db),
             account="installation:7",

@@ -97,7 +97,6 @@ class ModelClient:
         self.model = settings.model
         self.url = settings.url
         self.breaker = breaker or breaker_for(self.url, settings)
-        self.requests_sent = 0
         self._sleep = sleep
         self._secrets = settings.secret_values()
         self._http = httpx.Client(
@@ -163,7 +162,6 @@ class ModelClient:
             ) from None
         url, body, parse = self._endpoint(request)
         started = time.monotonic()
-        self.requests_sent += 1
         try:
             response = self._http.post(url, json=body)
         except httpx.TimeoutException:
@@ -192,9 +190,9 @@ class ModelClient:
         if status >= 500:
             self.breaker.record_failure()
             kind, message = error_detail(response.content)
+            named = f"{status} {kind}".strip()
             raise ModelUnavailableError(
-                f"the model server failed ({status} {kind}): {message}".replace(" ()", ""),
-                self._secrets,
+                f"the model server failed ({named}): {message}", self._secrets
             )
         self.breaker.record_success()  # it answered: a refusal says nothing about its health
         if status == 429:
