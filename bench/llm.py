@@ -6,7 +6,8 @@ Run: ``NODEGEN_LLM_MODE=on NODEGEN_LLM_BASE_URL=... NODEGEN_LLM_MODEL=... python
 model never sees: they run in a sandboxed subprocess (bubblewrap where it works), and their
 failure lines go back in the repair rounds as validators' messages do. Answers are cached in a
 temporary database, so every run asks the model. Prints, per node: passed or the placeholder
-kept, answers, repair rounds, tokens and seconds; then the pass rate and medians.
+kept, answers, repair rounds, tokens and seconds; then the pass rate, medians and what became of
+the answers (``--details``: a row per answer).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -139,16 +141,37 @@ def table(entries: list[dict[str, Any]], results: list[BodyResult]) -> Table:
     return out
 
 
+def details(entries: list[dict[str, Any]], results: list[BodyResult]) -> Table:
+    """One row per answer: its outcome and the first thing said about it."""
+    out = Table(title="every answer")
+    for column in ("node", "round", "outcome", "tokens in/out", "first reason"):
+        out.add_column(column)
+    for entry, result in zip(entries, results, strict=True):
+        for attempt in result.attempts:
+            why = next(iter([*attempt.reasons, *attempt.validator_messages]), "")
+            out.add_row(
+                entry["name"],
+                str(attempt.round),
+                attempt.outcome,
+                f"{attempt.input_tokens}/{attempt.output_tokens}",
+                why[:90],
+            )
+    return out
+
+
 def summary(settings: ModelSettings, results: list[BodyResult]) -> str:
-    """The line under the table."""
+    """The lines under the table."""
     passed = sum(r.written for r in results)
     tokens = [r.usage.tokens for r in results]
     cost = sum(r.usage.cost for r in results)
+    outcomes = Counter(a.outcome for r in results for a in r.attempts)
     return (
         f"{settings.provider} {settings.model!r} at {settings.url}: {passed}/{len(results)} "
         f"passed; median {statistics.median(r.seconds for r in results):.1f} s and "
         f"{statistics.median(tokens):.0f} tokens per node; {sum(tokens)} tokens"
         + (f", cost {cost:.4f}" if cost else "")
+        + "\nanswers: "
+        + ", ".join(f"{n} {outcome}" for outcome, n in outcomes.most_common())
     )
 
 
@@ -156,17 +179,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--only", action="append", default=[], help="entry names to run")
+    parser.add_argument("--details", action="store_true", help="a row per answer too")
     args = parser.parse_args()
     settings = ModelSettings().model_copy(update={"mode": "on"}).check()
     entries = yaml.safe_load(args.corpus.read_text(encoding="utf-8"))
     entries = [e for e in entries if not args.only or e["name"] in args.only]
-    console = Console()
+    console = Console(width=160)
     with tempfile.TemporaryDirectory() as tmp, logs_to_file("llm"):
         started = time.monotonic()
         results = run(entries, settings, Path(tmp) / "bench.sqlite3")
         elapsed = time.monotonic() - started
     heading(console, "llm")
     console.print(table(entries, results))
+    if args.details:
+        console.print(details(entries, results))
     console.print(summary(settings, results) + f"; {elapsed:.0f} s in all", highlight=False)
 
 

@@ -55,7 +55,7 @@ def test_llm_wrong_answer_then_right_one_after_the_repair_message(tmp_path: Path
 
 
 def test_llm_hostile_answer_is_rejected_before_it_can_run(tmp_path: Path) -> None:
-    fake = FakeLLM([code_answer(HOSTILE)] * 4)
+    fake = FakeLLM([code_answer(HOSTILE)] * 4)  # the same answer twice ends the rounds
     calls: list[str] = []
 
     def validate(handler_source: str) -> ValidationFeedback:
@@ -66,7 +66,8 @@ def test_llm_hostile_answer_is_rejected_before_it_can_run(tmp_path: Path) -> Non
         result = write_body(vat_task(), gateway, validate)
     assert calls == []  # never validated, so never run
     assert not result.written and result.handler_source is None
-    assert [a.outcome for a in result.attempts] == ["unsafe"] * 4
+    assert [a.outcome for a in result.attempts] == ["unsafe"] * 2 and len(fake.requests) == 2
+    assert result.attempts[1].reasons[0] == "the same answer as round 0"
     reasons = result.attempts[0].reasons
     for expected in (
         "line 1: `os` is never allowed",
@@ -77,7 +78,8 @@ def test_llm_hostile_answer_is_rejected_before_it_can_run(tmp_path: Path) -> Non
     assert "line 6: `.environ` leads outside the program" in reasons
     repair = fake.requests[1].body["messages"][-1]["content"]
     assert "line 1: `os` is never allowed" in repair
-    assert "placeholder kept after 4 answer(s)" in result.reason
+    assert "repair round 1 of 3" in repair
+    assert result.reason == "placeholder kept after 2 answer(s): the same answer as round 0"
 
 
 def test_llm_daily_budget_runs_out_and_no_request_is_made_past_it(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from codegen_assets.core.logic.answer_code import (
@@ -71,26 +72,43 @@ def write_body(
     first = Turn(role="user", content=task_prompt(task, target))
     turns: tuple[Turn, ...] = (first,)
     repairs = gateway.settings.repair_rounds if rounds is None else rounds
+    seen: dict[str, Attempt] = {}  # answer hash -> the attempt that first gave it
     for number in range(repairs + 1):
         request = ChatRequest(
             system=system, turns=turns, max_tokens=gateway.settings.max_output_tokens
         )
-        attempt, reply, feedback = _round(number, request, task, target, gateway, validate)
-        result.attempts.append(attempt)
-        if attempt.outcome == "passed" and feedback is not None:
-            result.body, result.handler_source = feedback
+        verdict = _round(number, request, task, target, gateway, validate, seen)
+        result.attempts.append(verdict.attempt)
+        if verdict.written is not None:
+            result.body, result.handler_source = verdict.written
             break
-        if reply is None:  # not asked: budget, breaker, replay miss
+        if verdict.reply is None or verdict.repeated:  # not asked, or asking again is futile
             break
-        repair = repair_prompt(attempt.reasons, attempt.validator_messages, target)
+        seen[verdict.reply.answer_hash] = verdict.attempt
+        attempt = verdict.attempt
+        repair = repair_prompt(
+            attempt.reasons,
+            attempt.validator_messages,
+            target,
+            round_number=number + 1,
+            rounds=repairs,
+        )
         turns = (
             first,
-            Turn(role="assistant", content=reply.text),
+            Turn(role="assistant", content=verdict.reply.text),
             Turn(role="user", content=repair),
         )
     result.usage = _delta(before, gateway.totals)
     result.seconds = time.monotonic() - started
     return result
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    attempt: Attempt
+    reply: Reply | None = None  # None: nothing was answered
+    written: tuple[str, str] | None = None  # (body, handler file) when it passed
+    repeated: bool = False  # the same answer as an earlier round: a further round repeats it
 
 
 def _round(
@@ -100,14 +118,15 @@ def _round(
     target: Target,
     gateway: ModelGateway,
     validate: Validate,
-) -> tuple[Attempt, Reply | None, tuple[str, str] | None]:
-    """One answer and its verdict; the body and file when it passed."""
+    seen: dict[str, Attempt],
+) -> _Verdict:
+    """One answer and its verdict."""
     try:
         reply = gateway.ask(request)
     except BudgetExceededError as exc:
-        return Attempt(round=number, outcome="budget", reasons=[str(exc)]), None, None
+        return _Verdict(Attempt(round=number, outcome="budget", reasons=[str(exc)]))
     except ModelError as exc:
-        return Attempt(round=number, outcome="error", reasons=[str(exc)]), None, None
+        return _Verdict(Attempt(round=number, outcome="error", reasons=[str(exc)]))
 
     def attempt(outcome: Outcome, reasons: list[str], messages: Sequence[str] = ()) -> Attempt:
         return Attempt(
@@ -123,21 +142,29 @@ def _round(
             from_cache=reply.from_cache,
         )
 
+    earlier = seen.get(reply.answer_hash)
+    if earlier is not None:  # at temperature 0, validation and repair would repeat too
+        again = [f"the same answer as round {earlier.round}", *earlier.reasons]
+        verdict = attempt(earlier.outcome, again, earlier.validator_messages)
+        return _Verdict(verdict, reply, repeated=True)
     code = extract_code(reply.text)
     if not code.strip():
-        return attempt("rejected", ["the answer holds no Python code"]), reply, None
+        return _Verdict(attempt("rejected", ["the answer holds no Python code"]), reply)
     violations = check_code(code, task.node_type, node_package=task.node_package)
     if violations:
-        return attempt("unsafe", [str(v) for v in violations]), reply, None
+        unparsable = all(v.rule == "syntax" for v in violations)
+        outcome: Outcome = "syntax" if unparsable else "unsafe"
+        return _Verdict(attempt(outcome, [str(v) for v in violations]), reply)
     extracted = body_from_code(code, target)
     if extracted.body is None:
-        return attempt("rejected", list(extracted.problems)), reply, None
+        return _Verdict(attempt("rejected", list(extracted.problems)), reply)
     handler = splice(task.handler_source, target, extracted.body)
     feedback = validate(handler)
     if feedback.passed:
-        return attempt("passed", list(extracted.notes)), reply, (extracted.body, handler)
+        passed = attempt("passed", list(extracted.notes))
+        return _Verdict(passed, reply, written=(extracted.body, handler))
     messages = feedback.messages or ["validation failed (no message)"]
-    return attempt("failed", [], messages), reply, None
+    return _Verdict(attempt("failed", [], messages), reply)
 
 
 def _delta(before: UsageTotals, after: UsageTotals) -> UsageTotals:

@@ -75,10 +75,15 @@ def task_prompt(task: HandlerTask, target: Target) -> str:
 
 
 def repair_prompt(
-    problems: Sequence[str], validator_messages: Sequence[str], target: Target
+    problems: Sequence[str],
+    validator_messages: Sequence[str],
+    target: Target,
+    *,
+    round_number: int = 1,
+    rounds: int = 1,
 ) -> str:
-    """What was wrong with the last answer, for the next round."""
-    parts = ["Your method was not accepted."]
+    """What was wrong with the last answer, for repair round ``round_number`` of ``rounds``."""
+    parts = [f"Your method was not accepted (repair round {round_number} of {rounds})."]
     if problems:
         parts.append("Rejected before running it:\n" + "\n".join(f"- {p}" for p in problems))
     if validator_messages:

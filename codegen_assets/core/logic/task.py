@@ -10,7 +10,8 @@ from codegen_assets.core.logic.gateway import UsageTotals
 
 Outcome = Literal[
     "passed",  # validation passed: this answer's body wins
-    "unsafe",  # broke a safety rule (or did not parse): never ran
+    "syntax",  # did not parse: never ran
+    "unsafe",  # broke a safety rule: never ran
     "rejected",  # no usable method in the answer (no code, another signature)
     "failed",  # ran in validation and failed
     "budget",  # not asked: a budget would be passed
