@@ -105,6 +105,22 @@ def test_llm_answer_code_from_prose_fences_and_bare_bodies() -> None:
     assert bare.body == "return GrossResult(gross_amount=1)"
 
 
+def test_llm_answer_that_is_the_whole_handler_file_gives_its_method() -> None:
+    target = find_target(HANDLER)
+    whole = HANDLER.replace(
+        '        # nodegen: body to write\n        raise NotImplementedError("to write")\n',
+        "        return GrossResult(gross_amount=request.net_amount)\n",
+    )
+    assert rules(whole) == []
+    extracted = body_from_code(whole, target)
+    assert extracted.body == (
+        "from ..models import GrossRequest, GrossResult\n"
+        "return GrossResult(gross_amount=request.net_amount)"
+    )
+    assert extracted.notes == ()
+    compile(splice(HANDLER, target, extracted.body), "handler.py", "exec")
+
+
 def test_llm_answer_with_another_signature_goes_back_to_the_model() -> None:
     target = find_target(HANDLER)
     other = body_from_code("def handle(self, net, rate):\n    return net\n", target)

@@ -104,7 +104,14 @@ def body_from_code(code: str, target: Target) -> Extracted:
     """The method body ``code`` gives for ``target`` (``code`` passed the safety checks)."""
     tree = ast.parse(code)
     functions = [n for n in tree.body if isinstance(n, _FUNCTION)]
-    named = [f for f in functions if f.name == target.name]
+    in_classes = [  # the whole handler file, class and all, as small models answer
+        member
+        for node in tree.body
+        if isinstance(node, ast.ClassDef)
+        for member in node.body
+        if isinstance(member, _FUNCTION) and member.name == target.name
+    ]
+    named = [f for f in functions if f.name == target.name] or in_classes
     if not named and len(functions) == 1 and _params(functions[0]) == target.parameters:
         named = functions
     if not named and (not functions or _is_bare_body(tree)):
@@ -129,7 +136,8 @@ def body_from_code(code: str, target: Target) -> Extracted:
     notes = tuple(
         f"left out line {n.lineno}: only imports and helper functions may stand beside the method"
         for n in tree.body
-        if n is not method and not _liftable(n)
+        if n is not method
+        and not (_liftable(n) or _future(n) or _docstring([n]) or method in _members(n))
     )
     statements = (
         method.body[1:] if _docstring(method.body) and len(method.body) > 1 else method.body
@@ -166,12 +174,22 @@ def _params(function: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]
 
 
 def _liftable(node: ast.stmt) -> bool:
-    return isinstance(node, ast.Import | ast.ImportFrom | ast.FunctionDef | ast.AsyncFunctionDef)
+    """Moved into the body: imports (but ``__future__``'s, which the file has) and helpers."""
+    return isinstance(node, ast.Import | ast.ImportFrom | _FUNCTION) and not _future(node)
+
+
+def _future(node: ast.stmt) -> bool:
+    return isinstance(node, ast.ImportFrom) and node.module == "__future__"
+
+
+def _members(node: ast.stmt) -> list[ast.stmt]:
+    return node.body if isinstance(node, ast.ClassDef) else []
 
 
 def _is_bare_body(tree: ast.Module) -> bool:
     """Statements other than imports and definitions at the top: a body, not a method."""
-    return not all(isinstance(n, ast.Import | ast.ImportFrom | _FUNCTION) for n in tree.body)
+    definitions = ast.Import | ast.ImportFrom | ast.ClassDef | _FUNCTION
+    return not all(isinstance(n, definitions) for n in tree.body)
 
 
 def _code(line: str) -> str:
