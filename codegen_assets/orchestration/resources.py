@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, Literal
 from dagster import ConfigurableResource
 
 from codegen_assets.core.logic.body_writer import Validate, replay_map, write_body
-from codegen_assets.core.logic.client import ModelClient
 from codegen_assets.core.logic.gateway import ModelGateway
 from codegen_assets.core.logic.settings import ModelChoice, ModelConfigError, ModelSettings
 from codegen_assets.core.logic.task import BodyResult, HandlerTask
@@ -36,6 +35,7 @@ from codegen_assets.storage.registry import NodeRegistry
 from github_app.settings import AppSettings
 
 if TYPE_CHECKING:  # the GitHub client loads when a GitHub step runs, not with the asset graph
+    from codegen_assets.core.logic.client import ModelClient  # httpx: when a model is asked
     from github_app.progress import CheckRunProgress
     from github_app.publishing import Publisher
     from github_app.regeneration import Regenerator
@@ -226,7 +226,10 @@ class ModelResource(ConfigurableResource["ModelResource"]):
             max_bytes=settings.cache_max_bytes,
         )
         replay = replay_map(lock) if lock is not None and settings.mode == "replay" else None
-        client = ModelClient(settings) if settings.mode == "on" else None
+        # httpx loads when a model is asked, not with the asset graph
+        from codegen_assets.core.logic.client import ModelClient
+
+        client: ModelClient | None = ModelClient(settings) if settings.mode == "on" else None
         try:
             yield ModelGateway(
                 settings,
