@@ -11,6 +11,7 @@ from githubkit.exception import RequestFailed
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from codegen_assets.core.layout import PackageError, check_package
+from codegen_assets.core.logic.settings import ModelChoice
 from codegen_assets.core.models import DEFAULT_COPYRIGHT, NodeType, Target
 from github_app.client import body_of
 from github_app.commands import safe_repo_path
@@ -55,6 +56,8 @@ class RepoConfig(BaseModel):
     regeneration: Regeneration = "approve"
     # open pull requests of the App beyond which automatic regenerations wait (0: no limit)
     max_open_pulls: int = Field(default=10, ge=0)
+    # the model that writes handler bodies: provider, base_url, model, mode (never a key)
+    llm: ModelChoice | None = None
 
     @field_validator("output_base")
     @classmethod

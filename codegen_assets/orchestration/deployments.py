@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dagster import Definitions, in_process_executor
 
+from codegen_assets.core.logic.settings import ModelSettings
 from codegen_assets.core.settings import NodegenSettings
 from codegen_assets.orchestration.assets import generation_assets, pull_request
 from codegen_assets.orchestration.dashboard import dashboard_schedule, refresh_dashboards_job
@@ -19,6 +20,7 @@ from codegen_assets.orchestration.resources import (
     GitHubResource,
     IntelligenceResource,
     KafkaResource,
+    ModelResource,
     RequestQueueResource,
     ValidatorResource,
 )
@@ -62,7 +64,20 @@ def local_resources(settings: NodegenSettings) -> dict[str, object]:
             validation_cache_mb=policy.validation_cache_mb,
             home="" if settings.database_url else str(settings.home),
         ),
+        # off unless NODEGEN_LLM_MODE says otherwise; the key is read where it is used
+        "model": _model_resource(settings),
     }
+
+
+def _model_resource(settings: NodegenSettings) -> ModelResource:
+    model = ModelSettings()
+    return ModelResource(
+        mode=model.mode,
+        provider=model.provider,
+        base_url=model.base_url,
+        model=model.model,
+        database=str(settings.artifact_db),
+    )
 
 
 RESOURCE_SETS = {"local": local_resources}

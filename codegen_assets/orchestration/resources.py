@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
 from dagster import ConfigurableResource, DagsterInstance
 
+from codegen_assets.core.logic.body_writer import Validate, replay_map, write_body
+from codegen_assets.core.logic.gateway import ModelGateway
+from codegen_assets.core.logic.settings import ModelChoice, ModelConfigError, ModelSettings
+from codegen_assets.core.logic.task import BodyResult, HandlerTask
 from codegen_assets.core.models import (
     FileSet,
     GenerationRequest,
@@ -22,6 +28,8 @@ from codegen_assets.core.stages.validation_report import validate_files
 from codegen_assets.orchestration.run_history import DagsterRunHistory
 from codegen_assets.storage.artifacts import ArtifactStore
 from codegen_assets.storage.dashboards import DashboardStore
+from codegen_assets.storage.model_answers import AnswerStore
+from codegen_assets.storage.model_usage import UsageStore
 from codegen_assets.storage.outbox import Outbox
 from codegen_assets.storage.queue import RequestQueue
 from codegen_assets.storage.registry import NodeRegistry
@@ -29,6 +37,7 @@ from codegen_assets.storage.retention import UsedValidationCache
 from github_app.settings import AppSettings
 
 if TYPE_CHECKING:  # the GitHub client loads when a GitHub step runs, not with the asset graph
+    from codegen_assets.core.logic.client import ModelClient  # httpx: when a model is asked
     from github_app.dashboard import DashboardKeeper, RegenerationPolicy
     from github_app.progress import CheckRunProgress
     from github_app.publishing import Publisher
@@ -192,3 +201,75 @@ class KafkaResource(ConfigurableResource["KafkaResource"]):
     def open_outbox(self) -> Outbox:
         """The outbox the events wait in."""
         return Outbox(self.outbox)
+
+
+class ModelResource(ConfigurableResource["ModelResource"]):
+    """The model that writes handler bodies left "to write" (embedded default: off).
+
+    Holds no key: the key is read when a gateway opens, from ``NODEGEN_LLM_API_KEY`` (held out
+    of child processes) or ``NODEGEN_LLM_API_KEY_PATH``, so it is in no run config, resource
+    config or event. Budgets, timeouts and prices come from the other ``NODEGEN_LLM_*``
+    settings; answers and usage live in ``database`` (a SQLite file or a database URL).
+    """
+
+    mode: Literal["off", "on", "replay"] = "off"
+    provider: Literal["openai", "anthropic"] = "openai"
+    base_url: str = ""
+    model: str = ""
+    database: str
+
+    def settings(self, choice: ModelChoice | None = None) -> ModelSettings:
+        """These settings over the environment's, with a repository's ``choice`` applied."""
+        chosen = {"mode": self.mode, "provider": self.provider, "base_url": self.base_url}
+        if self.model:
+            chosen["model"] = self.model
+        return ModelSettings().model_copy(update=chosen).choose(choice).check()
+
+    @contextmanager
+    def gateway(
+        self,
+        account: str,
+        *,
+        choice: ModelChoice | None = None,
+        lock: dict[str, Any] | None = None,
+    ) -> Iterator[ModelGateway]:
+        """A gateway for ``account`` (``installation:<id>`` or ``cli``); in replay mode only
+        the answers ``lock`` (a ``lock_record``) names are given. ``ModelConfigError`` when
+        the mode is off."""
+        settings = self.settings(choice)
+        if not settings.enabled:
+            raise ModelConfigError("no model: NODEGEN_LLM_MODE=off")
+        cache = AnswerStore(
+            self.database,
+            max_entries=settings.cache_max_entries,
+            max_bytes=settings.cache_max_bytes,
+        )
+        replay = replay_map(lock) if lock is not None and settings.mode == "replay" else None
+        # httpx loads when a model is asked, not with the asset graph
+        from codegen_assets.core.logic.client import ModelClient
+
+        client: ModelClient | None = ModelClient(settings) if settings.mode == "on" else None
+        try:
+            yield ModelGateway(
+                settings,
+                client=client,
+                cache=cache,
+                ledger=UsageStore(self.database),
+                account=account,
+                replay=replay,
+            )
+        finally:
+            if client is not None:
+                client.close()
+
+    def write_body(
+        self,
+        task: HandlerTask,
+        validate: Validate,
+        *,
+        account: str,
+        choice: ModelChoice | None = None,
+    ) -> BodyResult:
+        """One handler's body (see ``logic.body_writer.write_body``)."""
+        with self.gateway(account, choice=choice) as gateway:
+            return write_body(task, gateway, validate)
