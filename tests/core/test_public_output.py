@@ -62,7 +62,7 @@ def _report(files: FileSet) -> ValidationReport:
     """Failing checks whose output quotes what a tool read outside the copy: a host file a
     ruff configuration extended, a process environment (one NUL-separated line), a value a test
     printed and raised; beside them, the findings that point into the copy."""
-    at = _line_of(files, HANDLER, "import json")
+    at = _line_of(files, HANDLER, "from __future__ import annotations")
     outputs = {
         "ruff": (
             f"{HANDLER}:{at}:8: F401 [*] `json` imported but unused\n"
