@@ -91,3 +91,19 @@ def test_a_camel_case_name_no_fact_holds_is_named() -> None:
     )
     assert any(line.startswith("deviceToken ") for line in spec.unplaced), spec.unplaced
     assert "apns_id" in [f.name for op in spec.operations for f in op.outputs]
+
+
+def test_a_formula_s_expression_is_no_list_of_values() -> None:
+    """ "risk = debts / income": the slash divides; risk is a decimal rounded as said."""
+    spec = parse_prompt(
+        "Calculate a risk score. Operations:\n- score_application: Score one application\n"
+        "  Input: income (decimal), debts (decimal)\n"
+        "  Returns risk = debts / income, rounded to 2 decimal places.\n"
+    )
+    (risk,) = spec.operations[0].outputs
+    assert (risk.name, risk.type.value, risk.enum, risk.decimal_places) == (
+        "risk",
+        "decimal",
+        (),
+        2,
+    )

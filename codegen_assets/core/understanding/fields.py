@@ -156,7 +156,17 @@ def read_field(item: str) -> FieldPhrase | None:
     return phrase
 
 
+# "risk = debts / income": the name and its formula; the expression is no type ("debts/income"
+# is not two values), what follows it may be ("..., an int")
+_FORMULA_ITEM = re.compile(
+    rf"^`?(?P<name>{IDENT})`?\s*=(?!=)\s*(?P<expr>[\w\s.()+\-*/%]+?)\s*(?:,|$)"
+)
+
+
 def _read(body: str) -> FieldPhrase | None:
+    if (formula := _FORMULA_ITEM.match(body)) and re.search(r"[+\-*/%]", formula["expr"]):
+        rest = body[formula.end() :]
+        return FieldPhrase(formula["name"], parse_type(rest) if rest else Typed(), body)
     for reader in (_called, _ticked_first, _typed_first, _inner_named):
         if (phrase := reader(body)) is not None:
             return phrase
