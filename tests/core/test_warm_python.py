@@ -106,7 +106,8 @@ def test_a_node_validated_warm_gets_the_report_a_new_interpreter_per_check_gives
     shared_mypy_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     files: FileSet = render_all(
-        "Operation `alpha` takes a (int) and b (int) and returns total = a + b.", NodeType.COMPUTE
+        "Operation `alpha` takes amount (int) and count (int) and returns total = amount + count.",
+        NodeType.COMPUTE,
     )
     ran_warm: list[str] = []
     run_warm = WarmPython.run
