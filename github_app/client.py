@@ -13,10 +13,11 @@ from typing import Any
 
 import anyio
 import httpx
-from githubkit import AppAuthStrategy, AppInstallationAuthStrategy, GitHub
+from githubkit import AppAuthStrategy, AppInstallationAuthStrategy, GitHub, Response
 from githubkit.exception import GitHubException, RateLimitExceeded, RequestFailed
 from githubkit.throttling import BaseThrottler
 from githubkit.typing import RetryOption
+from pydantic import ValidationError
 
 from codegen_assets.core.secret_env import redact_json
 from github_app.settings import AppSettings
@@ -121,9 +122,35 @@ class GitHubRetryPolicy:
         return RetryOption(False)
 
 
-def body_of(response: Any) -> Any:
-    """A response's JSON, untyped: the code reads only the few fields it needs."""
-    return response.json()
+SHOWN_PROBLEMS = 3
+
+
+class UnexpectedAnswerError(GitHubException):
+    """GitHub answered a request with a body its schema does not allow (githubkit's model of
+    the endpoint rejected it). The message names the request, the model and the fields, and
+    quotes no value from the answer."""
+
+    def __init__(self, response: Response[Any, Any], model: str, error: ValidationError) -> None:
+        self.request = response.raw_request
+        self.status_code = response.status_code
+        problems = [
+            f"{'.'.join(map(str, e['loc'])) or '(the body)'}: {e['msg']}" for e in error.errors()
+        ]
+        more = len(problems) - SHOWN_PROBLEMS
+        listed = "; ".join(problems[:SHOWN_PROBLEMS]) + (f"; and {more} more" if more > 0 else "")
+        super().__init__(
+            f"GitHub's answer to {self.request.method} {self.request.url.path} "
+            f"({self.status_code}) is not a {model}: {listed}"
+        )
+
+
+def parsed[T](response: Response[T, Any]) -> T:
+    """The answer as githubkit's model of the endpoint (``response.parsed_data``); an answer
+    that does not fit it raises ``UnexpectedAnswerError`` naming the request and the fields."""
+    try:
+        return response.parsed_data
+    except ValidationError as exc:
+        raise UnexpectedAnswerError(response, exc.title, exc) from exc
 
 
 @cache

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from githubkit import GitHub
 from githubkit.exception import RequestFailed
+from githubkit_schemas.latest.models import Issue, PullRequestSimple
 
 from codegen_assets.core import version
 from codegen_assets.core.provenance import read_lock
@@ -23,7 +24,7 @@ from codegen_assets.storage.dashboards import DashboardStore
 from codegen_assets.storage.db import Location
 from codegen_assets.storage.queue import RequestQueue
 from codegen_assets.storage.registry import NodeRegistry
-from github_app.client import body_of, installation_client
+from github_app.client import installation_client, parsed
 from github_app.dashboard_view import (
     LABEL,
     MARKER,
@@ -76,12 +77,14 @@ def read_settings(gh: GitHub[Any], repository: str) -> RepoSettings:
 def open_pulls(gh: GitHub[Any], repository: str) -> list[OpenPull]:
     """The App's open pull requests in ``repository``, by number."""
     owner, repo = repository.split("/", 1)
-    pulls = body_of(gh.rest.pulls.list(owner, repo, state="open", per_page=100))
+    pulls: list[PullRequestSimple] = parsed(  # annotated: see DashboardKeeper._find
+        gh.rest.pulls.list(owner, repo, state="open", per_page=100)
+    )
     return sorted(
         (
-            OpenPull(number=int(p["number"]), title=str(p["title"]))
+            OpenPull(number=p.number, title=p.title)
             for p in pulls
-            if str(p["head"]["ref"]).startswith(BRANCH_PREFIX)
+            if p.head.ref.startswith(BRANCH_PREFIX)
         ),
         key=lambda p: p.number,
     )
@@ -191,10 +194,10 @@ class DashboardKeeper:
             issue = self._find(gh, repository)
             owner, repo = repository.split("/", 1)
             if not settings.dashboard:
-                if issue is not None and issue.get("state") == "open":
-                    gh.rest.issues.update(owner, repo, issue["number"], data={"state": "closed"})
+                if issue is not None and issue.state == "open":
+                    gh.rest.issues.update(owner, repo, issue.number, data={"state": "closed"})
                 return None
-            carried = carried_notes(str(issue.get("body") or "")) if issue else []
+            carried = carried_notes(issue.body or "") if issue else []
             state = self.state(gh, repository, settings, with_notes(carried, notes or []))
             if issue is None and not state.nodes and not state.problems:
                 return None
@@ -203,32 +206,34 @@ class DashboardKeeper:
                 raise LeaseLostError(f"the dashboard lease of {repository} expired mid-render")
             if issue is None:
                 issue = self._create(gh, repository, body)
-            elif issue.get("body") != body:
-                gh.rest.issues.update(owner, repo, issue["number"], data={"body": body})
-            return str(issue["html_url"])
+            elif issue.body != body:
+                gh.rest.issues.update(owner, repo, issue.number, data={"body": body})
+            return issue.html_url
 
-    def _find(self, gh: GitHub[Any], repository: str) -> dict[str, Any] | None:
+    def _find(self, gh: GitHub[Any], repository: str) -> Issue | None:
         """The dashboard issue: the one remembered, else one with the label and the marker."""
         owner, repo = repository.split("/", 1)
         number = self.store.issue_number(repository)
         if number is not None:
             try:
-                return dict(body_of(gh.rest.issues.get(owner, repo, number)))
+                return parsed(gh.rest.issues.get(owner, repo, number))
             except RequestFailed as exc:
                 if exc.response.status_code not in (404, 410):  # 410: deleted
                     raise
                 log.info("the dashboard of %s (#%d) is gone", repository, number)
                 self.store.set_issue(repository, None)
-        listed = body_of(
+        # Annotated: githubkit's generated ``list[...]`` return types name the ``list`` method of
+        # the same class, which mypy cannot resolve (it would read them as Any).
+        listed: list[Issue] = parsed(
             gh.rest.issues.list_for_repo(owner, repo, labels=LABEL, state="all", per_page=100)
         )
-        for issue in sorted(listed, key=lambda i: int(i["number"])):
-            if MARKER in str(issue.get("body") or "") and "pull_request" not in issue:
-                self.store.set_issue(repository, int(issue["number"]))
-                return dict(issue)
+        for issue in sorted(listed, key=lambda i: i.number):
+            if MARKER in (issue.body or "") and not issue.pull_request:
+                self.store.set_issue(repository, issue.number)
+                return issue
         return None
 
-    def _create(self, gh: GitHub[Any], repository: str, body: str) -> dict[str, Any]:
+    def _create(self, gh: GitHub[Any], repository: str, body: str) -> Issue:
         owner, repo = repository.split("/", 1)
         try:
             gh.rest.issues.create_label(
@@ -243,13 +248,11 @@ class DashboardKeeper:
         except RequestFailed as exc:
             if exc.response.status_code != 422:  # 422: the label exists
                 raise
-        issue = dict(
-            body_of(
-                gh.rest.issues.create(
-                    owner, repo, data={"title": TITLE, "body": body, "labels": [LABEL]}
-                )
+        issue = parsed(
+            gh.rest.issues.create(
+                owner, repo, data={"title": TITLE, "body": body, "labels": [LABEL]}
             )
         )
-        self.store.set_issue(repository, int(issue["number"]))
-        log.info("created the dashboard of %s: #%s", repository, issue["number"])
+        self.store.set_issue(repository, issue.number)
+        log.info("created the dashboard of %s: #%s", repository, issue.number)
         return issue

@@ -13,6 +13,7 @@ from codegen_assets.core.stages.parsed_prompt import PromptError
 from codegen_assets.core.stages.validation_report import ValidatorMissingError
 from codegen_assets.core.stages.written_files import UnsafePathError
 from codegen_assets.core.style import StyleConfigError
+from github_app.client import UnexpectedAnswerError
 from github_app.commands import CommandError
 from github_app.repo_config import RepoConfigError
 from github_app.repo_layout import LayoutError
@@ -58,11 +59,12 @@ def describe(exc: BaseException) -> str:
 
 def public_reason(exc: BaseException | None, own: tuple[type[BaseException], ...] = ()) -> str:
     """The failure in one line as it may be posted on GitHub: GitHub's answer (status and
-    path), the message of an error in ``OWN_MESSAGES`` (or ``own``), otherwise only the kind of
-    error (the full message is in the run's log)."""
+    path, or the fields of an answer off its schema), the message of an error in
+    ``OWN_MESSAGES`` (or ``own``), otherwise only the kind of error (the full message is in the
+    run's log)."""
     if exc is None:
         return "the step failed"
-    if isinstance(exc, (RequestFailed, *OWN_MESSAGES, *own)):
+    if isinstance(exc, (RequestFailed, UnexpectedAnswerError, *OWN_MESSAGES, *own)):
         return describe(exc)
     kind = "GitHub request failed" if isinstance(exc, GitHubException) else "failed"
     return f"{kind}: {type(exc).__name__} (the run's log has the details)"

@@ -7,7 +7,7 @@ from typing import Any
 from githubkit import GitHub
 from githubkit.exception import RequestFailed
 
-from github_app.client import body_of
+from github_app.client import parsed
 from github_app.repo_config import CONFIG_PATH, RepoConfig
 from github_app.settings import AppSettings
 
@@ -22,12 +22,12 @@ def in_team(gh: GitHub[Any], org: str, login: str, teams: tuple[str, ...]) -> bo
     """Active membership in any of ``teams`` (slugs of the repository owner's org)."""
     for slug in teams:
         try:
-            membership = body_of(gh.rest.teams.get_membership_for_user_in_org(org, slug, login))
+            membership = parsed(gh.rest.teams.get_membership_for_user_in_org(org, slug, login))
         except RequestFailed as exc:
             if exc.response.status_code == 404:
                 continue
             raise
-        if membership.get("state") == "active":
+        if membership.state == "active":
             return True
     return False
 
@@ -51,5 +51,5 @@ def may_run_commands(
     if association in settings.allowed_associations:
         return True
     # author_association can under-report (org admins may show as NONE): ask GitHub directly.
-    level = body_of(gh.rest.repos.get_collaborator_permission_level(owner, repo, login))
-    return level.get("permission") in WRITE_PERMISSIONS
+    level = parsed(gh.rest.repos.get_collaborator_permission_level(owner, repo, login))
+    return level.permission in WRITE_PERMISSIONS

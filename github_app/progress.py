@@ -12,7 +12,7 @@ from githubkit.exception import GitHubException
 
 from codegen_assets.core.models import GitHubTarget
 from codegen_assets.core.pipeline import STAGES
-from github_app.client import WritePacer, installation_client
+from github_app.client import WritePacer, installation_client, parsed
 from github_app.failures import public_reason
 from github_app.publishing import split_repo
 from github_app.settings import AppSettings
@@ -98,4 +98,4 @@ class CheckRunProgress:
         except GitHubException as exc:
             log.warning("could not comment on the stopped run: %s", exc)
             return None
-        return str(comment.json().get("html_url") or "") or None
+        return parsed(comment).html_url or None

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from githubkit import GitHub
 from githubkit.exception import GitHubException
+from githubkit_schemas.latest.models import PullRequest
 
 from codegen_assets.core.layout import NodeLayout
 from codegen_assets.core.models import (
@@ -25,7 +26,7 @@ from codegen_assets.core.spec_file import dump_spec
 from codegen_assets.core.understood import understood_markdown
 from codegen_assets.storage.artifacts import ArtifactStore
 from codegen_assets.storage.retention import RetentionSettings
-from github_app.client import body_of, installation_client
+from github_app.client import installation_client, parsed
 from github_app.failures import describe, public_reason
 from github_app.outcomes import PublishOutcome
 from github_app.repo_files import (
@@ -86,7 +87,7 @@ class Publisher:
         branch = target.branch or branch_name(target, spec.name)
         try:
             return self._publish(request, target, branch, spec, intel, refined, run_url)
-        except (GitHubException, KeyError) as exc:
+        except GitHubException as exc:  # UnexpectedAnswerError too: an answer off its schema
             reason = public_reason(exc)
             self.store.put_files(
                 request.request_id,
@@ -111,11 +112,11 @@ class Publisher:
     ) -> PublishOutcome:
         owner, repo = split_repo(target)
         git = self.gh.rest.git
-        default = body_of(self.gh.rest.repos.get(owner, repo))["default_branch"]
+        default = parsed(self.gh.rest.repos.get(owner, repo)).default_branch
         existing = branch_head(self.gh, owner, repo, branch)
         if (
             existing is not None
-            and TRAILER not in body_of(git.get_commit(owner, repo, existing))["message"]
+            and TRAILER not in parsed(git.get_commit(owner, repo, existing)).message
         ):
             self._comment(
                 target,
@@ -123,7 +124,7 @@ class Publisher:
                 "Delete the branch or ask for the change there.",
             )
             return PublishOutcome(branch=branch, stopped_for_human_push=True)
-        parent = existing or body_of(git.get_ref(owner, repo, f"heads/{default}"))["object"]["sha"]
+        parent = existing or parsed(git.get_ref(owner, repo, f"heads/{default}")).object_.sha
         files = repo_files(target, refined.files, tree_paths(self.gh, owner, repo, parent))
         layout = NodeLayout.of(spec, spec.options.package)
         dirs = [RepoLayout(target.source_root).repo_path(layout.node_dir), layout.tests_dir]
@@ -147,12 +148,12 @@ class Publisher:
         body = pr_body(request, spec, intel, refined, run_url)
         pull, updated = self._open_or_update_pr(owner, repo, branch, default, spec, body, draft)
         if not updated:
-            self._decorate(owner, repo, pull["number"], target)
+            self._decorate(owner, repo, pull.number, target)
         outcome = PublishOutcome(
             branch=branch,
             commit_sha=commit,
-            pr_number=pull["number"],
-            pr_url=pull["html_url"],
+            pr_number=pull.number,
+            pr_url=pull.html_url,
             draft=draft,
             updated_existing=updated,
         )
@@ -162,14 +163,14 @@ class Publisher:
 
     def _open_or_update_pr(
         self, owner: str, repo: str, branch: str, base: str, spec: NodeSpec, body: str, draft: bool
-    ) -> tuple[dict[str, Any], bool]:
+    ) -> tuple[PullRequest, bool]:
         pulls = self.gh.rest.pulls
         found = open_pull(self.gh, owner, repo, branch)
         if found is not None:
-            pull = body_of(pulls.update(owner, repo, found["number"], data={"body": body}))
+            pull = parsed(pulls.update(owner, repo, found.number, data={"body": body}))
             return pull, True
         title = f"Add generated {spec.node_type.value} node {spec.name}"
-        pull = body_of(
+        pull = parsed(
             pulls.create(
                 owner,
                 repo,
@@ -194,7 +195,7 @@ class Publisher:
         comment = self.gh.rest.issues.create_comment(
             owner, repo, target.issue_number, data={"body": body}
         )
-        return str(body_of(comment).get("html_url") or "") or None
+        return parsed(comment).html_url or None
 
     def _notify_failure(
         self,

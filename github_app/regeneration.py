@@ -26,7 +26,7 @@ from codegen_assets.core.pipeline import Validator, render_files
 from codegen_assets.core.provenance import LOCK_FILE, LockFile, read_lock, sha256
 from codegen_assets.core.report import report_markdown
 from codegen_assets.storage.registry import DeliveredNode
-from github_app.client import body_of, installation_client
+from github_app.client import installation_client, parsed
 from github_app.outcomes import RegenerationOutcome, Status
 from github_app.publishing import TRAILER
 from github_app.repo_files import (
@@ -119,7 +119,7 @@ class Regenerator:
         if all(base.get(path) == text for path, text in fresh.items()):
             return done.model_copy(update={"status": "unchanged"})
         # ours: the default branch once the node is merged there, else the node's own branch
-        ours_ref = body_of(self.gh.rest.repos.get(owner, repo))["default_branch"]
+        ours_ref = parsed(self.gh.rest.repos.get(owner, repo)).default_branch
         head = self._head(owner, repo, ours_ref)
         ours = files_under(self.gh, owner, repo, head, list(view.dirs))
         if not ours:
@@ -156,17 +156,17 @@ class Regenerator:
         git = self.gh.rest.git
         branch = outcome.branch
         existing = branch_head(self.gh, owner, repo, branch)
-        current = body_of(git.get_commit(owner, repo, existing)) if existing else None
-        if current is not None and TRAILER not in current["message"]:
+        current = parsed(git.get_commit(owner, repo, existing)) if existing else None
+        if current is not None and TRAILER not in current.message:
             return outcome.model_copy(update={"status": "stopped"})
         tree = file_tree(self.gh, owner, repo, head, merged.files, merged.deleted)
-        if current is not None and current["tree"]["sha"] == tree:
-            pull = open_pull(self.gh, owner, repo, branch)
+        if current is not None and current.tree.sha == tree:
+            found = open_pull(self.gh, owner, repo, branch)
             return outcome.model_copy(
                 update={
                     "status": "up_to_date",
-                    "pr_number": pull["number"] if pull else None,
-                    "pr_url": pull["html_url"] if pull else None,
+                    "pr_number": found.number if found else None,
+                    "pr_url": found.html_url if found else None,
                 }
             )
         now = version.TEMPLATE_SET_VERSION
@@ -188,20 +188,20 @@ class Regenerator:
             force=True,
         )
         body = self._body(spec, lock, merged, outcome)
-        pull = open_pull(self.gh, owner, repo, branch)
+        found = open_pull(self.gh, owner, repo, branch)
         title = f"Regenerate {spec.name} with templates v{version.TEMPLATE_SET_VERSION}"
         pulls = self.gh.rest.pulls
         status: Status
-        if pull is None:
+        if found is None:
             created = pulls.create(
                 owner, repo, data={"title": title, "head": branch, "base": ours_ref, "body": body}
             )
-            pull, status = body_of(created), "opened"
+            pull, status = parsed(created), "opened"
         else:
-            updated = pulls.update(owner, repo, pull["number"], data={"title": title, "body": body})
-            pull, status = body_of(updated), "updated"
+            updated = pulls.update(owner, repo, found.number, data={"title": title, "body": body})
+            pull, status = parsed(updated), "updated"
         return outcome.model_copy(
-            update={"status": status, "pr_number": pull["number"], "pr_url": pull["html_url"]}
+            update={"status": status, "pr_number": pull.number, "pr_url": pull.html_url}
         )
 
     def _body(

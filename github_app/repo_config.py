@@ -8,12 +8,13 @@ from typing import Any, Literal
 import yaml
 from githubkit import GitHub
 from githubkit.exception import RequestFailed
+from githubkit_schemas.latest.models import ContentFile
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from codegen_assets.core.layout import PackageError, check_package
 from codegen_assets.core.logic.settings import ModelChoice
 from codegen_assets.core.models import DEFAULT_COPYRIGHT, NodeType, Target
-from github_app.client import body_of
+from github_app.client import parsed
 from github_app.commands import safe_repo_path
 
 CONFIG_PATH = ".github/nodegen.yml"
@@ -102,9 +103,12 @@ def load_repo_config(text: str | None) -> RepoConfig:
 def fetch_repo_config(gh: GitHub[Any], owner: str, repo: str) -> RepoConfig:
     """The repository's config from its default branch (defaults when it has none)."""
     try:
-        content = body_of(gh.rest.repos.get_content(owner, repo, CONFIG_PATH))
+        found = parsed(gh.rest.repos.get_content(owner, repo, CONFIG_PATH))
     except RequestFailed as exc:
         if exc.response.status_code == 404:
             return load_repo_config(None)
         raise
-    return load_repo_config(base64.b64decode(content.get("content", "")).decode("utf-8"))
+    if not isinstance(found, ContentFile):
+        reason = "must be a file"
+        raise RepoConfigError(f"{CONFIG_PATH} {reason}", [("(the file)", reason)])
+    return load_repo_config(base64.b64decode(found.content).decode("utf-8"))

@@ -7,21 +7,20 @@ from typing import Any, cast
 
 from githubkit import GitHub
 from githubkit.exception import RequestFailed
+from githubkit_schemas.latest.models import GitTreePropTreeItems, PullRequestSimple
 
-from github_app.client import body_of
+from github_app.client import parsed
 
 
-def _tree(gh: GitHub[Any], owner: str, repo: str, commit: str) -> list[dict[str, Any]]:
+def _tree(gh: GitHub[Any], owner: str, repo: str, commit: str) -> list[GitTreePropTreeItems]:
     git = gh.rest.git
-    tree_sha = body_of(git.get_commit(owner, repo, commit))["tree"]["sha"]
-    return cast(
-        list[dict[str, Any]], body_of(git.get_tree(owner, repo, tree_sha, recursive="1"))["tree"]
-    )
+    tree_sha = parsed(git.get_commit(owner, repo, commit)).tree.sha
+    return parsed(git.get_tree(owner, repo, tree_sha, recursive="1")).tree
 
 
 def tree_paths(gh: GitHub[Any], owner: str, repo: str, commit: str) -> set[str]:
     """Every file path at ``commit``."""
-    return {e["path"] for e in _tree(gh, owner, repo, commit) if e["type"] == "blob"}
+    return {e.path for e in _tree(gh, owner, repo, commit) if e.type == "blob"}
 
 
 def files_under(
@@ -31,9 +30,9 @@ def files_under(
     prefixes = tuple(f"{d}/" for d in dirs)
     files: dict[str, str] = {}
     for entry in _tree(gh, owner, repo, commit):
-        if entry["type"] == "blob" and entry["path"].startswith(prefixes):
-            blob = body_of(gh.rest.git.get_blob(owner, repo, entry["sha"]))
-            files[entry["path"]] = base64.b64decode(blob["content"]).decode("utf-8")
+        if entry.type == "blob" and entry.path.startswith(prefixes):
+            blob = parsed(gh.rest.git.get_blob(owner, repo, entry.sha))
+            files[entry.path] = base64.b64decode(blob.content).decode("utf-8")
     return files
 
 
@@ -58,14 +57,14 @@ def file_tree(
     keeps a delivery well inside GitHub's content-creation limits.
     """
     git = gh.rest.git
-    base_tree = body_of(git.get_commit(owner, repo, base_commit))["tree"]["sha"]
+    base_tree = parsed(git.get_commit(owner, repo, base_commit)).tree.sha
     entries: list[dict[str, Any]] = [
         {"path": path, "mode": "100644", "type": "blob", "content": text}
         for path, text in sorted(files.items())
     ]
     entries += [{"path": path, "mode": "100644", "type": "blob", "sha": None} for path in deleted]
     tree = git.create_tree(owner, repo, data=cast(Any, {"base_tree": base_tree, "tree": entries}))
-    return str(body_of(tree)["sha"])
+    return parsed(tree).sha
 
 
 def commit_to_branch(
@@ -83,7 +82,7 @@ def commit_to_branch(
     """Commit ``tree`` on ``parent`` and point ``branch`` at it (creating the branch if new)."""
     git = gh.rest.git
     created = git.create_commit(owner, repo, message=message, tree=tree, parents=[parent])
-    sha = str(body_of(created)["sha"])
+    sha = parsed(created).sha
     if existing is None:
         git.create_ref(owner, repo, data={"ref": f"refs/heads/{branch}", "sha": sha})
     else:
@@ -94,15 +93,19 @@ def commit_to_branch(
 def branch_head(gh: GitHub[Any], owner: str, repo: str, branch: str) -> str | None:
     """The commit ``branch`` points at, or None when there is no such branch."""
     try:
-        ref = body_of(gh.rest.git.get_ref(owner, repo, f"heads/{branch}"))
+        ref = parsed(gh.rest.git.get_ref(owner, repo, f"heads/{branch}"))
     except RequestFailed as exc:
         if exc.response.status_code == 404:
             return None
         raise
-    return str(ref["object"]["sha"])
+    return ref.object_.sha
 
 
-def open_pull(gh: GitHub[Any], owner: str, repo: str, branch: str) -> dict[str, Any] | None:
+def open_pull(gh: GitHub[Any], owner: str, repo: str, branch: str) -> PullRequestSimple | None:
     """The open pull request from ``branch``, if any."""
-    found = body_of(gh.rest.pulls.list(owner, repo, state="open", head=f"{owner}:{branch}"))
-    return cast(dict[str, Any], found[0]) if found else None
+    # Annotated: githubkit's generated ``list[...]`` return types name the ``list`` method of the
+    # same class, which mypy cannot resolve (it would read them as Any).
+    found: list[PullRequestSimple] = parsed(
+        gh.rest.pulls.list(owner, repo, state="open", head=f"{owner}:{branch}")
+    )
+    return found[0] if found else None

@@ -7,10 +7,11 @@ from typing import Any
 
 from githubkit import GitHub
 from githubkit.exception import RequestFailed
+from githubkit_schemas.latest.models import ContentFile
 
 from codegen_assets.core.models import StyleConfig
 from codegen_assets.core.style import resolve_style
-from github_app.client import body_of
+from github_app.client import parsed
 
 
 def repository_style(
@@ -22,14 +23,14 @@ def repository_style(
 
     def read(path: str) -> str | None:
         try:
-            found = body_of(gh.rest.repos.get_content(owner, repo, path, ref=ref))
+            found = parsed(gh.rest.repos.get_content(owner, repo, path, ref=ref))
         except RequestFailed as exc:
             if exc.response.status_code == 404:
                 return None
             raise
-        if not isinstance(found, dict) or found.get("type", "file") != "file":
+        if not isinstance(found, ContentFile):  # a directory, symlink or submodule
             return None
-        return base64.b64decode(found.get("content", "")).decode("utf-8")
+        return base64.b64decode(found.content).decode("utf-8")
 
     folders = ["/".join(parts[:depth]) for depth in range(len(parts), -1, -1)]
     return resolve_style(folders, read, lambda path: f"{repo}/{path}@{ref[:7]}")

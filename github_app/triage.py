@@ -28,7 +28,7 @@ from codegen_assets.core.understanding.contract import ContractError
 from codegen_assets.storage.artifacts import ArtifactStore, UnknownArtifactError
 from codegen_assets.storage.queue import Delivery, RequestQueue
 from codegen_assets.storage.registry import NodeRegistry
-from github_app.client import body_of, installation_client
+from github_app.client import installation_client, parsed
 from github_app.commands import HELP, Command, CommandError, contract_request, parse_command
 from github_app.dashboard import DashboardKeeper
 from github_app.drafts import draft_reply
@@ -225,12 +225,10 @@ class Triage:
         owner, repo = event.repository.owner_and_name
         is_pr = event.issue.pull_request is not None
         if is_pr:
-            head_sha = body_of(gh.rest.pulls.get(owner, repo, event.issue.number))["head"]["sha"]
+            head_sha = parsed(gh.rest.pulls.get(owner, repo, event.issue.number)).head.sha
         else:
-            default = body_of(gh.rest.repos.get(owner, repo))["default_branch"]
-            head_sha = body_of(gh.rest.git.get_ref(owner, repo, f"heads/{default}"))["object"][
-                "sha"
-            ]
+            default = parsed(gh.rest.repos.get(owner, repo)).default_branch
+            head_sha = parsed(gh.rest.git.get_ref(owner, repo, f"heads/{default}")).object_.sha
         output_base = command.output_dir or config.output_base
         try:
             layout, package = resolve_layout(
@@ -339,7 +337,7 @@ class Triage:
         request_id = new_request_id(name)
         owner, repo = target.repository.split("/", 1)
         checks = self._gh(target.installation_id).rest.checks
-        check = body_of(
+        check = parsed(
             checks.create(
                 owner,
                 repo,
@@ -358,7 +356,7 @@ class Triage:
             options=options,
             output_dir=None,  # the worker writes in its own workspace before publishing
             correlation_id=delivery.delivery_id,
-            github=target.model_copy(update={"check_run_id": int(check["id"])}),
+            github=target.model_copy(update={"check_run_id": check.id}),
             style=style,
         )
         self.store.put_request(request)

@@ -85,6 +85,8 @@ def github_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
         monkeypatch.setenv("NODEGEN_GITHUB_WRITE_INTERVAL_SECONDS", "0")
         monkeypatch.setenv("NODEGEN_GITHUB_RETRY_BASE_SECONDS", "0.05")
         yield fake
+    # The fake's own answers must be what GitHub's description allows, whatever the test did.
+    assert [v for v in fake.violations if v.startswith("answer to ")] == []
 
 
 @pytest.fixture

@@ -4,7 +4,8 @@ Used by the tests and by ``omninode-github demo``. It keeps git objects (blobs, 
 refs), issues, pull requests, issue comments, reactions, labels, reviewers, collaborators and check
 runs, and validates each request against the ``@octokit/openapi`` description; a request the
 description does not allow is answered 422 (or 404 for an unknown route) and recorded in
-``violations``.
+``violations``. Each answer is shaped from GitHub's own examples (``answers``) and checked against
+the description too: an answer it does not allow is recorded in ``violations`` as well.
 
 Beside the API it serves each issue as a page (``/_ui/{owner}/{repo}/issues/{number}``: the body
 as GitHub-flavoured Markdown with clickable task boxes); ticking one edits the body as GitHub does
@@ -14,41 +15,48 @@ and, when ``webhook`` is set, sends the App the signed ``issues.edited`` deliver
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 import itertools
 import json
-import os
 import re
 import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from pathlib import Path
 from typing import Any, cast
 
 import httpx
 from openapi_core import OpenAPI
 from openapi_core.templating.paths.exceptions import PathNotFound
-from openapi_core.testing import MockRequest
+from openapi_core.testing import MockRequest, MockResponse
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from github_app.demo import answers
+from github_app.demo.answers import spec_path as spec_path
 from github_app.demo.issue_page import issue_page, toggle_task
 from github_app.demo.local import example, signed
 
-SPEC_ENV = "NODEGEN_GITHUB_OPENAPI"
-SPEC_RELATIVE = Path("node_modules/@octokit/openapi/generated/api.github.com.json")
-BASE = "https://api.github.com"
+BASE = answers.API
+DATE = "2026-01-01T00:00:00Z"
 
 
-def spec_path() -> Path:
-    """Where GitHub's OpenAPI description is (``npm install`` at the repository root)."""
-    if env := os.environ.get(SPEC_ENV):
-        return Path(env)
-    return Path(__file__).resolve().parents[2] / SPEC_RELATIVE
+def _null_in_nullable_enums(node: object) -> None:
+    """``nullable: true`` admits null (OpenAPI 3.0.3), but openapi-core checks ``enum`` first,
+    and GitHub's enums omit null where GitHub answers it (a queued check run's ``conclusion``)."""
+    if isinstance(node, dict):
+        enum = node.get("enum")
+        if node.get("nullable") is True and isinstance(enum, list) and None not in enum:
+            node["enum"] = [*enum, None]
+        for value in node.values():
+            _null_in_nullable_enums(value)
+    elif isinstance(node, list):
+        for value in node:
+            _null_in_nullable_enums(value)
 
 
 @cache
@@ -56,13 +64,8 @@ def openapi() -> OpenAPI:
     """GitHub's OpenAPI description, loaded once per process (spec self-validation skipped)."""
     from openapi_core import Config
 
-    path = spec_path()
-    if not path.exists():
-        raise FileNotFoundError(
-            f"GitHub's OpenAPI description is missing at {path}: run `npm install` at the "
-            f"repository root (package @octokit/openapi) or set {SPEC_ENV}"
-        )
-    spec = json.loads(path.read_text("utf-8"))
+    spec = copy.deepcopy(answers.description())
+    _null_in_nullable_enums(spec)
     # None skips validating the 13 MB description itself (27 s); openapi-core checks for None
     # at run time although its annotation omits it.
     return OpenAPI.from_dict(spec, config=Config(spec_validator_cls=cast(Any, None)))
@@ -131,13 +134,15 @@ class Repo:
 
 @dataclass
 class Fault:
-    """Answer ``status`` to the next ``times`` requests matching ``method`` and ``path_part``."""
+    """Answer ``status`` (and ``body``, if given) to the next ``times`` requests matching
+    ``method`` and ``path_part``."""
 
     method: str
     path_part: str
     status: int
     times: int
     headers: dict[str, str] = field(default_factory=dict)
+    body: Any = None
 
 
 class FakeGitHub:
@@ -153,6 +158,7 @@ class FakeGitHub:
         self.webhook: tuple[str, str] | None = None  # (URL, secret) that issue edits are sent to
         self._ids = itertools.count(1000)
         self._lock = threading.Lock()
+        answers.description()  # every answer is shaped from it: missing, say so now
         self.app = Starlette(
             routes=[
                 Route("/_ui/{owner}/{name}/issues/{number:int}", self._page, methods=["GET"]),
@@ -189,9 +195,12 @@ class FakeGitHub:
         status: int,
         times: int = 1,
         headers: dict[str, str] | None = None,
+        body: Any = None,
     ) -> None:
-        """Make the next ``times`` matching requests fail with ``status``."""
-        self.faults.append(Fault(method.upper(), path_part, status, times, headers or {}))
+        """Make the next ``times`` matching requests fail with ``status`` (or, with ``body``,
+        answer what GitHub would not: the test of a read that must notice)."""
+        fault = Fault(method.upper(), path_part, status, times, headers or {}, body)
+        self.faults.append(fault)
 
     def push(self, full_name: str, branch: str, files: dict[str, str], author: str) -> str:
         """Simulate a person pushing a commit to ``branch``."""
@@ -292,7 +301,7 @@ class FakeGitHub:
             if fault.times > 0 and fault.method == request.method and fault.path_part in path:
                 fault.times -= 1
                 return JSONResponse(
-                    {"message": f"injected {fault.status}"},
+                    {"message": f"injected {fault.status}"} if fault.body is None else fault.body,
                     status_code=fault.status,
                     headers=fault.headers,
                 )
@@ -304,14 +313,14 @@ class FakeGitHub:
                 )
             except KeyError as exc:
                 return JSONResponse({"message": f"Not Found: {exc}"}, status_code=404)
+        if self.validate and (odd := self._check_answer(request, body, status, result)):
+            self.violations.append(f"answer to {request.method} {path}: {odd}")
         if status == 204:
             return Response(status_code=204)
         return JSONResponse(result, status_code=status)
 
-    def _check(self, request: Request, body: bytes) -> tuple[int, str] | None:
-        from openapi_core.validation.request.exceptions import RequestValidationError
-
-        wrapped = MockRequest(
+    def _as_spec_request(self, request: Request, body: bytes) -> MockRequest:
+        return MockRequest(
             BASE,
             request.method.lower(),
             _spec_path(request.url.path),
@@ -320,8 +329,29 @@ class FakeGitHub:
             headers=dict(request.headers),
             content_type=request.headers.get("content-type", "application/json").split(";")[0],
         )
+
+    def _check_answer(self, request: Request, body: bytes, status: int, result: Any) -> str | None:
+        """What GitHub's description does not allow in this answer (None: nothing)."""
+        answer = MockResponse(
+            b"" if status == 204 else json.dumps(result).encode(),
+            status_code=status,
+            content_type="application/json",
+        )
         try:
-            openapi().validate_request(wrapped)
+            openapi().validate_response(self._as_spec_request(request, body), answer)
+        except Exception as exc:  # openapi-core's errors: the schema's own words, at a path
+            errors = getattr(exc.__cause__, "schema_errors", None) or []
+            found = [
+                f"{'.'.join(map(str, e.absolute_path)) or '(body)'}: {e.message}" for e in errors
+            ]
+            return "; ".join(found)[:2000] or f"{type(exc).__name__}: {exc}"
+        return None
+
+    def _check(self, request: Request, body: bytes) -> tuple[int, str] | None:
+        from openapi_core.validation.request.exceptions import RequestValidationError
+
+        try:
+            openapi().validate_request(self._as_spec_request(request, body))
         except PathNotFound:
             return 404, "route not in GitHub's OpenAPI description"
         except RequestValidationError as exc:
@@ -337,11 +367,11 @@ class FakeGitHub:
     ) -> tuple[int, Any]:
         if parts[:2] == ["app", "installations"] and parts[3:] == ["access_tokens"]:
             expires = (datetime.now(UTC) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
-            return 201, {"token": f"ghs_fake{next(self._ids)}", "expires_at": expires}
+            return 201, answers.installation_token(f"ghs_fake{next(self._ids)}", expires)
         if parts[0] == "orgs" and parts[2:3] == ["teams"] and parts[4:5] == ["memberships"]:
             if parts[5] not in self.teams.get((parts[1], parts[3]), set()):
                 return 404, {"message": "Not Found"}
-            return 200, {"state": "active", "role": "member", "url": f"{BASE}/m"}
+            return 200, answers.membership(parts[1], parts[3], parts[5])
         if parts[0] != "repos":
             raise KeyError("/".join(parts))
         full = f"{parts[1]}/{parts[2]}"
@@ -370,19 +400,10 @@ class FakeGitHub:
             return self._issues(repo, method, rest[1:], query, body)
         raise KeyError("/".join(rest))
 
-    def _repo_json(self, repo: Repo) -> dict[str, Any]:
-        return {
-            "id": 1,
-            "name": repo.name,
-            "full_name": f"{repo.owner}/{repo.name}",
-            "default_branch": repo.default_branch,
-            "owner": {"login": repo.owner},
-        }
-
     def _get_repo(
         self, repo: Repo, rest: list[str], query: dict[str, str], body: Any
     ) -> tuple[int, Any]:
-        return 200, self._repo_json(repo)
+        return 200, answers.repository(repo.owner, repo.name, repo.default_branch)
 
     def _get_contents(
         self, repo: Repo, rest: list[str], query: dict[str, str], body: Any
@@ -392,30 +413,28 @@ class FakeGitHub:
         if path not in files:
             return 404, {"message": "Not Found"}
         content = files[path]
-        return 200, {
-            "type": "file",
-            "encoding": "base64",
-            "path": path,
-            "name": path.rsplit("/", 1)[-1],
-            "sha": git_sha("blob", content),
-            "size": len(content),
-            "content": base64.b64encode(content).decode(),
-        }
+        sha = git_sha("blob", content)
+        return 200, answers.content_file(repo.owner, repo.name, path, sha, content)
 
     def _get_permission(
         self, repo: Repo, rest: list[str], query: dict[str, str], body: Any
     ) -> tuple[int, Any]:
         login = rest[1]
-        permission = repo.permissions.get(login, "none")
-        return 200, {"permission": permission, "role_name": permission, "user": {"login": login}}
+        return 200, answers.permission(login, repo.permissions.get(login, "none"))
 
     def _create_label(
         self, repo: Repo, rest: list[str], query: dict[str, str], body: dict[str, Any]
     ) -> tuple[int, Any]:
         if body["name"] in repo.repo_labels:
             return 422, {"message": "Validation Failed", "errors": [{"code": "already_exists"}]}
-        label = {"id": next(self._ids), "name": body["name"], "color": body.get("color", "ededed")}
-        label["description"] = body.get("description")
+        label = answers.label(
+            repo.owner,
+            repo.name,
+            body["name"],
+            id=next(self._ids),
+            color=body.get("color", "ededed"),
+            description=body.get("description"),
+        )
         repo.repo_labels[body["name"]] = label
         return 201, label
 
@@ -431,7 +450,7 @@ class FakeGitHub:
     ) -> tuple[int, Any]:
         run_id = next(self._ids)
         repo.check_runs[run_id] = {"id": run_id, **body}
-        return 201, repo.check_runs[run_id]
+        return 201, answers.check_run(repo.owner, repo.name, repo.check_runs[run_id])
 
     def _update_check_run(
         self, repo: Repo, rest: list[str], query: dict[str, str], body: dict[str, Any]
@@ -439,7 +458,7 @@ class FakeGitHub:
         run = repo.check_runs[int(rest[1])]
         run.update(body)
         repo.check_run_updates.append(body)
-        return 200, run
+        return 200, answers.check_run(repo.owner, repo.name, run)
 
     def _git(
         self, repo: Repo, method: str, rest: list[str], body: dict[str, Any]
@@ -452,7 +471,7 @@ class FakeGitHub:
                 else body["content"].encode()
             )
             entry = self._blob_entry(repo, "", content)
-            return 201, {"sha": entry["sha"], "url": f"{BASE}/blobs/{entry['sha']}"}
+            return 201, answers.blob(repo.owner, repo.name, entry["sha"], None)
         if method == "POST" and kind == "trees":
             entries = (
                 {e["path"]: e for e in repo.trees[repo.commits[body["base_tree"]]["tree"]]}
@@ -477,7 +496,7 @@ class FakeGitHub:
                         "sha": item["sha"],
                     }
             sha = self._store_tree(repo, sorted(entries.values(), key=lambda e: e["path"]))
-            return 201, {"sha": sha, "tree": repo.trees[sha]}
+            return 201, answers.git_tree(repo.owner, repo.name, sha, repo.trees[sha], repo.blobs)
         if method == "POST" and kind == "commits":
             sha = self._store_commit(
                 repo,
@@ -491,15 +510,9 @@ class FakeGitHub:
             return 200, self._commit_json(repo, rest[1])
         if method == "GET" and kind == "trees":
             tree = repo.trees[repo.commits[rest[1]]["tree"] if rest[1] in repo.commits else rest[1]]
-            return 200, {"sha": rest[1], "tree": tree, "truncated": False}
+            return 200, answers.git_tree(repo.owner, repo.name, rest[1], tree, repo.blobs)
         if method == "GET" and kind == "blobs":
-            content = repo.blobs[rest[1]]
-            return 200, {
-                "sha": rest[1],
-                "encoding": "base64",
-                "size": len(content),
-                "content": base64.b64encode(content).decode(),
-            }
+            return 200, answers.blob(repo.owner, repo.name, rest[1], repo.blobs[rest[1]])
         return self._refs(repo, method, rest, body)
 
     def _refs(
@@ -509,13 +522,13 @@ class FakeGitHub:
             branch = "/".join(rest[2:])
             if branch not in repo.refs:
                 return 404, {"message": "Not Found"}
-            return 200, self._ref_json(branch, repo.refs[branch])
+            return 200, answers.git_ref(repo.owner, repo.name, branch, repo.refs[branch])
         if method == "POST" and rest[0] == "refs":
             branch = body["ref"].removeprefix("refs/heads/")
             if branch in repo.refs:
                 return 422, {"message": "Reference already exists"}
             repo.refs[branch] = body["sha"]
-            return 201, self._ref_json(branch, body["sha"])
+            return 201, answers.git_ref(repo.owner, repo.name, branch, body["sha"])
         if method == "PATCH" and rest[0] == "refs":
             branch = "/".join(rest[2:])
             current = repo.refs[branch]
@@ -523,7 +536,7 @@ class FakeGitHub:
             if not body.get("force") and not self._descends(repo, new, current):
                 return 422, {"message": "Update is not a fast forward"}
             repo.refs[branch] = new
-            return 200, self._ref_json(branch, new)
+            return 200, answers.git_ref(repo.owner, repo.name, branch, new)
         raise KeyError("/".join(rest))
 
     def _descends(self, repo: Repo, sha: str, ancestor: str) -> bool:
@@ -535,35 +548,8 @@ class FakeGitHub:
             todo.extend(repo.commits.get(current, {}).get("parents", []))
         return False
 
-    def _ref_json(self, branch: str, sha: str) -> dict[str, Any]:
-        return {
-            "ref": f"refs/heads/{branch}",
-            "node_id": "x",
-            "url": f"{BASE}/ref",
-            "object": {"sha": sha, "type": "commit", "url": f"{BASE}/commit"},
-        }
-
     def _commit_json(self, repo: Repo, sha: str) -> dict[str, Any]:
-        commit = repo.commits[sha]
-        who = {"name": commit["author"], "email": "x@example.com", "date": "2026-01-01T00:00:00Z"}
-        return {
-            "sha": sha,
-            "node_id": "x",
-            "url": f"{BASE}/c",
-            "html_url": f"https://github.com/c/{sha}",
-            "message": commit["message"],
-            "tree": {"sha": commit["tree"], "url": f"{BASE}/t"},
-            "parents": [{"sha": p, "url": f"{BASE}/p", "html_url": "h"} for p in commit["parents"]],
-            "author": who,
-            "committer": who,
-            "verification": {
-                "verified": False,
-                "reason": "unsigned",
-                "signature": None,
-                "payload": None,
-                "verified_at": None,
-            },
-        }
+        return answers.git_commit(repo.owner, repo.name, sha, repo.commits[sha], DATE)
 
     def _issue_list(
         self, repo: Repo, method: str, query: dict[str, str], body: dict[str, Any]
@@ -603,7 +589,7 @@ class FakeGitHub:
                 if (not head or p["head"]["ref"] == head)
                 and p["state"] == query.get("state", "open")
             ]
-            return 200, found
+            return 200, [self._pull_json(repo, p, simple=True) for p in found]
         if method == "POST" and not rest:
             number = 100 + len(repo.pulls)  # issue numbers in tests stay below 100
             pull = {
@@ -617,21 +603,26 @@ class FakeGitHub:
                 "html_url": f"https://github.com/{repo.owner}/{repo.name}/pull/{number}",
             }
             repo.pulls[number] = pull
-            return 201, pull
+            return 201, self._pull_json(repo, pull)
         number = int(rest[0])
         pull = repo.pulls[number]
         if method == "GET" and len(rest) == 1:
-            return 200, pull
+            return 200, self._pull_json(repo, pull)
         if method == "PATCH" and len(rest) == 1:
             pull.update({k: v for k, v in body.items() if k in ("title", "body", "state")})
-            return 200, pull
+            return 200, self._pull_json(repo, pull)
         if method == "POST" and rest[1:] == ["requested_reviewers"]:
             repo.reviewers.setdefault(number, []).extend(body.get("reviewers", []))
-            return 201, pull
+            return 201, self._pull_json(repo, pull, simple=True)
         raise KeyError("/".join(rest))
 
+    def _pull_json(self, repo: Repo, pull: dict[str, Any], simple: bool = False) -> dict[str, Any]:
+        number = pull["number"]
+        labels, reviewers = repo.labels.get(number, []), repo.reviewers.get(number, [])
+        return answers.pull_request(repo.owner, repo.name, pull, labels, reviewers, simple)
+
     def _issue_json(self, repo: Repo, issue: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in issue.items() if k != "deleted"}
+        return answers.issue(repo.owner, repo.name, issue)
 
     def _issue(
         self, repo: Repo, method: str, issue: dict[str, Any], body: dict[str, Any]
@@ -659,10 +650,10 @@ class FakeGitHub:
             comment_id = int(rest[1])
             if method == "PATCH" and len(rest) == 2:
                 repo.comments[comment_id]["body"] = body["body"]
-                return 200, repo.comments[comment_id]
+                return 200, answers.issue_comment(repo.owner, repo.name, repo.comments[comment_id])
             if method == "POST" and rest[2:] == ["reactions"]:
                 repo.reactions.append((comment_id, body["content"]))
-                return 201, {"id": next(self._ids), "content": body["content"]}
+                return 201, answers.reaction(next(self._ids), body["content"])
             raise KeyError("/".join(rest))
         number = int(rest[0])
         if rest[1:] == [] and number in repo.issues:
@@ -673,12 +664,13 @@ class FakeGitHub:
                 "id": comment_id,
                 "issue": number,
                 "body": body["body"],
-                "html_url": f"https://github.com/c/{comment_id}",
+                "html_url": f"{answers.WEB}/{repo.owner}/{repo.name}/issues/{number}"
+                f"#issuecomment-{comment_id}",
             }
-            return 201, repo.comments[comment_id]
+            return 201, answers.issue_comment(repo.owner, repo.name, repo.comments[comment_id])
         if method == "POST" and rest[1:] == ["labels"]:
             repo.labels.setdefault(number, []).extend(body.get("labels", []))
-            return 200, [{"name": n} for n in repo.labels[number]]
+            return 200, [answers.label(repo.owner, repo.name, n) for n in repo.labels[number]]
         raise KeyError("/".join(rest))
 
 

@@ -359,7 +359,9 @@ def test_repository_config_chooses_the_target_profile(
 def test_the_fake_github_answers_contents_at_a_commit(github_env: FakeGitHub) -> None:
     """``?ref=`` names a branch or a commit (in full or by an unambiguous prefix): each commit
     answers with its own files."""
-    from github_app.client import body_of, installation_client
+    from githubkit_schemas.latest.models import ContentFile
+
+    from github_app.client import installation_client, parsed
 
     before = github_env.repos[REPO].refs["main"]
     after = github_env.push(REPO, "main", {"ruff.toml": "line-length = 72\n"}, "alice")
@@ -368,11 +370,12 @@ def test_the_fake_github_answers_contents_at_a_commit(github_env: FakeGitHub) ->
 
     def read(ref: str) -> str | None:
         try:
-            found = body_of(gh.rest.repos.get_content(owner, name, "ruff.toml", ref=ref))
+            found = parsed(gh.rest.repos.get_content(owner, name, "ruff.toml", ref=ref))
         except RequestFailed as exc:
             assert exc.response.status_code == 404
             return None
-        return base64.b64decode(found["content"]).decode()
+        assert isinstance(found, ContentFile)
+        return base64.b64decode(found.content).decode()
 
     assert read(after) == read(after[:7]) == read("main") == "line-length = 72\n"
     assert read(before) is None and read("0" * 40) is None
