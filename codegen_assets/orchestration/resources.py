@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -190,11 +191,23 @@ class RequestQueueResource(ConfigurableResource["RequestQueueResource"]):
 
         return DashboardKeeper(AppSettings(), self.path, DagsterRunHistory(instance))
 
-    def regenerator(self, installation_id: int, validator: ValidatorResource) -> Regenerator:
-        """A regenerator acting as the App in one installation."""
+    def regenerator(
+        self,
+        installation_id: int,
+        validator: ValidatorResource,
+        model: ModelResource | None = None,
+    ) -> Regenerator:
+        """A regenerator acting as the App in one installation (replaying, with ``model``, the
+        answers of a model that a node's lock records)."""
         from github_app.regeneration import Regenerator
 
-        return Regenerator.for_installation(installation_id, validator)
+        account = f"installation:{installation_id}"
+        replay = (
+            functools.partial(model.replay, account, sandboxed=validator.sandboxed())
+            if model is not None
+            else None
+        )
+        return Regenerator.for_installation(installation_id, validator, replay)
 
 
 class KafkaResource(ConfigurableResource["KafkaResource"]):
@@ -251,6 +264,9 @@ class ModelResource(ConfigurableResource["ModelResource"]):
             max_bytes=settings.cache_max_bytes,
         )
         replay = replay_map(lock) if lock is not None and settings.mode == "replay" else None
+        if replay is not None and lock is not None:  # the model the answers came from
+            recorded = {"provider": lock.get("provider"), "model": lock.get("model")}
+            settings = settings.model_copy(update={k: v for k, v in recorded.items() if v})
         # httpx loads when a model is asked, not with the asset graph
         from codegen_assets.core.logic.client import ModelClient
 
@@ -297,6 +313,19 @@ class ModelResource(ConfigurableResource["ModelResource"]):
                 yield None, "not asked: " + redact(str(exc), secret_values())
                 return
             yield gateway, ""
+
+    @contextmanager
+    def replay(
+        self, account: str, lock: dict[str, Any] | None, *, sandboxed: bool = True
+    ) -> Iterator[ModelGateway | None]:
+        """A gateway that gives only the answers ``lock`` records and asks nothing (a
+        regeneration's), whatever the mode; None without recorded answers or a sandbox."""
+        if not lock or not lock.get("answers"):
+            yield None
+            return
+        replaying = ModelChoice(mode="replay")
+        with self.writer(account, choice=replaying, lock=lock, sandboxed=sandboxed) as opened:
+            yield opened[0]
 
     def write_body(
         self,
