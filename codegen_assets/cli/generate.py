@@ -336,6 +336,11 @@ def validate_ahead_of_run(
     )
 
 
+def model_mode(args: argparse.Namespace) -> str:
+    """The model's mode for this command: ``--llm``, else ``NODEGEN_LLM_MODE`` (off)."""
+    return str(args.llm or os.environ.get("NODEGEN_LLM_MODE", "off"))
+
+
 def recorded_answers(
     args: argparse.Namespace, spec: NodeSpec
 ) -> tuple[ModelChoice | None, dict[str, Any] | None]:
@@ -343,8 +348,7 @@ def recorded_answers(
     ``nodegen.lock`` in the output directory records (a PromptError naming the file when it
     records none)."""
     choice = ModelChoice(mode=args.llm) if args.llm else None
-    mode = args.llm or os.environ.get("NODEGEN_LLM_MODE", "off")
-    if mode != "replay" or args.output_dir is None:
+    if model_mode(args) != "replay" or args.output_dir is None:
         return choice, None
     path = args.output_dir / lock_path(spec)
     try:
@@ -413,7 +417,8 @@ def generate(argv: list[str], called_at: float | None = None) -> int:
         console.print(f"generating [bold]{spec.name}[/] ({spec.node_type.value})…", highlight=False)
     settings = NodegenSettings()
     warm_validators(settings)
-    validate_ahead_of_run(settings, prompt, options, style)
+    if model_mode(args) == "off":  # else the model's answers are validated, not these files
+        validate_ahead_of_run(settings, prompt, options, style)
     # Dagster, SQLAlchemy and the stages load only after the cheap checks and the first line.
     from codegen_assets.core.pipeline import STAGES
     from codegen_assets.orchestration.embedded import EmbeddedRunner
