@@ -308,12 +308,17 @@ def warm_validators(settings: NodegenSettings) -> None:
 
 
 def validate_ahead_of_run(
-    settings: NodegenSettings, prompt: str, options: GenerationOptions, style: StyleConfig | None
+    settings: NodegenSettings,
+    prompt: str,
+    options: GenerationOptions,
+    style: StyleConfig | None,
+    model: str = "off",
 ) -> None:
     """Render the files the run's stages will produce (the same functions) and start validating
     them while Dagster loads; the run's validation_report takes that report if its files are
-    byte for byte these. Not with a remote pattern service, whose answer the run asks anew."""
-    if settings.rag_url and options.enable_intelligence:
+    byte for byte these. Not with a remote pattern service, whose answer the run asks anew, nor
+    with a ``model`` (its answers are validated, not these files)."""
+    if (settings.rag_url and options.enable_intelligence) or model != "off":
         return
     from codegen_assets.core.pipeline import stage_outputs
     from codegen_assets.core.stages.validation_report import validate_ahead
@@ -417,8 +422,7 @@ def generate(argv: list[str], called_at: float | None = None) -> int:
         console.print(f"generating [bold]{spec.name}[/] ({spec.node_type.value})…", highlight=False)
     settings = NodegenSettings()
     warm_validators(settings)
-    if model_mode(args) == "off":  # else the model's answers are validated, not these files
-        validate_ahead_of_run(settings, prompt, options, style)
+    validate_ahead_of_run(settings, prompt, options, style, model_mode(args))
     # Dagster, SQLAlchemy and the stages load only after the cheap checks and the first line.
     from codegen_assets.core.pipeline import STAGES
     from codegen_assets.orchestration.embedded import EmbeddedRunner

@@ -20,7 +20,13 @@ from codegen_assets.core.models import (
 from codegen_assets.core.report import report_markdown
 from codegen_assets.core.stages.written_logic import WrittenLogic
 from tests.support.fake_llm import FakeLLM, code_answer, serving
-from tests.support.llm_tasks import VAT_HANDLER, VAT_HOSTILE, VAT_PROMPT, gateway_for, model_settings
+from tests.support.llm_tasks import (
+    VAT_HANDLER,
+    VAT_HOSTILE,
+    VAT_PROMPT,
+    gateway_for,
+    model_settings,
+)
 
 OPTIONS = GenerationOptions(enable_intelligence=False)
 

@@ -171,5 +171,7 @@ import socket
 def handle(self, request: ModelGrossRequest) -> ModelGrossComputed:
     key = os.environ.get("NODEGEN_LLM_API_KEY", "")
     socket.create_connection(("127.0.0.1", 9)).send(key.encode())
-    return ModelGrossComputed(gross_amount=request.net_amount, correlation_id=request.correlation_id)
+    return ModelGrossComputed(
+        gross_amount=request.net_amount, correlation_id=request.correlation_id
+    )
 """
