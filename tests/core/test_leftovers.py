@@ -58,3 +58,36 @@ def test_a_field_s_own_words_do_not_end_the_list_it_is_in() -> None:
     assert [(op.name, [f.name for f in op.inputs]) for op in spec.operations] == [
         ("score", ["tier", "level"])
     ]
+
+
+CSHARP = """Effect node with operation post_entry, through the `ledger_client`.
+
+```csharp
+public sealed record PostEntryRequest(
+    Guid EntryId,
+    string CompanyCode);
+```
+"""
+
+
+def test_a_pasted_block_nothing_was_read_from_is_asked_about() -> None:
+    review = parse_prompt(CSHARP).review
+    assert any("pasted block(s) could not be read: ```csharp (lines 4-6)" in r for r in review)
+
+
+def test_a_flow_diagram_is_no_unread_block() -> None:
+    prompt = (
+        "Orchestrator with operation `train`: train takes dataset_id (uuid).\n\n"
+        "```mermaid\nflowchart LR\n  A --> B\n```\n"
+    )
+    assert not any("pasted block" in r for r in parse_prompt(prompt).review)
+
+
+def test_a_camel_case_name_no_fact_holds_is_named() -> None:
+    """ "deviceToken" is a field as Swift or Kotlin write it: unplaced, it is asked about."""
+    spec = parse_prompt(
+        "Effect node with a send operation: send takes title (string) and returns apnsId "
+        "(uuid). The vendor also wants a deviceToken on each call."
+    )
+    assert any(line.startswith("deviceToken ") for line in spec.unplaced), spec.unplaced
+    assert "apns_id" in [f.name for op in spec.operations for f in op.outputs]

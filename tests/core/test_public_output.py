@@ -62,7 +62,7 @@ def _report(files: FileSet) -> ValidationReport:
     """Failing checks whose output quotes what a tool read outside the copy: a host file a
     ruff configuration extended, a process environment (one NUL-separated line), a value a test
     printed and raised; beside them, the findings that point into the copy."""
-    at = _line_of(files, HANDLER, "import json")
+    at = _line_of(files, HANDLER, "from __future__ import annotations")
     outputs = {
         "ruff": (
             f"{HANDLER}:{at}:8: F401 [*] `json` imported but unused\n"
@@ -104,7 +104,7 @@ def test_what_a_tool_read_outside_the_copy_is_not_in_the_pull_request() -> None:
     intel = Intelligence(enabled=False, source="none")
     body = pr_body(request, spec, intel, refined, "http://dagster/runs/1")
     assert CANARY not in body and "token.toml" not in body and "environ" not in body
-    at = _line_of(refined.files, HANDLER, "import json")
+    at = _line_of(refined.files, HANDLER, "from __future__ import annotations")
     # what points into the copy stays, so the reader still sees what to fix
     assert f"{HANDLER}:{at}:8: F401 [*] `json` imported but unused" in body
     assert f"{HANDLER}:{at}: error: Module has no attribute  [attr-defined]" in body

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from codegen_assets.core import prompt_prose as prose
@@ -393,7 +394,7 @@ def parse_prompt(
     return spec.model_copy(
         update={
             "unplaced": tuple(missed),
-            "review": _review(draft, missed, partial),
+            "review": _review(draft, missed, partial, facts.unread),
             "warnings": tuple(dict.fromkeys(warnings)),
         }
     )
@@ -477,11 +478,19 @@ NOT_UNDERSTOOD = (
 MAX_UNPLACED_SHOWN = 8
 
 
-def _review(draft: _Draft, unplaced: list[str], partial: list[str]) -> tuple[str, ...]:
+def _review(
+    draft: _Draft, unplaced: list[str], partial: list[str], unread: Sequence[str] = ()
+) -> tuple[str, ...]:
     """Why the prompt was not understood: no operation read (for an orchestrator: no operation,
-    step or client either), names it gives that no fact of the node holds, or words about a
-    field its reading does not hold."""
+    step or client either), names it gives that no fact of the node holds, words about a
+    field its reading does not hold, or pasted blocks nothing was read from."""
     reasons = [NOT_UNDERSTOOD] if draft.defaulted else []
+    if unread:
+        reasons.append(
+            f"{len(unread)} pasted block(s) could not be read: {', '.join(unread)}. Write their "
+            "fields as 'name (type)', or paste them as a pydantic model, TypeScript, protobuf, "
+            "Go, Rust, GraphQL, Avro, JSON Schema, JSON, SQL or a markdown table"
+        )
     if partial:
         shown = "; ".join(partial[:MAX_UNPLACED_SHOWN])
         reasons.append(

@@ -44,6 +44,7 @@ class Facts:
     mentioned: set[str] = field(default_factory=set)  # operation names the prompt wrote
     labels: set[str] = field(default_factory=set)  # names of pasted classes, tables, code
     code: list[tuple[int, int]] = field(default_factory=list)  # where pasted code is
+    unread: list[str] = field(default_factory=list)  # fenced blocks nothing was read from
 
 
 def read(text: str) -> Facts:
@@ -64,9 +65,11 @@ def read(text: str) -> Facts:
             groups.append(group)
             masked = _mask(masked, group.start, group.end)
     facts.code = [(g.start, g.end) for g in groups if g.source in schemas.CODE_SOURCES]
+    read_spans = [(g.start, g.end) for g in groups]
     for block in sketch.sketches(masked):
         groups += _read_sketch(block, facts)
         masked = _mask(masked, block.start, block.end)
+        read_spans.append((block.start, block.end))
     for group in sentences.line_lists(masked):
         groups.append(group)
         masked = _mask(masked, group.start, group.end)
@@ -86,10 +89,35 @@ def read(text: str) -> Facts:
     _topics(masked, facts)
     facts.examples = [(g.role or "input", ex) for g in groups for ex in g.examples]
     facts.labels = {g.label for g in groups if g.label}
+    facts.unread = _unread_blocks(text, [*read_spans, *((g.start, g.end) for g in groups)])
     # the words of pasted code (attributes, tags, keywords) are its language's, not names
     for start, end in facts.code:
         facts.labels |= {w.strip(".") for w in re.findall(r"[A-Za-z_][\w.]*", text[start:end])}
     return facts
+
+
+_FENCE = re.compile(
+    r"^[ \t]*(```+|~~~+)[ \t]*([\w#+.-]*)[^\n]*\n(.*?)^[ \t]*\1[ \t]*$", re.M | re.S
+)
+
+
+_DIAGRAMS = {"mermaid", "plantuml", "puml", "dot", "graphviz"}
+
+
+def _unread_blocks(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    """Fenced blocks of the prompt that no reader took anything from ("```csharp, lines 9-27"):
+    what they declare is unread, so the request is not understood."""
+    unread = []
+    for fence in _FENCE.finditer(text):
+        start, end = fence.start(3), fence.end(3)
+        if not fence.group(3).strip() or any(a < end and start < b for a, b in spans):
+            continue
+        if fence.group(2).lower() in _DIAGRAMS:  # a flow: its topics and steps are read as words
+            continue
+        first = text.count("\n", 0, start) + 1
+        last = first + fence.group(3).rstrip("\n").count("\n")
+        unread.append(f"```{fence.group(2) or 'text'} (lines {first}-{last})")
+    return unread
 
 
 def without_code(text: str, facts: Facts) -> str:

@@ -235,6 +235,8 @@ _SNAKE = re.compile(r"(?<![\w.\-/])([a-z][a-z0-9]*(?:_[a-z0-9]+)+)(?![\w\-/]|\.\
 _DOTTED = re.compile(r"(?<![\w./-])([a-z][a-z0-9_]*(?:\.[a-z0-9][a-z0-9_-]*)+)(?![\w/-])")
 _ABBREVIATION = re.compile(r"^(?:[a-z]\.)*[a-z]\.?$|^(?:e\.g|i\.e|etc|vs|cf|approx)\b")
 _TICKED = re.compile(r"`([^`\n]{1,80})`")
+# "deviceToken", "maxCelsius": a field as Swift, Kotlin, Java or JavaScript write it
+_CAMEL = re.compile(r"(?<![\w.\-/@$])([a-z][a-z0-9]*(?:[A-Z][a-z0-9]+)+)(?![\w\-/])")
 _TYPE_PAIR = re.compile(r"\b([a-z][a-z0-9_]*)\s*\(([A-Z][A-Za-z0-9]+)\)")
 _FILE = re.compile(r"\.(?:py|sql|pdf|csv|json|ya?ml|txt|md|html|toml|cfg|ini|log)$")
 _JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"\s*(?=[,}\]\n])')
@@ -271,10 +273,12 @@ def unplaced(text: str, placed: set[str], skip: set[str]) -> list[str]:
     """Identifiers the prompt names (snake_case, dotted, in backticks, ``name (Type)``) that no
     fact of the spec holds, each once, with the words around it."""
     plain = _JSON_STRING.sub('""', text)  # values of a pasted JSON example are not names
-    lowered = {p.lower() for p in placed}
+    lowered = {p.lower() for p in placed} | {snake(p) for p in placed}
     missing = []
     for name, start in sorted(_names(plain, lowered).items(), key=lambda item: item[1]):
-        if name.lower() in lowered or name in skip or name in CODE_WORDS or _not_a_name(name):
+        if name.lower() in lowered or snake(name) in lowered:
+            continue
+        if name in skip or name in CODE_WORDS or _not_a_name(name):
             continue
         if name.replace(".", "_") in placed or _TABLE_NAME.search(
             plain[max(0, start - 14) : start]
@@ -290,7 +294,7 @@ def unplaced(text: str, placed: set[str], skip: set[str]) -> list[str]:
 def _names(plain: str, placed: set[str]) -> dict[str, int]:
     """Every identifier-like word of ``plain`` and where it first is."""
     found: dict[str, int] = {}
-    for pattern in (_SNAKE, _DOTTED):
+    for pattern in (_SNAKE, _DOTTED, _CAMEL):
         for match in pattern.finditer(plain):
             found.setdefault(match.group(1).rstrip("."), match.start())
     for match in _TICKED.finditer(plain):
