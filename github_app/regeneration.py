@@ -13,6 +13,8 @@ regeneration branch only, and listed in the pull request.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +22,7 @@ from githubkit import GitHub
 
 from codegen_assets.core import version
 from codegen_assets.core.layout import TESTS_BASE
+from codegen_assets.core.logic.gateway import ModelGateway
 from codegen_assets.core.merge import MergedFiles, merge_files
 from codegen_assets.core.models import FileSet, GenerationOptions, NodeSpec
 from codegen_assets.core.pipeline import Validator, render_files
@@ -39,6 +42,9 @@ from github_app.repo_files import (
 )
 from github_app.repo_layout import RepoLayout, resolve_layout
 from github_app.settings import AppSettings
+
+# A gateway replaying the answers a lock's ``model`` records (None: nothing to replay).
+Replay = Callable[[dict[str, Any]], AbstractContextManager[ModelGateway | None]]
 
 
 @dataclass(frozen=True)
@@ -82,14 +88,32 @@ def regeneration_branch(node: DeliveredNode) -> str:
 class Regenerator:
     """Regenerates delivered nodes through one installation client."""
 
-    def __init__(self, gh: GitHub[Any], validator: Validator | None = None) -> None:
+    def __init__(
+        self,
+        gh: GitHub[Any],
+        validator: Validator | None = None,
+        replay: Replay | None = None,
+    ) -> None:
         self.gh = gh
         self.validator = validator
+        self.replay = replay
 
     @classmethod
-    def for_installation(cls, installation_id: int, validator: Validator) -> Regenerator:
-        """A regenerator acting as the App in one installation."""
-        return cls(installation_client(AppSettings(), installation_id), validator=validator)
+    def for_installation(
+        cls, installation_id: int, validator: Validator, replay: Replay | None = None
+    ) -> Regenerator:
+        """A regenerator acting as the App in one installation; ``replay`` gives a gateway
+        that replays the model's answers a lock records (asking nothing)."""
+        client = installation_client(AppSettings(), installation_id)
+        return cls(client, validator=validator, replay=replay)
+
+    def _render(self, lock: LockFile, options: GenerationOptions) -> tuple[NodeSpec, FileSet]:
+        """Today's generation of the lock's prompt; handlers a model wrote are replayed from
+        its recorded answers (where today's templates ask it the same), never asked anew."""
+        if self.replay is None or not lock.model:
+            return render_files(lock.prompt, options, validator=self.validator)
+        with self.replay(lock.model) as gateway:
+            return render_files(lock.prompt, options, validator=self.validator, gateway=gateway)
 
     def regenerate(self, node: DeliveredNode) -> RegenerationOutcome:
         """Open or update the node's regeneration PR when today's templates change its files."""
@@ -100,7 +124,7 @@ class Regenerator:
         if lock.template_set == version.TEMPLATE_SET_VERSION:
             return done
         view = NodeFiles.of(node, lock)
-        spec, generated = render_files(lock.prompt, view.options, validator=self.validator)
+        spec, generated = self._render(lock, view.options)
         theirs = {view.layout.repo_path(key): text for key, text in generated.files.items()}
         owner, repo = node.repository.split("/", 1)
         base = {

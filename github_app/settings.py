@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
+from codegen_assets.core.logic.settings import ModelSettings
 from codegen_assets.core.secret_env import HeldSettings, secret_values
 from codegen_assets.storage.queue import Backoff
 
@@ -60,10 +62,13 @@ class AppSettings(HeldSettings):
         return self.webhook_secret.get_secret_value()
 
     def secret_values(self) -> list[str]:
-        """Every secret this App is configured with, for redaction."""
+        """Every secret this App is configured with, for redaction (the model's key too, also
+        when it is read from ``NODEGEN_LLM_API_KEY_PATH``)."""
         mine = [self.webhook_secret_value()]
         if self.private_key is not None or self.private_key_path is not None:
             mine.append(self.private_key_pem())
+        with contextlib.suppress(OSError, ValueError):  # no key file: nothing of it to redact
+            mine.append(ModelSettings().key())
         return secret_values(mine)
 
     def private_key_pem(self) -> str:

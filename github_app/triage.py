@@ -11,6 +11,7 @@ from typing import Any
 from githubkit import GitHub
 from pydantic import ValidationError
 
+from codegen_assets.core.logic.settings import ModelChoice
 from codegen_assets.core.models import (
     GenerationOptions,
     GenerationRequest,
@@ -279,11 +280,15 @@ class Triage:
             return f"rejected: {exc}"
         if spec.review:
             return self._draft(event, command, spec, options, target, style)
+        model_lock = None  # the answers a replay gives (the repository's ``llm: {mode: replay}``)
         if branch is None and is_pr:  # an edited spec on a generated PR: into the same PR
             node = self.registry.by_pull_request(event.repository.full_name, event.issue.number)
             if node is not None:
                 target = target.model_copy(update={"branch": node.branch})
-        return self._queue(delivery, prompt, options, target, style, spec.name)
+                model_lock = read_lock(node.lock).model
+        return self._queue(
+            delivery, prompt, options, target, style, spec.name, config.llm, model_lock
+        )
 
     def _draft(
         self,
@@ -331,6 +336,8 @@ class Triage:
         target: GitHubTarget,
         style: StyleConfig | None = None,
         name: str | None = None,
+        llm: ModelChoice | None = None,
+        model_lock: dict[str, Any] | None = None,
     ) -> str:
         if name is None:
             name = parse_prompt(prompt, options, style).name
@@ -358,6 +365,8 @@ class Triage:
             correlation_id=delivery.delivery_id,
             github=target.model_copy(update={"check_run_id": check.id}),
             style=style,
+            llm=llm,
+            model_lock=model_lock,
         )
         self.store.put_request(request)
         self.queue.remember(target.repository, target.issue_number, request_id)
@@ -384,4 +393,6 @@ class Triage:
             return f"ignored: unknown request {request_id}"
         if old.github is None:
             return f"ignored: request {request_id} did not come from GitHub"
-        return self._queue(delivery, old.prompt, old.options, old.github, old.style)
+        return self._queue(
+            delivery, old.prompt, old.options, old.github, old.style, None, old.llm, old.model_lock
+        )

@@ -11,13 +11,14 @@ import shlex
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from codegen_assets.core.logic.settings import ModelChoice
 from codegen_assets.core.logs import configure_logging
 from codegen_assets.core.models import (
     DEFAULT_COPYRIGHT,
@@ -29,6 +30,7 @@ from codegen_assets.core.models import (
     Target,
 )
 from codegen_assets.core.onex_oracle import OnexUnavailable, require_omnibase_core
+from codegen_assets.core.provenance import lock_path, read_lock
 from codegen_assets.core.settings import DEFINITIONS, NodegenSettings
 from codegen_assets.core.stages.parsed_prompt import PromptError, decode_prompt, parse_prompt
 from codegen_assets.core.style import StyleConfigError, find_config
@@ -113,6 +115,13 @@ def _generate_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--timeout", type=float, default=300.0, help="seconds before the run is stopped"
     )
+    parser.add_argument(
+        "--llm",
+        choices=["off", "on", "replay"],
+        help="a model writes the compute handlers the prompt does not say enough to derive: on "
+        "(asks NODEGEN_LLM_MODEL), replay (gives again the answers the node's nodegen.lock "
+        "records, asking nothing), off (default: NODEGEN_LLM_MODE, itself off by default)",
+    )
     parser.add_argument("--correlation-id", help="correlation id to carry (default: a new UUID)")
     parser.add_argument("--json", action="store_true", help="print exactly one JSON result object")
     return parser
@@ -186,6 +195,16 @@ def _print_result(console: Console, result: GenerationResult) -> None:
     for line in result.handlers:
         style = "red" if ": to write" in line else "green"
         console.print(f"  [{style}]handler[/] {line}", highlight=False, soft_wrap=True)
+    if result.model_usage is not None:
+        usage = result.model_usage
+        console.print(f"  model          {usage.summary()}", highlight=False, soft_wrap=True)
+        for handler in usage.handlers:
+            outcomes = ", ".join(a.outcome for a in handler.attempts) or "not asked"
+            console.print(
+                f"    {handler.operation}: {handler.reason} ({outcomes})",
+                highlight=False,
+                soft_wrap=True,
+            )
     for warning in result.warnings:
         console.print(f"  [yellow]warning[/] {warning}", highlight=False, soft_wrap=True)
     if result.error_message:
@@ -289,12 +308,17 @@ def warm_validators(settings: NodegenSettings) -> None:
 
 
 def validate_ahead_of_run(
-    settings: NodegenSettings, prompt: str, options: GenerationOptions, style: StyleConfig | None
+    settings: NodegenSettings,
+    prompt: str,
+    options: GenerationOptions,
+    style: StyleConfig | None,
+    model: str = "off",
 ) -> None:
     """Render the files the run's stages will produce (the same functions) and start validating
     them while Dagster loads; the run's validation_report takes that report if its files are
-    byte for byte these. Not with a remote pattern service, whose answer the run asks anew."""
-    if settings.rag_url and options.enable_intelligence:
+    byte for byte these. Not with a remote pattern service, whose answer the run asks anew, nor
+    with a ``model`` (its answers are validated, not these files)."""
+    if (settings.rag_url and options.enable_intelligence) or model != "off":
         return
     from codegen_assets.core.pipeline import stage_outputs
     from codegen_assets.core.stages.validation_report import validate_ahead
@@ -317,6 +341,34 @@ def validate_ahead_of_run(
     )
 
 
+def model_mode(args: argparse.Namespace) -> str:
+    """The model's mode for this command: ``--llm``, else ``NODEGEN_LLM_MODE`` (off)."""
+    return str(args.llm or os.environ.get("NODEGEN_LLM_MODE", "off"))
+
+
+def recorded_answers(
+    args: argparse.Namespace, spec: NodeSpec
+) -> tuple[ModelChoice | None, dict[str, Any] | None]:
+    """The ``--llm`` choice, and in mode replay the model's answers that the node's
+    ``nodegen.lock`` in the output directory records (a PromptError naming the file when it
+    records none)."""
+    choice = ModelChoice(mode=args.llm) if args.llm else None
+    if model_mode(args) != "replay" or args.output_dir is None:
+        return choice, None
+    path = args.output_dir / lock_path(spec)
+    try:
+        lock = read_lock(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise PromptError(f"--llm replay: there is no {path} to replay") from None
+    except (OSError, ValueError) as exc:
+        raise PromptError(f"--llm replay: {path} cannot be read: {exc}") from None
+    if not lock.model or not lock.model.get("answers"):
+        raise PromptError(
+            f"--llm replay: {path} records no answer of a model (generate with --llm on first)"
+        )
+    return choice, lock.model
+
+
 def _existing(path: Path) -> Path:
     """``path``, or its nearest ancestor that exists (where the repository's config is found)."""
     return next(p for p in (path, *path.parents) if p.is_dir())
@@ -330,22 +382,30 @@ def _explain(prompt: str, options: GenerationOptions, style: StyleConfig | None)
     return EXIT_OK
 
 
-def _preflight(
-    args: argparse.Namespace, console: Console
-) -> tuple[str, GenerationOptions, NodeSpec, StyleConfig | None] | int:
+Checked = tuple[
+    str,
+    GenerationOptions,
+    NodeSpec,
+    StyleConfig | None,
+    tuple[ModelChoice | None, dict[str, Any] | None],
+]
+
+
+def _preflight(args: argparse.Namespace, console: Console) -> Checked | int:
     """The request and the target's ruff configuration, or the exit code of a clear error (or
     of ``--explain``, which prints the spec and generates nothing)."""
     try:
         prompt, options, spec = _checked_request(args)
         output = args.output_dir.absolute() if args.output_dir is not None else None
         style = find_config(_existing(output)) if output is not None else None
+        llm = recorded_answers(args, spec)
     except (PromptError, OnexUnavailable) as exc:
         return _input_error(args, console, str(exc))
     except StyleConfigError as exc:
         return _input_error(args, console, str(exc), "INVALID_CONFIG")
     if args.explain:  # what was understood is the whole answer
         return _explain(prompt, options, style)
-    return prompt, options, spec, style
+    return prompt, options, spec, style, llm
 
 
 def generate(argv: list[str], called_at: float | None = None) -> int:
@@ -356,13 +416,13 @@ def generate(argv: list[str], called_at: float | None = None) -> int:
     checked = _preflight(args, console)
     if isinstance(checked, int):
         return checked
-    prompt, options, spec, style = checked
+    prompt, options, spec, style, (llm, model_lock) = checked
     if not args.json:  # the first thing a person sees, before Dagster is loaded
         _print_understood(Console(), spec)
         console.print(f"generating [bold]{spec.name}[/] ({spec.node_type.value})…", highlight=False)
     settings = NodegenSettings()
     warm_validators(settings)
-    validate_ahead_of_run(settings, prompt, options, style)
+    validate_ahead_of_run(settings, prompt, options, style, model_mode(args))
     # Dagster, SQLAlchemy and the stages load only after the cheap checks and the first line.
     from codegen_assets.core.pipeline import STAGES
     from codegen_assets.orchestration.embedded import EmbeddedRunner
@@ -370,7 +430,14 @@ def generate(argv: list[str], called_at: float | None = None) -> int:
     configure_logging(settings.log_format, settings.log_level)
     runner = EmbeddedRunner(settings)
     request = runner.submit(
-        prompt, options, args.output_dir, args.correlation_id, style, name=spec.name
+        prompt,
+        options,
+        args.output_dir,
+        args.correlation_id,
+        style,
+        name=spec.name,
+        llm=llm,
+        model_lock=model_lock,
     )
     bar = console.is_terminal and not args.json
     with Progress(

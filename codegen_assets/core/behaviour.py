@@ -1,5 +1,7 @@
 """What each handler does, honestly: behaviour derived from the prompt (a formula, a fold, the
-steps it runs), delegated to a dependency the prompt names, or still to write. And the formulas
+steps it runs), delegated to a dependency the prompt names, written by a model (a compute
+handler the prompt did not say enough to derive, when one is configured), or still to write.
+And the formulas
 themselves: an expression over the inputs, parsed as a tree, checked and re-emitted as code —
 never evaluated."""
 
@@ -14,6 +16,7 @@ from codegen_assets.core.models import FieldType, Formula, InputField, NodeSpec,
 FROM_PROMPT = "from the prompt"
 DELEGATES = "delegates"
 TO_WRITE = "to write"
+FROM_MODEL = "from a model"
 _FUNCTIONS = {"min", "max", "abs", "round", "sum", "len"}
 _OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow)
 _COMPARISONS = (ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.Eq, ast.NotEq)
@@ -25,12 +28,19 @@ class FormulaError(ValueError):
 
 @dataclass(frozen=True)
 class Behaviour:
-    """How one handler does its work: ``kind`` is FROM_PROMPT, DELEGATES or TO_WRITE; ``how``
-    says what it does (or must do), in a sentence."""
+    """How one handler does its work: ``kind`` is FROM_PROMPT, DELEGATES, FROM_MODEL or
+    TO_WRITE; ``how`` says what it does (or must do), in a sentence."""
 
     kind: str
     how: str
-    body: str = ""  # "formula", "fold", "steps", "delegate", "placeholder"
+    body: str = ""  # "formula", "fold", "steps", "delegate", "placeholder", "model"
+    model: str = ""  # FROM_MODEL: the model that wrote the body
+
+
+def model_writable(spec: NodeSpec, op: Operation) -> bool:
+    """Whether a model may write ``op``'s handler: a compute handler left to write (pure, so
+    the node's tests and the prompt's examples check the whole of it)."""
+    return spec.node_type is NodeType.COMPUTE and _base(spec, op).kind == TO_WRITE
 
 
 _ALLOWED = (
@@ -128,6 +138,15 @@ def uses_decimal(spec_op: Operation) -> bool:
 
 def behaviour(spec: NodeSpec, op: Operation) -> Behaviour:
     """How ``op``'s handler does its work, and whether the prompt said enough to write it."""
+    found = _base(spec, op)
+    model = spec.written_by_model.get(op.name)
+    if model is None or not model_writable(spec, op):
+        return found
+    what = found.how.replace("must compute", "computes", 1)
+    return Behaviour(FROM_MODEL, what, "model", model)
+
+
+def _base(spec: NodeSpec, op: Operation) -> Behaviour:
     outputs = [f.name for f in op.outputs]
     formulas = {f.output for f in op.formulas}
     if spec.node_type is NodeType.COMPUTE:

@@ -6,9 +6,11 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from codegen_assets.core.logic.settings import ModelChoice
 from codegen_assets.core.naming import camel, gate_safe
 
 StageCallback = Callable[[str, str, float], None]
@@ -243,6 +245,8 @@ class NodeSpec(Frozen):
     models: tuple[ModelSpec, ...] = ()  # nested models the fields refer to
     requirements: tuple[str, ...] = ()  # rules and steps stated in words, kept as written
     unplaced: tuple[str, ...] = ()  # identifiers the prompt names that no fact took
+    # operation -> the model that wrote its handler's body (set by the written_logic stage)
+    written_by_model: dict[str, str] = Field(default_factory=dict)
 
 
 class Pattern(Frozen):
@@ -293,6 +297,8 @@ class GenerationRequest(Frozen):
     correlation_id: str
     github: GitHubTarget | None = None
     style: StyleConfig | None = None  # the target repository's ruff configuration
+    llm: ModelChoice | None = None  # --llm, or the repository's ``llm:`` (over NODEGEN_LLM_*)
+    model_lock: dict[str, Any] | None = None  # the answers a replay gives (a lock's ``model``)
 
 
 class FileSet(Frozen):
@@ -328,6 +334,66 @@ class CheckResult(Frozen):
     untrusted_run: bool = False
 
 
+class ModelAttempt(Frozen):
+    """One answer of the model for a handler, and what became of it."""
+
+    round: int  # 0: the first answer; then the repair rounds
+    outcome: str  # passed, syntax, unsafe, rejected, failed, budget, error
+    reason: str = ""  # the first thing said about it (one line)
+    input_tokens: int = 0
+    output_tokens: int = 0
+    from_cache: bool = False
+
+
+class ModelHandler(Frozen):
+    """One handler the model was asked to write."""
+
+    handler: str  # its path among the node's files
+    operation: str
+    written: bool
+    reason: str  # what won, or why the placeholder stays
+    seconds: float = 0.0
+    attempts: tuple[ModelAttempt, ...] = ()
+
+
+class ModelUsage(Frozen):
+    """What the model did for one node: handlers, attempts, tokens, cost, time."""
+
+    provider: str = ""
+    model: str = ""
+    mode: str = "off"
+    requests: int = 0  # sent to the model
+    cached: int = 0  # answered from the answer cache or the lock
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost: float = 0.0
+    seconds: float = 0.0
+    handlers: tuple[ModelHandler, ...] = ()
+    note: str = ""  # why the model was not asked (its settings, no sandbox)
+
+    @property
+    def tokens(self) -> int:
+        """Input and output tokens together."""
+        return self.input_tokens + self.output_tokens
+
+    @property
+    def written(self) -> int:
+        """Handlers the model wrote."""
+        return sum(h.written for h in self.handlers)
+
+    def summary(self) -> str:
+        """One line: the model, what it wrote, and what that took."""
+        who = f"{self.provider} {self.model}".strip() or "the model"
+        if self.note:
+            return f"{who} ({self.mode}): {self.note}"
+        cost = f", cost {self.cost:.4f}" if self.cost else ""
+        return (
+            f"{who} ({self.mode}): wrote {self.written} of {len(self.handlers)} handler(s); "
+            f"{self.requests} request(s), {self.cached} from the cache, "
+            f"{self.input_tokens}+{self.output_tokens} tokens{cost}, {self.seconds:.1f} s"
+        )
+
+
 class ValidationReport(Frozen):
     """All validator outcomes and the weighted quality score."""
 
@@ -339,6 +405,7 @@ class ValidationReport(Frozen):
     sandboxed: bool = False  # the validators ran under bubblewrap
     static_only: bool = False  # code the generator did not write, not executed (no sandbox)
     cached: bool = False  # the same files passed before with the same toolchain
+    model_usage: ModelUsage | None = None  # when a model was configured: what it did
 
     @property
     def passed(self) -> bool:
@@ -401,6 +468,7 @@ class GenerationResult(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     # each handler and what it does: "from the prompt", "delegates", or "to write" and what
     handlers: list[str] = Field(default_factory=list)
+    model_usage: ModelUsage | None = None  # when a model was configured
     partial_success: bool = False
     generated_code_in_database: bool = False
     error_code: str | None = None

@@ -197,12 +197,22 @@ def _operation(plan: NodePlan, op: OperationPlan, width: int, types: fc.Types) -
 
 def _behaviour(plan: NodePlan, op: OperationPlan) -> dict[str, str]:
     found = behaviour(plan.spec, op.op)
+    model = model_label(found.model)
     return {
         "kind": found.kind,
+        # the module docstring's "(kind)", which the behaviour check reads
+        "label": f"{found.kind}: {model}" if model else found.kind,
         "how": found.how,
         "body": found.body,
+        "model": model,
         "message": f"{op.name} is not written yet: it {found.how}; see the prompt and the tests",
     }
+
+
+def model_label(model: str) -> str:
+    """A model's name as a docstring may hold it: ASCII, no quotes or brackets, 80 characters."""
+    plain = doc_text(model) if model else ""
+    return re.sub(r"[()\[\]{}`]", "", plain)[:80].strip()
 
 
 def _examples(op: OperationPlan, types: fc.Types) -> list[dict[str, Any]]:

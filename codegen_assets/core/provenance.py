@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -31,6 +32,9 @@ class LockFile(BaseModel):
     patterns: tuple[str, ...]
     style_sha256: str | None = None  # the repository's ruff configuration the code follows
     files: dict[str, str]
+    # the model's part, when one wrote handler bodies: ``body_writer.lock_record`` (provider,
+    # model, and each answer's request key and hash), which a replay gives again
+    model: dict[str, Any] | None = None
 
 
 def sha256(text: str) -> str:
@@ -44,8 +48,9 @@ def build_lock(
     spec: NodeSpec,
     intelligence: Intelligence,
     files: FileSet,
+    model: dict[str, Any] | None = None,
 ) -> LockFile:
-    """The lock of ``files`` (the lock itself is not listed)."""
+    """The lock of ``files`` (the lock itself is not listed); ``model``: the model's answers."""
     normalised = clean_prompt(prompt)
     return LockFile(
         generator_version=version.GENERATOR_VERSION,
@@ -62,15 +67,15 @@ def build_lock(
             for name, text in sorted(files.files.items())
             if not name.endswith(LOCK_FILE)
         },
+        model=model,
     )
 
 
 def lock_text(lock: LockFile) -> str:
-    """Deterministic JSON text of ``lock``."""
-    return (
-        json.dumps(lock.model_dump(mode="json"), indent=2, sort_keys=True, ensure_ascii=False)
-        + "\n"
-    )
+    """Deterministic JSON text of ``lock`` (without ``model`` when no model wrote anything, as
+    before there was one)."""
+    data = lock.model_dump(mode="json", exclude={"model"} if lock.model is None else None)
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def read_lock(text: str) -> LockFile:
@@ -89,9 +94,10 @@ def with_lock(
     spec: NodeSpec,
     intelligence: Intelligence,
     files: FileSet,
+    model: dict[str, Any] | None = None,
 ) -> FileSet:
     """``files`` plus their lock file."""
-    lock = build_lock(prompt, options, spec, intelligence, files)
+    lock = build_lock(prompt, options, spec, intelligence, files, model)
     return files.merged(FileSet(files={lock_path(spec): lock_text(lock)}))
 
 

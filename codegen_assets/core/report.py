@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from codegen_assets.core.models import CheckResult, FileSet, ValidationReport
+from codegen_assets.core.models import CheckResult, FileSet, ModelUsage, ValidationReport
 from codegen_assets.core.public_output import CopyLines, public_output
 from codegen_assets.core.stages.validation_report import (
     BEHAVIOUR_CHECK,
@@ -67,6 +67,32 @@ def handler_lines(report: ValidationReport) -> list[str]:
     return found[0].output.splitlines() if found else []
 
 
+# What became of a model's answer, in our own words (what is posted in public).
+OUTCOMES = {
+    "passed": "passed",
+    "failed": "failed validation",
+    "syntax": "did not parse (never ran)",
+    "unsafe": "broke a safety rule (never ran)",
+    "rejected": "held no usable method",
+    "budget": "not asked: a budget would be passed",
+    "error": "the model could not be asked",
+}
+
+
+def model_lines(usage: ModelUsage, *, public: bool = False) -> list[str]:
+    """What the model did, as Markdown lines: the summary, then each handler with its answers.
+    ``public``: only our own words (no validator output, no server message)."""
+    lines = [f"**Model:** {usage.summary()}", ""]
+    for handler in usage.handlers:
+        answers = ", ".join(OUTCOMES.get(a.outcome, a.outcome) for a in handler.attempts)
+        if public and not handler.written:
+            kept = f"placeholder kept after {len(handler.attempts)} answer(s)"
+            lines.append(f"- {handler.operation}: {kept} ({answers or 'not asked'})")
+        else:
+            lines.append(f"- {handler.operation}: {handler.reason} ({answers or 'not asked'})")
+    return [*lines, ""] if usage.handlers else lines
+
+
 def report_markdown(
     report: ValidationReport,
     patterns: list[str],
@@ -83,6 +109,8 @@ def report_markdown(
     lines = [f"**Quality score:** {report.quality_score:.3f}{refined}", ""]
     if handlers := handler_lines(report):
         lines += ["**Handlers:**", *(f"- {line}" for line in handlers), ""]
+    if report.model_usage is not None:
+        lines += model_lines(report.model_usage, public=public is not None)
     lines += _check_rows(report)
     lines += _notes(report, copy)
     lines += ["", "**Patterns:** " + (", ".join(patterns) or "none")]

@@ -1,4 +1,4 @@
-"""The request and the nine generation stages as Dagster assets, one partition per request.
+"""The request and the ten generation stages as Dagster assets, one partition per request.
 
 Each asset is a thin wrapper: it receives its inputs through lineage, calls the stage function,
 and attaches metadata. The stages and their inputs are those of core.pipeline.PIPELINE.
@@ -28,6 +28,7 @@ from codegen_assets.core.models import (
     FileSet,
     GenerationRequest,
     Intelligence,
+    ModelUsage,
     NodeSpec,
     RefinedCode,
     Target,
@@ -47,11 +48,13 @@ from codegen_assets.core.stages.node_code import render_node_code
 from codegen_assets.core.stages.parsed_prompt import parse_prompt
 from codegen_assets.core.stages.validation_report import WEIGHTS, check_description
 from codegen_assets.core.stages.written_files import deliver
+from codegen_assets.core.stages.written_logic import WrittenLogic
 from codegen_assets.orchestration.dashboard import refresh_dashboard
 from codegen_assets.orchestration.resources import (
     ArtifactStoreResource,
     GitHubResource,
     IntelligenceResource,
+    ModelResource,
     RequestQueueResource,
     ValidatorResource,
 )
@@ -257,6 +260,66 @@ def generated_tests(
     )
 
 
+def model_metadata(usage: ModelUsage | None) -> dict[str, Any]:
+    """A stage's metadata of what the model did (nothing when no model was configured)."""
+    if usage is None:
+        return {}
+    return {
+        "model": MetadataValue.text(usage.summary()),
+        "model_usage": MetadataValue.json(usage.model_dump(mode="json")),
+        "model_tokens": usage.tokens,
+        "model_requests": usage.requests,
+        "model_cost": usage.cost,
+    }
+
+
+def account(request: GenerationRequest) -> str:
+    """Whose budget a request's model use counts against."""
+    return f"installation:{request.github.installation_id}" if request.github else "cli"
+
+
+@asset(partitions_def=requests_partitions, group_name=GROUP)
+def written_logic(
+    context: AssetExecutionContext,
+    generation_request: GenerationRequest,
+    parsed_prompt: NodeSpec,
+    intelligence: Intelligence,
+    generated_tests: FileSet,
+    model: ModelResource,
+    validator: ValidatorResource,
+) -> Output[WrittenLogic]:
+    """Stage 7: the compute handlers left to write, written by a model when one is configured
+    (off by default), each answer checked before it runs and kept only if the node then passes
+    its validation; replayed from nodegen.lock in mode replay."""
+    started = time.perf_counter()
+    _stop_if_cancelled(context)
+    request = generation_request
+    with model.writer(
+        account(request),
+        choice=request.llm,
+        lock=request.model_lock,
+        sandboxed=validator.sandboxed(),
+    ) as (gateway, note):
+        logic = pipeline.written_logic(
+            request,
+            parsed_prompt,
+            intelligence,
+            generated_tests,
+            validator,
+            gateway,
+            note=note,
+            mode=model.mode_for(request.llm),
+        )
+    return Output(
+        logic,
+        metadata={
+            "duration_seconds": _timed(started),
+            "written_by_model": sorted(logic.written_by_model),
+            **model_metadata(logic.usage),
+        },
+    )
+
+
 @asset(
     partitions_def=requests_partitions,
     group_name=GROUP,
@@ -265,20 +328,23 @@ def generated_tests(
 def validation_report(
     context: AssetExecutionContext,
     parsed_prompt: NodeSpec,
-    generated_tests: FileSet,
+    written_logic: WrittenLogic,
     validator: ValidatorResource,
 ) -> Iterator[Output[ValidationReport] | AssetCheckResult]:
-    """Stage 7: ruff, format, mypy --strict, pytest with coverage, complexity, the contract
+    """Stage 8: ruff, format, mypy --strict, pytest with coverage, complexity, the contract
     schema and the ONEX ecosystem's gates, on a sandboxed copy of the node."""
     started = time.perf_counter()
     _stop_if_cancelled(context)
-    report = pipeline.validation_report(parsed_prompt, generated_tests, validator)
+    report = pipeline.validation_report(
+        parsed_prompt, written_logic.files, validator, written_logic.usage
+    )
     yield Output(
         report,
         metadata={
             "duration_seconds": _timed(started),
             "quality_score": report.quality_score,
             "report": MetadataValue.md(report_markdown(report, [], list(parsed_prompt.warnings))),
+            **model_metadata(report.model_usage),
         },
     )
     yield from _check_results(report)
@@ -292,20 +358,21 @@ def refined_code(
     generation_request: GenerationRequest,
     parsed_prompt: NodeSpec,
     intelligence: Intelligence,
-    generated_tests: FileSet,
+    written_logic: WrittenLogic,
     validation_report: ValidationReport,
     validator: ValidatorResource,
 ) -> Iterator[Output[RefinedCode] | AssetCheckResult]:
-    """Stage 8: automatic fixes (ruff --fix, ruff format), one re-validation, the lock file."""
+    """Stage 9: automatic fixes (ruff --fix, ruff format), one re-validation, the lock file."""
     started = time.perf_counter()
     _stop_if_cancelled(context)
     refined = pipeline.refined_code(
         generation_request,
         parsed_prompt,
         intelligence,
-        generated_tests,
+        written_logic.files,
         validation_report,
         validator,
+        written_logic.lock,
     )
     warnings = [*parsed_prompt.warnings, *intelligence.warnings]
     context.instance.add_run_tags(context.run.run_id, outcome_tags(refined.report))
@@ -318,6 +385,7 @@ def refined_code(
             "report": MetadataValue.md(
                 report_markdown(refined.report, [p.name for p in intelligence.patterns], warnings)
             ),
+            **model_metadata(refined.report.model_usage),
         },
     )
     yield from _check_results(refined.report)
@@ -331,7 +399,7 @@ def written_files(
     parsed_prompt: NodeSpec,
     refined_code: RefinedCode,
 ) -> Output[WriteOutcome]:
-    """Stage 9: the node and its tests written atomically; kept in the artifact store if that
+    """Stage 10: the node and its tests written atomically; kept in the artifact store if that
     fails."""
     started = time.perf_counter()
     _stop_if_cancelled(context)
@@ -432,6 +500,7 @@ generation_assets = [
     node_code,
     event_bus,
     generated_tests,
+    written_logic,
     validation_report,
     refined_code,
     written_files,

@@ -43,6 +43,7 @@ from codegen_assets.orchestration.dashboard import (
 )
 from codegen_assets.orchestration.resources import (
     GitHubResource,
+    ModelResource,
     RequestQueueResource,
     ValidatorResource,
 )
@@ -58,7 +59,10 @@ log = logging.getLogger(__name__)
 
 @asset(partitions_def=delivered_nodes_partitions, group_name="regeneration")
 def regenerated_node(
-    context: AssetExecutionContext, queue: RequestQueueResource, validator: ValidatorResource
+    context: AssetExecutionContext,
+    queue: RequestQueueResource,
+    validator: ValidatorResource,
+    model: ModelResource,
 ) -> Output[RegenerationOutcome]:
     """One delivered node brought to the current template set: a PR that keeps hand edits."""
     registry = queue.registry()
@@ -66,7 +70,7 @@ def regenerated_node(
     if node is None:
         raise ValueError(f"no delivered node {context.partition_key!r} in the registry")
     try:
-        outcome = queue.regenerator(node.installation_id, validator).regenerate(node)
+        outcome = queue.regenerator(node.installation_id, validator, model).regenerate(node)
         registry.mark_regenerated(node.key, version.TEMPLATE_SET_VERSION, outcome.pr_number)
     finally:  # approved on the dashboard: done, whatever the outcome (a failure shows it again)
         queue.dashboard_store().finish_approval(node.key)

@@ -11,6 +11,7 @@ import uuid
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from dagster import (
     DagsterEventType,
@@ -20,6 +21,7 @@ from dagster import (
 )
 
 from codegen_assets.core.layout import NodeLayout
+from codegen_assets.core.logic.settings import ModelChoice
 from codegen_assets.core.models import (
     GenerationOptions,
     GenerationRequest,
@@ -151,10 +153,14 @@ class EmbeddedRunner:
         correlation_id: str | None = None,
         style: StyleConfig | None = None,
         name: str | None = None,
+        *,
+        llm: ModelChoice | None = None,
+        model_lock: dict[str, Any] | None = None,
     ) -> GenerationRequest:
         """Store a request and add its partition; returns it. Its id, the workflow id, is named
         after the node: ``name``, or the one the prompt gives (a prompt that does not parse fails
-        in the run, under a generic name)."""
+        in the run, under a generic name). ``llm``: the command's choice of model mode;
+        ``model_lock``: the answers a replay gives."""
         if name is None:
             with contextlib.suppress(PromptError):
                 name = parse_prompt(prompt, options, style).name
@@ -165,6 +171,8 @@ class EmbeddedRunner:
             output_dir=str(output_dir.absolute()),
             correlation_id=correlation_id or str(uuid.uuid4()),
             style=style,
+            llm=llm,
+            model_lock=model_lock,
         )
         self.store.put_request(request)
         self.add_partition(request.request_id)
@@ -404,6 +412,7 @@ class EmbeddedRunner:
             needs_review=bool(warnings_) or intel.needs_review,
             warnings=warnings_,
             handlers=handler_lines(report),
+            model_usage=report.model_usage,
         )
         if written.stored_in_artifact_store:
             return base.model_copy(

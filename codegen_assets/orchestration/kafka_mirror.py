@@ -53,9 +53,14 @@ def topic(env: str, kind: str) -> str:
     return f"{env}.omninode-bridge.codegen.{kind}.v1"
 
 
+# A stage's metadata the events carry: its time, the node, and what a model did (usage).
+MIRRORED_METADATA = ("duration_seconds", "quality_score", "node_name", "files", "model_usage")
+
+
 def _scalar(value: Any) -> Any:
     raw = getattr(value, "value", value)
-    return raw if isinstance(raw, str | int | float | bool | list | type(None)) else str(raw)
+    plain = isinstance(raw, str | int | float | bool | list | dict | type(None))
+    return raw if plain else str(raw)
 
 
 def capture_run(instance: DagsterInstance, run_id: str, outbox: Outbox, env: str) -> int:
@@ -134,9 +139,7 @@ def _map(event: Any, run_id: str) -> tuple[str, dict[str, Any]] | None:
         if stage not in STAGES:
             return None
         metadata = {
-            k: _scalar(v)
-            for k, v in materialization.metadata.items()
-            if k in ("duration_seconds", "quality_score", "node_name", "files")
+            k: _scalar(v) for k, v in materialization.metadata.items() if k in MIRRORED_METADATA
         }
         return "stage-completed", {
             "stage": stage,

