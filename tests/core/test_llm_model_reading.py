@@ -271,3 +271,13 @@ def test_llm_off_by_default_loads_no_http_client_and_asks_nothing() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_llm_bound_the_model_did_not_keep_is_named(tmp_path: Path) -> None:
+    prompt = RECORD.replace("carrier (string)", "carrier (string, at most 20 characters)")
+    fake = FakeLLM([answer(json.dumps(record_spec()))])  # carrier without max_length
+    with serving(fake) as url, gateway_for(model_settings(url), tmp_path / "db") as gateway:
+        spec = read_prompt(prompt, gateway=gateway)
+    assert spec.reading.by == "model" and spec.unplaced == ()
+    (reason,) = spec.review
+    assert reason.startswith("the prompt says more of 1 field(s) than was read: carrier")

@@ -505,10 +505,13 @@ def _review(
     return tuple(reasons)
 
 
-def review_reasons(unplaced: list[str], unread: Sequence[str] = ()) -> tuple[str, ...]:
+def review_reasons(
+    unplaced: list[str], unread: Sequence[str] = (), partial: Sequence[str] = ()
+) -> tuple[str, ...]:
     """Why a reading that has its operations (a model's) is not understood, as ``_review``
-    says it for the rules': pasted blocks it read nothing from, names no fact holds."""
-    return _review(_Draft(), unplaced, [], unread)
+    says it for the rules': pasted blocks it read nothing from, fields the prompt says more
+    of, names no fact holds."""
+    return _review(_Draft(), unplaced, list(partial), unread)
 
 
 def unplaced_warnings(unplaced: Sequence[str]) -> list[str]:

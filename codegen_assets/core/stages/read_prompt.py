@@ -26,7 +26,6 @@ from codegen_assets.core.stages.parsed_prompt import (
     unplaced_warnings,
 )
 from codegen_assets.core.style import floor_warnings
-from codegen_assets.core.understanding.leftovers import leftovers
 from codegen_assets.core.understanding.model_reading import (
     ModelReading,
     account_model,
@@ -61,7 +60,7 @@ def read_prompt(
     if found.spec is None:
         return _refused(rules, reading, found.refused)
     facts = understanding.read(text)
-    theirs = account_rules(text, rules, facts, len(leftovers(facts)))
+    theirs = account_rules(text, rules, facts)
     spec = conventional(_fitted(found, rules, options, style))
     ours = account_model(text, spec, facts, rules)
     if ours.count > theirs.count:
@@ -77,7 +76,7 @@ def read_prompt(
         update={
             "reading": reading.model_copy(update={"by": "model"}),
             "unplaced": tuple(missed),
-            "review": review_reasons(missed, ours.unread),
+            "review": review_reasons(missed, ours.unread, ours.partial),
             "warnings": tuple(dict.fromkeys(warnings)),
         }
     )

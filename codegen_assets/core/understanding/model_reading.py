@@ -25,6 +25,7 @@ from codegen_assets.core.logic.gateway import ModelGateway, Reply
 from codegen_assets.core.logic.wire import AnswerSchema, ChatRequest, Turn
 from codegen_assets.core.models import GenerationOptions, NodeSpec, StyleConfig
 from codegen_assets.core.spec_file import SpecFileError, spec_from_data, spec_schema
+from codegen_assets.core.understanding.leftovers import leftovers, spec_leftovers
 from codegen_assets.core.understanding.reader import Facts
 from codegen_assets.core.understanding.spec import placed_names, unplaced
 from codegen_assets.core.understanding.vocabulary import CODE_WORDS, NODE_TYPES, TYPE_WORDS
@@ -284,38 +285,42 @@ _LINES = re.compile(r"\(lines (\d+)-(\d+)\)")
 @dataclass(frozen=True)
 class Accounting:
     """What a reading leaves of the prompt: names no fact holds, pasted blocks it read nothing
-    from, and (the rules' only) fields it saw more of or a missing operation."""
+    from, fields the prompt says more of than the reading holds, and (the rules' only) a
+    missing operation."""
 
     unplaced: tuple[str, ...] = ()
     unread: tuple[str, ...] = ()
-    other: int = 0
+    partial: tuple[str, ...] = ()
+    missing_operation: bool = False
 
     @property
     def count(self) -> int:
         """How much of the prompt the reading leaves unaccounted for."""
-        return len(self.unplaced) + len(self.unread) + self.other
+        return len(self.unplaced) + len(self.unread) + len(self.partial) + self.missing_operation
 
 
 def account_model(text: str, spec: NodeSpec, facts: Facts, rules: NodeSpec) -> Accounting:
     """The reader's accounting of the model's ``spec``: the prompt's identifiers (snake_case,
-    camelCase, dotted, in backticks) that none of its facts holds, then the pasted blocks the
-    rules could not read (``_blocks``). Nothing of the rules' reading (``rules``, ``facts``)
-    counts as placed: of pasted code, only the words that are no field or model of it are
-    skipped (its keywords, attributes and tags)."""
+    camelCase, dotted, in backticks) that none of its facts holds, the pasted blocks the rules
+    could not read (``_blocks``), and what the prompt says of a field (a bound, values,
+    "optional") that the spec's field of that name does not hold. Nothing of the rules'
+    reading (``rules``, ``facts``) counts as placed: of pasted code, only the words that are
+    no field or model of it are skipped (its keywords, attributes and tags)."""
     placed = placed_names(spec, Facts())
     read = {plain(name) for name in _field_names(rules)}
     skip = {label for label in facts.labels if plain(label) not in read}
     missed, unread = _blocks(text, facts, placed)
-    return Accounting(tuple(dict.fromkeys([*unplaced(text, placed, skip), *missed])), unread)
+    names = tuple(dict.fromkeys([*unplaced(text, placed, skip), *missed]))
+    return Accounting(names, unread, tuple(spec_leftovers(facts, spec)))
 
 
-def account_rules(text: str, spec: NodeSpec, facts: Facts, partial: int) -> Accounting:
+def account_rules(text: str, spec: NodeSpec, facts: Facts) -> Accounting:
     """The same measure of the rules' reading ``spec``: its unplaced names, the pasted blocks
-    it could not read (``_blocks``), the fields it saw more of than it read (``partial``) and
-    a missing operation."""
+    it could not read (``_blocks``), the fields it saw more of than it read, and a missing
+    operation."""
     missed, unread = _blocks(text, facts, placed_names(spec, facts))
-    missing_op = int(any(r.startswith("no operation could be read") for r in spec.review))
-    return Accounting((*spec.unplaced, *missed), unread, partial + missing_op)
+    missing_op = any(r.startswith("no operation could be read") for r in spec.review)
+    return Accounting((*spec.unplaced, *missed), unread, tuple(leftovers(facts)), missing_op)
 
 
 def _blocks(text: str, facts: Facts, placed: set[str]) -> tuple[list[str], tuple[str, ...]]:
