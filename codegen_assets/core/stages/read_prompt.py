@@ -27,7 +27,6 @@ from codegen_assets.core.stages.parsed_prompt import (
 )
 from codegen_assets.core.style import floor_warnings
 from codegen_assets.core.understanding.model_reading import (
-    ModelReading,
     account_model,
     account_rules,
     read_with_model,
@@ -61,7 +60,7 @@ def read_prompt(
         return _refused(rules, reading, found.refused)
     facts = understanding.read(text)
     theirs = account_rules(text, rules, facts)
-    spec = conventional(_fitted(found, rules, options, style))
+    spec = conventional(_fitted(found.spec, rules, options, style))
     ours = account_model(text, spec, facts, rules)
     if ours.count > theirs.count:
         return _refused(
@@ -83,12 +82,10 @@ def read_prompt(
 
 
 def _fitted(
-    found: ModelReading, rules: NodeSpec, options: GenerationOptions, style: StyleConfig | None
+    spec: NodeSpec, rules: NodeSpec, options: GenerationOptions, style: StyleConfig | None
 ) -> NodeSpec:
-    """The model's spec with what the user chose winning over what it read (type, name,
+    """The model's ``spec`` with what the user chose winning over what it read (type, name,
     target), as for the rules' reading."""
-    assert found.spec is not None
-    spec = found.spec
     node_type = options.node_type or spec.node_type
     name = rules.name if options.name else spec.name
     chosen = options.model_copy(
