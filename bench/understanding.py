@@ -1,6 +1,12 @@
 """Understanding benchmark: how many of a corpus's stated facts the prompt reader keeps.
 
-Run: ``python -m bench.understanding [--corpus FILE] [--lost]``.
+Run: ``python -m bench.understanding [--corpus FILE] [--lost] [--model]``.
+
+``--model`` reads each prompt as a run with a model configured does (``read_prompt``): the model
+that ``NODEGEN_LLM_*`` names is asked (answers cached in a temporary database, so every run
+asks), and its reading is used where it passes its checks and accounts for at least as much of
+the prompt as the rules'. The table then also counts the prompts read by the model and those
+whose model reading was refused, and the model's requests, tokens and seconds.
 
 A corpus entry (``tests/data/heldout_corpus.yaml``) lists, under ``expect``, only what its prompt
 states: operations with their input and output fields, nested models, dependencies, topics and
@@ -14,6 +20,11 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,8 +34,11 @@ from rich.console import Console
 from rich.table import Table
 
 from bench.output import heading, logs_to_file
+from codegen_assets.core.logic.gateway import ModelGateway, UsageTotals
+from codegen_assets.core.logic.settings import ModelConfigError, ModelSettings
 from codegen_assets.core.models import NodeSpec
 from codegen_assets.core.stages.parsed_prompt import PromptError, parse_prompt
+from codegen_assets.core.stages.read_prompt import read_prompt
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 
@@ -75,6 +89,8 @@ class Score:
     kept: list[str] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)  # "fact: expected ... got ..."
     flagged: bool = False  # the generator said it did not understand (review, or refused)
+    by_model: bool = False  # the model's reading was used
+    refused: str = ""  # why the model's reading was not used
 
     @property
     def understood(self) -> bool:
@@ -211,42 +227,92 @@ def load(path: Path = DATA / "heldout_corpus.yaml") -> list[dict[str, Any]]:
     return data
 
 
-def evaluate(entry: dict[str, Any]) -> Score:
-    """Parse ``entry``'s prompt as the generator does and score what it kept."""
+Reader = Callable[[str], NodeSpec]
+
+
+def evaluate(entry: dict[str, Any], read: Reader = parse_prompt) -> Score:
+    """Parse ``entry``'s prompt as the generator does (``read``) and score what it kept."""
     try:
-        spec = parse_prompt(entry["prompt"])
+        spec = read(entry["prompt"])
     except PromptError as exc:
         lost = [f"{key}: refused ({exc})" for key in expected_facts(entry)]
         return Score(entry=entry["id"], lost=lost, flagged=True)
     result = score(entry, spec_facts(spec))
     result.flagged = bool(spec.review)
+    result.by_model = spec.reading.by == "model"
+    result.refused = spec.reading.refused
     return result
+
+
+@contextmanager
+def model_reader() -> Iterator[tuple[Reader, ModelGateway]]:
+    """A reader asking the model ``NODEGEN_LLM_*`` names (mode on), its answers cached in a
+    temporary database; a ``ModelConfigError`` naming the setting when it cannot ask."""
+    from codegen_assets.storage.model_gateway import open_gateway
+
+    settings = ModelSettings().model_copy(update={"mode": "on"}).check()
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        open_gateway(settings, Path(tmp) / "answers.sqlite", "bench") as gateway,
+    ):
+        yield (lambda prompt: read_prompt(prompt, gateway=gateway)), gateway
+
+
+def _usage(totals: UsageTotals, seconds: float, gateway: ModelGateway) -> str:
+    return (
+        f"{gateway.provider} {gateway.model}: {totals.requests} request(s), "
+        f"{totals.input_tokens}+{totals.output_tokens} tokens, {totals.seconds:.1f} s asking "
+        f"of {seconds:.1f} s"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", type=Path, default=DATA / "heldout_corpus.yaml")
     parser.add_argument("--lost", action="store_true", help="list every fact lost")
+    parser.add_argument(
+        "--model", action="store_true", help="read with the model NODEGEN_LLM_* names, too"
+    )
     args = parser.parse_args(argv)
     entries = load(args.corpus)
-    with logs_to_file("understanding"):
-        scores = [evaluate(entry) for entry in entries]
     console = Console()
+    usage = ""
+    started = time.monotonic()
+    with logs_to_file("understanding"):
+        if args.model:
+            try:
+                with model_reader() as (read, gateway):
+                    scores = [evaluate(entry, read) for entry in entries]
+                    usage = _usage(gateway.totals, time.monotonic() - started, gateway)
+            except ModelConfigError as exc:
+                console.print(f"error: {exc}", markup=False, highlight=False)
+                sys.exit(2)
+        else:
+            scores = [evaluate(entry) for entry in entries]
     heading(console, "understanding")
     if args.lost:
         for result in scores:
-            for line in result.lost:
+            refused = [f"model's reading not used: {result.refused}"] if result.refused else []
+            for line in [*result.lost, *refused]:
                 console.print(
                     f"{result.entry} {line}", markup=False, highlight=False, soft_wrap=True
                 )
-    table = Table(title=f"Understanding: {args.corpus.name}")
+    console.print(_table(args.corpus.name, entries, scores, model=args.model))
+    if usage:
+        console.print(usage, markup=False, highlight=False)
+
+
+def _table(name: str, entries: list[dict[str, Any]], scores: list[Score], *, model: bool) -> Table:
+    table = Table(title=f"Understanding: {name}" + (" (rules, then the model)" if model else ""))
     columns = ("type", "prompts", "understood", "asked anyway", "flagged", "silent", "facts")
-    for column in (*columns, "kept", "recall"):
+    extra = ("by model", "refused") if model else ()
+    for column in (*columns, "kept", "recall", *extra):
         table.add_column(column, justify="right" if column != "type" else "left")
     for kind in [*sorted({e["type"] for e in entries}), "all"]:
         rows = [s for s, e in zip(scores, entries, strict=True) if kind in ("all", e["type"])]
         facts = sum(len(s.kept) + len(s.lost) for s in rows)
         kept = sum(len(s.kept) for s in rows)
+        counts = [str(sum(s.by_model for s in rows)), str(sum(bool(s.refused) for s in rows))]
         table.add_row(
             kind,
             str(len(rows)),
@@ -257,8 +323,9 @@ def main(argv: list[str] | None = None) -> None:
             str(facts),
             str(kept),
             f"{100 * kept / facts:.1f} %" if facts else "-",
+            *(counts if model else []),
         )
-    console.print(table)
+    return table
 
 
 if __name__ == "__main__":

@@ -24,9 +24,11 @@ from codegen_assets.core.naming import request_id as new_request_id
 from codegen_assets.core.provenance import read_lock
 from codegen_assets.core.spec_file import dump_spec
 from codegen_assets.core.stages.parsed_prompt import PromptError, parse_prompt
+from codegen_assets.core.stages.read_prompt import read_prompt
 from codegen_assets.core.style import StyleConfigError
 from codegen_assets.core.understanding.contract import ContractError
 from codegen_assets.storage.artifacts import ArtifactStore, UnknownArtifactError
+from codegen_assets.storage.model_gateway import reading_gateway
 from codegen_assets.storage.queue import Delivery, RequestQueue
 from codegen_assets.storage.registry import NodeRegistry
 from github_app.client import installation_client, parsed
@@ -272,8 +274,8 @@ class Triage:
             return f"rejected: {exc}"
         try:
             prompt = contract_request(command.prompt)  # a contract block: its spec file
-            spec = parse_prompt(prompt, options, style)  # pre-flight: a bad prompt
-        except (PromptError, ContractError) as exc:  # starts no run
+            spec = self._read(prompt, options, style, event.installation.id)
+        except (PromptError, ContractError) as exc:  # pre-flight: a bad prompt starts no run
             self._reply(
                 event, f"@{event.sender.login} I cannot generate a node from this request: {exc}"
             )
@@ -327,6 +329,16 @@ class Triage:
         draft = self.store.get_request(last)
         command = Command(action="generate", prompt=draft.prompt)
         return self._accept(delivery, event, command, config)
+
+    def _read(
+        self, prompt: str, options: GenerationOptions, style: StyleConfig | None, installation: int
+    ) -> NodeSpec:
+        """The request as the run will read it: by the rules, or by the model when one is
+        configured (``NODEGEN_LLM_MODE``) and its reading is at least as good; its answer is
+        cached in the App's database, where the run finds it."""
+        account = f"installation:{installation}"
+        with reading_gateway(self.store.location, account) as (gateway, note):
+            return read_prompt(prompt, options, style, gateway=gateway, note=note)
 
     def _queue(
         self,

@@ -286,12 +286,35 @@ def _checked_request(args: argparse.Namespace) -> tuple[str, GenerationOptions, 
     except ValidationError as exc:
         problems = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())
         raise PromptError(f"invalid option: {problems}") from exc
-    spec = parse_prompt(prompt, options)  # pre-flight: a bad prompt never creates a run
+    spec = read_request(prompt, options)  # pre-flight: a bad prompt never creates a run
     if options.target is Target.ONEX:
         require_omnibase_core()
     if args.timeout <= 0:
         raise PromptError(f"--timeout must be positive, got {args.timeout:g}")
     return prompt, options, spec
+
+
+def read_request(
+    prompt: str, options: GenerationOptions, style: StyleConfig | None = None
+) -> NodeSpec:
+    """The request as the run reads it: by the rules, or by the model when ``NODEGEN_LLM_MODE``
+    is on or replay and its reading is at least as good (its answer cached in the home's
+    database, where the run finds it). Off, nothing of the model is loaded."""
+    from codegen_assets.core.logic.settings import ModelSettings
+
+    try:
+        enabled = ModelSettings().enabled
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        where = ".".join(str(p) for p in problem["loc"])
+        raise PromptError(f"NODEGEN_LLM_{where.upper()}: {problem['msg']}") from None
+    if not enabled:
+        return parse_prompt(prompt, options, style)
+    from codegen_assets.core.stages.read_prompt import read_prompt
+    from codegen_assets.storage.model_gateway import reading_gateway
+
+    with reading_gateway(NodegenSettings().artifact_db, "cli") as (gateway, note):
+        return read_prompt(prompt, options, style, gateway=gateway, note=note)
 
 
 def warm_validators(settings: NodegenSettings) -> None:
@@ -378,7 +401,7 @@ def _explain(prompt: str, options: GenerationOptions, style: StyleConfig | None)
     """Print what was understood as the editable spec file."""
     from codegen_assets.core.spec_file import dump_spec
 
-    print(dump_spec(parse_prompt(prompt, options, style)), end="")
+    print(dump_spec(read_request(prompt, options, style)), end="")
     return EXIT_OK
 
 

@@ -225,6 +225,30 @@ class StyleConfig(Frozen):
     includes: dict[str, str] = Field(default_factory=dict)
 
 
+class Reading(Frozen):
+    """Who read the prompt into the spec: the rules (the deterministic reader), or the model
+    asked (when one is configured), with its answer's request key and hash."""
+
+    by: str = Field(default="rules", pattern="^(rules|model)$")
+    provider: str = ""  # the model asked, when one was
+    model: str = ""
+    request: str = ""  # the answer's request key (the answer cache's, a lock's)
+    answer: str = ""  # the answer's hash
+    refused: str = ""  # why the model's reading was not used (the rules' stands)
+
+    @property
+    def label(self) -> str:
+        """``the rules`` or ``<provider> <model>``: what "read by" names."""
+        return f"{self.provider} {self.model}".strip() if self.by == "model" else "the rules"
+
+    @property
+    def summary(self) -> str:
+        """One line: who read the prompt and, when the model was asked but not used, why."""
+        if self.by == "model" or not self.model:
+            return f"read by {self.label}"
+        return f"read by the rules ({self.provider} {self.model} was not used: {self.refused})"
+
+
 class NodeSpec(Frozen):
     """Everything the prompt parser extracted: the single source for later stages."""
 
@@ -239,6 +263,7 @@ class NodeSpec(Frozen):
     performance: PerformanceTargets = PerformanceTargets()
     target: Target = Target.ONEX
     warnings: tuple[str, ...] = ()
+    reading: Reading = Reading()  # who read the prompt: the rules, or a model
     options: GenerationOptions = Field(default_factory=lambda: GenerationOptions())
     style: StyleConfig | None = None  # the target repository's ruff configuration
     review: tuple[str, ...] = ()  # why the prompt was not understood (then validation fails)

@@ -68,13 +68,16 @@ _HEADER = """\
 
 
 def dump_spec(spec: NodeSpec) -> str:
-    """``spec`` as the documented YAML file (names the prompt gave that no fact holds are
-    listed as comments at the end, for the reader to place)."""
+    """``spec`` as the documented YAML file (who read it, when a model was asked, as a comment
+    at the top; names the prompt gave that no fact holds as comments at the end, for the
+    reader to place)."""
     data = SpecFile.model_validate(
         {key: getattr(spec, key) for key in SpecFile.model_fields if hasattr(spec, key)}
     ).model_dump(mode="json", exclude_defaults=True)
     data = {"spec_version": SCHEMA_VERSION, **data}
-    text = _HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    read = f"# {spec.reading.summary[0].upper()}{spec.reading.summary[1:]}.\n"
+    text = _HEADER + (read if spec.reading.model else "")
+    text += yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
     if spec.unplaced:
         text += "# Not placed in any fact (say what each is, or leave it out):\n"
         text += "".join(f"#   {item}\n" for item in spec.unplaced)
@@ -101,6 +104,16 @@ def load_spec(
         raise SpecFileError(f"the spec is not valid YAML: {exc}") from exc
     if not isinstance(data, dict):
         raise SpecFileError("the spec must be a YAML mapping (name, node_type, operations, ...)")
+    return spec_from_data(data, options, style)
+
+
+def spec_from_data(
+    data: dict[str, Any],
+    options: GenerationOptions | None = None,
+    style: StyleConfig | None = None,
+) -> NodeSpec:
+    """The node a spec file's data (parsed YAML, or a model's JSON) describes; a SpecFileError
+    naming what is wrong."""
     try:
         found = SpecFile.model_validate(data)
     except ValidationError as exc:
@@ -151,12 +164,17 @@ def _check_formulas(found: SpecFile) -> None:
                 raise SpecFileError(f"{where}: {exc}") from exc
 
 
-def schema_text() -> str:
-    """The spec file's JSON Schema, as published."""
+def spec_schema() -> dict[str, Any]:
+    """The spec file's JSON Schema."""
     schema: dict[str, Any] = SpecFile.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "onex-nodegen node spec"
-    return json.dumps(schema, indent=2, sort_keys=True) + "\n"
+    return schema
+
+
+def schema_text() -> str:
+    """The spec file's JSON Schema, as published."""
+    return json.dumps(spec_schema(), indent=2, sort_keys=True) + "\n"
 
 
 if __name__ == "__main__":  # writes the published schema

@@ -8,7 +8,8 @@ NONE = "none"
 
 
 def understood_rows(spec: NodeSpec) -> list[tuple[str, str]]:
-    """(fact, value) rows: type, name, operations, inputs, topics, dependencies."""
+    """(fact, value) rows: type, name, operations, inputs, topics, dependencies (and, when a
+    model was asked, who read the prompt: ``read by``)."""
     steps = [d.name for d in spec.dependencies if d.is_step]
     inputs = [
         f"{op.name}: " + ", ".join(f.name for f in op.inputs) for op in spec.operations if op.inputs
@@ -28,6 +29,8 @@ def understood_rows(spec: NodeSpec) -> list[tuple[str, str]]:
         ("topics", ", ".join(topics) or NONE),
         ("dependencies", ", ".join(clients) or NONE),
     ]
+    if spec.reading.model:  # a model was configured: which reading this is
+        rows.append(("read by", spec.reading.summary.removeprefix("read by ")))
     return rows
 
 

@@ -45,7 +45,7 @@ from codegen_assets.core.stages.event_bus import with_event_bus
 from codegen_assets.core.stages.generated_tests import with_tests
 from codegen_assets.core.stages.intelligence import gather_intelligence
 from codegen_assets.core.stages.node_code import render_node_code
-from codegen_assets.core.stages.parsed_prompt import parse_prompt
+from codegen_assets.core.stages.read_prompt import read_prompt
 from codegen_assets.core.stages.validation_report import WEIGHTS, check_description
 from codegen_assets.core.stages.written_files import deliver
 from codegen_assets.core.stages.written_logic import WrittenLogic
@@ -158,14 +158,19 @@ def generation_request(
 
 @asset(partitions_def=requests_partitions, group_name=GROUP)
 def parsed_prompt(
-    context: AssetExecutionContext, generation_request: GenerationRequest
+    context: AssetExecutionContext, generation_request: GenerationRequest, model: ModelResource
 ) -> Output[NodeSpec]:
-    """Stage 1: requirements extracted from the prompt."""
+    """Stage 1: requirements extracted from the prompt (by the rules, or by the model when one
+    is configured and its reading is at least as good)."""
     started = time.perf_counter()
     request = generation_request
     if request.options.target is Target.ONEX and not omnibase_core_available():
         raise Failure(description=ONEX_MISSING)
-    spec = parse_prompt(request.prompt, request.options, request.style)
+    reader = f"installation:{request.github.installation_id}" if request.github else "cli"
+    with model.reader(reader) as (gateway, note):
+        spec = read_prompt(
+            request.prompt, request.options, request.style, gateway=gateway, note=note
+        )
     context.instance.add_run_tags(context.run.run_id, {"nodegen/node": spec.name})
     return Output(
         spec,
@@ -175,6 +180,7 @@ def parsed_prompt(
             "node_type": spec.node_type.value,
             "operations": [op.name for op in spec.operations],
             "warnings": list(spec.warnings),
+            "read_by": spec.reading.summary,
         },
     )
 

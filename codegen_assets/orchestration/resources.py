@@ -31,8 +31,7 @@ from codegen_assets.core.stages.written_logic import NO_SANDBOX
 from codegen_assets.orchestration.run_history import DagsterRunHistory
 from codegen_assets.storage.artifacts import ArtifactStore
 from codegen_assets.storage.dashboards import DashboardStore
-from codegen_assets.storage.model_answers import AnswerStore
-from codegen_assets.storage.model_usage import UsageStore
+from codegen_assets.storage.model_gateway import open_gateway, reading_gateway
 from codegen_assets.storage.outbox import Outbox
 from codegen_assets.storage.queue import RequestQueue
 from codegen_assets.storage.registry import NodeRegistry
@@ -40,7 +39,6 @@ from codegen_assets.storage.retention import UsedValidationCache
 from github_app.settings import AppSettings
 
 if TYPE_CHECKING:  # the GitHub client loads when a GitHub step runs, not with the asset graph
-    from codegen_assets.core.logic.client import ModelClient  # httpx: when a model is asked
     from github_app.dashboard import DashboardKeeper, RegenerationPolicy
     from github_app.progress import CheckRunProgress
     from github_app.publishing import Publisher
@@ -239,10 +237,13 @@ class ModelResource(ConfigurableResource["ModelResource"]):
 
     def settings(self, choice: ModelChoice | None = None) -> ModelSettings:
         """These settings over the environment's, with a repository's ``choice`` applied."""
+        return self._configured().choose(choice).check()
+
+    def _configured(self) -> ModelSettings:
         chosen = {"mode": self.mode, "provider": self.provider, "base_url": self.base_url}
         if self.model:
             chosen["model"] = self.model
-        return ModelSettings().model_copy(update=chosen).choose(choice).check()
+        return ModelSettings().model_copy(update=chosen)
 
     @contextmanager
     def gateway(
@@ -258,31 +259,12 @@ class ModelResource(ConfigurableResource["ModelResource"]):
         settings = self.settings(choice)
         if not settings.enabled:
             raise ModelConfigError("no model: NODEGEN_LLM_MODE=off")
-        cache = AnswerStore(
-            self.database,
-            max_entries=settings.cache_max_entries,
-            max_bytes=settings.cache_max_bytes,
-        )
         replay = replay_map(lock) if lock is not None and settings.mode == "replay" else None
         if replay is not None and lock is not None:  # the model the answers came from
             recorded = {"provider": lock.get("provider"), "model": lock.get("model")}
             settings = settings.model_copy(update={k: v for k, v in recorded.items() if v})
-        # httpx loads when a model is asked, not with the asset graph
-        from codegen_assets.core.logic.client import ModelClient
-
-        client: ModelClient | None = ModelClient(settings) if settings.mode == "on" else None
-        try:
-            yield ModelGateway(
-                settings,
-                client=client,
-                cache=cache,
-                ledger=UsageStore(self.database),
-                account=account,
-                replay=replay,
-            )
-        finally:
-            if client is not None:
-                client.close()
+        with open_gateway(settings, self.database, account, replay=replay) as gateway:
+            yield gateway
 
     def mode_for(self, choice: ModelChoice | None) -> str:
         """The mode a request runs in: the repository's or the command's choice, else ours."""
@@ -338,3 +320,14 @@ class ModelResource(ConfigurableResource["ModelResource"]):
         """One handler's body (see ``logic.body_writer.write_body``)."""
         with self.gateway(account, choice=choice) as gateway:
             return write_body(task, gateway, validate)
+
+    @contextmanager
+    def reader(
+        self, account: str, *, choice: ModelChoice | None = None
+    ) -> Iterator[tuple[ModelGateway | None, str]]:
+        """For reading a prompt (``read_prompt``): ``(gateway, "")``; ``(None, "")`` when the
+        mode is off (nothing is opened); ``(None, why)`` when the settings cannot work."""
+        with reading_gateway(
+            self.database, account, settings=self._configured(), choice=choice
+        ) as found:
+            yield found

@@ -29,6 +29,7 @@ class ArtifactStore:
     """Requests and undelivered code; safe to share between threads and processes."""
 
     def __init__(self, location: Location) -> None:
+        self.location = location  # the configured database (the model's answers are there too)
         self.engine = open_database(location)
         self._insert = insert_for(self.engine)
 

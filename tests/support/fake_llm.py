@@ -7,6 +7,11 @@ Messages API at ``/v1/messages`` (base URL ``{url}``). Each request takes the ne
 as ``retry-after``), optionally after a delay. Requests are checked as the providers check them
 (key, ``anthropic-version``, roles, required fields) and answered 401/400 like them when wrong.
 Every request is recorded, so a test can count them and read what was sent.
+
+Structured output as the providers document it: OpenAI's ``response_format`` (``json_schema``
+with a name and a schema; ``structured=False`` answers it 400 as a server without it does) and
+Anthropic's ``tools`` with ``tool_choice`` naming one, answered with a ``tool_use`` block whose
+input is the scripted text's JSON object.
 """
 
 from __future__ import annotations
@@ -78,8 +83,10 @@ class FakeLLM:
         *,
         key: str = "",
         responder: Callable[[Seen], Step] | None = None,
+        structured: bool = True,
     ) -> None:
         self.script = list(script)
+        self.structured = structured
         self.key = key
         self.responder = responder
         self.requests: list[Seen] = []
@@ -113,6 +120,8 @@ class FakeLLM:
         if self.key and seen.headers.get("authorization") != f"Bearer {self.key}":
             return _openai_error(401, "invalid_api_key", "Incorrect API key provided: sk-***")
         problem = _openai_problem(seen.body)
+        if "response_format" in seen.body and not self.structured:
+            problem = "Unrecognized request argument supplied: response_format"
         if problem:
             return _openai_error(400, "invalid_request_error", problem)
         step = self._next(seen)
@@ -164,23 +173,43 @@ class FakeLLM:
             len(seen.body.get("system", ""))
             + sum(len(str(m["content"])) for m in seen.body["messages"])
         ) // 4
+        content, stop = _anthropic_content(seen.body, step.text)
         return JSONResponse(
             {
                 "id": f"msg_fake_{next(self._ids)}",
                 "type": "message",
                 "role": "assistant",
                 "model": seen.body["model"],
-                "content": [{"type": "text", "text": step.text}],
-                "stop_reason": "end_turn",
+                "content": content,
+                "stop_reason": stop,
                 "stop_sequence": None,
                 "usage": {"input_tokens": prompt, "output_tokens": len(step.text) // 4 + 1},
             }
         )
 
 
+def _anthropic_content(body: dict[str, Any], text: str) -> tuple[list[dict[str, Any]], str]:
+    """The answer's content blocks: a ``tool_use`` of the tool ``tool_choice`` names when the
+    text is a JSON object, else the text."""
+    choice = body.get("tool_choice") or {}
+    if choice.get("type") == "tool":
+        try:
+            arguments = json.loads(text)
+        except ValueError:
+            arguments = None
+        if isinstance(arguments, dict):
+            block = {"type": "tool_use", "id": "toolu_fake", "name": choice["name"]}
+            return [{**block, "input": arguments}], "tool_use"
+    return [{"type": "text", "text": text}], "end_turn"
+
+
 def _openai_problem(body: dict[str, Any]) -> str:
     if not isinstance(body.get("model"), str):
         return "you must provide a model parameter"
+    if "response_format" in body:
+        problem = _response_format_problem(body["response_format"])
+        if problem:
+            return problem
     messages = body.get("messages")
     if not isinstance(messages, list) or not messages:
         return "'messages' must contain at least 1 item"
@@ -195,6 +224,9 @@ def _openai_problem(body: dict[str, Any]) -> str:
 def _anthropic_problem(body: dict[str, Any]) -> str:
     if not isinstance(body.get("model"), str):
         return "model: Field required"
+    problem = _tools_problem(body.get("tools", []), body.get("tool_choice"))
+    if problem:
+        return problem
     if not isinstance(body.get("max_tokens"), int):
         return "max_tokens: Field required"
     if "system" in body and not isinstance(body["system"], str | list):
@@ -212,6 +244,26 @@ def _anthropic_problem(body: dict[str, Any]) -> str:
         expected = "user" if index % 2 == 0 else "assistant"
         if role != expected:
             return 'messages: roles must alternate between "user" and "assistant"'
+    return ""
+
+
+def _response_format_problem(wanted: dict[str, Any]) -> str:
+    if wanted.get("type") not in {"text", "json_object", "json_schema"}:
+        return "Invalid value for 'response_format.type'"
+    schema = wanted.get("json_schema", {}) if wanted["type"] == "json_schema" else {"name": "-"}
+    if not schema.get("name") or not isinstance(schema.get("schema", {}), dict):
+        return "Missing required parameter: 'response_format.json_schema.name'"
+    return ""
+
+
+def _tools_problem(tools: list[dict[str, Any]], choice: dict[str, Any] | None) -> str:
+    for index, tool in enumerate(tools):
+        schema = tool.get("input_schema")
+        if not tool.get("name") or not isinstance(schema, dict) or schema.get("type") != "object":
+            return f"tools.{index}.input_schema: Input should be an object schema"
+    wanted = choice.get("name") if choice is not None and choice.get("type") == "tool" else None
+    if wanted is not None and wanted not in {t.get("name") for t in tools}:
+        return "tool_choice.name: no tool of that name"
     return ""
 
 

@@ -76,6 +76,10 @@ class ModelSettings(HeldSettings):
     breaker_failures: int = Field(default=5, ge=1)  # consecutive failures opening the circuit
     breaker_recovery_seconds: float = Field(default=60.0, gt=0)
     max_output_tokens: int = Field(default=1024, ge=16)  # per answer
+    read_max_output_tokens: int = Field(default=4096, ge=256)  # a prompt read as a spec
+    # the server takes a JSON Schema for an answer (OpenAI response_format json_schema, an
+    # Anthropic tool); false: the schema is only in the prompt (also the fallback on a 400)
+    structured_output: bool = True
     request_token_budget: int = Field(default=16_000, ge=64)  # prompt estimate + answer
     daily_token_budget: int = Field(default=500_000, ge=0)  # per installation per UTC day
     daily_cost_budget: float | None = Field(default=None, ge=0)  # needs the prices

@@ -11,6 +11,11 @@ Anthropic Messages: ``POST {base}/v1/messages`` with headers ``x-api-key`` and
 "assistant", "content"}], "max_tokens", "temperature"}``; the answer is the text blocks of
 ``content`` with ``usage.input_tokens`` and ``usage.output_tokens``. Errors:
 ``{"type": "error", "error": {"type", "message"}}``.
+
+An answer may be asked for as JSON of a given schema (``ChatRequest.answer_schema``): OpenAI's
+``response_format: {"type": "json_schema", "json_schema": {"name", "schema", "strict": false}}``
+(OpenAI, vLLM, llama.cpp, Ollama), Anthropic's one tool with that ``input_schema`` and
+``tool_choice`` naming it; the answer is then the JSON text (of the ``tool_use`` block's input).
 """
 
 from __future__ import annotations
@@ -38,6 +43,20 @@ class Turn(BaseModel):
     content: str
 
 
+class AnswerSchema(BaseModel):
+    """The JSON Schema an answer must fit (structured output)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    description: str = ""
+    json_schema: dict[str, Any]
+
+    def text(self) -> str:
+        """The schema as compact JSON (what is sent)."""
+        return json.dumps(self.json_schema, sort_keys=True, separators=(",", ":"))
+
+
 class ChatRequest(BaseModel):
     """What is asked: a system prompt, alternating turns ending with the user's, and limits."""
 
@@ -47,10 +66,12 @@ class ChatRequest(BaseModel):
     turns: tuple[Turn, ...] = Field(min_length=1)
     max_tokens: int = Field(ge=1)
     temperature: float = 0.0
+    answer_schema: AnswerSchema | None = None  # the answer is JSON of this schema
 
     def text_length(self) -> int:
-        """Characters of prompt text, for the token estimate."""
-        return len(self.system) + sum(len(t.content) for t in self.turns)
+        """Characters of prompt text, for the token estimate (a schema sent is input too)."""
+        schema = len(self.answer_schema.text()) if self.answer_schema is not None else 0
+        return len(self.system) + sum(len(t.content) for t in self.turns) + schema
 
     def estimated_input_tokens(self) -> int:
         """A generous estimate of the prompt's tokens (3 characters a token, plus framing)."""
@@ -78,8 +99,10 @@ class ChatAnswer(BaseModel):
 
 def request_key(provider: str, model: str, request: ChatRequest) -> str:
     """The answer cache's key: SHA-256 of the provider, the model, every message and every
-    parameter, as canonical JSON."""
-    data = {"provider": provider, "model": model, "request": request.model_dump(mode="json")}
+    parameter, as canonical JSON (a parameter left unset is left out, so a request without one
+    keeps the key it had before the parameter existed)."""
+    asked = request.model_dump(mode="json", exclude_none=True)
+    data = {"provider": provider, "model": model, "request": asked}
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -93,24 +116,43 @@ def openai_body(model: str, request: ChatRequest) -> dict[str, Any]:
     """The chat-completions request body."""
     messages = [{"role": "system", "content": request.system}]
     messages += [{"role": t.role, "content": t.content} for t in request.turns]
-    return {
+    body: dict[str, Any] = {
         "model": model,
         "messages": messages,
         "temperature": request.temperature,
         "max_tokens": request.max_tokens,
         "stream": False,
     }
+    wanted = request.answer_schema
+    if wanted is not None:
+        body["response_format"] = {
+            "type": "json_schema",
+            "json_schema": {
+                "name": wanted.name,
+                "description": wanted.description,
+                "schema": wanted.json_schema,
+                "strict": False,  # strict mode needs every property required: not a spec's
+            },
+        }
+    return body
 
 
 def anthropic_body(model: str, request: ChatRequest) -> dict[str, Any]:
-    """The Messages request body (the system prompt is a top-level field, not a message)."""
-    return {
+    """The Messages request body (the system prompt is a top-level field, not a message); an
+    answer schema is the one tool the model must use."""
+    body: dict[str, Any] = {
         "model": model,
         "system": request.system,
         "messages": [{"role": t.role, "content": t.content} for t in request.turns],
         "max_tokens": request.max_tokens,
         "temperature": request.temperature,
     }
+    wanted = request.answer_schema
+    if wanted is not None:
+        tool = {"name": wanted.name, "input_schema": wanted.json_schema}
+        body["tools"] = [{**tool, "description": wanted.description or wanted.name}]
+        body["tool_choice"] = {"type": "tool", "name": wanted.name}
+    return body
 
 
 class _OpenAIMessage(BaseModel):
@@ -135,6 +177,7 @@ class _OpenAIAnswer(BaseModel):
 class _AnthropicBlock(BaseModel):
     type: str
     text: str = ""
+    input: dict[str, Any] | None = None  # a tool_use block's arguments
 
 
 class _AnthropicUsage(BaseModel):
@@ -167,13 +210,16 @@ def parse_openai(payload: bytes) -> ChatAnswer:
 
 
 def parse_anthropic(payload: bytes) -> ChatAnswer:
-    """A Messages answer (its text blocks joined)."""
+    """A Messages answer: its text blocks joined, or the input of its tool_use block as JSON
+    (the answer to a request with an answer schema)."""
     try:
         answer = _AnthropicAnswer.model_validate_json(payload)
     except ValidationError as exc:
         raise WireFormatError(_first_problem("Messages answer", exc)) from None
+    used = [b.input for b in answer.content if b.type == "tool_use" and b.input is not None]
+    text = "".join(block.text for block in answer.content if block.type == "text")
     return ChatAnswer(
-        text="".join(block.text for block in answer.content if block.type == "text"),
+        text=json.dumps(used[0], ensure_ascii=False) if used else text,
         usage=Usage(
             input_tokens=answer.usage.input_tokens, output_tokens=answer.usage.output_tokens
         ),

@@ -377,14 +377,8 @@ def parse_prompt(
     partial = leftovers(facts)
     placed = understood.placed_names(spec, facts) | _placed(spec, draft)
     missed = understood.unplaced(text, placed, facts.labels)
-    warnings = [
-        *spec.warnings,
-        *(
-            f"did not place {m.split(' (in: ', 1)[0]!r} in any fact (in: {m.split(' (in: ', 1)[1]}"
-            for m in missed
-        ),
-    ]
-    warnings += _pattern_gate_warnings(spec)
+    warnings = [*spec.warnings, *unplaced_warnings(missed)]
+    warnings += pattern_gate_warnings(spec)
     warnings += [
         f"unknown type {f.typed.unknown!r} for field {f.name!r}; using object"
         for op in facts.operations
@@ -509,6 +503,51 @@ def _review(
             "Say what each is (an input, an output, a dependency, a topic), or remove it"
         )
     return tuple(reasons)
+
+
+def review_reasons(
+    unplaced: list[str], unread: Sequence[str] = (), partial: Sequence[str] = ()
+) -> tuple[str, ...]:
+    """Why a reading that has its operations (a model's) is not understood, as ``_review``
+    says it for the rules': pasted blocks it read nothing from, fields the prompt says more
+    of, names no fact holds."""
+    return _review(_Draft(), unplaced, list(partial), unread)
+
+
+def unplaced_warnings(unplaced: Sequence[str]) -> list[str]:
+    """One warning per name no fact holds (``name (in: ...context...)``)."""
+    return [
+        f"did not place {m.split(' (in: ', 1)[0]!r} in any fact (in: {m.split(' (in: ', 1)[1]}"
+        for m in unplaced
+    ]
+
+
+def conventional(spec: NodeSpec) -> NodeSpec:
+    """A spec read by a model, with what the rules derive where a prompt says nothing: each
+    operation's result event, topics under their canonical ONEX names (the written one kept as
+    ``source_name``), an effect's result topic, client types the naming gate accepts."""
+    done = "Computed" if spec.node_type is NodeType.COMPUTE else "Completed"
+    operations = tuple(
+        op if op.outcomes else op.model_copy(update={"outcomes": (camel(op.name) + done,)})
+        for op in spec.operations
+    )
+
+    def canonical(topics: tuple[Topic, ...], kind: str) -> tuple[Topic, ...]:
+        found = {t.source_name or t.name: list(t.event_types) for t in topics}
+        return _topics(found, kind=kind, producer=spec.name)
+
+    return spec.model_copy(
+        update={
+            "operations": operations,
+            "subscribe_topics": canonical(spec.subscribe_topics, "cmd"),
+            "publish_topics": canonical(spec.publish_topics, "evt")
+            or _result_topics(spec.name, spec.node_type, operations),
+            "dependencies": tuple(
+                d.model_copy(update={"client_type": gate_safe(d.client_type or camel(d.name))})
+                for d in spec.dependencies
+            ),
+        }
+    )
 
 
 def _section_of(line: str) -> str | None:
@@ -773,7 +812,7 @@ _PATTERN_GATE = {
 }
 
 
-def _pattern_gate_warnings(spec: NodeSpec) -> list[str]:
+def pattern_gate_warnings(spec: NodeSpec) -> list[str]:
     """A plain string field the ecosystem's pattern gate will refuse (kept as the prompt typed
     it: the gate's failure is reported, not hidden)."""
     fields = [f for op in spec.operations for f in (*op.inputs, *op.outputs)]

@@ -823,13 +823,14 @@ def _ran_untrusted(check: CheckResult) -> CheckResult:
 
 
 def with_prompt_check(report: ValidationReport, spec: NodeSpec) -> ValidationReport:
-    """``report`` with the check that the prompt was understood (an operation was read)."""
+    """``report`` with the check that the prompt was understood (an operation was read), and
+    who read it when a model was asked ("read by ...")."""
     check = CheckResult(
         name=PROMPT_CHECK,
         passed=not spec.review,
         weight=WEIGHTS[PROMPT_CHECK],
         duration_seconds=0.0,
-        output="\n".join(spec.review),
+        output="\n".join([*([spec.reading.summary] if spec.reading.model else []), *spec.review]),
     )
     others = tuple(c for c in report.checks if c.name != PROMPT_CHECK)
     checks = tuple(sorted((*others, check), key=lambda c: (c.advisory, -c.weight, c.name)))

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 
+from codegen_assets.core.models import InputField, NodeSpec
 from codegen_assets.core.understanding.fields import FieldPhrase
 from codegen_assets.core.understanding.reader import Facts
 from codegen_assets.core.understanding.types import Typed
@@ -31,14 +33,40 @@ _VALUES = re.compile(
 
 def leftovers(facts: Facts) -> list[str]:
     """One line per field whose words say more than its reading holds."""
-    seen: set[str] = set()
-    found = []
     fields = [
         (f, _formula_numbers(op.rules.formulas.values()))
         for op in facts.operations
         for f in (*op.inputs, *op.outputs)
     ]
     fields += [(f, set()) for group in facts.models.values() for f in group]
+    return _lines(fields)
+
+
+def spec_leftovers(facts: Facts, spec: NodeSpec) -> list[str]:
+    """The same for another reading of the prompt (a model's ``spec``): of each field the
+    reader saw words about, what the spec's field of that name does not hold (a field it does
+    not have at all is an unplaced name, not counted here)."""
+    held: dict[str, tuple[InputField, set[Decimal]]] = {}
+    for op in spec.operations:
+        numbers = _formula_numbers((f.expression, f.source) for f in op.formulas)
+        for f in (*op.inputs, *op.outputs):
+            held.setdefault(_key(f.written or f.name), (f, numbers))
+    for model in spec.models:
+        for f in model.fields:
+            held.setdefault(_key(f.written or f.name), (f, set()))
+    phrases = [f for op in facts.operations for f in (*op.inputs, *op.outputs)]
+    phrases += [f for group in facts.models.values() for f in group]
+    fields = []
+    for phrase in phrases:
+        found = held.get(_key(phrase.name))
+        if found is not None:
+            fields.append((replace(phrase, typed=_typed(found[0])), found[1]))
+    return _lines(fields)
+
+
+def _lines(fields: list[tuple[FieldPhrase, set[Decimal]]]) -> list[str]:
+    seen: set[str] = set()
+    found = []
     for phrase, in_formulas in fields:
         if phrase.text.lstrip().startswith(("{", "[")):
             continue  # a JSON example: its numbers are examples, not rules
@@ -48,6 +76,30 @@ def leftovers(facts: Facts) -> list[str]:
             seen.add(key)
             found.append(f"{phrase.name} ({', '.join(missing)}; in: {_short(phrase.text)})")
     return found
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", name.lower())
+
+
+def _typed(f: InputField) -> Typed:
+    """What a spec's field holds, as the reader's ``Typed``."""
+    default = f.default if f.has_default else None
+    return Typed(
+        base=f.type.value,
+        is_list=f.is_list,
+        optional=f.optional,
+        enum=f.enum,
+        ge=f.ge,
+        gt=f.gt,
+        le=f.le,
+        lt=f.lt,
+        min_length=f.min_length,
+        max_length=f.max_length,
+        default=default,
+        has_default=f.has_default,
+        decimal_places=f.decimal_places,
+    )
 
 
 def _formula_numbers(formulas: Iterable[tuple[str, str]]) -> set[Decimal]:
