@@ -2,7 +2,7 @@
 
 A node's tests, mypy, coverage and the ecosystem's gates each started a new interpreter that
 imported omnibase-core, omnibase-infra, pytest and mypy again: most of a validation's 8.5 s
-(py-spy; README). ``python_server.py`` imports them once, inside the same sandbox a validator
+(py-spy). ``python_server.py`` imports them once, inside the same sandbox a validator
 gets (its jail's only writable paths are its own directory, which holds every validation's
 copy, and the shared mypy cache), and forks a child per command. A child is a copy of the warm
 interpreter, so one command never sees another's state. Code with hand edits never runs here:

@@ -3,7 +3,7 @@
 Dagster's ``SqliteEventLogStorage`` builds a new SQLAlchemy engine, opens a new connection and
 syncs the file to disk for every event it stores. A generation stores a few hundred events (each
 stage's, and every asset check result twice), and that took about 4.5 s of a 7 s warm run
-(py-spy; README). This subclass keeps an engine per recently used shard (a run's database, the
+(py-spy). This subclass keeps an engine per recently used shard (a run's database, the
 index) and lets SQLite sync at WAL checkpoints (``synchronous=NORMAL``): a crashed process
 loses nothing, a power cut may lose the last events. Files, schema and readers are Dagster's,
 so a plain Dagster webserver reads the same home.

@@ -221,8 +221,9 @@ def test_names_the_ecosystem_gates_reject_are_avoided_or_flagged() -> None:
 
 
 def _readme_examples() -> list[str]:
-    text = (Path(__file__).parents[2] / "README.md").read_text("utf-8")
-    block = text.split("parses them from this file):\n\n```\n", 1)[1].split("\n```", 1)[0]
+    """The example prompts of the docs' page on writing prompts (docs/cli/prompts.md)."""
+    text = (Path(__file__).parents[2] / "docs" / "cli" / "prompts.md").read_text("utf-8")
+    block = text.split("parses them from this page):\n\n```\n", 1)[1].split("\n```", 1)[0]
     return [paragraph for paragraph in block.split("\n\n") if paragraph.strip()]
 
 

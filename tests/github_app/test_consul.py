@@ -1,4 +1,4 @@
-"""Consul registration against a fake agent (no real Consul can run here; see the README)."""
+"""Consul registration against a fake agent (no real Consul can run here: docs/)."""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 class PatternFile(BaseModel):
-    """One pattern file in ``codegen_assets/patterns`` (see README, "Pattern library")."""
+    """One pattern file in ``codegen_assets/patterns`` (see docs/contributing/index.md)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
