@@ -60,19 +60,19 @@ def test_a_field_s_own_words_do_not_end_the_list_it_is_in() -> None:
     ]
 
 
-CSHARP = """Effect node with operation post_entry, through the `ledger_client`.
+COBOL = """Effect node with operation post_entry, through the `ledger_client`.
 
-```csharp
-public sealed record PostEntryRequest(
-    Guid EntryId,
-    string CompanyCode);
+```cobol
+       01 POST-ENTRY-REQUEST.
+          05 ENTRY-ID        PIC X(36).
+          05 COMPANY-CODE    PIC X(4).
 ```
 """
 
 
 def test_a_pasted_block_nothing_was_read_from_is_asked_about() -> None:
-    review = parse_prompt(CSHARP).review
-    assert any("pasted block(s) could not be read: ```csharp (lines 4-6)" in r for r in review)
+    review = parse_prompt(COBOL).review
+    assert any("pasted block(s) could not be read: ```cobol (lines 4-6)" in r for r in review)
 
 
 def test_a_flow_diagram_is_no_unread_block() -> None:

@@ -60,7 +60,7 @@ MAX_LATENCY_MS = 86_400_000.0  # a day
 MAX_THROUGHPUT = 1e9  # operations per second
 
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_HTML_COMMENT_START = re.compile(r"<!--")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+")
 _QUOTED = re.compile(r"['\"`]([A-Za-z0-9._\-]{1,249})['\"`]")
 _NAME = re.compile(
@@ -300,10 +300,36 @@ def decode_prompt(data: bytes) -> str:
         ) from exc
 
 
+_FENCE_OPEN = re.compile(r"^[ \t]*(```+|~~~+)", re.MULTILINE)
+
+
+def _without_html_comments(text: str) -> str:
+    """``text`` without its HTML comments (hidden when GitHub renders it), read left to right as
+    GitHub does: one written inside a fenced code block shows, and stays (an XSD's ``<!-- at
+    least 1 -->``); a fence inside a comment is hidden with it."""
+    kept, position = [], 0
+    while position < len(text):
+        comment = _HTML_COMMENT_START.search(text, position)
+        fence = _FENCE_OPEN.search(text, position)
+        if comment is None:
+            kept.append(text[position:])
+            break
+        if fence is not None and fence.start() < comment.start():
+            close = re.compile(rf"^[ \t]*{re.escape(fence.group(1))}[ \t]*$", re.M)
+            end = close.search(text, fence.end())
+            stop = end.end() if end is not None else len(text)
+            kept.append(text[position:stop])
+            position = stop
+            continue
+        end_ = text.find("-->", comment.end())
+        kept.append(text[position : comment.start()] + " ")
+        position = len(text) if end_ == -1 else end_ + 3
+    return "".join(kept)
+
+
 def clean_prompt(prompt: str) -> str:
     """Normalise untrusted text: NFC, no HTML comments, no invisible or control characters."""
-    text = unicodedata.normalize("NFC", prompt)
-    text = _HTML_COMMENT.sub(" ", text)
+    text = _without_html_comments(unicodedata.normalize("NFC", prompt))
     text = _INVISIBLE.sub("", text)
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
     return text.replace("\t", " ").strip()

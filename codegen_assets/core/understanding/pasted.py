@@ -31,7 +31,8 @@ class Group:
 
 
 OUTPUT_CLASS = re.compile(
-    r"(?:Response|Result|Resolution|Reply|Output|Outcome|Decision|Answer|State|Summary|Report)$"
+    r"(?:Response|Result|Resolution|Reply|Output|Outcome|Decision|Answer|State|Summary|Report)"
+    r"(?:Schema|Serializer|Dto|DTO|Model|Payload|Body)?$"
 )
 
 # -- JSON examples --------------------------------------------------------------------------
@@ -53,9 +54,7 @@ def json_objects(text: str) -> list[Group]:
             continue
         position = end
         if isinstance(value, dict) and value:
-            fields = [
-                FieldPhrase(k, _json_type(k, v), json.dumps({k: v})) for k, v in value.items()
-            ]
+            fields = [FieldPhrase(k, json_type(k, v), json.dumps({k: v})) for k, v in value.items()]
             groups.append(Group(fields, start, end, "", "", "json", [value]))
     return groups
 
@@ -107,7 +106,7 @@ def _value_type(node: ast.expr) -> Typed:
     if isinstance(node, ast.Constant):
         if node.value is None:
             return Typed(optional=True)
-        return _json_type("", node.value)
+        return json_type("", node.value)
     if isinstance(node, ast.Call):
         func = node.func
         called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
@@ -119,7 +118,9 @@ def _value_type(node: ast.expr) -> Typed:
     return Typed(base="object")
 
 
-def _json_type(key: str, value: object) -> Typed:
+def json_type(key: str, value: object) -> Typed:
+    """A JSON value's type (a string's by its shape; a list of objects a list of the model its
+    key names)."""
     if isinstance(value, bool | int | float):
         return Typed(base="bool" if isinstance(value, bool) else type(value).__name__)
     if isinstance(value, str):
@@ -128,7 +129,7 @@ def _json_type(key: str, value: object) -> Typed:
         items = [v for v in value if v is not None]
         if items and all(isinstance(v, dict) for v in items):
             return Typed(is_list=True, model=_singular_class(key))
-        inner = _json_type(key, items[0]) if items else Typed(base="object")
+        inner = json_type(key, items[0]) if items else Typed(base="object")
         inner.is_list = True
         return inner
     return Typed(base="object", optional=value is None)
@@ -148,7 +149,7 @@ def json_item_fields(value: list[dict[str, object]]) -> list[FieldPhrase]:
     for item in value:
         for key, item_value in item.items():
             merged.setdefault(key, item_value)
-    return [FieldPhrase(k, _json_type(k, v), "") for k, v in merged.items()]
+    return [FieldPhrase(k, json_type(k, v), "") for k, v in merged.items()]
 
 
 def _singular_class(key: str) -> str:
@@ -232,7 +233,7 @@ def _columns(body: str) -> list[tuple[str, str]]:
 
 
 # -- Markdown tables ------------------------------------------------------------------------
-_NAME_COLUMNS = {
+NAME_COLUMNS = {
     "name",
     "field",
     "feld",
@@ -244,7 +245,7 @@ _NAME_COLUMNS = {
     "spalte",
     "attribut",
 }
-_TYPE_COLUMNS = {"type", "typ", "datatype", "data type"}
+TYPE_COLUMNS = {"type", "typ", "datatype", "data type"}
 
 
 def markdown_tables(text: str) -> list[Group]:
@@ -274,24 +275,30 @@ def _table(rows: list[list[str]], start: int, end: int) -> Group | None:
     if len(rows) < 3 or not re.fullmatch(r"[\s:|-]*", "".join(rows[1])):
         return None
     header = [h.lower() for h in rows[0]]
-    name_col = next((k for k, h in enumerate(header) if h in _NAME_COLUMNS), None)
+    name_col = next((k for k, h in enumerate(header) if h in NAME_COLUMNS), None)
     if name_col is None:
         return None
-    type_col = next((k for k, h in enumerate(header) if h in _TYPE_COLUMNS), None)
+    type_col = next((k for k, h in enumerate(header) if h in TYPE_COLUMNS), None)
     fields = []
     for row in rows[2:]:
         if len(row) <= name_col or not re.fullmatch(r"[A-Za-z_]\w*", row[name_col]):
             continue
         kind = row[type_col] if type_col is not None and type_col < len(row) else ""
         notes = " ".join(c for k, c in enumerate(row) if k not in (name_col, type_col))
-        typed = parse_type(kind)
-        if kind.lower() == "enum" or not typed.known:
-            typed = typed.merged(parse_type(notes))
-        else:
-            extra = parse_type(notes, strict_enum=True)
-            extra.base = ""
-            typed = typed.merged(extra)
-        if kind.lower() in TYPE_WORDS:
-            typed.base = TYPE_WORDS[kind.lower()]
-        fields.append(FieldPhrase(row[name_col], typed, " | ".join(row)))
+        fields.append(FieldPhrase(row[name_col], cell_type(kind, notes), " | ".join(row)))
     return Group(fields, start, end, "", "", "table") if fields else None
+
+
+def cell_type(kind: str, notes: str) -> Typed:
+    """A table row's field type: its type column, with what its other columns say (their
+    values, when the type is ``enum`` or none)."""
+    typed = parse_type(kind)
+    if kind.lower() == "enum" or not typed.known:
+        typed = typed.merged(parse_type(notes))
+    else:
+        extra = parse_type(notes, strict_enum=True)
+        extra.base = ""
+        typed = typed.merged(extra)
+    if kind.lower() in TYPE_WORDS:
+        typed.base = TYPE_WORDS[kind.lower()]
+    return typed

@@ -187,7 +187,8 @@ def _roles(text: str, groups: list[Group]) -> None:
             continue
         if group.source == "list" and group.role == "model" and group.label not in referenced:
             group.role = ""  # "Notes" over a list: a heading, not a model anything holds
-        before = text[max(0, group.start - 200) : group.start].rstrip()
+        lead = _lead(text, group, groups)
+        before = text[max(0, lead - 200) : lead].rstrip()
         if group.source == "prose" and returned & set(_subject(before)):
             group.role = "output"  # "ExportOutcome carries ...", of "def f(...) -> ExportOutcome"
         if group.role:
@@ -201,6 +202,27 @@ def _roles(text: str, groups: list[Group]) -> None:
             role = "output" if seen_input and group.source in ("json", "sql", "table") else "input"
         group.role = role
         seen_input = seen_input or role == "input"
+
+
+def _lead(text: str, group: Group, groups: list[Group]) -> int:
+    """Where the run of declarations a code group is part of starts (an enum, then the model
+    that uses it, in one block): the words before the run are the cue for each of them."""
+    start = group.start
+    while group.source in schemas.CODE_SOURCES:
+        before = [
+            g
+            for g in groups
+            if g.source in schemas.CODE_SOURCES
+            and (g.fields or g.values)  # a declaration (imports are not)
+            and g.start < start
+            and g.end <= start
+            and not text[g.end : start].strip()
+        ]
+        if not before:
+            break
+        group = before[0]
+        start = group.start
+    return start
 
 
 def _subject(before: str) -> list[str]:

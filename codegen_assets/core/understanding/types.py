@@ -76,7 +76,10 @@ _NUM = (
     r"(-?\d+(?:[.,]\d+)?|zero|null|z[ée]ro|one|two|three|four|five|ten|eins|zwei|drei|vier"
     r"|f[üu]nf|zehn|un|deux|trois|quatre|cinq|dix|ein|eine|einen|einem|uno|una|um|uma|dos|due)"
 )
-_CHARS = r"(?:chars?|characters?|zeichen|caract[èe]res?|caratteri|tekens|letters?|symbols?)"
+_CHARS = (
+    r"(?:chars?|characters?|zeichen|caract[èe]res?|caratteri|tekens|letters?|symbols?|digits?"
+    r"|d[íi]gitos?|cifre|cijfers|ziffern|chiffres|znak(?:i|ów)?)"
+)
 _MAX_WORDS = (
     r"(?:at\s+most|max(?:imum)?\.?|up\s+to|no\s+more\s+than|h[öo]chstens|maximal|au\s+plus"
     r"|au\s+maximum|bis\s+zu|hasta|como\s+m[áa]ximo|al\s+massimo|fino\s+a|at[ée]|hoogstens|<=|≤)"
@@ -109,7 +112,8 @@ _MIN_LENGTH = (
     re.compile(rf"\bmin(?:_length|imum\s+length|\s+length)\s*(?:of\s+|=\s*|:\s*)?{_NUM}", re.I),
 )  # fmt: skip
 _EXACT_LENGTH = re.compile(
-    rf"\b(?:exactly|genau|exactement|exactamente|esattamente|exatamente|precies)\s+{_NUM}\s*{_CHARS}",
+    rf"\b(?:exactly|genau|exactement|exactamente|esattamente|exatamente|precies)\s+{_NUM}\s*"
+    rf"(?:[^\W\d]+\s+)?{_CHARS}",  # "exactly 64 hex characters"
     re.I,
 )
 _LENGTH_RANGE = re.compile(
@@ -127,7 +131,8 @@ _BETWEEN = re.compile(
     rf"|\bfrom\s+{_NUM}\s+to\s+{_NUM}|\b{_NUM}\s*(?:to|bis|à|-|\u2013|\.\.)\s*{_NUM}\s+(?:inclusive|inclus|einschließlich)"
     rf"|\b{_NUM}\s+to\s+{_NUM}\b|(?<![\w.]){_NUM}\s*\.\.[.=]?\s*{_NUM}(?![\w.])"
     rf"|\b(?:von|de|da|van)\s+{_NUM}\s+(?:bis|a|à|tot)\s+{_NUM}\b"
-    rf"|(?:^|(?<=[\s,(]))(?<![\w.]){_NUM}\s*(?:bis|\u2013|\u2014|\s-\s)\s*{_NUM}(?![\w.])",
+    rf"|(?:^|(?<=[\s,(]))(?<![\w.]){_NUM}\s*(?:bis|\u2013|\u2014|\s-\s)\s*{_NUM}(?![\w.])"
+    r"|(?:^|(?<=,\s)|(?<=\())(\d+)-(\d+)(?=\s*(?:$|[,;)]))",  # "share of traffic, 1-50"
     re.IGNORECASE,
 )
 _INTERVAL = re.compile(rf"(?<![\w\]])([\[(])\s*{_NUM}\s*[,;]\s*{_NUM}\s*([\])])")
@@ -374,6 +379,8 @@ def _ranges(text: str, typed: Typed) -> str:
         return text[: interval.start()] + text[interval.end() :]
     if between := _BETWEEN.search(text):
         low, high = [number(g) for g in between.groups() if g is not None][:2]
+        if low is not None and high is not None and low > high:
+            return text  # "3166-1", "2024-06": a code or a date, not a range
         typed.ge, typed.le = low, high
         return text[: between.start()] + text[between.end() :]
     return text

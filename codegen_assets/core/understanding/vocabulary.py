@@ -62,7 +62,7 @@ TYPE_PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(
             r"\bgeheel\s+getal\b|\bn[úu]mero\s+entero\b|\bnombre\s+entier\b|\bnumero\s+intero\b"
-            r"|\bwhole\s+number\b|\bganze\s+zahl(?:en)?\b",
+            r"|\bwhole\s+numbers?\b|\bganze\s+zahl(?:en)?\b",
             re.I,
         ),
         "int",

@@ -146,11 +146,31 @@ _FRAGMENTS = st.sampled_from(
         "class T(TypedDict, total=False):", "    a: Annotated[int, Ge(", "def f(a: int, *, b",
         ") -> R:", "return {", "'k': datetime(", "a,b,c\n", "int,str,date\n", "}", "]", ")",
         "```ts\n", "```\n", "\n", "  ", "// 1..", "# at least", "/* open", '"', "'", "`",
+        # Kotlin, Scala, Swift, Java, C#
+        "data class K(", "val a: String? = null,", "@field:Size(max = 4)", "enum class E {",
+        "case class S(", "b: Option[Int] = None", "enum L:\n  case X, Y", "struct W: Codable {",
+        "let x: [String]?", "case a = \"\"", "enum CodingKeys: String, CodingKey {",
+        "public record R(", "@NotNull @DecimalMin(\"-1", "UUID id,", "public class C {",
+        "private List<@NotBlank String> t = new ArrayList<>();", "[Required, StringLength(4",
+        "public string? N { get; init; } = \"\";", "=> 1;",
+        # Prisma, Zod, XSD, Terraform, trees, CLIs, workflows, HTTP, JSONC, sheets, Python
+        "model P {", "  a String? @db.VarChar(4) @default(\"x\")", "enum S {\n  A\n",
+        "const Z = z.object({", "k: z.string().min(1).optional(),", "z.enum([\"a\",", ".extend(",
+        "<xs:complexType name=\"T\">", "<xs:element name=\"e\" type=\"xs:int\" minOccurs=\"0\"/>",
+        "<xs:simpleType name=\"G\"><xs:restriction base=\"xs:string\">", "<!-- 1..", "-->",
+        "variable \"v\" {", "type = list(string)", "condition = var.v >= 1 && length(var.v",
+        "├── a: string", "│   └── b?: int (1\u20135)", "`-- c: X", "@click.command()",
+        "@click.option(\"--x\", type=click.IntRange(1,", "parser.add_argument(\"--y\"",
+        "POST /x HTTP/1.1\n", "HTTP/1.1 200 OK\n", '{"": 1}', "curl -d '", "{ // c\n",
+        '"k": 1, // n', "field\tdirection\ttype\n", "x\tin\tint\n", "class M(Schema):\n",
+        "    n = fields.Str(validate=validate.Length(max=", "    m = models.CharField(null=True",
+        "    c: Mapped[str] = mapped_column(String(", "    q: int = attrs.field(validator=[v.ge(",
+        "on:\n  workflow_dispatch:\n    inputs:\n      v:\n        type: choice\n",
     ]
 )  # fmt: skip
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(st.lists(_FRAGMENTS | st.text(max_size=12), max_size=25))
 def test_no_paste_however_broken_makes_the_readers_fail(parts: list[str]) -> None:
     text = "".join(parts)

@@ -1,14 +1,22 @@
 """Schemas pasted in other languages (TypeScript, protobuf, Go, Rust, GraphQL, Avro, JSON Schema
-and OpenAPI, Python signatures and enums, CSV headers), each read into the reader's groups."""
+and OpenAPI, Python signatures and enums, CSV headers, Kotlin, Scala, Swift, Java, C#, Prisma,
+Zod), each read into the reader's groups."""
 
 from __future__ import annotations
 
 from codegen_assets.core.understanding.pasted import Group
 from codegen_assets.core.understanding.schemas.avro import avro
+from codegen_assets.core.understanding.schemas.csharp import csharp_types
 from codegen_assets.core.understanding.schemas.csv_header import csv_headers
+from codegen_assets.core.understanding.schemas.field_sheet import field_sheets
 from codegen_assets.core.understanding.schemas.golang import go_structs
 from codegen_assets.core.understanding.schemas.graphql import graphql
+from codegen_assets.core.understanding.schemas.http import http_bodies
+from codegen_assets.core.understanding.schemas.java import java_types
+from codegen_assets.core.understanding.schemas.jsonc import jsonc_objects
 from codegen_assets.core.understanding.schemas.jsonschema import json_schemas
+from codegen_assets.core.understanding.schemas.kotlin import kotlin_classes
+from codegen_assets.core.understanding.schemas.prisma import prisma_schema
 from codegen_assets.core.understanding.schemas.protobuf import protobuf
 from codegen_assets.core.understanding.schemas.python import (
     python_classes,
@@ -17,13 +25,22 @@ from codegen_assets.core.understanding.schemas.python import (
     python_imports,
     python_signatures,
 )
+from codegen_assets.core.understanding.schemas.python_cli import cli_options
 from codegen_assets.core.understanding.schemas.rust import rust_types
+from codegen_assets.core.understanding.schemas.scala import scala_types
+from codegen_assets.core.understanding.schemas.swift import swift_types
+from codegen_assets.core.understanding.schemas.terraform import terraform_variables
+from codegen_assets.core.understanding.schemas.tree import trees
 from codegen_assets.core.understanding.schemas.typescript import typescript
+from codegen_assets.core.understanding.schemas.workflow_inputs import workflow_inputs
+from codegen_assets.core.understanding.schemas.xsd import xsd_types
+from codegen_assets.core.understanding.schemas.zod import zod_schemas
 
 # Where the groups come from: code in a language, read by its own rules (not lines of prose).
 CODE_SOURCES = {
     "python", "signature", "typescript", "protobuf", "go", "rust", "graphql", "avro",
-    "jsonschema",
+    "jsonschema", "kotlin", "scala", "swift", "java", "csharp", "prisma", "zod",
+    "jsonc", "terraform", "xsd", "tree", "workflow", "sheet",
 }  # fmt: skip
 READERS = (
     python_classes,
@@ -39,6 +56,21 @@ READERS = (
     avro,
     json_schemas,
     csv_headers,
+    kotlin_classes,
+    scala_types,
+    swift_types,
+    java_types,  # before C#: a Java class C# reads alike is Java's (its bases are Java's)
+    csharp_types,
+    prisma_schema,
+    zod_schemas,
+    jsonc_objects,
+    terraform_variables,
+    xsd_types,
+    trees,
+    cli_options,
+    workflow_inputs,
+    http_bodies,
+    field_sheets,
 )
 
 

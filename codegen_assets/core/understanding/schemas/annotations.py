@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 
+from codegen_assets.core.understanding.schemas.python_fields import annotated_call
 from codegen_assets.core.understanding.types import Typed, number
 
 _ANNOTATIONS = {
@@ -150,7 +151,9 @@ _LENGTHS = ("min_length", "max_length")
 
 
 def apply_value(node: ast.expr, typed: Typed) -> None:
-    """A field's default, and ``Field(...)``'s bounds."""
+    """A field's default, and ``Field(...)``'s bounds (and what a column or attrs call says)."""
+    if isinstance(node, ast.Call):
+        annotated_call(node, typed)
     if isinstance(node, ast.Call) and name_of(node.func) in ("Field", "field"):
         if node.args and not _is_ellipsis(node.args[0]):
             _default(node.args[0], typed)

@@ -53,14 +53,16 @@ def named_type(name: str) -> Typed | None:
 def groups(decls: list[Decl], source: str) -> list[Group]:
     """The declarations of one language in a prompt, resolved, as groups (inner ones first, so
     the reader keeps both a block and the ones declared inside it)."""
-    records = {d.name: d for d in decls if d.kind == "record"}
+    every = [d for d in decls if d.kind == "record"]  # an unnamed one too (a JSON example's)
+    records = {d.name: d for d in every if d.name}
     enums = {d.name: d.values for d in decls if d.kind == "enum" and d.values}
     aliases = {d.name: d.alias for d in decls if d.kind == "alias" and d.alias is not None}
-    for decl in records.values():
+    for decl in every:
         decl.fields = _with_bases(decl, records, set())
         for phrase in decl.fields:
             phrase.typed = _resolved(phrase.typed, records, enums, aliases)
-    referenced = {f.typed.model for d in records.values() for f in d.fields if f.typed.model}
+    referenced = {f.typed.model for d in every for f in d.fields if f.typed.model}
+    referenced |= {base for d in every for base in d.bases}  # extended: a part of another
     found = []
     for decl in decls:
         if decl.kind == "record" and decl.fields:

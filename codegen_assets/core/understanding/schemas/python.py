@@ -1,6 +1,7 @@
 """Python pasted into a request: pydantic models, dataclasses, ``TypedDict``s and ``NamedTuple``s
 (``name: type = default``, ``Field(...)``, ``Annotated[...]`` constraints, ``NotRequired``, a
-``total=False`` TypedDict, comments beside a field), ``Enum`` classes, and function signatures
+``total=False`` TypedDict, comments beside a field), classes whose fields are calls (marshmallow,
+Django, SQLAlchemy, attrs: ``python_fields``), ``Enum`` classes, and function signatures
 (``def op(a: int, b: str | None = None) -> Result``), whose parameters are an operation's inputs."""
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from codegen_assets.core.understanding.schemas.annotations import (
     apply_value,
     name_of,
 )
+from codegen_assets.core.understanding.schemas.python_fields import assigned_field
 from codegen_assets.core.understanding.schemas.scan import Syntax, pairs
 from codegen_assets.core.understanding.types import Typed, with_note
 
@@ -56,6 +58,12 @@ def _class_fields(body: str, *, total: bool = True) -> list[FieldPhrase]:
     lines = body.split("\n")
     fields = []
     for node in _statements(body):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]  # ``name = fields.Str(...)``, ``models.CharField(...)``
+            if isinstance(target, ast.Name):
+                phrase = assigned_field(target.id, node.value, _comments(lines, node))
+                fields += [phrase] if phrase is not None else []
+            continue
         if not isinstance(node, ast.AnnAssign) or not isinstance(node.target, ast.Name):
             continue
         if node.target.id in ("model_config",):

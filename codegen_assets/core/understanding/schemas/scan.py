@@ -58,11 +58,11 @@ def _skip_string(text: str, i: int, quote: str) -> int:
     return len(text)
 
 
-def block_end(text: str, opening: int, syntax: Syntax) -> tuple[int, int]:
-    """``(body end, block end)`` of the block whose ``{`` is at ``opening``: its matching ``}``,
-    or, for a block pasted only in part, the first later line that is not indented (a fence,
-    prose) or the end of the text."""
-    close = pairs(text, syntax, "{}").get(opening)
+def block_end(text: str, opening: int, syntax: Syntax, brackets: str = "{}") -> tuple[int, int]:
+    """``(body end, block end)`` of the block whose ``{`` (or other bracket of ``brackets``) is at
+    ``opening``: its matching bracket, or, for a block pasted only in part, the first later line
+    that is not indented (a fence, prose) or the end of the text."""
+    close = pairs(text, syntax, brackets).get(opening)
     if close is not None:
         return close, close + 1
     cut = _UNINDENTED.search(text, opening)
@@ -223,7 +223,12 @@ def split_top(text: str, separator: str) -> list[str]:
 _GLOSSARY = (
     r"(?<![\w.-])`?{name}`?(?:\s+(?:here|for\s+us|in\s+(?:our|this|the)\s+\w+))?\s*(?:,\s*)?"
     r"(?:is|are|means|=|stands\s+for)\s+(?:just\s+|simply\s+|always\s+|really\s+)?(?:an?\s+)?"
-    r"`?(?P<type>[\w-]+(?:[ -][\w-]+)?)"
+    r"`?(?P<type>[\w-]+(?:[ \t\n-]+[\w-]+){{0,2}})"
+)
+# "we only use `number` for whole numbers"
+_USED_FOR = (
+    r"\b(?:use[sd]?|using)\s+(?:only\s+)?`?{name}`?\s+(?:only\s+)?(?:for|as)\s+(?:an?\s+)?"
+    r"(?P<type>[\w-]+(?:[ -][\w-]+)?)"
 )
 
 
@@ -243,13 +248,15 @@ class Glossary:
 
 
 def _stated(text: str, name: str) -> str:
-    pattern = re.compile(_GLOSSARY.format(name=re.escape(name)), re.IGNORECASE)
-    for found in pattern.finditer(text):
-        if found.group(0).lstrip("`")[: len(name)] != name:
-            continue  # "ID" said of a type, not "id" the word
-        base = parse_type(found.group("type")).base
-        if base:
-            return base
+    for form in (_GLOSSARY, _USED_FOR):
+        pattern = re.compile(form.format(name=re.escape(name)), re.IGNORECASE)
+        for found in pattern.finditer(text):
+            written = text[found.start() : found.start("type")]
+            if not re.search(rf"(?<![\w.-]){re.escape(name)}(?![\w-])", written):
+                continue  # "ID" said of a type, not "id" the word
+            base = parse_type(found.group("type")).base
+            if base:
+                return base
     return ""
 
 
