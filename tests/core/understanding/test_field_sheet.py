@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from codegen_assets.core.understanding.schemas.field_sheet import field_sheets
 from tests.core.understanding.spec_view import operations, warnings
 
@@ -36,7 +38,7 @@ def test_a_sheet_cut_off_keeps_its_whole_rows() -> None:
     text = "name type notes\nsku string up to 12 chars\nqty int at least 1\nprice"
     (group,) = field_sheets(text)
     assert [(f.name, f.typed.base) for f in group.fields] == [("sku", "string"), ("qty", "int")]
-    assert (group.fields[0].typed.max_length, group.fields[1].typed.ge) == (12, 1)
+    assert (group.fields[0].typed.max_length, group.fields[1].typed.ge) == (12, Decimal(1))
 
 
 def test_prose_with_the_header_words_is_no_sheet() -> None:

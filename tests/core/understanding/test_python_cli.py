@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from codegen_assets.core.understanding.schemas.python_cli import cli_options
 from tests.core.understanding.spec_view import operations, warnings
 
@@ -51,7 +53,11 @@ parser.add_argument("--verbose", action="store_true")
 """
     (group,) = cli_options(text)
     said = {f.name: f.typed for f in group.fields}
-    assert (said["limit"].base, said["limit"].default, said["limit"].le) == ("int", 10, 100)
+    assert (said["limit"].base, said["limit"].default, said["limit"].le) == (
+        "int",
+        10,
+        Decimal(100),
+    )
     assert said["mode"].enum == ("fast", "safe")
     assert (said["verbose"].base, said["verbose"].default) == ("bool", False)
 

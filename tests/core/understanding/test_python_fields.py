@@ -3,6 +3,8 @@ attrs validators, pasted into a request."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from codegen_assets.core.understanding.schemas.python import python_classes
 from tests.core.understanding.spec_view import operations, warnings
 
@@ -112,7 +114,7 @@ class Ingredient:
     (group,) = python_classes(text)
     said = {f.name: f.typed for f in group.fields}
     assert said["name"].max_length == 80
-    assert (said["quantity"].gt, said["quantity"].le) == (0, 500)
+    assert (said["quantity"].gt, said["quantity"].le) == (Decimal(0), Decimal(500))
     assert said["unit"].enum == ("g", "kg")
     assert (said["note"].optional, said["note"].min_length) == (True, 1)
     assert (said["count"].base, said["count"].default) == ("int", 1)
