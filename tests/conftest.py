@@ -1,4 +1,10 @@
-"""Shared fixtures: an isolated embedded home per test, and the seed's store_effect prompt."""
+"""Shared fixtures: an isolated embedded home per test, and the seed's store_effect prompt.
+
+The suite runs in pytest-xdist workers (``-n`` in pyproject's addopts). Each worker is its own
+process with its own temporary directory: its NODEGEN_HOME, mypy cache copy, warm validator
+interpreter (beside that cache) and PostgreSQL server are its own; only the validation cache
+(content-addressed reports, written atomically) is shared by the run's workers.
+"""
 
 from __future__ import annotations
 
@@ -30,10 +36,32 @@ SHARED = Path(__file__).parents[2] / "shared"
 SEED_REPORT = SHARED / "seeds" / "003_efbed761791f3a61.txt"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests first (those generating or validating nodes), so that the xdist workers
+    take them early and finish together on the quick ones."""
+
+    def quick(item: pytest.Item) -> int:
+        if item.get_closest_marker("e2e") is not None:
+            return 0
+        return 1 if "shared_mypy_cache" in getattr(item, "fixturenames", ()) else 2
+
+    items.sort(key=quick)
+
+
 @pytest.fixture
 def store_prompt() -> str:
     """The prompt from the failing validation report (a verbatim copy kept in tests/data)."""
     return (DATA / "store_effect_prompt.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def worker_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A NODEGEN_HOME of this process for tests that do not make their own, so two workers
+    never share one embedded instance (and ``~/.onex-nodegen`` is never touched)."""
+    home = tmp_path_factory.mktemp("nodegen-home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NODEGEN_HOME", str(home))
+        yield home
 
 
 @pytest.fixture(scope="session")
@@ -47,16 +75,23 @@ def shared_mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return cache
 
 
+def reports_dir(mypy_cache: Path) -> Path:
+    """The run's kept validation reports, shared by all its workers (``mypy_cache`` is the
+    session's, in this worker's temporary directory)."""
+    base = mypy_cache.parent
+    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "validation-cache"
+
+
 @pytest.fixture(scope="session")
 def validation_cache(shared_mypy_cache: Path) -> ValidationCache:
-    """The session's kept reports: files validated once are not validated again."""
-    return ValidationCache(shared_mypy_cache.parent / "validation-cache")
+    """The run's kept reports: files validated once (by any worker) are not validated again."""
+    return ValidationCache(reports_dir(shared_mypy_cache))
 
 
 def share_caches(monkeypatch: pytest.MonkeyPatch, mypy_cache: Path) -> None:
     """Point instances created in this test at the session's mypy and validation caches."""
     monkeypatch.setenv("NODEGEN_MYPY_CACHE_DIR", str(mypy_cache))
-    monkeypatch.setenv("NODEGEN_VALIDATION_CACHE_DIR", str(mypy_cache.parent / "validation-cache"))
+    monkeypatch.setenv("NODEGEN_VALIDATION_CACHE_DIR", str(reports_dir(mypy_cache)))
 
 
 @pytest.fixture

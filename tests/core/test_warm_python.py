@@ -3,7 +3,9 @@ isolated from the others, killed at its timeout, sandboxed as a validator is."""
 
 from __future__ import annotations
 
+import shutil
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -19,6 +21,16 @@ from codegen_assets.core.stages.validation_report import scrubbed_env, validate_
 from codegen_assets.core.warm_python import ServerGoneError, WarmPython
 from tests.core.test_render import render_all
 from tests.support.spy import SPY
+
+
+@pytest.fixture
+def tmp_path() -> Iterator[Path]:
+    """A short temporary directory in place of pytest's: a kept interpreter's socket is beside
+    the mypy cache, and a socket path over 100 bytes makes the interpreter private instead
+    (``shared_dir``), which pytest's paths can exceed (an xdist worker's are longer still)."""
+    path = Path(tempfile.mkdtemp(prefix="nodegen-warm-"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
 
 
 @pytest.fixture(params=[False, True] if bwrap_works() else [False], ids=["plain", "bwrap"])
