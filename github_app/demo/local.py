@@ -45,8 +45,12 @@ def is_up(url: str) -> bool:
 
 
 @contextmanager
-def serve_process(env: dict[str, str], *args: str) -> Iterator[str]:
-    """``omninode-github serve`` in its own process on a free port; yields its URL once healthy."""
+def serve_process(env: dict[str, str], *args: str, timeout: float = 300.0) -> Iterator[str]:
+    """``omninode-github serve`` in its own process on a free port; yields its URL once healthy.
+
+    It imports everything twice (it re-executes itself without its secrets) and migrates its
+    databases before it listens: on a loaded machine that takes tens of seconds, hence the
+    long ``timeout``; a server that exits first fails at once, with its exit status."""
     port = free_port()
     server = subprocess.Popen(
         [
@@ -64,7 +68,9 @@ def serve_process(env: dict[str, str], *args: str) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_for(lambda: is_up(url), 60, "the webhook server")
+        wait_for(lambda: server.poll() is not None or is_up(url), timeout, "the webhook server")
+        if server.poll() is not None:
+            raise AssertionError(f"the webhook server exited with status {server.returncode}")
         yield url
     finally:
         server.terminate()
