@@ -60,7 +60,15 @@ def send(
 
 
 def runs_done(service: WebhookService, n: int) -> None:
-    wait_for(lambda: service.queue.counts().get("runs.done", 0) >= n, 180, f"{n} runs")
+    """Wait for ``n`` finished runs; a run dead-lettered meanwhile (it will never finish) fails
+    the test at once, with its reason."""
+
+    def settled() -> bool:
+        counts = service.queue.counts()
+        return counts.get("runs.done", 0) >= n or counts.get("runs.dead", 0) > 0
+
+    wait_for(settled, 180, f"{n} runs")
+    assert service.queue.counts().get("runs.done", 0) >= n, service.queue.dead_letters()
 
 
 def pr_files(fake: FakeGitHub, branch: str) -> dict[str, str]:
