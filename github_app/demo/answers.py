@@ -20,6 +20,7 @@ SPEC_ENV = "NODEGEN_GITHUB_OPENAPI"
 SPEC_RELATIVE = Path("node_modules/@octokit/openapi/generated/api.github.com.json")
 API = "https://api.github.com"
 WEB = "https://github.com"
+DOCS = "https://docs.github.com/rest"
 BOT = "onex-nodegen[bot]"
 
 

@@ -313,6 +313,8 @@ class FakeGitHub:
                 )
             except KeyError as exc:
                 return JSONResponse({"message": f"Not Found: {exc}"}, status_code=404)
+        if status >= 400:  # GitHub's errors always say where its documentation is
+            result = {**result, "documentation_url": answers.DOCS}
         if self.validate and (odd := self._check_answer(request, body, status, result)):
             self.violations.append(f"answer to {request.method} {path}: {odd}")
         if status == 204:
@@ -664,8 +666,7 @@ class FakeGitHub:
                 "id": comment_id,
                 "issue": number,
                 "body": body["body"],
-                "html_url": f"{answers.WEB}/{repo.owner}/{repo.name}/issues/{number}"
-                f"#issuecomment-{comment_id}",
+                "html_url": f"https://github.com/c/{comment_id}",
             }
             return 201, answers.issue_comment(repo.owner, repo.name, repo.comments[comment_id])
         if method == "POST" and rest[1:] == ["labels"]:
