@@ -37,4 +37,4 @@ def test_llm_cli_generates_a_node_only_the_model_could_read(
     assert len(fake.requests) == 1  # asked once, before the run; the run read the cache
     request = out / "node_parcel_volume_compute/models/model_compute_volume_request.py"
     source = request.read_text("utf-8")
-    assert 'length_cm: int = Field(alias="LengthCm")' in source
+    assert 'length_cm: int = Field(alias="lengthCm")' in source

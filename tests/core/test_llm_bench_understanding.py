@@ -14,7 +14,7 @@ from tests.support.fake_llm import FakeLLM, answer, serving
 from tests.support.llm_reading import RECORD, record_spec
 
 ENTRY = {
-    "id": "parcel_record_csharp",
+    "id": "parcel_record_haskell",
     "type": "compute",
     "prompt": RECORD,
     "expect": {
@@ -26,7 +26,7 @@ ENTRY = {
             }
         },
         "models": {
-            "Parcel": {"WeightKg": "decimal", "LengthCm": "int", "DestinationCountry": "string"}
+            "Parcel": {"weightKg": "decimal", "lengthCm": "int", "destinationCountry": "string"}
         },
     },
 }

@@ -7,18 +7,22 @@ from typing import Any
 RECORD = (
     "A compute node named shipping_quote that quotes the shipping cost of a parcel. Its "
     "operation quote_shipping takes the parcel below and returns cost (decimal) and carrier "
-    "(string).\n\n```csharp\n"
-    "public record Parcel(decimal WeightKg, int LengthCm, string DestinationCountry);\n```\n"
+    "(string).\n\n```haskell\n"
+    "data Parcel = Parcel\n"
+    "  { weightKg :: Scientific\n"
+    "  , lengthCm :: Int\n"
+    "  , destinationCountry :: Text\n"
+    "  }\n```\n"
 )
 FIELDS = [
-    {"name": "weight_kg", "type": "decimal", "written": "WeightKg"},
-    {"name": "length_cm", "type": "int", "written": "LengthCm"},
-    {"name": "destination_country", "type": "string", "written": "DestinationCountry"},
+    {"name": "weight_kg", "type": "decimal", "written": "weightKg"},
+    {"name": "length_cm", "type": "int", "written": "lengthCm"},
+    {"name": "destination_country", "type": "string", "written": "destinationCountry"},
 ]
 VOLUME = (
     "A compute node named parcel_volume. Its operation compute_volume takes the fields of the "
     "record below and returns volume_cm3 (int) = length_cm * width_cm * height_cm.\n\n"
-    "```csharp\npublic record Parcel(int LengthCm, int WidthCm, int HeightCm);\n```\n"
+    "```haskell\ndata Parcel = Parcel { lengthCm :: Int, widthCm :: Int, heightCm :: Int }\n```\n"
 )
 
 
@@ -44,6 +48,11 @@ def record_spec(fields: list[dict[str, Any]] = FIELDS, **changes: Any) -> dict[s
     return {**spec, **changes}
 
 
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
 def volume_spec() -> dict[str, Any]:
     """The spec of VOLUME, its formula included."""
     sides = ("length_cm", "width_cm", "height_cm")
@@ -56,7 +65,7 @@ def volume_spec() -> dict[str, Any]:
             {
                 "name": "compute_volume",
                 "inputs": [
-                    {"name": side, "type": "int", "written": side.title().replace("_", "")}
+                    {"name": side, "type": "int", "written": _camel(side)}
                     for side in sides
                 ],
                 "outputs": [{"name": "volume_cm3", "type": "int"}],
