@@ -101,7 +101,7 @@ def test_a_maintainer_reads_the_dashboard_and_ticks_retry(
         for heading in ("Failed runs", "Stale nodes", "Open pull requests", "Delivered nodes"):
             expect(page.get_by_role("heading", name=heading)).to_be_visible()
         expect(page.get_by_role("cell", name="nodes/node_invoices_compute")).to_be_visible()
-        expect(page.get_by_text("RuntimeError: the templates exploded")).to_be_visible()
+        expect(page.get_by_text("RuntimeError (the run's log has the details)")).to_be_visible()
         boxes = page.get_by_role("checkbox")
         expect(boxes).to_have_count(2)  # retry the failed run; regenerate the stale node
         keep(page, tmp_path, "dashboard.png")
