@@ -65,8 +65,7 @@ def volume_spec() -> dict[str, Any]:
             {
                 "name": "compute_volume",
                 "inputs": [
-                    {"name": side, "type": "int", "written": _camel(side)}
-                    for side in sides
+                    {"name": side, "type": "int", "written": _camel(side)} for side in sides
                 ],
                 "outputs": [{"name": "volume_cm3", "type": "int"}],
                 "formulas": [
