@@ -38,6 +38,8 @@ _SCALARS = {
     "string": "string", "number": "float", "bigint": "int", "boolean": "bool", "Date": "datetime",
     "object": "object", "any": "object", "unknown": "object", "true": "bool", "false": "bool",
 }  # fmt: skip
+# an alias ends at ";" or a line break, unless its union or intersection goes on over lines
+_ALIAS_END = re.compile(r";|(?<![=|&<,(])[ \t]*\n(?![ \t]*[|&>])")
 _LITERAL = re.compile(r"^(['\"`])(.*)\1$", re.DOTALL)
 _NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
 _LISTS = re.compile(r"^(?:Readonly)?(?:Array|Set)\s*<(?P<item>.+)>$", re.DOTALL)
@@ -84,7 +86,7 @@ class _Reader:
             decl.fields = self.fields(text[head.end() + 1 : body_end], decl)
             self.decls.append(decl)
             return
-        expression = re.split(r";|\n\s*\n|\n(?=\S)", rest, maxsplit=1)[0]
+        expression = _ALIAS_END.split(rest, maxsplit=1)[0]
         end = head.end() + len(expression)
         typed = self.type_of(expression.strip(), head["tname"], end)
         if typed.enum and not typed.optional:
