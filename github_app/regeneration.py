@@ -156,6 +156,12 @@ class Regenerator:
         changed = tuple(
             sorted({*(p for p, t in merged.files.items() if ours.get(p) != t), *merged.deleted})
         )
+        # the packages around the node (their __init__.py files), for checks that import it
+        around = {
+            path: text
+            for key, text in generated.files.items()
+            if not (path := view.layout.repo_path(key)).startswith(view.dirs)
+        }
         outcome = done.model_copy(
             update={
                 "branch": regeneration_branch(node),
@@ -164,7 +170,7 @@ class Regenerator:
                 "changed": changed,
             }
         )
-        return self._deliver(node, spec, lock, merged, outcome, head, ours_ref)
+        return self._deliver(node, spec, lock, merged, outcome, head, ours_ref, around)
 
     def _deliver(
         self,
@@ -175,6 +181,7 @@ class Regenerator:
         outcome: RegenerationOutcome,
         head: str,
         ours_ref: str,
+        around: dict[str, str],
     ) -> RegenerationOutcome:
         owner, repo = node.repository.split("/", 1)
         git = self.gh.rest.git
@@ -211,7 +218,7 @@ class Regenerator:
             existing=existing,
             force=True,
         )
-        body = self._body(spec, lock, merged, outcome)
+        body = self._body(spec, lock, merged, outcome, around)
         found = open_pull(self.gh, owner, repo, branch)
         title = f"Regenerate {spec.name} with templates v{version.TEMPLATE_SET_VERSION}"
         pulls = self.gh.rest.pulls
@@ -229,7 +236,12 @@ class Regenerator:
         )
 
     def _body(
-        self, spec: NodeSpec, lock: LockFile, merged: MergedFiles, outcome: RegenerationOutcome
+        self,
+        spec: NodeSpec,
+        lock: LockFile,
+        merged: MergedFiles,
+        outcome: RegenerationOutcome,
+        around: dict[str, str],
     ) -> str:
         lines = [
             f"Regenerates `{spec.name}` with template set **v{version.TEMPLATE_SET_VERSION}** "
@@ -258,7 +270,7 @@ class Regenerator:
                 *(f"- `{f}`" for f in merged.conflicts),
             ]
         elif self.validator is not None:
-            checked = FileSet(files=merged.files)
+            checked = FileSet(files={**around, **merged.files})
             report = self.validator.check_merged(checked)
             lines += ["", "### Validation report", ""]
             if report.unverified:

@@ -36,6 +36,7 @@ from codegen_assets.orchestration.drift import (
 from codegen_assets.orchestration.embedded import EmbeddedRunner
 from codegen_assets.orchestration.resources import (
     GitHubResource,
+    ModelResource,
     RequestQueueResource,
     ValidatorResource,
 )
@@ -79,6 +80,7 @@ class Drift:
             "queue": self.queue,
             "github": GitHubResource(),
             "validator": ValidatorResource(timeout_seconds=300, mypy_cache_dir=str(mypy_cache)),
+            "model": ModelResource(database=str(tmp_path / "model.db")),  # embedded default: off
         }
         self.nodes = {name: self.deliver(name) for name in PROMPTS}
 
@@ -224,7 +226,9 @@ def test_template_release_opens_update_prs_that_keep_hand_edits(
     assert pull["title"] == "Regenerate ledger_effect with templates v99"
     assert pull["base"]["ref"] == ledger.branch
     assert f"Hand-edited files kept:** `{metrics}`" in str(pull["body"])
-    assert "### Validation report" in str(pull["body"]) and "| pytest | pass |" in str(pull["body"])
+    body = str(pull["body"])
+    assert "### Validation report" in body and "| pytest | pass (ran code the generator" in body
+    assert "| mypy | pass |" in body  # checked with the packages around the node
 
     conflicted = outcomes[audit.key]
     assert conflicted.status == "opened" and conflicted.conflicts == (audit_resilience,)
