@@ -24,14 +24,14 @@ from codegen_assets.orchestration.retention import PruningRunner
 from codegen_assets.storage.retention import size_of
 from github_app.demo.local import free_port
 from tests.support.local_stack import FINISHED
+from tests.support.prompts import CHECKSUM, DIGEST
 
 pytestmark = pytest.mark.e2e
-NODES = {
-    "digest_compute": "Compute node named digest_compute. Its digest operation takes document "
-    "(string).",
-    "invoices_compute": "Calculate a checksum for invoices with verify operations",
-    "totals_compute": "Compute node named totals_compute. Its total operation takes amounts "
-    "(list of float).",
+NODES = {  # each prompt says all its node does, so each generation passes
+    "digest_compute": DIGEST,
+    "invoices_compute": CHECKSUM,
+    "totals_compute": "Compute node named totals_compute. Its total operation takes net (int) "
+    "and tax (int) and returns gross = net + tax, an int.",
 }
 REEXECUTE = """
 mutation($parent: String!) {
