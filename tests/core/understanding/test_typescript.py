@@ -113,3 +113,12 @@ def test_what_is_not_typescript_gives_nothing_and_never_fails() -> None:
         assert typescript(text) == [], text
     (group,) = typescript("}" * 50 + "interface Y { a: string")
     assert [(f.name, f.typed.base) for f in group.fields] == [("a", "string")]
+
+
+def test_an_alias_ends_at_its_line_unless_its_union_goes_on() -> None:
+    text = "type Line =\n  | 'auto'\n  | 'home';\ntype Parcel = object\n  weightKg: float\n"
+    found = {group.label: group for group in typescript(text)}
+    line, parcel = found["Line"], found["Parcel"]
+    assert line.values == ("auto", "home")
+    # Nim's object type: the fields below are not the alias's, and are left to other readers
+    assert parcel.label == "Parcel" and text[parcel.start : parcel.end] == "type Parcel = object"
