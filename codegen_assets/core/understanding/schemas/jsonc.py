@@ -22,7 +22,8 @@ from codegen_assets.core.understanding.schemas.scan import (
 from codegen_assets.core.understanding.types import Typed, with_note
 
 _SYNTAX = Syntax(comment="//", quotes="\"'", separators=",", angle_brackets=False)
-_START = re.compile(r"\{(?=\s*(?://[^\n]*\n\s*|/\*.*?\*/\s*)*[\"'}])", re.DOTALL)
+# an object's "{": then comments (each of bounded length) and a quoted key or the "}"
+_START = re.compile(r"\{(?=\s*(?://[^\n]{0,500}\n\s*|/\*(?:(?!\*/).){0,500}\*/\s*)*[\"'}])", re.S)
 _MEMBER = re.compile(
     r"^(?:\"(?P<dq>[^\"]+)\"|'(?P<sq>[^']+)'|(?P<bare>[A-Za-z_$][\w$]*))\s*:\s*(?P<value>.+)$", re.S
 )
@@ -37,6 +38,7 @@ def jsonc_objects(text: str) -> list[Group]:
         if start.start() < taken:
             continue
         body_end, end = block_end(text, start.start(), _SYNTAX, "{}[]")
+        taken = end  # an object inside this one is part of it (read, or not)
         written = text[start.start() : end]
         if not _COMMENT.search(written) and not re.search(r",\s*[}\]]", written):
             continue  # plain JSON: read as a JSON example
@@ -46,7 +48,6 @@ def jsonc_objects(text: str) -> list[Group]:
         root.fields = _fields(text[start.start() + 1 : body_end], root, decls)
         if root.fields:
             decls.append(root)
-            taken = end
     return groups(decls, "jsonc")
 
 
