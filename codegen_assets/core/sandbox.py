@@ -20,16 +20,31 @@ import sysconfig
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
-
-if TYPE_CHECKING:
-    from codegen_assets.core.warm_python import WarmPython
+from typing import Literal, Protocol
 
 SandboxMode = Literal["auto", "bwrap", "none"]
 _SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 # Files a toolchain reads from /etc; nothing secret (no shadow, no keys, no resolver config).
 _ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "passwd", "group")
 _PROBE_TIMEOUT = 10.0
+
+
+class PythonServer(Protocol):
+    """A warm interpreter that runs a jail's Python commands (``warm_python.WarmPython``)."""
+
+    def accepts(self, env: Mapping[str, str]) -> bool:
+        """Whether a command with ``env`` can run in it."""
+        ...
+
+    def preload(self, modules: list[str]) -> None:
+        """Import ``modules`` in it, once each."""
+        ...
+
+    def run(
+        self, argv: list[str], cwd: Path, env: Mapping[str, str], timeout: float
+    ) -> tuple[bool, str]:
+        """``python <argv>`` in it; (exit status 0, output)."""
+        ...
 
 
 class SandboxUnavailableError(RuntimeError):
@@ -95,7 +110,7 @@ class Jail:
     sandboxed: bool
     writable: tuple[Path, ...] = ()
     readonly: tuple[Path, ...] = ()
-    server: WarmPython | None = None
+    server: PythonServer | None = None
 
     def command(
         self,
