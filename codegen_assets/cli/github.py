@@ -22,7 +22,7 @@ from codegen_assets.core.secret_env import receive_handoff, reexec_without_secre
 from codegen_assets.core.settings import NodegenSettings
 from codegen_assets.orchestration.embedded import EmbeddedRunner, open_instance
 from codegen_assets.orchestration.jobs import GENERATE_PR_JOB
-from codegen_assets.orchestration.retention import PruningRunner
+from codegen_assets.orchestration.pruning_runner import PruningRunner
 from codegen_assets.orchestration.run_history import DagsterRunHistory
 from codegen_assets.storage.queue import RequestQueue
 from github_app.dashboard import RunHistory

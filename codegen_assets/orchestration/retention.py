@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 from dagster._core.storage.event_log.schema import AssetCheckExecutionsTable
@@ -40,7 +40,6 @@ from dagster._core.storage.tags import PARTITION_NAME_TAG
 from filelock import FileLock, Timeout
 from sqlalchemy.engine import make_url
 
-from codegen_assets.core.models import GenerationRequest, GenerationResult
 from codegen_assets.core.settings import NodegenSettings
 from codegen_assets.orchestration.assets import DELIVERED_TAG, requests_partitions
 from codegen_assets.orchestration.event_log import PooledSqliteEventLogStorage
@@ -54,9 +53,6 @@ from codegen_assets.storage.retention import (
     prune_cache,
     size_of,
 )
-
-if TYPE_CHECKING:  # the embedded runner's definitions include the retention job
-    from codegen_assets.orchestration.embedded import EmbeddedRunner
 
 log = logging.getLogger(__name__)
 REQUESTS = requests_partitions.name or ""
@@ -238,35 +234,6 @@ def prune_after_run(instance: DagsterInstance, settings: NodegenSettings) -> Rep
             return prune(instance, state, policy, limit=AUTO_LIMIT)
     except Timeout:  # another command of this home is pruning it
         return None
-
-
-class PruningRunner:
-    """An embedded runner whose home is pruned after each run, as the CLI's is: the served
-    app's warm worker, which runs request after request in one process."""
-
-    def __init__(self, runner: EmbeddedRunner) -> None:
-        self.runner = runner
-
-    def add_partition(self, request_id: str) -> None:
-        """Register the request's partition."""
-        self.runner.add_partition(request_id)
-
-    def run(self, request: GenerationRequest, *, timeout: float) -> GenerationResult:
-        """Run ``request``; then prune the home if it holds more than the window allows."""
-        result = self.runner.run(request, timeout=timeout)
-        try:
-            prune_after_run(self.runner.instance, self.runner.settings)
-        except Exception:  # the run is done; pruning waits for the next one
-            log.warning("pruning the home failed", exc_info=True)
-        return result
-
-    def regenerate(self, node_key: str, *, timeout: float) -> None:
-        """Regenerate one delivered node (a run of its own); then prune as after any run."""
-        self.runner.regenerate(node_key, timeout=timeout)
-        try:
-            prune_after_run(self.runner.instance, self.runner.settings)
-        except Exception:  # the run is done; pruning waits for the next one
-            log.warning("pruning the home failed", exc_info=True)
 
 
 def prune(

@@ -20,7 +20,7 @@ from codegen_assets.core.models import GenerationOptions, GenerationResult, Node
 from codegen_assets.core.settings import DEFINITIONS, NodegenSettings
 from codegen_assets.orchestration.assets import DELIVERED_TAG
 from codegen_assets.orchestration.embedded import EmbeddedRunner, open_instance
-from codegen_assets.orchestration.retention import PruningRunner
+from codegen_assets.orchestration.pruning_runner import PruningRunner
 from codegen_assets.storage.retention import size_of
 from github_app.demo.local import free_port
 from tests.support.local_stack import FINISHED
