@@ -29,8 +29,8 @@ from bench.output import heading, logs_to_file
 from codegen_assets.core.logic.body_writer import Validate, write_body
 from codegen_assets.core.logic.client import ModelClient
 from codegen_assets.core.logic.gateway import ModelGateway
-from codegen_assets.core.logic.settings import ModelSettings
 from codegen_assets.core.logic.task import BodyResult, HandlerTask, ValidationFeedback
+from codegen_assets.core.model_settings import ModelSettings
 from codegen_assets.core.sandbox import Jail, SandboxMode, use_bwrap
 from codegen_assets.core.stages.validation_report import execute
 from codegen_assets.storage.model_answers import AnswerStore

@@ -35,7 +35,7 @@ from rich.table import Table
 
 from bench.output import heading, logs_to_file
 from codegen_assets.core.logic.gateway import ModelGateway, UsageTotals
-from codegen_assets.core.logic.settings import ModelConfigError, ModelSettings
+from codegen_assets.core.model_settings import ModelConfigError, ModelSettings
 from codegen_assets.core.models import NodeSpec
 from codegen_assets.core.stages.parsed_prompt import PromptError, parse_prompt
 from codegen_assets.core.stages.read_prompt import read_prompt

@@ -12,7 +12,7 @@ from githubkit_schemas.latest.models import ContentFile
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from codegen_assets.core.layout import PackageError, check_package
-from codegen_assets.core.logic.settings import ModelChoice
+from codegen_assets.core.model_settings import ModelChoice
 from codegen_assets.core.models import DEFAULT_COPYRIGHT, NodeType, Target
 from github_app.client import parsed
 from github_app.commands import safe_repo_path

@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
-from codegen_assets.core.logic.settings import ModelSettings
+from codegen_assets.core.model_settings import ModelSettings
 from codegen_assets.core.secret_env import HeldSettings, secret_values
 from codegen_assets.storage.queue import Backoff
 

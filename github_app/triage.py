@@ -11,7 +11,7 @@ from typing import Any
 from githubkit import GitHub
 from pydantic import ValidationError
 
-from codegen_assets.core.logic.settings import ModelChoice
+from codegen_assets.core.model_settings import ModelChoice
 from codegen_assets.core.models import (
     GenerationOptions,
     GenerationRequest,

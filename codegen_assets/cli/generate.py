@@ -18,8 +18,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from codegen_assets.core.logic.settings import ModelChoice
 from codegen_assets.core.logs import configure_logging
+from codegen_assets.core.model_settings import ModelChoice
 from codegen_assets.core.models import (
     DEFAULT_COPYRIGHT,
     GenerationOptions,
@@ -300,7 +300,7 @@ def read_request(
     """The request as the run reads it: by the rules, or by the model when ``NODEGEN_LLM_MODE``
     is on or replay and its reading is at least as good (its answer cached in the home's
     database, where the run finds it). Off, nothing of the model is loaded."""
-    from codegen_assets.core.logic.settings import ModelSettings
+    from codegen_assets.core.model_settings import ModelSettings
 
     try:
         enabled = ModelSettings().enabled

@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from codegen_assets.core.logic.settings import ModelChoice
+from codegen_assets.core.model_settings import ModelChoice
 from codegen_assets.core.naming import camel, gate_safe
 
 StageCallback = Callable[[str, str, float], None]

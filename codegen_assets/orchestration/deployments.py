@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dagster import Definitions, in_process_executor
 
-from codegen_assets.core.logic.settings import ModelSettings
+from codegen_assets.core.model_settings import ModelSettings
 from codegen_assets.core.settings import NodegenSettings
 from codegen_assets.orchestration.assets import generation_assets, pull_request
 from codegen_assets.orchestration.dashboard import dashboard_schedule, refresh_dashboards_job

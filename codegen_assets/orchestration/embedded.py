@@ -21,7 +21,7 @@ from dagster import (
 )
 
 from codegen_assets.core.layout import NodeLayout
-from codegen_assets.core.logic.settings import ModelChoice
+from codegen_assets.core.model_settings import ModelChoice
 from codegen_assets.core.models import (
     GenerationOptions,
     GenerationRequest,

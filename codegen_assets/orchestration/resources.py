@@ -12,8 +12,8 @@ from dagster import ConfigurableResource, DagsterInstance
 
 from codegen_assets.core.logic.body_writer import Validate, replay_map, write_body
 from codegen_assets.core.logic.gateway import ModelGateway
-from codegen_assets.core.logic.settings import ModelChoice, ModelConfigError, ModelSettings
 from codegen_assets.core.logic.task import BodyResult, HandlerTask
+from codegen_assets.core.model_settings import ModelChoice, ModelConfigError, ModelSettings
 from codegen_assets.core.models import (
     FileSet,
     GenerationRequest,

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from codegen_assets.core.logic.gateway import ModelGateway
-from codegen_assets.core.logic.settings import ModelChoice, ModelConfigError, ModelSettings
+from codegen_assets.core.model_settings import ModelChoice, ModelConfigError, ModelSettings
 from codegen_assets.core.secret_env import redact, secret_values
 from codegen_assets.storage.db import Location
 from codegen_assets.storage.model_answers import AnswerStore

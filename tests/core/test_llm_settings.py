@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from codegen_assets.core import secret_env
-from codegen_assets.core.logic.settings import ModelChoice, ModelConfigError, ModelSettings
+from codegen_assets.core.model_settings import ModelChoice, ModelConfigError, ModelSettings
 from github_app.repo_config import RepoConfigError, load_repo_config
 
 

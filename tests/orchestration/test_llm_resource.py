@@ -11,7 +11,7 @@ from dagster._serdes import serialize_value
 
 from bench.llm import hidden_test_validator
 from codegen_assets.core.logic.body_writer import lock_record, write_body
-from codegen_assets.core.logic.settings import ModelConfigError
+from codegen_assets.core.model_settings import ModelConfigError
 from codegen_assets.core.settings import NodegenSettings
 from codegen_assets.orchestration.deployments import local_resources
 from codegen_assets.orchestration.resources import ModelResource

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from codegen_assets.core.logic.client import ModelClient
 from codegen_assets.core.logic.gateway import ModelGateway
-from codegen_assets.core.logic.settings import ModelSettings
 from codegen_assets.core.logic.task import HandlerTask
+from codegen_assets.core.model_settings import ModelSettings
 from codegen_assets.storage.model_answers import AnswerStore
 from codegen_assets.storage.model_usage import UsageStore
 

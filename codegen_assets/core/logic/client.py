@@ -31,7 +31,6 @@ from codegen_assets.core.logic.errors import (
     ModelTimeoutError,
     ModelUnavailableError,
 )
-from codegen_assets.core.logic.settings import ModelSettings
 from codegen_assets.core.logic.wire import (
     ANTHROPIC_VERSION,
     ChatAnswer,
@@ -43,6 +42,7 @@ from codegen_assets.core.logic.wire import (
     parse_anthropic,
     parse_openai,
 )
+from codegen_assets.core.model_settings import ModelSettings
 from codegen_assets.core.resilience import BreakerPolicy, CircuitBreaker, CircuitOpenError
 
 logger = logging.getLogger(__name__)

@@ -12,7 +12,6 @@ from pydantic import BaseModel, ConfigDict
 
 from codegen_assets.core.logic.cache import AnswerCache, CachedAnswer, UsageLedger
 from codegen_assets.core.logic.errors import BudgetExceededError, ReplayMissError
-from codegen_assets.core.logic.settings import ModelSettings
 from codegen_assets.core.logic.wire import (
     ChatAnswer,
     ChatRequest,
@@ -20,6 +19,7 @@ from codegen_assets.core.logic.wire import (
     answer_hash,
     request_key,
 )
+from codegen_assets.core.model_settings import ModelSettings
 
 
 class Asker(Protocol):
