@@ -8,11 +8,11 @@ from githubkit.exception import GitHubException, RateLimitExceeded, RequestError
 from sqlalchemy.exc import OperationalError
 
 from codegen_assets.core.layout import PackageError
-from codegen_assets.core.sandbox import SandboxUnavailableError
 from codegen_assets.core.stages.parsed_prompt import PromptError
 from codegen_assets.core.stages.validation_report import ValidatorMissingError
 from codegen_assets.core.stages.written_files import UnsafePathError
-from codegen_assets.core.style import StyleConfigError
+from codegen_assets.core.validation.sandbox import SandboxUnavailableError
+from codegen_assets.core.validation.style import StyleConfigError
 from github_app.client import UnexpectedAnswerError
 from github_app.commands import CommandError
 from github_app.repo_config import RepoConfigError

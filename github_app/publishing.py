@@ -21,9 +21,9 @@ from codegen_assets.core.models import (
     NodeSpec,
     RefinedCode,
 )
-from codegen_assets.core.report import report_markdown
 from codegen_assets.core.spec_file import dump_spec
 from codegen_assets.core.understood import understood_markdown
+from codegen_assets.core.validation.markdown import report_markdown
 from codegen_assets.storage.artifacts import ArtifactStore
 from codegen_assets.storage.retention import RetentionSettings
 from github_app.client import installation_client, parsed

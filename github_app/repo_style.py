@@ -10,7 +10,7 @@ from githubkit.exception import RequestFailed
 from githubkit_schemas.latest.models import ContentFile
 
 from codegen_assets.core.models import StyleConfig
-from codegen_assets.core.style import resolve_style
+from codegen_assets.core.validation.style import resolve_style
 from github_app.client import parsed
 
 

@@ -25,8 +25,8 @@ from codegen_assets.core.provenance import read_lock
 from codegen_assets.core.spec_file import dump_spec
 from codegen_assets.core.stages.parsed_prompt import PromptError, parse_prompt
 from codegen_assets.core.stages.read_prompt import read_prompt
-from codegen_assets.core.style import StyleConfigError
 from codegen_assets.core.understanding.contract import ContractError
+from codegen_assets.core.validation.style import StyleConfigError
 from codegen_assets.storage.artifacts import ArtifactStore, UnknownArtifactError
 from codegen_assets.storage.model_gateway import reading_gateway
 from codegen_assets.storage.queue import Delivery, RequestQueue

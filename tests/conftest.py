@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 import pytest
 
 from codegen_assets.core.settings import NodegenSettings
-from codegen_assets.core.validation_cache import ValidationCache
+from codegen_assets.core.validation.cache import ValidationCache
 from tests.support.local_stack import TansuBroker, embedded_postgres
 
 if TYPE_CHECKING:

@@ -29,17 +29,17 @@ from codegen_assets.core.models import (
     StyleConfig,
     Target,
 )
-from codegen_assets.core.onex_oracle import OnexUnavailable, require_omnibase_core
 from codegen_assets.core.provenance import lock_path, read_lock
 from codegen_assets.core.settings import DEFINITIONS, NodegenSettings
 from codegen_assets.core.stages.parsed_prompt import PromptError, decode_prompt, parse_prompt
-from codegen_assets.core.style import StyleConfigError, find_config
 from codegen_assets.core.understanding.contract import (
     ContractError,
     contract_spec,
     contract_text_spec,
 )
 from codegen_assets.core.understood import understood_rows
+from codegen_assets.core.validation.onex_oracle import OnexUnavailable, require_omnibase_core
+from codegen_assets.core.validation.style import StyleConfigError, find_config
 
 if TYPE_CHECKING:  # Dagster loads after the first line is printed
     from codegen_assets.orchestration.embedded import EmbeddedRunner
@@ -321,9 +321,9 @@ def warm_validators(settings: NodegenSettings) -> None:
     """Start the validators' warm interpreter now: it imports their toolchain while Dagster
     loads here, on the other core."""
     if settings.warm_validators:
-        from codegen_assets.core.sandbox import use_bwrap
         from codegen_assets.core.stages.validation_report import warm_server
-        from codegen_assets.core.warm_python import ServerGoneError
+        from codegen_assets.core.validation.sandbox import use_bwrap
+        from codegen_assets.core.validation.warm_python import ServerGoneError
 
         sandboxed = use_bwrap(settings.sandbox)
         with contextlib.suppress(ServerGoneError):  # validation then starts interpreters itself
@@ -602,7 +602,7 @@ def main(argv: list[str] | None = None) -> int:
 def stop_validators() -> int:
     """Stop the validators' kept interpreters now (they otherwise end by themselves after
     ``NODEGEN_WARM_VALIDATORS_KEEP_SECONDS`` unused)."""
-    from codegen_assets.core.warm_python import stop_shared
+    from codegen_assets.core.validation.warm_python import stop_shared
 
     stopped = stop_shared(NodegenSettings().mypy_cache)
     for directory in stopped:

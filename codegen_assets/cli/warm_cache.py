@@ -12,10 +12,10 @@ import sys
 import time
 
 from codegen_assets.core.models import FileSet, GenerationOptions, NodeType
-from codegen_assets.core.onex_oracle import omnibase_core_available
 from codegen_assets.core.pipeline import render_files
 from codegen_assets.core.settings import NodegenSettings
 from codegen_assets.core.stages.validation_report import validate_files
+from codegen_assets.core.validation.onex_oracle import omnibase_core_available
 
 PROMPTS = {
     NodeType.EFFECT: "Effect node warm_effect: save(key: string, version: int)",

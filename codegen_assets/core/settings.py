@@ -9,9 +9,11 @@ from typing import Literal
 from pydantic import AliasChoices, Field
 from pydantic_settings import SettingsConfigDict
 
-from codegen_assets.core.sandbox import SandboxMode
 from codegen_assets.core.secret_env import HeldSettings
 
+# Where validators run: auto, bubblewrap when it works here; bwrap: required; none: plain
+# subprocesses (``validation.sandbox``).
+SandboxMode = Literal["auto", "bwrap", "none"]
 # The Dagster code location, beside the packages in a checkout and in an installed wheel alike.
 DEFINITIONS = Path(__file__).resolve().parents[2] / "definitions.py"
 

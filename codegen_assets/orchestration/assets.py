@@ -35,11 +35,8 @@ from codegen_assets.core.models import (
     ValidationReport,
     WriteOutcome,
 )
-from codegen_assets.core.onex_oracle import ONEX_MISSING, omnibase_core_available
 from codegen_assets.core.pipeline import STAGES
 from codegen_assets.core.provenance import lock_path
-from codegen_assets.core.public_output import failure_reason
-from codegen_assets.core.report import report_markdown
 from codegen_assets.core.stages.contract import ContractDocument, build_node_contract
 from codegen_assets.core.stages.event_bus import with_event_bus
 from codegen_assets.core.stages.generated_tests import with_tests
@@ -49,6 +46,9 @@ from codegen_assets.core.stages.read_prompt import read_prompt
 from codegen_assets.core.stages.validation_report import WEIGHTS, check_description
 from codegen_assets.core.stages.written_files import deliver
 from codegen_assets.core.stages.written_logic import WrittenLogic
+from codegen_assets.core.validation.markdown import report_markdown
+from codegen_assets.core.validation.onex_oracle import ONEX_MISSING, omnibase_core_available
+from codegen_assets.core.validation.public_output import failure_reason
 from codegen_assets.orchestration.dashboard import refresh_dashboard
 from codegen_assets.orchestration.resources import (
     ArtifactStoreResource,

@@ -23,11 +23,12 @@ from codegen_assets.core.models import (
     ValidationReport,
 )
 from codegen_assets.core.rag_client import RagClient
-from codegen_assets.core.sandbox import SandboxMode, use_bwrap
 from codegen_assets.core.secret_env import redact, secret_values
+from codegen_assets.core.settings import SandboxMode
 from codegen_assets.core.stages.refined_code import refine_files
 from codegen_assets.core.stages.validation_report import validate_files
 from codegen_assets.core.stages.written_logic import NO_SANDBOX
+from codegen_assets.core.validation.sandbox import use_bwrap
 from codegen_assets.orchestration.run_history import DagsterRunHistory
 from codegen_assets.storage.artifacts import ArtifactStore
 from codegen_assets.storage.dashboards import DashboardStore

@@ -17,7 +17,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from codegen_assets.core.models import ValidationReport
-from codegen_assets.core.validation_cache import ValidationCache
+from codegen_assets.core.validation.cache import ValidationCache
 
 DAY = 86400.0
 

@@ -17,8 +17,8 @@ from codegen_assets.core.models import (
     StyleConfig,
     ValidationReport,
 )
-from codegen_assets.core.report import report_markdown
 from codegen_assets.core.stages.written_logic import WrittenLogic
+from codegen_assets.core.validation.markdown import report_markdown
 from tests.support.fake_llm import FakeLLM, code_answer, serving
 from tests.support.llm_tasks import (
     VAT_HANDLER,

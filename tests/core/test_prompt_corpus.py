@@ -34,7 +34,7 @@ from codegen_assets.core.stages.validation_report import (
     validate_files,
     write_tree,
 )
-from codegen_assets.core.validation_cache import ValidationCache
+from codegen_assets.core.validation.cache import ValidationCache
 from tests.conftest import SHARED
 from tests.support.corpus import CORPUS, FACTS
 

@@ -12,13 +12,18 @@ from pathlib import Path
 
 import pytest
 
-from codegen_assets.core import sandbox as sandbox_module
 from codegen_assets.core.models import FileSet
-from codegen_assets.core.report import report_markdown
-from codegen_assets.core.sandbox import Jail, SandboxUnavailableError, bwrap_works, use_bwrap
 from codegen_assets.core.stages.validation_report import (
     NOT_EXECUTED,
     validate_files,
+)
+from codegen_assets.core.validation import sandbox as sandbox_module
+from codegen_assets.core.validation.markdown import report_markdown
+from codegen_assets.core.validation.sandbox import (
+    Jail,
+    SandboxUnavailableError,
+    bwrap_works,
+    use_bwrap,
 )
 from github_app.client import installation_client
 from github_app.demo.fake_github import FakeGitHub

@@ -11,10 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from codegen_assets.core import ecosystem_gates
-from codegen_assets.core.covered_tests import libraries
 from codegen_assets.core.models import CheckResult, FileSet, NodeType, StyleConfig, ValidationReport
-from codegen_assets.core.report import report_markdown
 from codegen_assets.core.stages import validation_report as validation
 from codegen_assets.core.stages.refined_code import refine_files
 from codegen_assets.core.stages.validation_report import (
@@ -26,7 +23,10 @@ from codegen_assets.core.stages.validation_report import (
     scrubbed_env,
     validate_files,
 )
-from codegen_assets.core.validation_cache import ValidationCache
+from codegen_assets.core.validation import ecosystem_gates
+from codegen_assets.core.validation.cache import ValidationCache
+from codegen_assets.core.validation.covered_tests import libraries
+from codegen_assets.core.validation.markdown import report_markdown
 from tests.core.test_render import render_all
 
 NODE = "node_alpha_operations_compute"
@@ -107,7 +107,7 @@ def test_the_cache_misses_when_anything_a_report_depends_on_changes(
     assert not validate(edited).cached
     assert not validate(style=StyleConfig(filename="ruff.toml", text="line-length = 100\n")).cached
     assert not validate(trusted=False).cached
-    monkeypatch.setattr("codegen_assets.core.validation_cache.toolchain", lambda: "ruff 99")
+    monkeypatch.setattr("codegen_assets.core.validation.cache.toolchain", lambda: "ruff 99")
     assert not validate().cached
     assert len(seen) == 5
 

@@ -24,9 +24,9 @@ from codegen_assets.core.merge import merge_text
 from codegen_assets.core.models import GenerationOptions, NodeType, Target
 from codegen_assets.core.pipeline import render_files
 from codegen_assets.core.provenance import LOCK_FILE, LockFile, lock_text, read_lock, sha256
-from codegen_assets.core.sandbox import SandboxMode, bwrap_works
-from codegen_assets.core.settings import NodegenSettings
+from codegen_assets.core.settings import NodegenSettings, SandboxMode
 from codegen_assets.core.stages.parsed_prompt import parse_prompt
+from codegen_assets.core.validation.sandbox import bwrap_works
 from codegen_assets.orchestration.drift import (
     DELIVERED_NODES,
     daily_drift_schedule,

@@ -49,9 +49,9 @@ from codegen_assets.core.prompt_items import (
     parse_item,
 )
 from codegen_assets.core.spec_file import SpecFileError, is_spec, load_spec
-from codegen_assets.core.style import floor_warnings
 from codegen_assets.core.understanding import spec as understood
 from codegen_assets.core.understanding.leftovers import leftovers
+from codegen_assets.core.validation.style import floor_warnings
 
 MAX_PROMPT_BYTES = 64 * 1024
 ADDED = "Added by the generator"  # how a dependency the prompt did not name is described

@@ -25,12 +25,12 @@ from codegen_assets.core.stages.parsed_prompt import (
     review_reasons,
     unplaced_warnings,
 )
-from codegen_assets.core.style import floor_warnings
 from codegen_assets.core.understanding.model_reading import (
     account_model,
     account_rules,
     read_with_model,
 )
+from codegen_assets.core.validation.style import floor_warnings
 
 
 def read_prompt(

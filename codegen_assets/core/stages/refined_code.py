@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from codegen_assets.core.models import FileSet, RefinedCode, StyleConfig, ValidationReport
-from codegen_assets.core.sandbox import SandboxMode
+from codegen_assets.core.settings import SandboxMode
 from codegen_assets.core.stages.validation_report import (
     execute,
     read_tree,
@@ -14,8 +14,8 @@ from codegen_assets.core.stages.validation_report import (
     validate_files,
     workspace,
 )
-from codegen_assets.core.style import fix_commands
-from codegen_assets.core.validation_cache import ValidationCache
+from codegen_assets.core.validation.cache import ValidationCache
+from codegen_assets.core.validation.style import fix_commands
 
 
 def refine_files(

@@ -32,15 +32,6 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from codegen_assets.core import ecosystem_gates, warm_python
-from codegen_assets.core.covered_tests import (
-    CONFIG,
-    PRELOADED,
-    PYTEST_INI,
-    coverage_report,
-    covered_pytest,
-    libraries,
-)
 from codegen_assets.core.models import (
     DEFAULT_COPYRIGHT,
     CheckResult,
@@ -49,12 +40,22 @@ from codegen_assets.core.models import (
     StyleConfig,
     ValidationReport,
 )
-from codegen_assets.core.onex_oracle import omnibase_core_available
-from codegen_assets.core.sandbox import Jail, SandboxMode, use_bwrap
+from codegen_assets.core.settings import SandboxMode
 from codegen_assets.core.stages.contract import validate_contract_text
-from codegen_assets.core.style import place_config, ruff_commands
-from codegen_assets.core.validation_cache import ValidationCache, cache_key
-from codegen_assets.core.warm_python import ServerGoneError, WarmPython
+from codegen_assets.core.validation import ecosystem_gates, warm_python
+from codegen_assets.core.validation.cache import ValidationCache, cache_key
+from codegen_assets.core.validation.covered_tests import (
+    CONFIG,
+    PRELOADED,
+    PYTEST_INI,
+    coverage_report,
+    covered_pytest,
+    libraries,
+)
+from codegen_assets.core.validation.onex_oracle import omnibase_core_available
+from codegen_assets.core.validation.sandbox import Jail, use_bwrap
+from codegen_assets.core.validation.style import place_config, ruff_commands
+from codegen_assets.core.validation.warm_python import ServerGoneError, WarmPython
 
 PROMPT_CHECK = "prompt_understood"  # judged on the parsed prompt, not on files
 BEHAVIOUR_CHECK = "behaviour"  # every handler does what the prompt asks (none is left to write)

@@ -46,7 +46,7 @@ from codegen_assets.core.stages.validation_report import (
     ACCEPTANCE_DIR,
     BEHAVIOUR_CHECK,
 )
-from codegen_assets.core.style import StyleConfigError
+from codegen_assets.core.validation.style import StyleConfigError
 
 Check = Callable[[FileSet], ValidationReport]  # every check on a node's files
 Render = Callable[[NodeSpec], FileSet]  # a node's files, contract to tests, for a spec

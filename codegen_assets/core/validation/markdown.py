@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from codegen_assets.core.models import CheckResult, FileSet, ModelUsage, ValidationReport
-from codegen_assets.core.public_output import CopyLines, public_output
 from codegen_assets.core.stages.validation_report import (
     BEHAVIOUR_CHECK,
     CACHED,
     NOT_EXECUTED,
     UNTRUSTED_RUN,
 )
+from codegen_assets.core.validation.public_output import CopyLines, public_output
 
 UNVERIFIED = "ran code the generator did not write"
 

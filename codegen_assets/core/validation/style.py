@@ -20,8 +20,8 @@ from typing import Any
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
 from codegen_assets.core.models import FileSet, StyleConfig
-from codegen_assets.core.reflow import reflow
-from codegen_assets.core.sandbox import Jail, use_bwrap
+from codegen_assets.core.validation.reflow import reflow
+from codegen_assets.core.validation.sandbox import Jail, use_bwrap
 
 CONFIG_NAMES = (".ruff.toml", "ruff.toml", "pyproject.toml")  # ruff's own precedence
 DEFAULT_LINE_LENGTH = 88

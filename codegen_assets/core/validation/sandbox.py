@@ -20,9 +20,10 @@ import sysconfig
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Protocol
 
-SandboxMode = Literal["auto", "bwrap", "none"]
+from codegen_assets.core.settings import SandboxMode
+
 _SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 # Files a toolchain reads from /etc; nothing secret (no shadow, no keys, no resolver config).
 _ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "passwd", "group")

@@ -38,7 +38,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
-from codegen_assets.core.sandbox import Jail
+from codegen_assets.core.validation.sandbox import Jail
 
 SCRIPT = Path(__file__).resolve().with_name("python_server.py")
 # bubblewrap's --die-with-parent follows the thread that started it, and Dagster runs steps in

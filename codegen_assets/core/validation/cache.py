@@ -40,11 +40,11 @@ TOOLCHAIN = (
 # Modules whose source decides which checks run and how.
 _RUNNERS = (
     "codegen_assets.core.stages.validation_report",
-    "codegen_assets.core.covered_tests",
-    "codegen_assets.core.ecosystem_gates",
-    "codegen_assets.core.sandbox",
-    "codegen_assets.core.style",
-    "codegen_assets.core.validation_cache",
+    "codegen_assets.core.validation.covered_tests",
+    "codegen_assets.core.validation.ecosystem_gates",
+    "codegen_assets.core.validation.sandbox",
+    "codegen_assets.core.validation.style",
+    "codegen_assets.core.validation.cache",
 )
 
 
