@@ -139,7 +139,8 @@ def regenerate(contract: Path, validate: bool, mypy_cache: Path | None) -> Outco
 
 
 def _validate(files: FileSet, outcome: Outcome, mypy_cache: Path) -> None:
-    from codegen_assets.core.stages.validation_report import SCORED_GATES, validate_files
+    from codegen_assets.core.stages.validation_report import validate_files
+    from codegen_assets.core.validation.checks import SCORED_GATES
 
     report = validate_files(files, timeout=300, mypy_cache=mypy_cache, warm=True)
     gates = [c for c in report.checks if c.name in SCORED_GATES]

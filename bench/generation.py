@@ -72,11 +72,8 @@ def in_process(runs: int, work: Path, *, cache: bool) -> list[dict[str, float]]:
 def validators(runs: int, work: Path) -> dict[str, list[float]]:
     """Seconds of each check inside full validations of the node (warm interpreter)."""
     from codegen_assets.core.settings import NodegenSettings
-    from codegen_assets.core.stages.validation_report import (
-        ADVISORY_GATES,
-        SCORED_GATES,
-        validate_files,
-    )
+    from codegen_assets.core.stages.validation_report import validate_files
+    from codegen_assets.core.validation.checks import ADVISORY_GATES, SCORED_GATES
 
     node = next(p for p in work.rglob("node") if p.is_dir())
     files = FileSet(

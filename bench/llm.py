@@ -32,7 +32,7 @@ from codegen_assets.core.logic.gateway import ModelGateway
 from codegen_assets.core.logic.task import BodyResult, HandlerTask, ValidationFeedback
 from codegen_assets.core.model_settings import ModelSettings
 from codegen_assets.core.settings import SandboxMode
-from codegen_assets.core.stages.validation_report import execute
+from codegen_assets.core.validation.runner import execute
 from codegen_assets.core.validation.sandbox import Jail, use_bwrap
 from codegen_assets.storage.model_answers import AnswerStore
 from codegen_assets.storage.model_usage import UsageStore

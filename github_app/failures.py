@@ -9,8 +9,8 @@ from sqlalchemy.exc import OperationalError
 
 from codegen_assets.core.layout import PackageError
 from codegen_assets.core.stages.parsed_prompt import PromptError
-from codegen_assets.core.stages.validation_report import ValidatorMissingError
 from codegen_assets.core.stages.written_files import UnsafePathError
+from codegen_assets.core.validation.runner import ValidatorMissingError
 from codegen_assets.core.validation.sandbox import SandboxUnavailableError
 from codegen_assets.core.validation.style import StyleConfigError
 from github_app.client import UnexpectedAnswerError

@@ -321,9 +321,9 @@ def warm_validators(settings: NodegenSettings) -> None:
     """Start the validators' warm interpreter now: it imports their toolchain while Dagster
     loads here, on the other core."""
     if settings.warm_validators:
-        from codegen_assets.core.stages.validation_report import warm_server
         from codegen_assets.core.validation.sandbox import use_bwrap
         from codegen_assets.core.validation.warm_python import ServerGoneError
+        from codegen_assets.core.validation.workspace import warm_server
 
         sandboxed = use_bwrap(settings.sandbox)
         with contextlib.suppress(ServerGoneError):  # validation then starts interpreters itself

@@ -22,7 +22,7 @@ from codegen_assets.core.node_context import build_context, doc_text
 from codegen_assets.core.plan import NodePlan, plan_node
 from codegen_assets.core.pysource import py_literal
 from codegen_assets.core.stages.contract import ContractDocument
-from codegen_assets.core.stages.validation_report import ruff_bin
+from codegen_assets.core.validation.runner import ruff_bin
 from codegen_assets.core.validation.style import format_files, line_length, python_floor
 
 TEMPLATES = "onex"

@@ -43,9 +43,9 @@ from codegen_assets.core.stages.generated_tests import with_tests
 from codegen_assets.core.stages.intelligence import gather_intelligence
 from codegen_assets.core.stages.node_code import render_node_code
 from codegen_assets.core.stages.read_prompt import read_prompt
-from codegen_assets.core.stages.validation_report import WEIGHTS, check_description
 from codegen_assets.core.stages.written_files import deliver
 from codegen_assets.core.stages.written_logic import WrittenLogic
+from codegen_assets.core.validation.checks import WEIGHTS, check_description
 from codegen_assets.core.validation.markdown import report_markdown
 from codegen_assets.core.validation.onex_oracle import ONEX_MISSING, omnibase_core_available
 from codegen_assets.core.validation.public_output import failure_reason

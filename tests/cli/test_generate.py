@@ -23,6 +23,7 @@ from codegen_assets.core.stages.parsed_prompt import clean_prompt
 from codegen_assets.core.stages.validation_report import validate_files
 from codegen_assets.core.validation import onex_oracle, warm_python
 from codegen_assets.core.validation.cache import ValidationCache
+from codegen_assets.core.validation.report import check_all
 from codegen_assets.orchestration import assets
 from codegen_assets.storage.artifacts import ArtifactStore
 
@@ -81,13 +82,12 @@ def test_seed_command_generates_a_valid_store_effect(
 
     monkeypatch.setattr(warm_python, "warm_python", spied)
     validated_in: list[str] = []
-    check_all = validation._check_all
 
     def spied_checks(*args: Any) -> ValidationReport:
         validated_in.append(threading.current_thread().name)
         return check_all(*args)
 
-    monkeypatch.setattr(validation, "_check_all", spied_checks)
+    monkeypatch.setattr(validation, "check_all", spied_checks)
     out = tmp_path / "test_regeneration"
     code, result = run_cli(
         capsys,

@@ -17,17 +17,14 @@ from pathlib import Path
 import pytest
 
 from codegen_assets.core.models import FileSet, NodeType, ValidationReport
-from codegen_assets.core.stages.validation_report import (
-    MIN_COVERAGE_PCT,
-    UNTRUSTED_RUN,
-    execute,
-    validate_files,
-    workspace,
-)
+from codegen_assets.core.stages.validation_report import validate_files
 from codegen_assets.core.validation import ecosystem_gates
 from codegen_assets.core.validation.cache import ValidationCache
+from codegen_assets.core.validation.checks import MIN_COVERAGE_PCT, UNTRUSTED_RUN
 from codegen_assets.core.validation.markdown import report_markdown
+from codegen_assets.core.validation.runner import execute
 from codegen_assets.core.validation.sandbox import bwrap_works
+from codegen_assets.core.validation.workspace import workspace
 from tests.core.test_render import render_all
 
 NODE = "node_alpha_operations_compute"

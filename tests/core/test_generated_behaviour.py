@@ -11,7 +11,7 @@ import pytest
 
 from codegen_assets.core.models import FileSet, GenerationOptions
 from codegen_assets.core.pipeline import render_files
-from codegen_assets.core.stages.validation_report import write_tree
+from codegen_assets.core.validation.workspace import write_tree
 
 pytestmark = pytest.mark.e2e
 STORE = "node_store_effect/handlers/handler_persist_state.py"

@@ -25,16 +25,12 @@ from codegen_assets.core.models import (
     ValidationReport,
 )
 from codegen_assets.core.pipeline import render_files
-from codegen_assets.core.stages import validation_report as validation
 from codegen_assets.core.stages.parsed_prompt import parse_prompt
-from codegen_assets.core.stages.validation_report import (
-    ADVISORY_GATES,
-    SCORED_GATES,
-    node_dirs,
-    validate_files,
-    write_tree,
-)
+from codegen_assets.core.stages.validation_report import validate_files
+from codegen_assets.core.validation import gates, runner
 from codegen_assets.core.validation.cache import ValidationCache
+from codegen_assets.core.validation.checks import ADVISORY_GATES, SCORED_GATES, node_dirs
+from codegen_assets.core.validation.workspace import write_tree
 from tests.conftest import SHARED
 from tests.support.corpus import CORPUS, FACTS
 
@@ -156,13 +152,13 @@ def test_standalone_target_passes_without_omnibase_core(
     blocker = tmp_path / "blocked" / "omnibase_core"
     blocker.mkdir(parents=True)
     (blocker / "__init__.py").write_text('raise ImportError("omnibase-core is not installed")\n')
-    scrubbed = validation.scrubbed_env
+    scrubbed = runner.scrubbed_env
     monkeypatch.setattr(
-        validation,
+        runner,
         "scrubbed_env",
         lambda sandbox: {**scrubbed(sandbox), "PYTHONPATH": str(blocker.parent)},
     )
-    monkeypatch.setattr(validation, "omnibase_core_available", lambda: False)
+    monkeypatch.setattr(gates, "omnibase_core_available", lambda: False)
     report = validate_files(files, timeout=600, mypy_cache=shared_mypy_cache)
     assert _failures(report) == []
     _assert_honest(report, files)

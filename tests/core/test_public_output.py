@@ -21,9 +21,9 @@ from codegen_assets.core.models import (
     ValidationReport,
 )
 from codegen_assets.core.pipeline import render_files
-from codegen_assets.core.stages.validation_report import quality_score
 from codegen_assets.core.validation.markdown import report_markdown
 from codegen_assets.core.validation.public_output import attributable, failure_reason, public_output
+from codegen_assets.core.validation.report import quality_score
 from codegen_assets.core.validation.style import StyleConfigError
 from github_app.failures import public_reason
 from github_app.publishing import pr_body

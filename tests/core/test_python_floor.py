@@ -12,13 +12,14 @@ import pytest
 from codegen_assets.core.models import FileSet, GenerationOptions, StyleConfig, Target
 from codegen_assets.core.pipeline import render_files
 from codegen_assets.core.stages.parsed_prompt import parse_prompt
-from codegen_assets.core.stages.validation_report import ruff_bin, write_tree
+from codegen_assets.core.validation.runner import ruff_bin
 from codegen_assets.core.validation.style import (
     find_config,
     floor_warnings,
     place_config,
     python_floor,
 )
+from codegen_assets.core.validation.workspace import write_tree
 from tests.support.corpus import CORPUS
 
 # One prompt of each node type.

@@ -12,7 +12,7 @@ import pytest
 from codegen_assets.cli.generate import EXIT_INPUT, main
 from codegen_assets.core.models import FileSet, GenerationOptions, StyleConfig
 from codegen_assets.core.pipeline import render_files
-from codegen_assets.core.stages.validation_report import ruff_bin
+from codegen_assets.core.validation.runner import ruff_bin
 from codegen_assets.core.validation.sandbox import bwrap_works
 from codegen_assets.core.validation.style import StyleConfigError, find_config, format_files
 from tests.support.corpus import CORPUS

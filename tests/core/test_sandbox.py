@@ -13,11 +13,9 @@ from pathlib import Path
 import pytest
 
 from codegen_assets.core.models import FileSet
-from codegen_assets.core.stages.validation_report import (
-    NOT_EXECUTED,
-    validate_files,
-)
+from codegen_assets.core.stages.validation_report import validate_files
 from codegen_assets.core.validation import sandbox as sandbox_module
+from codegen_assets.core.validation.checks import NOT_EXECUTED
 from codegen_assets.core.validation.markdown import report_markdown
 from codegen_assets.core.validation.sandbox import (
     Jail,

@@ -14,19 +14,20 @@ import pytest
 from codegen_assets.core.models import CheckResult, FileSet, NodeType, StyleConfig, ValidationReport
 from codegen_assets.core.stages import validation_report as validation
 from codegen_assets.core.stages.refined_code import refine_files
-from codegen_assets.core.stages.validation_report import (
+from codegen_assets.core.stages.validation_report import validate_files
+from codegen_assets.core.validation import ecosystem_gates
+from codegen_assets.core.validation import report as checks_run
+from codegen_assets.core.validation.cache import ValidationCache
+from codegen_assets.core.validation.checks import (
     ADVISORY_GATES,
     SCORED_GATES,
     WEIGHTS,
-    _behaviour_check,
-    quality_score,
-    scrubbed_env,
-    validate_files,
+    behaviour_check,
 )
-from codegen_assets.core.validation import ecosystem_gates
-from codegen_assets.core.validation.cache import ValidationCache
 from codegen_assets.core.validation.covered_tests import libraries
 from codegen_assets.core.validation.markdown import report_markdown
+from codegen_assets.core.validation.report import quality_score
+from codegen_assets.core.validation.runner import scrubbed_env
 from tests.core.test_render import render_all
 
 NODE = "node_alpha_operations_compute"
@@ -77,7 +78,7 @@ def _counting(monkeypatch: pytest.MonkeyPatch, report: ValidationReport) -> list
         seen.append(files)
         return report
 
-    monkeypatch.setattr(validation, "_check_all", check_all)
+    monkeypatch.setattr(validation, "check_all", check_all)
     return seen
 
 
@@ -239,8 +240,8 @@ def test_hung_validator_is_killed_at_the_timeout(
     compute: FileSet, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sleeper = ["python3", "-c", "import time; time.sleep(60)"]
-    monkeypatch.setattr(validation, "_commands", lambda _files, _cache: {"pytest": sleeper})
-    monkeypatch.setattr(validation, "_gate_checks", lambda *_: [])
+    monkeypatch.setattr(checks_run, "tool_commands", lambda _files, _cache: {"pytest": sleeper})
+    monkeypatch.setattr(checks_run, "gate_checks", lambda *_: [])
     report = validate_files(compute, timeout=0.5, mypy_cache=Path("/tmp"))
     check = report.check("pytest")
     assert not check.passed
@@ -282,7 +283,7 @@ def test_a_validation_started_ahead_is_the_one_a_later_call_for_the_same_files_g
         time.sleep(0.2)
         return ValidationReport(checks=(), quality_score=number / 10)
 
-    monkeypatch.setattr(validation, "_check_all", check_all)
+    monkeypatch.setattr(validation, "check_all", check_all)
     cache = tmp_path / "mypy"
     validation.validate_ahead(compute, timeout=60, mypy_cache=cache, sandbox="none")
     first = validate_files(compute, timeout=60, mypy_cache=cache, sandbox="none")
@@ -317,7 +318,7 @@ def test_the_behaviour_check_reads_each_handler_s_kind_as_its_docstring_says_it(
             '(delegates)."""\n',
         }
     )
-    check = _behaviour_check(written)
+    check = behaviour_check(written)
     assert check.passed, check.output
     assert check.output == "handler_a: from the prompt\nhandler_b: delegates"
     left = FileSet(
@@ -326,6 +327,6 @@ def test_the_behaviour_check_reads_each_handler_s_kind_as_its_docstring_says_it(
             'NOT_WRITTEN = "c is not written yet: it must total the lines"\n'
         }
     )
-    check = _behaviour_check(left)
+    check = behaviour_check(left)
     assert not check.passed
     assert check.output == "handler_c: to write - c is not written yet: it must total the lines"

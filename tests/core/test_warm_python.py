@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 
 from codegen_assets.core.models import FileSet, NodeType
-from codegen_assets.core.stages.validation_report import scrubbed_env, validate_files
+from codegen_assets.core.stages.validation_report import validate_files
 from codegen_assets.core.validation import warm_python
+from codegen_assets.core.validation.runner import scrubbed_env
 from codegen_assets.core.validation.sandbox import bwrap_works
 from codegen_assets.core.validation.warm_python import ServerGoneError, WarmPython
 from tests.core.test_render import render_all

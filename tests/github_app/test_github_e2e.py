@@ -20,7 +20,7 @@ from codegen_assets.core.models import ValidationReport
 from codegen_assets.core.pipeline import STAGES
 from codegen_assets.core.settings import NodegenSettings
 from codegen_assets.core.stages import validation_report as validation
-from codegen_assets.core.stages.validation_report import quality_score
+from codegen_assets.core.validation.report import quality_score
 from codegen_assets.orchestration.deployments import build_definitions
 from codegen_assets.orchestration.jobs import GENERATE_PR_JOB
 from codegen_assets.storage.artifacts import ArtifactStore

@@ -12,7 +12,7 @@ from dagster import AssetKey, DagsterRunStatus, DefaultScheduleStatus
 from codegen_assets.core.models import GenerationOptions, NodeType
 from codegen_assets.core.pipeline import PIPELINE, REQUEST
 from codegen_assets.core.settings import NodegenSettings
-from codegen_assets.core.stages.validation_report import ADVISORY_GATES, WEIGHTS
+from codegen_assets.core.validation.checks import ADVISORY_GATES, WEIGHTS
 from codegen_assets.orchestration import resources
 from codegen_assets.orchestration.assets import generation_assets
 from codegen_assets.orchestration.embedded import EmbeddedRunner

@@ -11,7 +11,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer
 
 from codegen_assets.core.pipeline import STAGES
-from codegen_assets.core.stages.validation_report import ADVISORY_GATES, WEIGHTS
+from codegen_assets.core.validation.checks import ADVISORY_GATES, WEIGHTS
 from codegen_assets.orchestration.kafka_mirror import KINDS, topic
 
 

@@ -7,15 +7,11 @@ from pathlib import Path
 
 from codegen_assets.core.models import FileSet, RefinedCode, StyleConfig, ValidationReport
 from codegen_assets.core.settings import SandboxMode
-from codegen_assets.core.stages.validation_report import (
-    execute,
-    read_tree,
-    ruff_bin,
-    validate_files,
-    workspace,
-)
+from codegen_assets.core.stages.validation_report import validate_files
 from codegen_assets.core.validation.cache import ValidationCache
+from codegen_assets.core.validation.runner import execute, ruff_bin
 from codegen_assets.core.validation.style import fix_commands
+from codegen_assets.core.validation.workspace import read_tree, workspace
 
 
 def refine_files(

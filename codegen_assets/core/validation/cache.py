@@ -40,6 +40,11 @@ TOOLCHAIN = (
 # Modules whose source decides which checks run and how.
 _RUNNERS = (
     "codegen_assets.core.stages.validation_report",
+    "codegen_assets.core.validation.runner",
+    "codegen_assets.core.validation.workspace",
+    "codegen_assets.core.validation.checks",
+    "codegen_assets.core.validation.gates",
+    "codegen_assets.core.validation.report",
     "codegen_assets.core.validation.covered_tests",
     "codegen_assets.core.validation.ecosystem_gates",
     "codegen_assets.core.validation.sandbox",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from codegen_assets.core.models import CheckResult, FileSet, ModelUsage, ValidationReport
-from codegen_assets.core.stages.validation_report import (
+from codegen_assets.core.validation.checks import (
     BEHAVIOUR_CHECK,
     CACHED,
     NOT_EXECUTED,
