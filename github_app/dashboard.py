@@ -19,7 +19,7 @@ from githubkit.exception import RequestFailed
 from githubkit_schemas.latest.models import Issue, PullRequestSimple
 
 from codegen_assets.core import version
-from codegen_assets.core.provenance import read_lock
+from codegen_assets.core.rendering.provenance import read_lock
 from codegen_assets.storage.dashboards import DashboardStore
 from codegen_assets.storage.db import Location
 from codegen_assets.storage.queue import RequestQueue

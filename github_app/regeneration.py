@@ -23,10 +23,10 @@ from githubkit import GitHub
 from codegen_assets.core import version
 from codegen_assets.core.layout import TESTS_BASE
 from codegen_assets.core.logic.gateway import ModelGateway
-from codegen_assets.core.merge import MergedFiles, merge_files
 from codegen_assets.core.models import FileSet, GenerationOptions, NodeSpec
 from codegen_assets.core.pipeline import Validator, render_files
-from codegen_assets.core.provenance import LOCK_FILE, LockFile, read_lock, sha256
+from codegen_assets.core.rendering.merge import MergedFiles, merge_files
+from codegen_assets.core.rendering.provenance import LOCK_FILE, LockFile, read_lock, sha256
 from codegen_assets.core.validation.markdown import report_markdown
 from codegen_assets.storage.registry import DeliveredNode
 from github_app.client import installation_client, parsed

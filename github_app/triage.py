@@ -21,7 +21,7 @@ from codegen_assets.core.models import (
     StyleConfig,
 )
 from codegen_assets.core.naming import request_id as new_request_id
-from codegen_assets.core.provenance import read_lock
+from codegen_assets.core.rendering.provenance import read_lock
 from codegen_assets.core.spec_file import dump_spec
 from codegen_assets.core.stages.parsed_prompt import PromptError, parse_prompt
 from codegen_assets.core.stages.read_prompt import read_prompt

@@ -29,7 +29,7 @@ from codegen_assets.core.models import (
     StyleConfig,
     Target,
 )
-from codegen_assets.core.provenance import lock_path, read_lock
+from codegen_assets.core.rendering.provenance import lock_path, read_lock
 from codegen_assets.core.settings import DEFINITIONS, NodegenSettings
 from codegen_assets.core.stages.parsed_prompt import PromptError, decode_prompt, parse_prompt
 from codegen_assets.core.understanding.contract import (

@@ -23,7 +23,7 @@ from codegen_assets.core.models import (
     StyleConfig,
     ValidationReport,
 )
-from codegen_assets.core.provenance import with_lock
+from codegen_assets.core.rendering.provenance import with_lock
 from codegen_assets.core.stages.contract import build_node_contract
 from codegen_assets.core.stages.event_bus import with_event_bus
 from codegen_assets.core.stages.generated_tests import with_tests

@@ -36,7 +36,7 @@ from codegen_assets.core.models import (
     WriteOutcome,
 )
 from codegen_assets.core.pipeline import STAGES
-from codegen_assets.core.provenance import lock_path
+from codegen_assets.core.rendering.provenance import lock_path
 from codegen_assets.core.stages.contract import ContractDocument, build_node_contract
 from codegen_assets.core.stages.event_bus import with_event_bus
 from codegen_assets.core.stages.generated_tests import with_tests

@@ -34,7 +34,7 @@ from dagster import (
 )
 
 from codegen_assets.core import version
-from codegen_assets.core.provenance import read_lock
+from codegen_assets.core.rendering.provenance import read_lock
 from codegen_assets.orchestration.dashboard import (
     REFRESH_JOB,
     refresh_dashboard,

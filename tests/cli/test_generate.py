@@ -16,7 +16,7 @@ from codegen_assets.cli import warm_cache
 from codegen_assets.cli.generate import EXIT_ERROR, EXIT_INPUT, EXIT_OK, EXIT_PARTIAL, main
 from codegen_assets.core import pipeline
 from codegen_assets.core.models import FileSet, GenerationResult, ValidationReport
-from codegen_assets.core.provenance import LOCK_FILE, hand_edited, read_lock
+from codegen_assets.core.rendering.provenance import LOCK_FILE, hand_edited, read_lock
 from codegen_assets.core.settings import NodegenSettings
 from codegen_assets.core.stages import validation_report as validation
 from codegen_assets.core.stages.parsed_prompt import clean_prompt

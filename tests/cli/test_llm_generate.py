@@ -19,7 +19,7 @@ from dagster._serdes import serialize_value
 
 from codegen_assets.cli.generate import EXIT_INPUT, EXIT_OK, EXIT_VALIDATION, main
 from codegen_assets.core.models import FileSet, GenerationResult
-from codegen_assets.core.provenance import LOCK_FILE, read_lock
+from codegen_assets.core.rendering.provenance import LOCK_FILE, read_lock
 from codegen_assets.core.settings import NodegenSettings
 from codegen_assets.orchestration.embedded import open_instance
 from codegen_assets.orchestration.kafka_mirror import capture_run

@@ -19,7 +19,7 @@ from codegen_assets.core.layout import NodeLayout
 from codegen_assets.core.models import FileSet, GenerationOptions, NodeType, StyleConfig, Target
 from codegen_assets.core.naming import onex_topic
 from codegen_assets.core.pipeline import render_files
-from codegen_assets.core.pysource import py_literal
+from codegen_assets.core.rendering.pysource import py_literal
 from codegen_assets.core.stages.contract import schema_text, validate_contract_text
 from codegen_assets.core.stages.parsed_prompt import parse_prompt
 

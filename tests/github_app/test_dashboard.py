@@ -11,7 +11,7 @@ import pytest
 from dagster import DagsterInstance
 
 from codegen_assets.core.models import GenerationOptions, NodeType, Target
-from codegen_assets.core.provenance import LockFile, lock_text, sha256
+from codegen_assets.core.rendering.provenance import LockFile, lock_text, sha256
 from codegen_assets.orchestration.run_history import DagsterRunHistory
 from codegen_assets.storage.dashboards import DashboardStore, LeaseTimeoutError
 from codegen_assets.storage.registry import DeliveredNode, NodeRegistry, node_key

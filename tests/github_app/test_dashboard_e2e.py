@@ -17,7 +17,7 @@ from codegen_assets.core import version
 from codegen_assets.core.layout import NodeLayout
 from codegen_assets.core.models import FileSet, GenerationOptions, NodeType, Target
 from codegen_assets.core.pipeline import render_files
-from codegen_assets.core.provenance import LOCK_FILE
+from codegen_assets.core.rendering.provenance import LOCK_FILE
 from codegen_assets.core.settings import NodegenSettings
 from codegen_assets.core.stages.node_code import render_node_code
 from codegen_assets.orchestration.dashboard import REFRESH_JOB

@@ -18,12 +18,19 @@ from dagster import (
 )
 from jinja2 import ChoiceLoader, DictLoader
 
-from codegen_assets.core import render, version
+from codegen_assets.core import version
 from codegen_assets.core.layout import NodeLayout
-from codegen_assets.core.merge import merge_text
 from codegen_assets.core.models import GenerationOptions, NodeType, Target
 from codegen_assets.core.pipeline import render_files
-from codegen_assets.core.provenance import LOCK_FILE, LockFile, lock_text, read_lock, sha256
+from codegen_assets.core.rendering import render
+from codegen_assets.core.rendering.merge import merge_text
+from codegen_assets.core.rendering.provenance import (
+    LOCK_FILE,
+    LockFile,
+    lock_text,
+    read_lock,
+    sha256,
+)
 from codegen_assets.core.settings import NodegenSettings, SandboxMode
 from codegen_assets.core.stages.parsed_prompt import parse_prompt
 from codegen_assets.core.validation.sandbox import bwrap_works

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from codegen_assets.core.field_context import import_block
 from codegen_assets.core.models import FileSet, NodeSpec
-from codegen_assets.core.render import node_context, node_layout, render
+from codegen_assets.core.rendering.field_context import import_block
+from codegen_assets.core.rendering.render import node_context, node_layout, render
 
 
 def render_event_bus(spec: NodeSpec) -> FileSet:

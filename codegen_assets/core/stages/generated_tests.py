@@ -6,7 +6,13 @@ from typing import Any
 
 from codegen_assets.core.layout import NodeLayout
 from codegen_assets.core.models import FileSet, NodeSpec
-from codegen_assets.core.render import contract_patterns, finish, node_context, node_layout, render
+from codegen_assets.core.rendering.render import (
+    contract_patterns,
+    finish,
+    node_context,
+    node_layout,
+    render,
+)
 from codegen_assets.core.stages.contract import ContractDocument
 
 

@@ -39,7 +39,7 @@ from codegen_assets.core.models import (
     ValidationReport,
 )
 from codegen_assets.core.plan import plan_node
-from codegen_assets.core.render import finish
+from codegen_assets.core.rendering.render import finish
 from codegen_assets.core.spec_file import dump_spec
 from codegen_assets.core.validation.checks import ACCEPTANCE_CHECK, ACCEPTANCE_DIR, BEHAVIOUR_CHECK
 from codegen_assets.core.validation.style import StyleConfigError

@@ -8,7 +8,6 @@ import textwrap
 import unicodedata
 from typing import Any
 
-from codegen_assets.core import field_context as fc
 from codegen_assets.core.behaviour import behaviour, emit, uses_decimal
 from codegen_assets.core.layout import NodeLayout
 from codegen_assets.core.models import (
@@ -23,7 +22,8 @@ from codegen_assets.core.models import (
 )
 from codegen_assets.core.naming import camel, snake
 from codegen_assets.core.plan import NodePlan, OperationPlan
-from codegen_assets.core.pysource import py_literal
+from codegen_assets.core.rendering import field_context as fc
+from codegen_assets.core.rendering.pysource import py_literal
 from codegen_assets.core.resilience import NODE_BREAKER, NODE_RETRY
 
 SPDX_YEAR = 2025  # the ecosystem's header policy freezes the year

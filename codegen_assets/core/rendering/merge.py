@@ -7,7 +7,7 @@ import merge3
 from pydantic import BaseModel, ConfigDict
 
 from codegen_assets.core import version
-from codegen_assets.core.provenance import LOCK_FILE
+from codegen_assets.core.rendering.provenance import LOCK_FILE
 
 
 class MergedFiles(BaseModel):

@@ -18,9 +18,9 @@ from jinja2.runtime import Context
 
 from codegen_assets.core.layout import NodeLayout
 from codegen_assets.core.models import FileSet, NodeSpec
-from codegen_assets.core.node_context import build_context, doc_text
 from codegen_assets.core.plan import NodePlan, plan_node
-from codegen_assets.core.pysource import py_literal
+from codegen_assets.core.rendering.node_context import build_context, doc_text
+from codegen_assets.core.rendering.pysource import py_literal
 from codegen_assets.core.stages.contract import ContractDocument
 from codegen_assets.core.validation.runner import ruff_bin
 from codegen_assets.core.validation.style import format_files, line_length, python_floor
@@ -73,7 +73,7 @@ def _compiled_templates() -> BytecodeCache | None:
 def environment() -> Environment:
     """The template environment: strict, no autoescaping (the output is Python, not HTML)."""
     env = Environment(
-        loader=PackageLoader("codegen_assets.core", "templates"),
+        loader=PackageLoader("codegen_assets.core.rendering", "templates"),
         bytecode_cache=_compiled_templates(),
         undefined=StrictUndefined,
         trim_blocks=True,
