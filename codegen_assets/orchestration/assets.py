@@ -23,6 +23,7 @@ from dagster import (
 )
 
 from codegen_assets.core import pipeline
+from codegen_assets.core.contract_document import ContractDocument
 from codegen_assets.core.layout import NodeLayout
 from codegen_assets.core.models import (
     FileSet,
@@ -37,7 +38,7 @@ from codegen_assets.core.models import (
 )
 from codegen_assets.core.pipeline import STAGES
 from codegen_assets.core.rendering.provenance import lock_path
-from codegen_assets.core.stages.contract import ContractDocument, build_node_contract
+from codegen_assets.core.stages.contract import build_node_contract
 from codegen_assets.core.stages.event_bus import with_event_bus
 from codegen_assets.core.stages.generated_tests import with_tests
 from codegen_assets.core.stages.intelligence import gather_intelligence

@@ -15,12 +15,12 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
+from codegen_assets.core.contract_document import schema_text, validate_contract_text
 from codegen_assets.core.layout import NodeLayout
 from codegen_assets.core.models import FileSet, GenerationOptions, NodeType, StyleConfig, Target
 from codegen_assets.core.naming import onex_topic
 from codegen_assets.core.pipeline import render_files
 from codegen_assets.core.rendering.pysource import py_literal
-from codegen_assets.core.stages.contract import schema_text, validate_contract_text
 from codegen_assets.core.stages.parsed_prompt import parse_prompt
 
 STORE = "node_store_effect"
@@ -300,7 +300,7 @@ def test_python_literals() -> None:
 def test_contract_json_schema_is_current_and_accepts_contracts(store_prompt: str) -> None:
     path = Path(__file__).parents[2] / "codegen_assets/core/schemas/contract.schema.json"
     assert path.read_text("utf-8") == schema_text(), (
-        "regenerate: python -m codegen_assets.core.stages.contract"
+        "regenerate: python -m codegen_assets.core.contract_document"
     )
     schema = json.loads(schema_text())
     contract = contract_of(render_all(store_prompt))

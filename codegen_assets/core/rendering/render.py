@@ -16,12 +16,12 @@ from jinja2 import (
 )
 from jinja2.runtime import Context
 
+from codegen_assets.core.contract_document import ContractDocument
 from codegen_assets.core.layout import NodeLayout
 from codegen_assets.core.models import FileSet, NodeSpec
 from codegen_assets.core.plan import NodePlan, plan_node
 from codegen_assets.core.rendering.node_context import build_context, doc_text
 from codegen_assets.core.rendering.pysource import py_literal
-from codegen_assets.core.stages.contract import ContractDocument
 from codegen_assets.core.validation.runner import ruff_bin
 from codegen_assets.core.validation.style import format_files, line_length, python_floor
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from codegen_assets.core.contract_document import ContractDocument
 from codegen_assets.core.layout import NodeLayout
 from codegen_assets.core.models import FileSet, NodeSpec
 from codegen_assets.core.rendering.render import (
@@ -13,7 +14,6 @@ from codegen_assets.core.rendering.render import (
     node_layout,
     render,
 )
-from codegen_assets.core.stages.contract import ContractDocument
 
 
 def _metric_checks(ctx: dict[str, Any], op: dict[str, Any]) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from codegen_assets.core.contract_document import ContractDocument, contract_yaml
 from codegen_assets.core.layout import NodeLayout
 from codegen_assets.core.models import FileSet, NodeSpec
 from codegen_assets.core.rendering.node_context import spdx_header
@@ -13,7 +14,6 @@ from codegen_assets.core.rendering.render import (
     node_layout,
     render,
 )
-from codegen_assets.core.stages.contract import ContractDocument, contract_yaml
 
 
 def _operation_files(ctx: dict[str, Any], layout: NodeLayout) -> dict[str, str]:

@@ -16,8 +16,8 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from codegen_assets.core.contract_document import validate_contract_text
 from codegen_assets.core.models import CheckResult, FileSet
-from codegen_assets.core.stages.contract import validate_contract_text
 from codegen_assets.core.validation import ecosystem_gates
 from codegen_assets.core.validation.covered_tests import PYTEST_INI, coverage_report, covered_pytest
 from codegen_assets.core.validation.runner import execute, read_result, ruff_bin
