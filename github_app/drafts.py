@@ -5,7 +5,7 @@ draft spec to confirm or edit."""
 from __future__ import annotations
 
 from codegen_assets.core.models import NodeSpec
-from codegen_assets.core.understood import understood_markdown
+from codegen_assets.core.understanding.understood import understood_markdown
 
 MAX_QUESTIONS = 3
 DRAFT_MARKER = "<!-- nodegen:draft-spec -->"

@@ -21,8 +21,8 @@ from codegen_assets.core.models import (
     NodeSpec,
     RefinedCode,
 )
-from codegen_assets.core.spec_file import dump_spec
-from codegen_assets.core.understood import understood_markdown
+from codegen_assets.core.understanding.spec_file import dump_spec
+from codegen_assets.core.understanding.understood import understood_markdown
 from codegen_assets.core.validation.markdown import report_markdown
 from codegen_assets.storage.artifacts import ArtifactStore
 from codegen_assets.storage.retention import RetentionSettings

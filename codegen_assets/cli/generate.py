@@ -37,7 +37,7 @@ from codegen_assets.core.understanding.contract import (
     contract_spec,
     contract_text_spec,
 )
-from codegen_assets.core.understood import understood_rows
+from codegen_assets.core.understanding.understood import understood_rows
 from codegen_assets.core.validation.onex_oracle import OnexUnavailable, require_omnibase_core
 from codegen_assets.core.validation.style import StyleConfigError, find_config
 
@@ -399,7 +399,7 @@ def _existing(path: Path) -> Path:
 
 def _explain(prompt: str, options: GenerationOptions, style: StyleConfig | None) -> int:
     """Print what was understood as the editable spec file."""
-    from codegen_assets.core.spec_file import dump_spec
+    from codegen_assets.core.understanding.spec_file import dump_spec
 
     print(dump_spec(read_request(prompt, options, style)), end="")
     return EXIT_OK

@@ -10,7 +10,7 @@ import yaml
 
 from codegen_assets.cli.generate import EXIT_INPUT, EXIT_OK, main
 from codegen_assets.core.models import GenerationResult
-from codegen_assets.core.spec_file import load_spec
+from codegen_assets.core.understanding.spec_file import load_spec
 
 
 def infra_contract(node: str) -> Path:

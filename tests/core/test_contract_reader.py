@@ -14,7 +14,6 @@ from codegen_assets.core.layout import NodeLayout
 from codegen_assets.core.models import FieldType, GenerationOptions, NodeSpec, NodeType
 from codegen_assets.core.pipeline import stage_outputs
 from codegen_assets.core.plan import plan_node
-from codegen_assets.core.spec_file import load_spec, schema_text
 from codegen_assets.core.understanding.contract import (
     ContractError,
     contract_spec,
@@ -23,6 +22,7 @@ from codegen_assets.core.understanding.contract import (
     read_contract,
 )
 from codegen_assets.core.understanding.model_source import ModelSource
+from codegen_assets.core.understanding.spec_file import load_spec, schema_text
 from github_app.commands import contract_request
 
 SCHEMA = Path(__file__).parents[2] / "codegen_assets/core/schemas/node_spec.schema.json"
@@ -370,7 +370,8 @@ def test_model_source_finds_classes_by_module_below_the_contract(widget_node: Pa
 
 def test_the_published_spec_schema_is_current() -> None:
     assert SCHEMA.read_text("utf-8") == schema_text(), (
-        "run `python -m codegen_assets.core.spec_file` to rewrite the spec's JSON Schema"
+        "run `python -m codegen_assets.core.understanding.spec_file` to rewrite the spec's JSON "
+        "Schema"
     )
 
 

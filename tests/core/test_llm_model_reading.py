@@ -23,12 +23,12 @@ from codegen_assets.core.models import (
     NodeType,
     ValidationReport,
 )
-from codegen_assets.core.spec_file import dump_spec, load_spec
 from codegen_assets.core.stages.parsed_prompt import parse_prompt
 from codegen_assets.core.stages.read_prompt import read_prompt
 from codegen_assets.core.stages.validation_report import with_prompt_check
 from codegen_assets.core.understanding.model_reading import PromptWords, foreign_names
-from codegen_assets.core.understood import understood_rows
+from codegen_assets.core.understanding.spec_file import dump_spec, load_spec
+from codegen_assets.core.understanding.understood import understood_rows
 from codegen_assets.core.validation.checks import PROMPT_CHECK
 from tests.support.fake_llm import FakeLLM, answer, serving
 from tests.support.llm_reading import FIELDS, RECORD, record_spec

@@ -10,14 +10,14 @@ import pytest
 import yaml
 
 from codegen_assets.cli.generate import EXIT_INPUT, EXIT_OK, main
-from codegen_assets.core.spec_file import (
+from codegen_assets.core.stages.parsed_prompt import parse_prompt
+from codegen_assets.core.understanding.spec_file import (
     SpecFileError,
     dump_spec,
     is_spec,
     load_spec,
     schema_text,
 )
-from codegen_assets.core.stages.parsed_prompt import parse_prompt
 
 SCHEMA = Path(__file__).resolve().parents[2] / "codegen_assets/core/schemas/node_spec.schema.json"
 VAT = (
@@ -29,7 +29,7 @@ VAT = (
 
 def test_the_published_schema_is_the_spec_files_own() -> None:
     assert json.loads(SCHEMA.read_text("utf-8")) == json.loads(schema_text()), (
-        "regenerate it: python -m codegen_assets.core.spec_file"
+        "regenerate it: python -m codegen_assets.core.understanding.spec_file"
     )
 
 

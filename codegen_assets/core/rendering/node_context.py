@@ -8,7 +8,6 @@ import textwrap
 import unicodedata
 from typing import Any
 
-from codegen_assets.core.behaviour import behaviour, emit, uses_decimal
 from codegen_assets.core.layout import NodeLayout
 from codegen_assets.core.models import (
     FieldType,
@@ -25,6 +24,7 @@ from codegen_assets.core.plan import NodePlan, OperationPlan
 from codegen_assets.core.rendering import field_context as fc
 from codegen_assets.core.rendering.pysource import py_literal
 from codegen_assets.core.resilience import NODE_BREAKER, NODE_RETRY
+from codegen_assets.core.understanding.behaviour import behaviour, emit, uses_decimal
 
 SPDX_YEAR = 2025  # the ecosystem's header policy freezes the year
 # Words in an input's name that make a negative number or an empty text meaningless.

@@ -8,7 +8,6 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from codegen_assets.core import prompt_prose as prose
 from codegen_assets.core import understanding
 from codegen_assets.core.layout import PackageError, check_package
 from codegen_assets.core.models import (
@@ -37,7 +36,10 @@ from codegen_assets.core.naming import (
     onex_topic,
     snake,
 )
-from codegen_assets.core.prompt_items import (
+from codegen_assets.core.understanding import spec as understood
+from codegen_assets.core.understanding.leftovers import leftovers
+from codegen_assets.core.understanding.line_reader import prose
+from codegen_assets.core.understanding.line_reader.items import (
     DependencyItem,
     FieldItem,
     InputsItem,
@@ -48,9 +50,7 @@ from codegen_assets.core.prompt_items import (
     SignatureItem,
     parse_item,
 )
-from codegen_assets.core.spec_file import SpecFileError, is_spec, load_spec
-from codegen_assets.core.understanding import spec as understood
-from codegen_assets.core.understanding.leftovers import leftovers
+from codegen_assets.core.understanding.spec_file import SpecFileError, is_spec, load_spec
 from codegen_assets.core.validation.style import floor_warnings
 
 MAX_PROMPT_BYTES = 64 * 1024
@@ -699,7 +699,7 @@ def _add_dependency(item: DependencyItem, draft: _Draft) -> None:
 
 
 def _read_prose(line: str, draft: _Draft) -> None:
-    """Facts stated in sentences (see ``prompt_prose``)."""
+    """Facts stated in sentences (see ``line_reader.prose``)."""
     for sentence in prose.sentences(line):
         outputs = parse_item(sentence.rstrip(".")) if _OUTPUT_START.match(sentence) else None
         if isinstance(outputs, OutputsItem) and draft.operations:
@@ -734,7 +734,7 @@ def _item(line: str, draft: _Draft) -> Item | None:
 
 
 def _read_item(line: str, section: str, draft: _Draft, *, bullet: bool = False) -> bool:
-    """Apply one structured line (see ``prompt_grammar.lark``) to the draft; False when the
+    """Apply one structured line (see ``line_reader/grammar.lark``) to the draft; False when the
     line is not one."""
     item = _item(line, draft)
     if section == "steps" and not isinstance(item, InputsItem | DependencyItem):

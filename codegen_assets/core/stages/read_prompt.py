@@ -9,14 +9,7 @@ from __future__ import annotations
 
 from codegen_assets.core import understanding
 from codegen_assets.core.logic.gateway import ModelGateway
-from codegen_assets.core.models import (
-    GenerationOptions,
-    NodeSpec,
-    Reading,
-    StyleConfig,
-    Target,
-)
-from codegen_assets.core.spec_file import is_spec
+from codegen_assets.core.models import GenerationOptions, NodeSpec, Reading, StyleConfig, Target
 from codegen_assets.core.stages.parsed_prompt import (
     clean_prompt,
     conventional,
@@ -30,6 +23,7 @@ from codegen_assets.core.understanding.model_reading import (
     account_rules,
     read_with_model,
 )
+from codegen_assets.core.understanding.spec_file import is_spec
 from codegen_assets.core.validation.style import floor_warnings
 
 

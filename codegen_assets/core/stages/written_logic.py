@@ -23,7 +23,6 @@ from typing import Any
 
 from pydantic import Field
 
-from codegen_assets.core.behaviour import model_writable
 from codegen_assets.core.layout import NodeLayout
 from codegen_assets.core.logic.body_writer import Validate, lock_record, write_body
 from codegen_assets.core.logic.gateway import ModelGateway
@@ -40,7 +39,8 @@ from codegen_assets.core.models import (
 )
 from codegen_assets.core.plan import plan_node
 from codegen_assets.core.rendering.render import finish
-from codegen_assets.core.spec_file import dump_spec
+from codegen_assets.core.understanding.behaviour import model_writable
+from codegen_assets.core.understanding.spec_file import dump_spec
 from codegen_assets.core.validation.checks import ACCEPTANCE_CHECK, ACCEPTANCE_DIR, BEHAVIOUR_CHECK
 from codegen_assets.core.validation.style import StyleConfigError
 

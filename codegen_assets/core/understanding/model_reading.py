@@ -24,10 +24,10 @@ from codegen_assets.core.logic.errors import ModelError, ModelHTTPError, ReplayM
 from codegen_assets.core.logic.gateway import ModelGateway, Reply
 from codegen_assets.core.logic.wire import AnswerSchema, ChatRequest, Turn
 from codegen_assets.core.models import GenerationOptions, NodeSpec, StyleConfig
-from codegen_assets.core.spec_file import SpecFileError, spec_from_data, spec_schema
 from codegen_assets.core.understanding.leftovers import leftovers, spec_leftovers
 from codegen_assets.core.understanding.reader import Facts
 from codegen_assets.core.understanding.spec import placed_names, unplaced
+from codegen_assets.core.understanding.spec_file import SpecFileError, spec_from_data, spec_schema
 from codegen_assets.core.understanding.vocabulary import CODE_WORDS, NODE_TYPES, TYPE_WORDS
 
 SCHEMA_NAME = "node_spec"

@@ -1,4 +1,4 @@
-"""Structured prompt lines, parsed by the grammar in ``prompt_grammar.lark``."""
+"""Structured prompt lines, parsed by the grammar in ``grammar.lark``."""
 
 from __future__ import annotations
 
@@ -131,7 +131,10 @@ def _field(children: list[object]) -> FieldItem:
 @cache
 def _parser() -> Lark:
     return Lark.open_from_package(
-        "codegen_assets.core", "prompt_grammar.lark", parser="earley", ambiguity="resolve"
+        "codegen_assets.core.understanding.line_reader",
+        "grammar.lark",
+        parser="earley",
+        ambiguity="resolve",
     )
 
 

@@ -1,6 +1,6 @@
 """Facts stated in running text: operations, their inputs, dependencies, steps and topics.
 
-Structured lines (``prompt_grammar.lark``) say one fact each; people also write "Its single
+Structured lines (``grammar.lark``) say one fact each; people also write "Its single
 operation, store, takes a chain_entry (object) and a prompt_embedding (list of float)" or
 "it listens on onex.cmd.x.v1 and answers on onex.evt.y.v1". These readers find such facts in a
 sentence, in English, German and French, without guessing beyond what the words say: a field is
@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from codegen_assets.core.prompt_items import DependencyItem, FieldItem
+from codegen_assets.core.understanding.line_reader.items import DependencyItem, FieldItem
 
 # Words for a type in any of the prompt's languages, to the grammar's type words.
 TYPE_ALIASES = {

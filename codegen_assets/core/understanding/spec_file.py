@@ -15,7 +15,6 @@ from typing import Any
 import yaml
 from pydantic import Field, ValidationError
 
-from codegen_assets.core.behaviour import FormulaError, check_expression
 from codegen_assets.core.models import (
     Dependency,
     Frozen,
@@ -31,6 +30,7 @@ from codegen_assets.core.models import (
     Topic,
 )
 from codegen_assets.core.naming import NameError_, identifier
+from codegen_assets.core.understanding.behaviour import FormulaError, check_expression
 
 SCHEMA_VERSION = 1
 MAX_SPEC_BYTES = 256 * 1024
@@ -180,5 +180,5 @@ def schema_text() -> str:
 if __name__ == "__main__":  # writes the published schema
     from pathlib import Path
 
-    target = Path(__file__).parent / "schemas" / "node_spec.schema.json"
+    target = Path(__file__).parents[1] / "schemas" / "node_spec.schema.json"
     target.write_text(schema_text(), encoding="utf-8")
