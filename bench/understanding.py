@@ -37,8 +37,9 @@ from bench.output import heading, logs_to_file
 from codegen_assets.core.logic.gateway import ModelGateway, UsageTotals
 from codegen_assets.core.model_settings import ModelConfigError, ModelSettings
 from codegen_assets.core.models import NodeSpec
-from codegen_assets.core.stages.parsed_prompt import PromptError, parse_prompt
+from codegen_assets.core.stages.parsed_prompt import parse_prompt
 from codegen_assets.core.stages.read_prompt import read_prompt
+from codegen_assets.core.understanding.line_reader.text import PromptError
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 

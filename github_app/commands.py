@@ -9,8 +9,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from codegen_assets.core.models import NodeType
-from codegen_assets.core.stages.parsed_prompt import clean_prompt
 from codegen_assets.core.understanding.contract import contract_text_spec, is_contract
+from codegen_assets.core.understanding.line_reader.text import clean_prompt
 
 COMMAND = "/generate-node"
 _SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")

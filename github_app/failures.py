@@ -8,8 +8,8 @@ from githubkit.exception import GitHubException, RateLimitExceeded, RequestError
 from sqlalchemy.exc import OperationalError
 
 from codegen_assets.core.layout import PackageError
-from codegen_assets.core.stages.parsed_prompt import PromptError
 from codegen_assets.core.stages.written_files import UnsafePathError
+from codegen_assets.core.understanding.line_reader.text import PromptError
 from codegen_assets.core.validation.runner import ValidatorMissingError
 from codegen_assets.core.validation.sandbox import SandboxUnavailableError
 from codegen_assets.core.validation.style import StyleConfigError

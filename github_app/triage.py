@@ -22,9 +22,10 @@ from codegen_assets.core.models import (
 )
 from codegen_assets.core.naming import request_id as new_request_id
 from codegen_assets.core.rendering.provenance import read_lock
-from codegen_assets.core.stages.parsed_prompt import PromptError, parse_prompt
+from codegen_assets.core.stages.parsed_prompt import parse_prompt
 from codegen_assets.core.stages.read_prompt import read_prompt
 from codegen_assets.core.understanding.contract import ContractError
+from codegen_assets.core.understanding.line_reader.text import PromptError
 from codegen_assets.core.understanding.spec_file import dump_spec
 from codegen_assets.core.validation.style import StyleConfigError
 from codegen_assets.storage.artifacts import ArtifactStore, UnknownArtifactError

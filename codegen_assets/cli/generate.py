@@ -31,12 +31,13 @@ from codegen_assets.core.models import (
 )
 from codegen_assets.core.rendering.provenance import lock_path, read_lock
 from codegen_assets.core.settings import DEFINITIONS, NodegenSettings
-from codegen_assets.core.stages.parsed_prompt import PromptError, decode_prompt, parse_prompt
+from codegen_assets.core.stages.parsed_prompt import parse_prompt
 from codegen_assets.core.understanding.contract import (
     ContractError,
     contract_spec,
     contract_text_spec,
 )
+from codegen_assets.core.understanding.line_reader.text import PromptError, decode_prompt
 from codegen_assets.core.understanding.understood import understood_rows
 from codegen_assets.core.validation.onex_oracle import OnexUnavailable, require_omnibase_core
 from codegen_assets.core.validation.style import StyleConfigError, find_config

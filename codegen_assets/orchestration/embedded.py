@@ -36,7 +36,8 @@ from codegen_assets.core.models import (
 from codegen_assets.core.naming import request_id
 from codegen_assets.core.pipeline import STAGES
 from codegen_assets.core.settings import NodegenSettings
-from codegen_assets.core.stages.parsed_prompt import PromptError, parse_prompt
+from codegen_assets.core.stages.parsed_prompt import parse_prompt
+from codegen_assets.core.understanding.line_reader.text import PromptError
 from codegen_assets.core.validation.markdown import handler_lines
 from codegen_assets.core.validation.runner import terminate_running
 from codegen_assets.orchestration.assets import requests_partitions

@@ -19,8 +19,8 @@ from codegen_assets.core.models import FileSet, GenerationResult, ValidationRepo
 from codegen_assets.core.rendering.provenance import LOCK_FILE, hand_edited, read_lock
 from codegen_assets.core.settings import NodegenSettings
 from codegen_assets.core.stages import validation_report as validation
-from codegen_assets.core.stages.parsed_prompt import clean_prompt
 from codegen_assets.core.stages.validation_report import validate_files
+from codegen_assets.core.understanding.line_reader.text import clean_prompt
 from codegen_assets.core.validation import onex_oracle, warm_python
 from codegen_assets.core.validation.cache import ValidationCache
 from codegen_assets.core.validation.report import check_all

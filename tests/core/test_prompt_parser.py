@@ -11,12 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from codegen_assets.core.models import FieldType, GenerationOptions, MetricKind, NodeType
-from codegen_assets.core.stages.parsed_prompt import (
-    MAX_PROMPT_BYTES,
-    PromptError,
-    clean_prompt,
-    parse_prompt,
-)
+from codegen_assets.core.stages.parsed_prompt import parse_prompt
 from codegen_assets.core.understanding.line_reader.items import (
     DependencyItem,
     FieldItem,
@@ -27,6 +22,11 @@ from codegen_assets.core.understanding.line_reader.items import (
     OutputsItem,
     SignatureItem,
     parse_item,
+)
+from codegen_assets.core.understanding.line_reader.text import (
+    MAX_PROMPT_BYTES,
+    PromptError,
+    clean_prompt,
 )
 from tests.conftest import SEED_REPORT
 

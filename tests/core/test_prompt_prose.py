@@ -9,8 +9,10 @@ from typing import Any
 import pytest
 
 from codegen_assets.core.models import CheckResult, FieldType, NodeSpec, NodeType, ValidationReport
-from codegen_assets.core.stages.parsed_prompt import ADDED, NOT_UNDERSTOOD, parse_prompt
+from codegen_assets.core.stages.parsed_prompt import parse_prompt
 from codegen_assets.core.stages.validation_report import with_prompt_check
+from codegen_assets.core.understanding.line_reader.review import NOT_UNDERSTOOD
+from codegen_assets.core.understanding.line_reader.vocabulary import ADDED
 from codegen_assets.core.understanding.understood import understood_markdown, understood_rows
 from codegen_assets.core.validation.checks import PROMPT_CHECK
 from tests.support.corpus import EVERY

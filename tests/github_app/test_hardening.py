@@ -18,7 +18,8 @@ from starlette.testclient import TestClient
 
 from codegen_assets.cli.github import main as github_cli
 from codegen_assets.core.settings import NodegenSettings
-from codegen_assets.core.stages.parsed_prompt import PromptError, parse_prompt
+from codegen_assets.core.stages.parsed_prompt import parse_prompt
+from codegen_assets.core.understanding.line_reader.text import PromptError
 from codegen_assets.storage.queue import Backoff, RequestQueue
 from github_app.demo.fake_github import FakeGitHub
 from github_app.demo.local import REPO, comment_payload, serve, signed, wait_for

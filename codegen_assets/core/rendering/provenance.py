@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from codegen_assets.core import version
 from codegen_assets.core.layout import NodeLayout
 from codegen_assets.core.models import FileSet, GenerationOptions, Intelligence, NodeSpec
-from codegen_assets.core.stages.parsed_prompt import clean_prompt
+from codegen_assets.core.understanding.line_reader.text import clean_prompt
 
 LOCK_FILE = "nodegen.lock"  # inside the node's directory
 

@@ -10,14 +10,11 @@ from __future__ import annotations
 from codegen_assets.core import understanding
 from codegen_assets.core.logic.gateway import ModelGateway
 from codegen_assets.core.models import GenerationOptions, NodeSpec, Reading, StyleConfig, Target
-from codegen_assets.core.stages.parsed_prompt import (
-    clean_prompt,
-    conventional,
-    parse_prompt,
-    pattern_gate_warnings,
-    review_reasons,
-    unplaced_warnings,
-)
+from codegen_assets.core.stages.parsed_prompt import parse_prompt
+from codegen_assets.core.understanding.line_reader.draft import pattern_gate_warnings
+from codegen_assets.core.understanding.line_reader.review import review_reasons, unplaced_warnings
+from codegen_assets.core.understanding.line_reader.spec_parts import conventional
+from codegen_assets.core.understanding.line_reader.text import clean_prompt
 from codegen_assets.core.understanding.model_reading import (
     account_model,
     account_rules,

@@ -32,8 +32,8 @@ from codegen_assets.core.models import (
 )
 from codegen_assets.core.naming import NameError_, camel, identifier, kebab, snake
 from codegen_assets.core.plan import key_field
-from codegen_assets.core.stages.parsed_prompt import ADDED
 from codegen_assets.core.understanding.fields import FieldPhrase
+from codegen_assets.core.understanding.line_reader.vocabulary import ADDED
 from codegen_assets.core.understanding.model_source import ModelSource
 from codegen_assets.core.understanding.spec import to_field
 from codegen_assets.core.understanding.spec_file import SpecFileError, dump_spec, load_spec
