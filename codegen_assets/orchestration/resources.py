@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from dagster import ConfigurableResource, DagsterInstance
 
+from codegen_assets.core.intelligence.rag_client import RagClient
 from codegen_assets.core.logic.body_writer import Validate, replay_map, write_body
 from codegen_assets.core.logic.gateway import ModelGateway
 from codegen_assets.core.logic.task import BodyResult, HandlerTask
@@ -22,7 +23,6 @@ from codegen_assets.core.models import (
     StyleConfig,
     ValidationReport,
 )
-from codegen_assets.core.rag_client import RagClient
 from codegen_assets.core.secret_env import redact, secret_values
 from codegen_assets.core.settings import SandboxMode
 from codegen_assets.core.stages.refined_code import refine_files

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from codegen_assets.core.rag_client import RagClient
+from codegen_assets.core.intelligence.rag_client import RagClient
 from codegen_assets.core.resilience import RAG_BREAKER, CircuitBreaker, CircuitOpenError
 from codegen_assets.core.stages.intelligence import (
     gather_intelligence,
@@ -88,7 +88,7 @@ def _client(
 
 
 def test_pattern_files_are_valid_and_named_after_their_file() -> None:
-    folder = resources.files("codegen_assets.core") / "patterns"
+    folder = resources.files("codegen_assets.core.intelligence") / "patterns"
     names = sorted(Path(f.name).stem for f in folder.iterdir() if f.name.endswith(".yaml"))
     assert [p.name for p in pattern_library()] == names
     assert len(names) >= 12

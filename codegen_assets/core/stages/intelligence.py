@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from codegen_assets.core.intelligence.rag_client import RagClient
 from codegen_assets.core.models import Intelligence, NodeSpec, Pattern
-from codegen_assets.core.rag_client import RagClient
 
 if TYPE_CHECKING:  # BM25 (numpy) loads when patterns are ranked, not with the stages
     import bm25s
@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 class PatternFile(BaseModel):
-    """One pattern file in ``codegen_assets/patterns`` (see docs/contributing/index.md)."""
+    """One pattern file in ``intelligence/patterns`` (see docs/contributing/index.md)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -45,7 +45,7 @@ class PatternFile(BaseModel):
 @cache
 def pattern_library() -> tuple[PatternFile, ...]:
     """All embedded patterns, sorted by name."""
-    folder = resources.files("codegen_assets.core") / "patterns"
+    folder = resources.files("codegen_assets.core.intelligence") / "patterns"
     files = sorted((f for f in folder.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
     return tuple(PatternFile.model_validate(yaml.safe_load(f.read_text("utf-8"))) for f in files)
 
