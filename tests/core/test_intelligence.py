@@ -13,14 +13,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from codegen_assets.core.intelligence.library import pattern_library, query_text, rank_patterns
 from codegen_assets.core.intelligence.rag_client import RagClient
 from codegen_assets.core.resilience import RAG_BREAKER, CircuitBreaker, CircuitOpenError
-from codegen_assets.core.stages.intelligence import (
-    gather_intelligence,
-    pattern_library,
-    query_text,
-    rank_patterns,
-)
+from codegen_assets.core.stages.intelligence import gather_intelligence
 from codegen_assets.core.stages.parsed_prompt import parse_prompt
 from codegen_assets.orchestration.resources import IntelligenceResource
 
