@@ -30,38 +30,31 @@ from codegen_assets.core.models import (
     Operation,
     Topic,
 )
-from codegen_assets.core.naming import NameError_, camel, identifier, kebab, snake
+from codegen_assets.core.naming import NameError_, camel, identifier
 from codegen_assets.core.plan import key_field
-from codegen_assets.core.understanding.fields import FieldPhrase
+from codegen_assets.core.understanding.contract_names import (
+    ONEX_TOPIC,
+    REQUEST_FIELDS,
+    RESULT_FIELDS,
+    ContractEntry,
+    canonical_topic,
+    model_name,
+    operation_names,
+    result_outcomes,
+    to_fields,
+    topic_event_name,
+)
 from codegen_assets.core.understanding.line_reader.vocabulary import ADDED
 from codegen_assets.core.understanding.model_source import ModelSource
-from codegen_assets.core.understanding.spec import to_field
 from codegen_assets.core.understanding.spec_file import SpecFileError, dump_spec, load_spec
 
 MAX_CONTRACT_BYTES = 256 * 1024
 _NODE_TYPES = {t.value.upper(): t for t in NodeType}
-_TOPIC = re.compile(
-    r"^onex\.(cmd|evt|dlq|intent|snapshot)\.[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*\.v\d+$"
-)
-_LONG_TOPIC = re.compile(r"^onex\.(cmd|evt|dlq|intent|snapshot)\.([a-z0-9.-]+)\.v(\d+)$")
 _CLASS = re.compile(r"^[A-Z][A-Za-z0-9_]*$")
-_MODEL_CLASS = re.compile(r"^Model[A-Z][A-Za-z0-9]*$")
 _REF = re.compile(r"^(?:list\[)?((?:[a-z_][a-z0-9_]*\.)*[A-Za-z_][A-Za-z0-9_]*)\]?$")
 _CLIENT_TYPES = {"protocol", "service", "node", "handler", "mixin"}  # injected, not config
 _MARK_TYPE = re.compile(r"^node_type\s*:", re.MULTILINE)
 _MARK_MODEL = re.compile(r"^(?:handler_routing|input_model)\s*:", re.MULTILINE)
-
-
-# What the generated request and result models declare themselves, by node type.
-_REQUEST_FIELDS = {t: {"correlation_id", "operation"} for t in NodeType} | {
-    NodeType.REDUCER: {"correlation_id", "operation", "state"}
-}
-_RESULT_FIELDS = {
-    NodeType.EFFECT: {"event_type", "correlation_id", "outcome", "detail"},
-    NodeType.COMPUTE: {"event_type", "correlation_id"},
-    NodeType.REDUCER: {"event_type", "correlation_id", "state"},
-    NodeType.ORCHESTRATOR: {"event_type", "correlation_id", "completed_steps"},
-}
 
 
 class ContractError(ValueError):
@@ -119,20 +112,6 @@ def contract_node(text: str, where: str, source: ModelSource | None) -> NodeSpec
         return load_spec(dump_spec(spec))
     except SpecFileError as exc:
         raise ContractError(f"{where}: {exc}") from exc
-
-
-@dataclass
-class _Entry:
-    """One operation as the contract routes it."""
-
-    key: str
-    name_hint: str
-    handler: str
-    input_ref: tuple[str, str] | None
-    output_ref: tuple[str, str] | None
-    description: str
-    topic: str = ""
-    event_type: str = ""
 
 
 @dataclass
@@ -220,7 +199,7 @@ class _Reading:
         for key in (f"{side}_topics", side):
             written += self._topic_names(bus.get(key), f"event_bus.{key}")
         written += self._topic_names(self.data.get(events_key), events_key)
-        return [_topic(name, kind, stem) for name in dict.fromkeys(written)]
+        return [canonical_topic(name, kind, stem) for name in dict.fromkeys(written)]
 
     def _topic_names(self, items: object, key: str) -> list[str]:
         if items is None:
@@ -236,7 +215,7 @@ class _Reading:
         return names
 
     # -- operations -------------------------------------------------------------------------
-    def entries(self, subscribe: list[Topic], stem: str) -> list[_Entry]:
+    def entries(self, subscribe: list[Topic], stem: str) -> list[ContractEntry]:
         routing = self.data.get("handler_routing")
         if routing is not None and not isinstance(routing, dict):
             raise self.fail("handler_routing", "must be a mapping with a list of handlers")
@@ -252,12 +231,14 @@ class _Reading:
         outputs = self.model_ref(self.data.get("output_model"), "output_model")
         if subscribe:  # no routing: one operation per topic the node consumes
             return [
-                _Entry("", _event_name(t.source_name or t.name), "", inputs, outputs, "", t.name)
+                ContractEntry(
+                    "", topic_event_name(t.source_name or t.name), "", inputs, outputs, "", t.name
+                )
                 for t in subscribe
             ]
-        return [_Entry("", stem, "", inputs, outputs, "")]
+        return [ContractEntry("", stem, "", inputs, outputs, "")]
 
-    def entry(self, entry: object, key: str) -> _Entry:
+    def entry(self, entry: object, key: str) -> ContractEntry:
         if not isinstance(entry, dict):
             raise self.fail(key, "must be a mapping (operation, handler: {name, module})")
         handler = entry.get("handler")
@@ -280,7 +261,7 @@ class _Reading:
         )
         model = entry.get("input_model") or entry.get("event_model")
         description = entry.get("description")
-        return _Entry(
+        return ContractEntry(
             key=routed,
             name_hint=routed.rsplit(".", 1)[-1] or name.removeprefix("Handler"),
             handler=name,
@@ -293,11 +274,11 @@ class _Reading:
             event_type=str(entry.get("event_type") or "").strip(),
         )
 
-    def single_handler(self, handler: dict[str, Any]) -> _Entry:
+    def single_handler(self, handler: dict[str, Any]) -> ContractEntry:
         name = str(handler["class"]).strip()
         if not _CLASS.match(name):
             raise self.fail("handler.class", f"{name!r} is not a class name")
-        return _Entry(
+        return ContractEntry(
             key="",
             name_hint=name.removeprefix("Handler"),
             handler=name,
@@ -323,9 +304,9 @@ class _Reading:
         raise self.fail(key, "must be {name: ModelX, module: pkg.models.model_x}")
 
     def operations(
-        self, entries: list[_Entry], node_type: NodeType
+        self, entries: list[ContractEntry], node_type: NodeType
     ) -> tuple[list[Operation], dict[str, tuple[str, ...]]]:
-        names = _op_names(entries)
+        names = operation_names(entries)
         operations = []
         bound: dict[str, tuple[str, ...]] = {}
         subscribe_aliases = self._aliases()
@@ -334,21 +315,21 @@ class _Reading:
             op = Operation(
                 name=name,
                 description=entry.description,
-                inputs=tuple(self.unreserved(inputs, _REQUEST_FIELDS[node_type], name)),
+                inputs=tuple(self.unreserved(inputs, REQUEST_FIELDS[node_type], name)),
                 key=entry.key if entry.key and entry.key != name else "",
                 handler=entry.handler,
-                request=_model_name(entry.input_ref),
-                outcomes=_outcomes(entry.output_ref, node_type),
+                request=model_name(entry.input_ref),
+                outcomes=result_outcomes(entry.output_ref, node_type),
             )
             key = key_field(op)
-            taken = {*_RESULT_FIELDS[node_type], *([key.name] if key else [])}
+            taken = {*RESULT_FIELDS[node_type], *([key.name] if key else [])}
             outputs = self.fields(entry.output_ref, "outputs")
             operations.append(
                 op.model_copy(update={"outputs": self.unreserved(outputs, taken, name)})
             )
             topic = entry.topic or subscribe_aliases.get(entry.event_type, "")
             if topic:
-                canonical = _topic(topic, "cmd", self.stem).name if entry.topic else topic
+                canonical = canonical_topic(topic, "cmd", self.stem).name if entry.topic else topic
                 bound[canonical] = (*bound.get(canonical, ()), camel(name))
         return operations, bound
 
@@ -356,7 +337,7 @@ class _Reading:
         """Subscribe topics by the event type that routes to them (``<producer>.<event>``)."""
         bus = self.data.get("event_bus") or {}
         names = self._topic_names(bus.get("subscribe_topics"), "event_bus.subscribe_topics")
-        return {".".join(n.split(".")[2:4]): n for n in names if _TOPIC.match(n)}
+        return {".".join(n.split(".")[2:4]): n for n in names if ONEX_TOPIC.match(n)}
 
     def unreserved(
         self, fields: list[InputField], taken: set[str], op: str
@@ -375,12 +356,12 @@ class _Reading:
         read = self.source.read(module, name)
         if not read.found:
             self.warnings.append(f"the source of {name} ({module}) is not here; no {side} read")
-        return _to_fields(read.fields, self.source.nested)
+        return to_fields(read.fields, self.source.nested)
 
     def models(self) -> tuple[ModelSpec, ...]:
         nested = self.source.nested
         return tuple(
-            ModelSpec(name=name, fields=tuple(_to_fields(phrases, nested)))
+            ModelSpec(name=name, fields=tuple(to_fields(phrases, nested)))
             for name, phrases in nested.items()
             if phrases
         )
@@ -449,85 +430,8 @@ class _Reading:
         return steps
 
 
-def _model_name(ref: tuple[str, str] | None) -> str:
-    """The class a ``{name, module}`` reference names, when it is a ``Model...`` class of the
-    contract's own code (the generated model keeps its name, and so its module's); not one of
-    omnibase-core's generic envelopes (``ModelIntent``, ``ModelReducerInput``)."""
-    if ref is None or ref[0].startswith("omnibase_core.") or not _MODEL_CLASS.match(ref[1]):
-        return ""
-    return ref[1]
-
-
-def _outcomes(ref: tuple[str, str] | None, node_type: NodeType) -> tuple[str, ...]:
-    """The result event named after the output model (``ModelAuthGateDecision`` ->
-    ``AuthGateDecision``): a reducer's result is its state."""
-    name = _model_name(ref)
-    if not name or node_type is NodeType.REDUCER:
-        return ()
-    return (name.removeprefix("Model"),)
-
-
 def _dependency_name(name: str, key: str, reading: _Reading) -> str:
     try:
         return identifier(name.removeprefix("protocol_"), what="dependency")
     except NameError_ as exc:
         raise reading.fail(key, str(exc)) from exc
-
-
-def _op_names(entries: list[_Entry]) -> list[str]:
-    """An identifier per operation: the last part of its routing key (``widget.store`` ->
-    ``store``), the whole key where two share it, else its handler's name; each once."""
-
-    def name_of(text: str) -> str:
-        try:  # checked as the spec file checks it (no name a model already has)
-            return identifier(text, what="field")
-        except NameError_:
-            return "operation"
-
-    names = [name_of(e.name_hint) for e in entries]
-    counts = {n: names.count(n) for n in names}
-    names = [
-        name_of(e.key.replace(".", "_")) if counts[n] > 1 and e.key else n
-        for n, e in zip(names, entries, strict=True)
-    ]
-    unique: list[str] = []
-    for name in names:
-        candidate, n = name, 2
-        while candidate in unique:
-            candidate, n = f"{name}_{n}", n + 1
-        unique.append(candidate)
-    return unique
-
-
-def _to_fields(
-    phrases: list[FieldPhrase], nested: dict[str, list[FieldPhrase]]
-) -> list[InputField]:
-    models = {name for name, fields in nested.items() if fields}
-    result: list[InputField] = []
-    for phrase in phrases:
-        try:
-            result.append(to_field(phrase, models))
-        except NameError_:
-            continue  # a name with no letters: nothing to generate it as
-    return result
-
-
-def _topic(written: str, kind: str, stem: str) -> Topic:
-    """The topic as written when it is a canonical ONEX name, else its canonical form (the
-    written name kept as ``source_name``)."""
-    if _TOPIC.match(written):
-        return Topic(name=written)
-    long = _LONG_TOPIC.match(written)
-    if long:  # more dotted segments than ONEX's five: the event name takes the rest
-        producer, _, event = long.group(2).partition(".")
-        canonical = f"onex.{long.group(1)}.{producer}.{kebab(event)}.v{long.group(3)}"
-    else:
-        words = kebab(written) or "events"
-        canonical = f"onex.{kind}.{kebab(stem) or 'node'}.{words}.v1"
-    return Topic(name=canonical, source_name=written)
-
-
-def _event_name(topic: str) -> str:
-    """``store_requested`` of ``onex.cmd.widget.store-requested.v1``."""
-    parts = topic.split(".")
-    return snake(parts[3] if len(parts) == 5 and parts[0] == "onex" else topic)
