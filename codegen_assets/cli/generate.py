@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import atexit
-import contextlib
 import logging
 import os
 import shlex
@@ -13,11 +12,12 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from codegen_assets.cli.request import checked_request, model_mode, read_request, recorded_answers
+from codegen_assets.cli.validators import validate_ahead_of_run, warm_validators
 from codegen_assets.core.logs import configure_logging
 from codegen_assets.core.model_settings import ModelChoice
 from codegen_assets.core.models import (
@@ -29,17 +29,10 @@ from codegen_assets.core.models import (
     StyleConfig,
     Target,
 )
-from codegen_assets.core.rendering.provenance import lock_path, read_lock
 from codegen_assets.core.settings import DEFINITIONS, NodegenSettings
-from codegen_assets.core.stages.parsed_prompt import parse_prompt
-from codegen_assets.core.understanding.contract import (
-    ContractError,
-    contract_spec,
-    contract_text_spec,
-)
-from codegen_assets.core.understanding.line_reader.text import PromptError, decode_prompt
+from codegen_assets.core.understanding.line_reader.text import PromptError
 from codegen_assets.core.understanding.understood import understood_rows
-from codegen_assets.core.validation.onex_oracle import OnexUnavailable, require_omnibase_core
+from codegen_assets.core.validation.onex_oracle import OnexUnavailable
 from codegen_assets.core.validation.style import StyleConfigError, find_config
 
 if TYPE_CHECKING:  # Dagster loads after the first line is printed
@@ -234,165 +227,6 @@ def _input_error(
     return EXIT_INPUT
 
 
-def _request_text(args: argparse.Namespace) -> str:
-    """The request: the prompt, a spec file, or the spec file of an ONEX contract."""
-    sources = [s for s in (args.prompt, args.spec, args.from_contract) if s is not None]
-    if len(sources) != 1:
-        raise PromptError("give exactly one of: a PROMPT, --spec FILE, --from-contract CONTRACT")
-    if args.output_dir is None and not args.explain:
-        raise PromptError("--output-dir is required (or --explain to see what was understood)")
-    if args.from_contract is not None:
-        return _contract_text(args.from_contract)
-    given = args.prompt if args.prompt is not None else args.spec
-    if given != "-" and args.spec is None:
-        return str(given)
-    if given == "-":
-        try:
-            return decode_prompt(sys.stdin.buffer.read())
-        except PromptError as exc:
-            raise PromptError(f"standard input: {exc}") from exc
-    try:
-        return decode_prompt(Path(given).read_bytes())
-    except OSError as exc:
-        raise PromptError(f"--spec {given}: {exc.strerror}") from exc
-
-
-def _contract_text(given: str) -> str:
-    """The spec file of the contract at ``given`` (- for stdin)."""
-    try:
-        if given == "-":
-            try:
-                text = decode_prompt(sys.stdin.buffer.read())
-            except PromptError as exc:
-                raise PromptError(f"standard input: {exc}") from exc
-            return contract_text_spec(text, "standard input")
-        return contract_spec(Path(given))
-    except ContractError as exc:
-        raise PromptError(f"--from-contract {exc}") from exc
-
-
-def _checked_request(args: argparse.Namespace) -> tuple[str, GenerationOptions, NodeSpec]:
-    """The prompt and options, checked before any run exists (PromptError, OnexUnavailable)."""
-    prompt = _request_text(args)
-    try:
-        options = GenerationOptions(
-            node_type=NodeType(args.node_type) if args.node_type else None,
-            name=args.name,
-            enable_intelligence=not args.disable_intelligence,
-            target=Target(args.target),
-            package=args.package,
-            copyright_holder=args.copyright,
-            license=args.license,
-        )
-    except ValidationError as exc:
-        problems = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())
-        raise PromptError(f"invalid option: {problems}") from exc
-    spec = read_request(prompt, options)  # pre-flight: a bad prompt never creates a run
-    if options.target is Target.ONEX:
-        require_omnibase_core()
-    if args.timeout <= 0:
-        raise PromptError(f"--timeout must be positive, got {args.timeout:g}")
-    return prompt, options, spec
-
-
-def read_request(
-    prompt: str, options: GenerationOptions, style: StyleConfig | None = None
-) -> NodeSpec:
-    """The request as the run reads it: by the rules, or by the model when ``NODEGEN_LLM_MODE``
-    is on or replay and its reading is at least as good (its answer cached in the home's
-    database, where the run finds it). Off, nothing of the model is loaded."""
-    from codegen_assets.core.model_settings import ModelSettings
-
-    try:
-        enabled = ModelSettings().enabled
-    except ValidationError as exc:
-        problem = exc.errors()[0]
-        where = ".".join(str(p) for p in problem["loc"])
-        raise PromptError(f"NODEGEN_LLM_{where.upper()}: {problem['msg']}") from None
-    if not enabled:
-        return parse_prompt(prompt, options, style)
-    from codegen_assets.core.stages.read_prompt import read_prompt
-    from codegen_assets.storage.model_gateway import reading_gateway
-
-    with reading_gateway(NodegenSettings().artifact_db, "cli") as (gateway, note):
-        return read_prompt(prompt, options, style, gateway=gateway, note=note)
-
-
-def warm_validators(settings: NodegenSettings) -> None:
-    """Start the validators' warm interpreter now: it imports their toolchain while Dagster
-    loads here, on the other core."""
-    if settings.warm_validators:
-        from codegen_assets.core.validation.sandbox import use_bwrap
-        from codegen_assets.core.validation.warm_python import ServerGoneError
-        from codegen_assets.core.validation.workspace import warm_server
-
-        sandboxed = use_bwrap(settings.sandbox)
-        with contextlib.suppress(ServerGoneError):  # validation then starts interpreters itself
-            warm_server(sandboxed, settings.mypy_cache, settings.warm_validators_keep_seconds)
-
-
-def validate_ahead_of_run(
-    settings: NodegenSettings,
-    prompt: str,
-    options: GenerationOptions,
-    style: StyleConfig | None,
-    model: str = "off",
-) -> None:
-    """Render the files the run's stages will produce (the same functions) and start validating
-    them while Dagster loads; the run's validation_report takes that report if its files are
-    byte for byte these. Not with a remote pattern service, whose answer the run asks anew, nor
-    with a ``model`` (its answers are validated, not these files)."""
-    if (settings.rag_url and options.enable_intelligence) or model != "off":
-        return
-    from codegen_assets.core.pipeline import stage_outputs
-    from codegen_assets.core.stages.validation_report import validate_ahead
-    from codegen_assets.storage.retention import UsedValidationCache
-
-    try:
-        spec, _, files = stage_outputs(prompt, options, style)
-    except Exception:  # the run's own stage fails the same way, and says which stage it was
-        return
-    reports = settings.validation_reports
-    validate_ahead(
-        files,
-        timeout=settings.validation_timeout_seconds,
-        mypy_cache=settings.mypy_cache,
-        sandbox=settings.sandbox,
-        style=spec.style,
-        cache=UsedValidationCache(reports) if reports is not None else None,
-        warm=settings.warm_validators,
-        keep_seconds=settings.warm_validators_keep_seconds,
-    )
-
-
-def model_mode(args: argparse.Namespace) -> str:
-    """The model's mode for this command: ``--llm``, else ``NODEGEN_LLM_MODE`` (off)."""
-    return str(args.llm or os.environ.get("NODEGEN_LLM_MODE", "off"))
-
-
-def recorded_answers(
-    args: argparse.Namespace, spec: NodeSpec
-) -> tuple[ModelChoice | None, dict[str, Any] | None]:
-    """The ``--llm`` choice, and in mode replay the model's answers that the node's
-    ``nodegen.lock`` in the output directory records (a PromptError naming the file when it
-    records none)."""
-    choice = ModelChoice(mode=args.llm) if args.llm else None
-    if model_mode(args) != "replay" or args.output_dir is None:
-        return choice, None
-    path = args.output_dir / lock_path(spec)
-    try:
-        lock = read_lock(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise PromptError(f"--llm replay: there is no {path} to replay") from None
-    except (OSError, ValueError) as exc:
-        raise PromptError(f"--llm replay: {path} cannot be read: {exc}") from None
-    if not lock.model or not lock.model.get("answers"):
-        raise PromptError(
-            f"--llm replay: {path} records no answer of a model (generate with --llm on first)"
-        )
-    return choice, lock.model
-
-
 def _existing(path: Path) -> Path:
     """``path``, or its nearest ancestor that exists (where the repository's config is found)."""
     return next(p for p in (path, *path.parents) if p.is_dir())
@@ -419,7 +253,7 @@ def _preflight(args: argparse.Namespace, console: Console) -> Checked | int:
     """The request and the target's ruff configuration, or the exit code of a clear error (or
     of ``--explain``, which prints the spec and generates nothing)."""
     try:
-        prompt, options, spec = _checked_request(args)
+        prompt, options, spec = checked_request(args)
         output = args.output_dir.absolute() if args.output_dir is not None else None
         style = find_config(_existing(output)) if output is not None else None
         llm = recorded_answers(args, spec)

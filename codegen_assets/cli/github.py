@@ -16,7 +16,7 @@ import uvicorn
 from dagster import DagsterInstance
 from starlette.applications import Starlette
 
-from codegen_assets.cli.generate import warm_validators
+from codegen_assets.cli.validators import warm_validators
 from codegen_assets.core.logs import configure_logging
 from codegen_assets.core.secret_env import receive_handoff, reexec_without_secrets
 from codegen_assets.core.settings import NodegenSettings

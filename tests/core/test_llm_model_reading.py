@@ -260,7 +260,7 @@ def test_llm_explain_prints_the_models_reading(
 def test_llm_off_by_default_loads_no_http_client_and_asks_nothing() -> None:
     code = (
         "import sys\n"
-        "from codegen_assets.cli.generate import read_request\n"
+        "from codegen_assets.cli.request import read_request\n"
         "from codegen_assets.core.models import GenerationOptions\n"
         f"spec = read_request({RECORD!r}, GenerationOptions())\n"
         "assert spec.reading.model == '' and spec.review, spec.reading\n"
