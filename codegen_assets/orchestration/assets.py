@@ -11,8 +11,6 @@ from typing import Any
 
 from dagster import (
     AssetCheckResult,
-    AssetCheckSeverity,
-    AssetCheckSpec,
     AssetExecutionContext,
     DagsterRunStatus,
     DynamicPartitionsDefinition,
@@ -29,7 +27,6 @@ from codegen_assets.core.models import (
     FileSet,
     GenerationRequest,
     Intelligence,
-    ModelUsage,
     NodeSpec,
     RefinedCode,
     Target,
@@ -46,10 +43,16 @@ from codegen_assets.core.stages.node_code import render_node_code
 from codegen_assets.core.stages.read_prompt import read_prompt
 from codegen_assets.core.stages.written_files import deliver
 from codegen_assets.core.stages.written_logic import WrittenLogic
-from codegen_assets.core.validation.checks import WEIGHTS, check_description
 from codegen_assets.core.validation.markdown import report_markdown
 from codegen_assets.core.validation.onex_oracle import ONEX_MISSING, omnibase_core_available
 from codegen_assets.core.validation.public_output import failure_reason
+from codegen_assets.orchestration.asset_metadata import (
+    check_results,
+    check_specs,
+    model_metadata,
+    outcome_tags,
+    timed,
+)
 from codegen_assets.orchestration.dashboard import refresh_dashboard
 from codegen_assets.orchestration.resources import (
     ArtifactStoreResource,
@@ -82,54 +85,6 @@ def _stop_if_cancelled(context: AssetExecutionContext) -> None:
         raise RunCancelledError(
             f"run {context.run.run_id} was stopped; not running {context.op_def.name}"
         )
-
-
-def _timed(started: float) -> MetadataValue:
-    return MetadataValue.float(round(time.perf_counter() - started, 4))
-
-
-_LATEST = (
-    " Shown here: the latest request's result; each request's own report is in its run's "
-    "metadata (the report entry) and in its pull request."
-)
-
-
-def _check_specs(asset_name: str) -> list[AssetCheckSpec]:
-    return [
-        AssetCheckSpec(name, asset=asset_name, description=check_description(name) + _LATEST)
-        for name in WEIGHTS
-    ]
-
-
-def _check_results(report: ValidationReport) -> Iterator[AssetCheckResult]:
-    """Every check's result: a failed scored check is an ERROR, an advisory one a WARN."""
-    for check in report.checks:
-        yield AssetCheckResult(
-            check_name=check.name,
-            passed=check.passed,
-            severity=AssetCheckSeverity.WARN if check.advisory else AssetCheckSeverity.ERROR,
-            description=check_description(check.name),
-            metadata={
-                "scored": not check.advisory,
-                "weight": check.weight,
-                "duration_seconds": check.duration_seconds,
-                "output": MetadataValue.md(f"```\n{check.output}\n```" if check.output else ""),
-            },
-        )
-
-
-OUTCOME_TAG = "nodegen/outcome"
-
-
-def outcome_tags(report: ValidationReport) -> dict[str, str]:
-    """The run's tags for the node's final report, so the runs list tells a node that passed
-    every scored check from one that failed (Dagster's own status says only that the run ran)."""
-    failed = report.failed
-    return {
-        OUTCOME_TAG: "passed" if not failed else "failed",
-        "nodegen/quality_score": f"{report.quality_score:.3f}",
-        **({"nodegen/failed_checks": ",".join(failed)[:200]} if failed else {}),
-    }
 
 
 @asset(partitions_def=requests_partitions, group_name=GROUP)
@@ -176,7 +131,7 @@ def parsed_prompt(
     return Output(
         spec,
         metadata={
-            "duration_seconds": _timed(started),
+            "duration_seconds": timed(started),
             "node_name": spec.name,
             "node_type": spec.node_type.value,
             "operations": [op.name for op in spec.operations],
@@ -205,7 +160,7 @@ def intelligence(
     return Output(
         result,
         metadata={
-            "duration_seconds": _timed(started),
+            "duration_seconds": timed(started),
             "source": result.source,
             "needs_review": result.needs_review,
             "patterns": [p.name for p in result.patterns],
@@ -222,7 +177,7 @@ def contract(parsed_prompt: NodeSpec, intelligence: Intelligence) -> Output[Cont
     return Output(
         document,
         metadata={
-            "duration_seconds": _timed(started),
+            "duration_seconds": timed(started),
             "name": document.name,
             "operations": [h.operation for h in document.handler_routing.handlers],
             "published_events": [f"{e.event_type} -> {e.topic}" for e in document.published_events],
@@ -236,7 +191,7 @@ def node_code(parsed_prompt: NodeSpec, contract: ContractDocument) -> Output[Fil
     started = time.perf_counter()
     files = render_node_code(parsed_prompt, contract)
     return Output(
-        files, metadata={"duration_seconds": _timed(started), "files": sorted(files.files)}
+        files, metadata={"duration_seconds": timed(started), "files": sorted(files.files)}
     )
 
 
@@ -246,7 +201,7 @@ def event_bus(parsed_prompt: NodeSpec, node_code: FileSet) -> Output[FileSet]:
     started = time.perf_counter()
     files = with_event_bus(parsed_prompt, node_code)
     added = sorted(set(files.files) - set(node_code.files))
-    return Output(files, metadata={"duration_seconds": _timed(started), "files_added": added})
+    return Output(files, metadata={"duration_seconds": timed(started), "files_added": added})
 
 
 @asset(partitions_def=requests_partitions, group_name=GROUP)
@@ -260,24 +215,11 @@ def generated_tests(
     return Output(
         files,
         metadata={
-            "duration_seconds": _timed(started),
+            "duration_seconds": timed(started),
             "test_files": tests,
             "test_file_count": len(tests),
         },
     )
-
-
-def model_metadata(usage: ModelUsage | None) -> dict[str, Any]:
-    """A stage's metadata of what the model did (nothing when no model was configured)."""
-    if usage is None:
-        return {}
-    return {
-        "model": MetadataValue.text(usage.summary()),
-        "model_usage": MetadataValue.json(usage.model_dump(mode="json")),
-        "model_tokens": usage.tokens,
-        "model_requests": usage.requests,
-        "model_cost": usage.cost,
-    }
 
 
 def account(request: GenerationRequest) -> str:
@@ -320,7 +262,7 @@ def written_logic(
     return Output(
         logic,
         metadata={
-            "duration_seconds": _timed(started),
+            "duration_seconds": timed(started),
             "written_by_model": sorted(logic.written_by_model),
             **model_metadata(logic.usage),
         },
@@ -330,7 +272,7 @@ def written_logic(
 @asset(
     partitions_def=requests_partitions,
     group_name=GROUP,
-    check_specs=_check_specs("validation_report"),
+    check_specs=check_specs("validation_report"),
 )
 def validation_report(
     context: AssetExecutionContext,
@@ -348,17 +290,17 @@ def validation_report(
     yield Output(
         report,
         metadata={
-            "duration_seconds": _timed(started),
+            "duration_seconds": timed(started),
             "quality_score": report.quality_score,
             "report": MetadataValue.md(report_markdown(report, [], list(parsed_prompt.warnings))),
             **model_metadata(report.model_usage),
         },
     )
-    yield from _check_results(report)
+    yield from check_results(report)
 
 
 @asset(
-    partitions_def=requests_partitions, group_name=GROUP, check_specs=_check_specs("refined_code")
+    partitions_def=requests_partitions, group_name=GROUP, check_specs=check_specs("refined_code")
 )
 def refined_code(
     context: AssetExecutionContext,
@@ -386,7 +328,7 @@ def refined_code(
     yield Output(
         refined,
         metadata={
-            "duration_seconds": _timed(started),
+            "duration_seconds": timed(started),
             "fixed_files": list(refined.fixed_files),
             "quality_score": refined.report.quality_score,
             "report": MetadataValue.md(
@@ -395,7 +337,7 @@ def refined_code(
             **model_metadata(refined.report.model_usage),
         },
     )
-    yield from _check_results(refined.report)
+    yield from check_results(refined.report)
 
 
 @asset(partitions_def=requests_partitions, group_name=GROUP)
@@ -428,7 +370,7 @@ def written_files(
     return Output(
         outcome,
         metadata={
-            "duration_seconds": _timed(started),
+            "duration_seconds": timed(started),
             "files": list(outcome.written),
             "stored_in_artifact_store": outcome.stored_in_artifact_store,
         },
@@ -459,7 +401,7 @@ def pull_request(
     outcome = publisher.publish(
         request, parsed_prompt, intelligence, refined_code, github.run_url(context.run.run_id)
     )
-    metadata: dict[str, Any] = {"duration_seconds": _timed(started), "branch": outcome.branch}
+    metadata: dict[str, Any] = {"duration_seconds": timed(started), "branch": outcome.branch}
     if outcome.pr_url:
         metadata["pull_request"] = MetadataValue.url(outcome.pr_url)
     if outcome.commit_sha and outcome.pr_number is not None:
