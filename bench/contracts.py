@@ -35,6 +35,7 @@ from rich.table import Table
 
 from bench.output import heading, logs_to_file
 from codegen_assets.core.models import FileSet, GenerationOptions
+from codegen_assets.core.validation.settings import ValidationSettings
 
 FACTS = ("name", "type", "subscribe", "publish", "handlers")
 
@@ -142,7 +143,9 @@ def _validate(files: FileSet, outcome: Outcome, mypy_cache: Path) -> None:
     from codegen_assets.core.stages.validation_report import validate_files
     from codegen_assets.core.validation.checks import SCORED_GATES
 
-    report = validate_files(files, timeout=300, mypy_cache=mypy_cache, warm=True)
+    report = validate_files(
+        files, ValidationSettings(timeout=300, mypy_cache=mypy_cache, warm=True)
+    )
     gates = [c for c in report.checks if c.name in SCORED_GATES]
     failed_gates = [c.name for c in gates if not c.passed]
     outcome.gates = "✓" if not failed_gates else "✗ " + ", ".join(failed_gates)

@@ -26,6 +26,7 @@ from rich.table import Table
 from bench.output import heading, logs_to_file
 from codegen_assets.core.models import FileSet, GenerationOptions, NodeType
 from codegen_assets.core.pipeline import STAGES
+from codegen_assets.core.validation.settings import ValidationSettings
 
 PROMPT = (Path(__file__).parents[1] / "tests" / "data" / "store_effect_prompt.txt").read_text(
     "utf-8"
@@ -86,7 +87,9 @@ def validators(runs: int, work: Path) -> dict[str, list[float]]:
     checks: dict[str, list[float]] = {}
     mypy_cache = NodegenSettings().mypy_cache
     for _ in range(runs):
-        report = validate_files(files, timeout=300, mypy_cache=mypy_cache, warm=True)
+        report = validate_files(
+            files, ValidationSettings(timeout=300, mypy_cache=mypy_cache, warm=True)
+        )
         gates = {c.name: c.duration_seconds for c in report.checks if c.name in SCORED_GATES}
         checks.setdefault("ecosystem gates (one interpreter)", []).append(max(gates.values()))
         for check in report.checks:

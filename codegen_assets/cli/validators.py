@@ -8,19 +8,21 @@ import contextlib
 
 from codegen_assets.core.models import GenerationOptions, StyleConfig
 from codegen_assets.core.settings import NodegenSettings
+from codegen_assets.core.validation.settings import validation_settings
 
 
 def warm_validators(settings: NodegenSettings) -> None:
     """Start the validators' warm interpreter now: it imports their toolchain while Dagster
     loads here, on the other core."""
-    if settings.warm_validators:
+    validation = validation_settings(settings)
+    if validation.warm:
         from codegen_assets.core.validation.sandbox import use_bwrap
         from codegen_assets.core.validation.warm_python import ServerGoneError
         from codegen_assets.core.validation.workspace import warm_server
 
-        sandboxed = use_bwrap(settings.sandbox)
+        sandboxed = use_bwrap(validation.sandbox)
         with contextlib.suppress(ServerGoneError):  # validation then starts interpreters itself
-            warm_server(sandboxed, settings.mypy_cache, settings.warm_validators_keep_seconds)
+            warm_server(sandboxed, validation.mypy_cache, validation.keep_seconds)
 
 
 def validate_ahead_of_run(
@@ -44,14 +46,6 @@ def validate_ahead_of_run(
         spec, _, files = stage_outputs(prompt, options, style)
     except Exception:  # the run's own stage fails the same way, and says which stage it was
         return
-    reports = settings.validation_reports
-    validate_ahead(
-        files,
-        timeout=settings.validation_timeout_seconds,
-        mypy_cache=settings.mypy_cache,
-        sandbox=settings.sandbox,
-        style=spec.style,
-        cache=UsedValidationCache(reports) if reports is not None else None,
-        warm=settings.warm_validators,
-        keep_seconds=settings.warm_validators_keep_seconds,
-    )
+    validation = validation_settings(settings)
+    cache = UsedValidationCache.of(validation.cache_dir)
+    validate_ahead(files, validation, style=spec.style, cache=cache)

@@ -16,6 +16,7 @@ from codegen_assets.core.pipeline import render_files
 from codegen_assets.core.settings import NodegenSettings
 from codegen_assets.core.stages.validation_report import validate_files
 from codegen_assets.core.validation.onex_oracle import omnibase_core_available
+from codegen_assets.core.validation.settings import ValidationSettings
 
 PROMPTS = {
     NodeType.EFFECT: "Effect node warm_effect: save(key: string, version: int)",
@@ -34,7 +35,9 @@ def main() -> int:
     for kind, prompt in PROMPTS.items():
         files.update(render_files(prompt, GenerationOptions(node_type=kind))[1].files)
     started = time.perf_counter()
-    report = validate_files(FileSet(files=files), timeout=600, mypy_cache=cache, warm=True)
+    report = validate_files(
+        FileSet(files=files), ValidationSettings(timeout=600, mypy_cache=cache, warm=True)
+    )
     took = time.perf_counter() - started
     print(f"validation caches built in {took:.0f} s: {cache}", file=sys.stderr)
     mypy = report.check("mypy")

@@ -6,6 +6,7 @@ from dagster import Definitions, in_process_executor
 
 from codegen_assets.core.model_settings import ModelSettings
 from codegen_assets.core.settings import NodegenSettings
+from codegen_assets.core.validation.settings import validation_settings
 from codegen_assets.orchestration.assets import generation_assets, pull_request
 from codegen_assets.orchestration.dashboard import dashboard_schedule, refresh_dashboards_job
 from codegen_assets.orchestration.drift import (
@@ -40,14 +41,7 @@ def local_resources(settings: NodegenSettings) -> dict[str, object]:
         "artifacts": ArtifactStoreResource(
             path=str(settings.artifact_db), workspace=str(settings.workspace)
         ),
-        "validator": ValidatorResource(
-            timeout_seconds=settings.validation_timeout_seconds,
-            mypy_cache_dir=str(settings.mypy_cache),
-            sandbox=settings.sandbox,
-            cache_dir=str(settings.validation_reports or ""),
-            warm=settings.warm_validators,
-            warm_keep_seconds=settings.warm_validators_keep_seconds,
-        ),
+        "validator": ValidatorResource.of(validation_settings(settings)),
         "github": GitHubResource(),
         "intelligence_service": IntelligenceResource(
             rag_url=settings.rag_url, timeout_seconds=settings.rag_timeout_seconds

@@ -29,6 +29,7 @@ from codegen_assets.core.stages.refined_code import refine_files
 from codegen_assets.core.stages.validation_report import validate_files
 from codegen_assets.core.stages.written_logic import NO_SANDBOX
 from codegen_assets.core.validation.sandbox import use_bwrap
+from codegen_assets.core.validation.settings import ValidationSettings
 from codegen_assets.orchestration.run_history import DagsterRunHistory
 from codegen_assets.storage.artifacts import ArtifactStore
 from codegen_assets.storage.dashboards import DashboardStore
@@ -90,8 +91,32 @@ class ValidatorResource(ConfigurableResource["ValidatorResource"]):
     warm: bool = True  # Python checks of generated code in a warm interpreter
     warm_keep_seconds: float = 0.0  # shared with later processes while used this recently
 
+    @classmethod
+    def of(cls, settings: ValidationSettings) -> ValidatorResource:
+        """The resource validating with ``settings`` (``validation_settings`` of the
+        environment's ``NodegenSettings``), as Dagster configuration."""
+        return cls(
+            timeout_seconds=settings.timeout,
+            mypy_cache_dir=str(settings.mypy_cache),
+            sandbox=settings.sandbox,
+            cache_dir=str(settings.cache_dir or ""),
+            warm=settings.warm,
+            warm_keep_seconds=settings.keep_seconds,
+        )
+
+    def settings(self) -> ValidationSettings:
+        """The settings every validation of this resource runs with."""
+        return ValidationSettings(
+            timeout=self.timeout_seconds,
+            mypy_cache=Path(self.mypy_cache_dir),
+            sandbox=self.sandbox,
+            cache_dir=Path(self.cache_dir) if self.cache_dir else None,
+            warm=self.warm,
+            keep_seconds=self.warm_keep_seconds,
+        )
+
     def _cache(self) -> UsedValidationCache | None:
-        return UsedValidationCache(Path(self.cache_dir)) if self.cache_dir else None
+        return UsedValidationCache.of(self.settings().cache_dir)
 
     def sandboxed(self) -> bool:
         """Whether the validators run in a sandbox (bubblewrap) here."""
@@ -109,32 +134,14 @@ class ValidatorResource(ConfigurableResource["ValidatorResource"]):
         self, files: FileSet, style: StyleConfig | None, *, trusted: bool
     ) -> ValidationReport:
         return validate_files(
-            files,
-            timeout=self.timeout_seconds,
-            mypy_cache=Path(self.mypy_cache_dir),
-            trusted=trusted,
-            sandbox=self.sandbox,
-            style=style,
-            cache=self._cache(),
-            warm=self.warm,
-            keep_seconds=self.warm_keep_seconds,
+            files, self.settings(), trusted=trusted, style=style, cache=self._cache()
         )
 
     def refine(
         self, files: FileSet, report: ValidationReport, style: StyleConfig | None = None
     ) -> RefinedCode:
         """Apply automatic fixes and re-validate once."""
-        return refine_files(
-            files,
-            report,
-            timeout=self.timeout_seconds,
-            mypy_cache=Path(self.mypy_cache_dir),
-            sandbox=self.sandbox,
-            style=style,
-            cache=self._cache(),
-            warm=self.warm,
-            keep_seconds=self.warm_keep_seconds,
-        )
+        return refine_files(files, report, self.settings(), style=style, cache=self._cache())
 
 
 class GitHubResource(ConfigurableResource["GitHubResource"]):

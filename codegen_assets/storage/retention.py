@@ -52,6 +52,12 @@ class UsedValidationCache(ValidationCache):
                 os.utime(self.directory / f"{key}.json")
         return report
 
+    @classmethod
+    def of(cls, directory: Path | None) -> UsedValidationCache | None:
+        """The cache in ``directory`` (``ValidationSettings.cache_dir``); None when no reports
+        are kept."""
+        return cls(directory) if directory is not None else None
+
 
 @dataclass(frozen=True)
 class Removed:

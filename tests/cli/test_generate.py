@@ -24,6 +24,7 @@ from codegen_assets.core.understanding.line_reader.text import clean_prompt
 from codegen_assets.core.validation import onex_oracle, warm_python
 from codegen_assets.core.validation.cache import ValidationCache
 from codegen_assets.core.validation.report import check_all
+from codegen_assets.core.validation.settings import ValidationSettings
 from codegen_assets.orchestration import assets
 from codegen_assets.storage.artifacts import ArtifactStore
 
@@ -115,7 +116,9 @@ def test_seed_command_generates_a_valid_store_effect(
     assert kept and set(kept) == {45.0}
     assert len(validated_in) == 1 and validated_in[0].startswith("validate-ahead")
     tree = read_tree(out)
-    report = validate_files(tree, timeout=300, mypy_cache=shared_mypy_cache, cache=validation_cache)
+    report = validate_files(
+        tree, ValidationSettings(timeout=300, mypy_cache=shared_mypy_cache), cache=validation_cache
+    )
     assert report.passed, [c.output for c in report.checks if not c.passed and not c.advisory]
     lock_path = f"node_store_effect/{LOCK_FILE}"
     lock = read_lock(tree.files[lock_path])

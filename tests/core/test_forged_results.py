@@ -24,6 +24,7 @@ from codegen_assets.core.validation.checks import MIN_COVERAGE_PCT, UNTRUSTED_RU
 from codegen_assets.core.validation.markdown import report_markdown
 from codegen_assets.core.validation.runner import execute
 from codegen_assets.core.validation.sandbox import bwrap_works
+from codegen_assets.core.validation.settings import ValidationSettings
 from codegen_assets.core.validation.workspace import workspace
 from tests.core.test_render import render_all
 
@@ -114,10 +115,8 @@ def forged(
     cache = ValidationCache(tmp_path_factory.mktemp("reports"))
     report = validate_files(
         hostile_files(),
-        timeout=300,
-        mypy_cache=shared_mypy_cache,
+        ValidationSettings(timeout=300, mypy_cache=shared_mypy_cache, sandbox="bwrap"),
         trusted=False,
-        sandbox="bwrap",
         cache=cache,
     )
     return report, cache

@@ -30,6 +30,7 @@ from codegen_assets.core.stages.validation_report import validate_files
 from codegen_assets.core.validation import gates, runner
 from codegen_assets.core.validation.cache import ValidationCache
 from codegen_assets.core.validation.checks import ADVISORY_GATES, SCORED_GATES, node_dirs
+from codegen_assets.core.validation.settings import ValidationSettings
 from codegen_assets.core.validation.workspace import write_tree
 from tests.conftest import SHARED
 from tests.support.corpus import CORPUS, FACTS
@@ -96,7 +97,9 @@ def test_the_fact_corpus_passes_every_check_and_gate_together(
         merged.update(files)
     tree = FileSet(files=merged)
     assert len(node_dirs(tree)) == len(FACTS)
-    report = validate_files(tree, timeout=900, mypy_cache=shared_mypy_cache, cache=validation_cache)
+    report = validate_files(
+        tree, ValidationSettings(timeout=900, mypy_cache=shared_mypy_cache), cache=validation_cache
+    )
     failed = _failures(report)
     if predicted:  # the types as the prompts wrote them; the gate's verdict is reported
         assert [f.split(":", 1)[0] for f in failed] == ["omni_infra_validate_all"], failed
@@ -131,7 +134,7 @@ def test_onex_target_passes_every_check_and_gate(
     pytest.importorskip("omnibase_core")
     files = generate(CORPUS[name][1], Target.ONEX)
     report = validate_files(
-        files, timeout=600, mypy_cache=shared_mypy_cache, cache=validation_cache
+        files, ValidationSettings(timeout=600, mypy_cache=shared_mypy_cache), cache=validation_cache
     )
     assert _failures(report) == []
     _assert_honest(report, files)
@@ -159,7 +162,7 @@ def test_standalone_target_passes_without_omnibase_core(
         lambda sandbox: {**scrubbed(sandbox), "PYTHONPATH": str(blocker.parent)},
     )
     monkeypatch.setattr(gates, "omnibase_core_available", lambda: False)
-    report = validate_files(files, timeout=600, mypy_cache=shared_mypy_cache)
+    report = validate_files(files, ValidationSettings(timeout=600, mypy_cache=shared_mypy_cache))
     assert _failures(report) == []
     _assert_honest(report, files)
     skipped = {c.name for c in report.checks if c.skipped}

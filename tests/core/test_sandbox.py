@@ -23,6 +23,7 @@ from codegen_assets.core.validation.sandbox import (
     bwrap_works,
     use_bwrap,
 )
+from codegen_assets.core.validation.settings import ValidationSettings
 from github_app.client import installation_client
 from github_app.demo.fake_github import FakeGitHub
 from github_app.demo.local import REPO, SECRET
@@ -100,7 +101,9 @@ def test_untrusted_code_is_checked_statically_without_a_sandbox(
 ) -> None:
     files = _hand_edited(tmp_path)
     report = validate_files(
-        files, timeout=120, mypy_cache=shared_mypy_cache, trusted=False, sandbox="none"
+        files,
+        ValidationSettings(timeout=120, mypy_cache=shared_mypy_cache, sandbox="none"),
+        trusted=False,
     )
     assert not (tmp_path / "executed").exists()
     assert report.static_only and not report.sandboxed and not report.passed
@@ -113,7 +116,8 @@ def test_untrusted_code_is_checked_statically_without_a_sandbox(
 
 def test_trusted_code_runs_without_a_sandbox(tmp_path: Path, shared_mypy_cache: Path) -> None:
     report = validate_files(
-        _hand_edited(tmp_path), timeout=120, mypy_cache=shared_mypy_cache, sandbox="none"
+        _hand_edited(tmp_path),
+        ValidationSettings(timeout=120, mypy_cache=shared_mypy_cache, sandbox="none"),
     )
     assert (tmp_path / "executed").read_text() == "ran"
     assert report.check("pytest").passed and not report.static_only
@@ -124,7 +128,9 @@ def test_untrusted_code_runs_inside_the_sandbox(
 ) -> None:
     files = _hand_edited(tmp_path)
     report = validate_files(
-        files, timeout=120, mypy_cache=shared_mypy_cache, trusted=False, sandbox="bwrap"
+        files,
+        ValidationSettings(timeout=120, mypy_cache=shared_mypy_cache, sandbox="bwrap"),
+        trusted=False,
     )
     assert report.sandboxed and not report.static_only
     # it ran, but the path outside its copy does not even exist in there

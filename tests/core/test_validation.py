@@ -28,6 +28,7 @@ from codegen_assets.core.validation.covered_tests import libraries
 from codegen_assets.core.validation.markdown import report_markdown
 from codegen_assets.core.validation.report import quality_score
 from codegen_assets.core.validation.runner import scrubbed_env
+from codegen_assets.core.validation.settings import ValidationSettings
 from tests.core.test_render import render_all
 
 NODE = "node_alpha_operations_compute"
@@ -61,12 +62,16 @@ def test_a_generated_node_passes_every_check_and_gate(
     compute: FileSet, mypy_cache: Path, tmp_path: Path
 ) -> None:
     cache = ValidationCache(tmp_path / "reports")
-    report = validate_files(compute, timeout=300, mypy_cache=mypy_cache, cache=cache)
+    report = validate_files(
+        compute, ValidationSettings(timeout=300, mypy_cache=mypy_cache), cache=cache
+    )
     failing = {c.name: c.output for c in report.checks if not c.passed and not c.advisory}
     assert failing == {}
     assert {c.name for c in report.checks} >= {*SCORED_GATES, *ADVISORY_GATES}
     assert report.quality_score == 1.0 and report.passed and not report.cached
-    again = validate_files(compute, timeout=300, mypy_cache=mypy_cache, cache=cache)
+    again = validate_files(
+        compute, ValidationSettings(timeout=300, mypy_cache=mypy_cache), cache=cache
+    )
     assert again.cached and again.checks == report.checks
     assert "**From the validation cache:**" in report_markdown(again, [], [])
 
@@ -94,9 +99,7 @@ def test_the_cache_misses_when_anything_a_report_depends_on_changes(
     ) -> ValidationReport:
         return validate_files(
             files,
-            timeout=1,
-            mypy_cache=tmp_path,
-            sandbox="none",
+            ValidationSettings(timeout=1, mypy_cache=tmp_path, sandbox="none"),
             cache=cache,
             style=style,
             trusted=trusted,
@@ -124,7 +127,11 @@ def test_failing_and_static_only_reports_are_never_kept(
         seen = _counting(monkeypatch, report)
         cache = ValidationCache(tmp_path / str(len(report.checks)))
         for _ in range(2):
-            validate_files(compute, timeout=1, mypy_cache=tmp_path, sandbox="none", cache=cache)
+            validate_files(
+                compute,
+                ValidationSettings(timeout=1, mypy_cache=tmp_path, sandbox="none"),
+                cache=cache,
+            )
         assert len(seen) == 2
 
 
@@ -136,7 +143,10 @@ def test_reports_of_hand_edited_code_are_never_kept_nor_replayed(
     cache = ValidationCache(tmp_path / "reports")
     for _ in range(2):
         merged = validate_files(
-            compute, timeout=1, mypy_cache=tmp_path, trusted=False, sandbox="none", cache=cache
+            compute,
+            ValidationSettings(timeout=1, mypy_cache=tmp_path, sandbox="none"),
+            trusted=False,
+            cache=cache,
         )
         assert not merged.cached
     assert len(seen) == 2 and not list(cache.directory.glob("*"))
@@ -158,7 +168,9 @@ def test_broken_node_fails_the_right_checks(compute: FileSet, mypy_cache: Path) 
         "        super().__init__(container)\n",
         "        super().__init__(container)\n        self.cache = {}\n",
     )
-    report = validate_files(FileSet(files=broken), timeout=300, mypy_cache=mypy_cache)
+    report = validate_files(
+        FileSet(files=broken), ValidationSettings(timeout=300, mypy_cache=mypy_cache)
+    )
     results = {c.name: c.passed for c in report.checks}
     assert (results["pytest"], results["mypy"], results["contract_schema"]) == (False,) * 3
     assert not results["infra_declarative_node"]  # node.py is no longer a declarative shell
@@ -177,10 +189,14 @@ def test_style_is_judged_by_the_repositorys_configuration(
     files = dict(compute.files)
     long = "# " + "a long comment " * 6  # 92 characters: within ruff's defaults, not E501's 79
     files[HANDLER] += f"\n\n{long}\ndef f(x: int) -> int:\n    return 1 if x == 0 else(2)\n"
-    defaults = validate_files(FileSet(files=files), timeout=300, mypy_cache=mypy_cache)
+    defaults = validate_files(
+        FileSet(files=files), ValidationSettings(timeout=300, mypy_cache=mypy_cache)
+    )
     assert defaults.check("ruff").passed and not defaults.check("format").passed
     strict = StyleConfig(filename="ruff.toml", text='line-length = 79\n[lint]\nselect = ["E501"]\n')
-    judged = validate_files(FileSet(files=files), timeout=300, mypy_cache=mypy_cache, style=strict)
+    judged = validate_files(
+        FileSet(files=files), ValidationSettings(timeout=300, mypy_cache=mypy_cache), style=strict
+    )
     assert not judged.check("ruff").passed
     assert "E501" in judged.check("ruff").output
 
@@ -193,7 +209,9 @@ def test_quality_metrics_catch_complex_and_untested_code(
     untested = "\n".join(f"    y{i} = x + {i}" for i in range(60))
     files[HANDLER] += f"\n\ndef tangled(x: int) -> int:\n{branches}    return -1\n"
     files[HANDLER] += f"\n\ndef untested(x: int) -> int:\n{untested}\n    return x\n"
-    report = validate_files(FileSet(files=files), timeout=300, mypy_cache=mypy_cache)
+    report = validate_files(
+        FileSet(files=files), ValidationSettings(timeout=300, mypy_cache=mypy_cache)
+    )
     assert not report.check("complexity").passed
     assert report.max_complexity == 13
     assert f"tangled ({HANDLER}): 13" in report.check("complexity").output
@@ -212,9 +230,13 @@ def test_refinement_fixes_style_and_revalidates(compute: FileSet, mypy_cache: Pa
         "        return ModelAlpha", "        return   ModelAlpha", 1
     )
     assert messy[HANDLER] != compute.files[HANDLER].replace(future, f"{future}\nimport os\n", 1)
-    first = validate_files(FileSet(files=messy), timeout=300, mypy_cache=mypy_cache)
+    first = validate_files(
+        FileSet(files=messy), ValidationSettings(timeout=300, mypy_cache=mypy_cache)
+    )
     assert not first.check("ruff").passed and not first.check("format").passed
-    refined = refine_files(FileSet(files=messy), first, timeout=300, mypy_cache=mypy_cache)
+    refined = refine_files(
+        FileSet(files=messy), first, ValidationSettings(timeout=300, mypy_cache=mypy_cache)
+    )
     assert refined.fixed_files == (HANDLER,)
     assert refined.report.refined and refined.report.passed
     assert "import os" not in refined.files.files[HANDLER]
@@ -230,7 +252,9 @@ def test_sandbox_environment_has_no_secrets(
         '    assert "GITHUB_TOKEN" not in os.environ\n'
         '    assert os.environ["HOME"] != "/root"\n'
     )
-    report = validate_files(FileSet(files=files), timeout=300, mypy_cache=mypy_cache)
+    report = validate_files(
+        FileSet(files=files), ValidationSettings(timeout=300, mypy_cache=mypy_cache)
+    )
     assert report.check("pytest").passed, report.check("pytest").output
     assert "GITHUB_TOKEN" not in scrubbed_env(Path("/tmp"))
     assert os.environ["GITHUB_TOKEN"] == "ghs_secret"
@@ -242,7 +266,7 @@ def test_hung_validator_is_killed_at_the_timeout(
     sleeper = ["python3", "-c", "import time; time.sleep(60)"]
     monkeypatch.setattr(checks_run, "tool_commands", lambda _files, _cache: {"pytest": sleeper})
     monkeypatch.setattr(checks_run, "gate_checks", lambda *_: [])
-    report = validate_files(compute, timeout=0.5, mypy_cache=Path("/tmp"))
+    report = validate_files(compute, ValidationSettings(timeout=0.5, mypy_cache=Path("/tmp")))
     check = report.check("pytest")
     assert not check.passed
     assert "timed out after 0.5 s" in check.output
@@ -284,25 +308,25 @@ def test_a_validation_started_ahead_is_the_one_a_later_call_for_the_same_files_g
         return ValidationReport(checks=(), quality_score=number / 10)
 
     monkeypatch.setattr(validation, "check_all", check_all)
-    cache = tmp_path / "mypy"
-    validation.validate_ahead(compute, timeout=60, mypy_cache=cache, sandbox="none")
-    first = validate_files(compute, timeout=60, mypy_cache=cache, sandbox="none")
+    settings = ValidationSettings(timeout=60, mypy_cache=tmp_path / "mypy", sandbox="none")
+    validation.validate_ahead(compute, settings)
+    first = validate_files(compute, settings)
     assert first.quality_score == 0.1 and len(ran) == 1
     assert ran[0].startswith("validate-ahead")  # ran in the background, once
 
-    validation.validate_ahead(compute, timeout=60, mypy_cache=cache, sandbox="none")
+    validation.validate_ahead(compute, settings)
     edited = FileSet(files={**compute.files, HANDLER: compute.files[HANDLER] + "# mine\n"})
-    here = validate_files(edited, timeout=60, mypy_cache=cache, sandbox="none")  # other files
+    here = validate_files(edited, settings)  # other files
     styled = StyleConfig(filename="ruff.toml", text="line-length = 79\n")
-    validate_files(compute, timeout=60, mypy_cache=cache, sandbox="none", style=styled)
+    validate_files(compute, settings, style=styled)
     assert len(ran) == 4 and here.quality_score in (0.2, 0.3)
     assert [name.startswith("validate-ahead") for name in ran].count(True) == 2
     # hand-edited files never take a report started ahead for the generator's own
-    merged = validate_files(compute, timeout=60, mypy_cache=cache, sandbox="none", trusted=False)
+    merged = validate_files(compute, settings, trusted=False)
     assert len(ran) == 5 and merged.quality_score == 0.5
     # the one started ahead for these very files is still there for the call it was meant for
     ahead = [i for i, name in enumerate(ran) if name.startswith("validate-ahead")][-1]
-    taken = validate_files(compute, timeout=60, mypy_cache=cache, sandbox="none")
+    taken = validate_files(compute, settings)
     assert len(ran) == 5 and taken.quality_score == (ahead + 1) / 10
 
 

@@ -19,6 +19,7 @@ from codegen_assets.core.stages.validation_report import validate_files
 from codegen_assets.core.validation import warm_python
 from codegen_assets.core.validation.runner import scrubbed_env
 from codegen_assets.core.validation.sandbox import bwrap_works
+from codegen_assets.core.validation.settings import ValidationSettings
 from codegen_assets.core.validation.warm_python import ServerGoneError, WarmPython
 from tests.core.test_render import render_all
 from tests.support.spy import SPY
@@ -130,8 +131,10 @@ def test_a_node_validated_warm_gets_the_report_a_new_interpreter_per_check_gives
         return run_warm(self, argv, *args)
 
     monkeypatch.setattr(WarmPython, "run", spied)
-    warm = validate_files(files, timeout=300, mypy_cache=shared_mypy_cache, warm=True)
-    cold = validate_files(files, timeout=300, mypy_cache=shared_mypy_cache)
+    warm = validate_files(
+        files, ValidationSettings(timeout=300, mypy_cache=shared_mypy_cache, warm=True)
+    )
+    cold = validate_files(files, ValidationSettings(timeout=300, mypy_cache=shared_mypy_cache))
     assert warm.passed and warm.quality_score == cold.quality_score == 1.0
     assert [(c.name, c.passed) for c in warm.checks] == [(c.name, c.passed) for c in cold.checks]
     assert (warm.coverage_pct, warm.max_complexity) == (cold.coverage_pct, cold.max_complexity)
@@ -300,7 +303,10 @@ def test_an_interpreter_that_cannot_start_leaves_each_check_to_a_new_one(
         WarmPython(False, tmp_path / "mypy", scrubbed_env(tmp_path), keep_seconds=30)
     files = FileSet(files={"tiny.py": "VALUE: int = 1\n"})
     report = validate_files(
-        files, timeout=120, mypy_cache=tmp_path / "mypy", sandbox="none", warm=True, keep_seconds=30
+        files,
+        ValidationSettings(
+            timeout=120, mypy_cache=tmp_path / "mypy", sandbox="none", warm=True, keep_seconds=30
+        ),
     )
     mypy = report.check("mypy")
     assert mypy.passed and "Success: no issues found in 1 source file" in mypy.output

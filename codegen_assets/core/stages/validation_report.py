@@ -11,14 +11,13 @@ from __future__ import annotations
 import functools
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from pathlib import Path
 
 from codegen_assets.core.models import CheckResult, FileSet, NodeSpec, StyleConfig, ValidationReport
-from codegen_assets.core.settings import SandboxMode
 from codegen_assets.core.validation.cache import ValidationCache, cache_key
 from codegen_assets.core.validation.checks import PROMPT_CHECK, WEIGHTS
 from codegen_assets.core.validation.report import check_all, quality_score
 from codegen_assets.core.validation.sandbox import use_bwrap
+from codegen_assets.core.validation.settings import ValidationSettings
 from codegen_assets.core.validation.workspace import workspace
 
 _AHEAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="validate-ahead")
@@ -28,40 +27,25 @@ _ahead_lock = threading.Lock()
 
 def validate_ahead(
     files: FileSet,
+    settings: ValidationSettings,
     *,
-    timeout: float,
-    mypy_cache: Path,
-    sandbox: SandboxMode = "auto",
     style: StyleConfig | None = None,
     cache: ValidationCache | None = None,
-    warm: bool = False,
-    keep_seconds: float = 0.0,
 ) -> None:
     """Start validating the generator's ``files`` now, in the background: the next
     ``validate_files`` call in this process for the same files and settings takes that report
     (the CLI starts it while Dagster loads; any other files are validated as usual)."""
-    key = _ahead_key(files, style, sandbox, timeout, mypy_cache)
-    future = _AHEAD.submit(
-        _validate,
-        files,
-        timeout=timeout,
-        mypy_cache=mypy_cache,
-        trusted=True,
-        sandbox=sandbox,
-        style=style,
-        cache=cache,
-        warm=warm,
-        keep_seconds=keep_seconds,
-    )
+    key = _ahead_key(files, style, settings)
+    future = _AHEAD.submit(_validate, files, settings, trusted=True, style=style, cache=cache)
     with _ahead_lock:
         _ahead[key] = future
 
 
 def _ahead_key(
-    files: FileSet, style: StyleConfig | None, sandbox: SandboxMode, timeout: float, cache: Path
+    files: FileSet, style: StyleConfig | None, settings: ValidationSettings
 ) -> tuple[str, ...]:
-    digest = cache_key(files, style=style, trusted=True, sandboxed=use_bwrap(sandbox))
-    return (digest, f"{timeout:g}", str(cache))
+    digest = cache_key(files, style=style, trusted=True, sandboxed=use_bwrap(settings.sandbox))
+    return (digest, f"{settings.timeout:g}", str(settings.mypy_cache))
 
 
 def _validated_ahead(key: tuple[str, ...]) -> ValidationReport | None:
@@ -78,18 +62,14 @@ def _validated_ahead(key: tuple[str, ...]) -> ValidationReport | None:
 
 def validate_files(
     files: FileSet,
+    settings: ValidationSettings,
     *,
-    timeout: float,
-    mypy_cache: Path,
     trusted: bool = True,
-    sandbox: SandboxMode = "auto",
     style: StyleConfig | None = None,
     cache: ValidationCache | None = None,
-    warm: bool = False,
-    keep_seconds: float = 0.0,
 ) -> ValidationReport:
-    """Run every check on a private copy of ``files``, the slow ones in parallel (with ``warm``,
-    the Python ones in the warm interpreter when the files are ``trusted``).
+    """Run every check on a private copy of ``files``, the slow ones in parallel (with
+    ``settings.warm``, the Python ones in the warm interpreter when the files are ``trusted``).
 
     ``trusted=False`` marks files that include code the generator did not write (hand edits
     merged into a regeneration): outside a sandbox they are checked statically only. With a
@@ -97,50 +77,36 @@ def validate_files(
     validation this process started ahead (``validate_ahead``) get that report.
     """
     if trusted and _ahead:  # nothing started ahead (the served worker): no key to compute
-        ahead = _validated_ahead(_ahead_key(files, style, sandbox, timeout, mypy_cache))
+        ahead = _validated_ahead(_ahead_key(files, style, settings))
         if ahead is not None:
             return ahead
-    return _validate(
-        files,
-        timeout=timeout,
-        mypy_cache=mypy_cache,
-        trusted=trusted,
-        sandbox=sandbox,
-        style=style,
-        cache=cache,
-        warm=warm,
-        keep_seconds=keep_seconds,
-    )
+    return _validate(files, settings, trusted=trusted, style=style, cache=cache)
 
 
 def _validate(
     files: FileSet,
+    settings: ValidationSettings,
     *,
-    timeout: float,
-    mypy_cache: Path,
     trusted: bool,
-    sandbox: SandboxMode,
     style: StyleConfig | None,
     cache: ValidationCache | None,
-    warm: bool,
-    keep_seconds: float,
 ) -> ValidationReport:
     space = functools.partial(
         workspace,
         files,
-        mypy_cache,
+        settings.mypy_cache,
         trusted=trusted,
-        sandbox=sandbox,
+        sandbox=settings.sandbox,
         style=style,
-        warm=warm,
-        keep_seconds=keep_seconds,
+        warm=settings.warm,
+        keep_seconds=settings.keep_seconds,
     )
     if cache is None or not trusted:  # hand-edited code: its report is never kept nor reused
-        return check_all(files, timeout, space)
-    key = cache_key(files, style=style, trusted=trusted, sandboxed=use_bwrap(sandbox))
+        return check_all(files, settings.timeout, space)
+    key = cache_key(files, style=style, trusted=trusted, sandboxed=use_bwrap(settings.sandbox))
     report = cache.get(key)
     if report is None:
-        report = check_all(files, timeout, space)
+        report = check_all(files, settings.timeout, space)
         cache.put(key, report)
     return report
 
