@@ -70,14 +70,23 @@ def read(text: str) -> Facts:
         groups += _read_sketch(block, facts)
         masked = _mask(masked, block.start, block.end)
         read_spans.append((block.start, block.end))
+    declared = {f.name for g in groups for f in g.fields}
+    notes: dict[str, Typed] = {}  # a list saying more of fields pasted above it
     for group in sentences.line_lists(masked):
-        groups.append(group)
         masked = _mask(masked, group.start, group.end)
+        if group.fields and all(f.name in declared for f in group.fields):
+            for phrase in group.fields:
+                known = notes.get(phrase.name)
+                notes[phrase.name] = known.merged(phrase.typed) if known else phrase.typed
+            continue
+        groups.append(group)
     groups += sentences.read_clauses(masked)
     groups += sentences.pre_cue_fields(masked)
     _declared_enums(groups)
     _roles(text, groups)
     said = _statements(masked, {f.name for g in groups for f in g.fields})
+    for name, typed in notes.items():
+        said[name] = said[name].merged(typed) if name in said else typed
     _operations(text, masked, groups, facts)
     _models(groups, facts)
     _apply_statements(facts, said)
@@ -505,7 +514,8 @@ _INCOMING = re.compile(
 )
 _OUTGOING = re.compile(
     r"\b(?:publish\w*|emit\w*|announc\w*|produc\w*|push(?:es|ed)?|goes\s+out\s+on|sends?|send\s+to|writes?\s+to"
-    r"|answers?\s+on|and\s+then|veröffentlicht\w*|publi[ée]\w*|publie|émet|emet|envoie)\b",
+    r"|answers?\s+on|and\s+then|veröffentlicht\w*|publi[ée]\w*|publie|émet|emet|envoie"
+    r"|goes\s+to|go\s+to|(?:finish|end|complet)\w*\s+(?:with|on|by)|lands?\s+on|out\s+to)\b",
     re.IGNORECASE,
 )
 
@@ -550,7 +560,7 @@ def _direction(before: str, after: str, name: str) -> bool:
     incoming, outgoing = _INCOMING.search(after), _OUTGOING.search(after)
     if incoming or outgoing:
         return (incoming.start() if incoming else 999) < (outgoing.start() if outgoing else 999)
-    return ".evt." not in name
+    return not any(kind in name for kind in (".evt.", ".snapshot."))  # what a node emits
 
 
 # -- sketches -------------------------------------------------------------------------------

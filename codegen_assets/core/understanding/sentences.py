@@ -70,7 +70,11 @@ _SENTENCE_END = re.compile(
     r"(?<=[.!?])\s+(?=[A-Z`\"'(]|$)|\n\s*\n|\n(?=\s*(?:[-*\u2022]|\d+[.)])\s)"
     r"|\n(?=\s*[A-ZÄÖÜÉ][\w\- ]{0,30}\s?:(?:\s|$))"
 )
-_NEXT_STATEMENT = r"(?:,|\s+and)\s*`?[A-Za-z_]\w*`?\s+(?:is|are|an?|one\s+of)\b"
+# where what is said of one field ends: another's statement, a list item, a blank line
+_NEXT_STATEMENT = (
+    r"(?:,|\s+and)\s*`?[A-Za-z_]\w*`?\s+(?:is|are|an?|one\s+of|defaults?\s+to)\b"
+    r"|\n[ \t]*(?:[-*+•]|\d+[.)])\s|\n[ \t]*\n"
+)
 _STATEMENT = re.compile(
     rf"(?:^|[\s(,;])`?(?P<name>{IDENT})`?\s+(?:list\s+)?(?:is|are|ist|sind|est|sont|must|should)\s+(?:always\s+|also\s+)?"
     rf"(?P<type>(?:(?!{_NEXT_STATEMENT})[^.;()])*)",
@@ -80,6 +84,10 @@ _STATEMENT = re.compile(
 _ELIDED = re.compile(
     rf"(?:,|\band)\s+`?(?P<name>[a-z][a-z0-9_]*)`?\s+(?=(?:an?|one\s+of)\s)"
     rf"(?P<type>(?:(?!{_NEXT_STATEMENT})[^.;()])*)",
+)
+# "`landscape` defaults to false"
+_DEFAULTS_TO = re.compile(
+    rf"(?:^|[\s(,;])`?(?P<name>{IDENT})`?\s+(?P<type>defaults?\s+to\s+[^.;,()]+)", re.IGNORECASE
 )
 _COMES_FROM = re.compile(
     rf"\b(?:comes?\s+from|given\s+by|from)\s+`?(?P<name>{IDENT})`?\s*,\s*(?:which|that)\s+is\s+(?P<type>[^.;]*)",
@@ -352,10 +360,10 @@ def statements(text: str) -> dict[str, Typed]:
     """What sentences say of a named field: "shipment_id is a uuid", "cost is a decimal",
     "outcome is always one of success, failure, timeout", "amounts are decimals"."""
     said: dict[str, Typed] = {}
-    for pattern in (_STATEMENT, _COMES_FROM, _ELIDED):
+    for pattern in (_STATEMENT, _COMES_FROM, _ELIDED, _DEFAULTS_TO):
         for match in pattern.finditer(text):
             typed = parse_type(match.group("type"))
-            if typed.known or _constrains(typed):
+            if typed.known or _constrains(typed) or typed.optional or typed.has_default:
                 name = match.group("name")
                 said[name] = said[name].merged(typed) if name in said else typed
     for match in _REJECT_EMPTY.finditer(text):  # "Reject an empty list of lines."

@@ -1,0 +1,60 @@
+"""What a prompt says of fields and topics away from where they are declared: notes under a
+pasted exchange, "defaults to", and the verbs that send a topic out."""
+
+from __future__ import annotations
+
+from codegen_assets.core.stages.parsed_prompt import parse_prompt
+from tests.core.understanding.spec_view import operations
+
+EXCHANGE = """\
+Effect node calling `vendor_client`; operation `score_payment`.
+
+```
+POST /v2/score HTTP/1.1
+Content-Type: application/json
+
+{"amount_cents":129900,"currency":"EUR","landscape":false,"watermark":"DRAFT"}
+
+HTTP/1.1 200 OK
+Content-Type: application/json
+
+{"score":0.87,"decision":"review"}
+```
+
+Field notes for the node's input and output:
+- amount_cents is an integer amount in cents, never negative
+- currency is exactly 3 letters
+- score is a float from 0 to 1
+- decision is one of approve, review or decline
+
+Notes: `landscape` defaults to false, and `watermark` is optional (none when left out).
+"""
+
+
+def test_notes_under_a_pasted_exchange_say_more_of_its_fields() -> None:
+    (op,) = operations(EXCHANGE).values()
+    assert op["in"]["amount_cents"] == "int{ge=0}"
+    assert op["in"]["currency"] == "string{max_length=3,min_length=3}"
+    assert op["out"] == {"score": "float{ge=0,le=1}", "decision": "enum[approve,decline,review]"}
+
+
+def test_defaults_to_and_is_optional_said_of_fields_in_a_note() -> None:
+    (op,) = operations(EXCHANGE).values()
+    assert op["in"]["landscape"] == "bool{default=false}"
+    assert op["in"]["watermark"] == "string?"
+
+
+def test_verbs_that_send_a_topic_out() -> None:
+    spec = parse_prompt(
+        "Reducer folding seat events from `onex.evt.ticketing.seat-changed.v1` with the operation "
+        "`apply_seat_event`. After each event the new state goes to "
+        "`onex.snapshot.ticketing.seat-availability.v1`."
+    )
+    assert "onex.evt.ticketing.seat-changed.v1" in [t.name for t in spec.subscribe_topics]
+    assert [t.name for t in spec.publish_topics] == ["onex.snapshot.ticketing.seat-availability.v1"]
+    spec = parse_prompt(
+        "Orchestrator with operation `book_freight`. Starts on "
+        "onex.cmd.logistics.freight-booking-requested.v1, finishes with "
+        "onex.evt.logistics.freight-booked.v1."
+    )
+    assert [t.name for t in spec.publish_topics] == ["onex.evt.logistics.freight-booked.v1"]
