@@ -16,7 +16,7 @@ IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
 _NAME = re.compile(rf"^`?({IDENT})`?$")
 _ARTICLE = re.compile(
     r"^(?:and\s+|und\s+|et\s+|also\s+|plus\s+|or\s+|as\s+well\s+as\s+)?"
-    r"(?:(?:a|an|the|its|their|ein|eine|einen|der|die|das|le|la|les|l'|un|une|des|du)\s+)?",
+    r"(?:(?:a|an|the|its|their|ein|eine|einen|der|die|das|le|la|les|l'|un|une|des|du)\s+(?!\())?",
     re.IGNORECASE,
 )
 _OPTIONALLY = re.compile(r"^(?:optionally|optional(?:ly)?|facultativement|optional)\s+", re.I)
@@ -231,10 +231,12 @@ def _typed(body: str) -> FieldPhrase | None:
     found = _TYPED.match(body)
     explicit = found is not None and (found["paren"] is not None or found["rest"] is not None)
     pure = found is not None and (found["paren"] or "").strip().lower() in TYPE_WORDS
+    alone = pure and found is not None and not (found["after"] or "").strip()  # "a (int)"
     if found is None or not (
         _is_name(found["name"])
         or (explicit and _plain_name(found["name"]))
         or (pure and found["name"].lower() not in _CONNECTIVES)  # "at (datetime)"
+        or alone  # a word and its type, nothing else: a name, even "a" or "i"
     ):
         return _before_paren(body)
     name = found["name"]

@@ -58,3 +58,14 @@ def test_verbs_that_send_a_topic_out() -> None:
         "onex.evt.logistics.freight-booked.v1."
     )
     assert [t.name for t in spec.publish_topics] == ["onex.evt.logistics.freight-booked.v1"]
+
+
+def test_a_single_letter_with_its_type_is_a_field_not_an_article() -> None:
+    prompt = (
+        "Compute node named add_compute. Its add operation takes a (int), b (int) and i (int) "
+        "and returns total = a + b + i, an int."
+    )
+    assert operations(prompt)["add"] == {
+        "in": {"a": "int", "b": "int", "i": "int"},
+        "out": {"total": "int"},
+    }
