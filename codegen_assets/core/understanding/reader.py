@@ -70,16 +70,7 @@ def read(text: str) -> Facts:
         groups += _read_sketch(block, facts)
         masked = _mask(masked, block.start, block.end)
         read_spans.append((block.start, block.end))
-    declared = {f.name for g in groups for f in g.fields}
-    notes: dict[str, Typed] = {}  # a list saying more of fields pasted above it
-    for group in sentences.line_lists(masked):
-        masked = _mask(masked, group.start, group.end)
-        if group.fields and all(f.name in declared for f in group.fields):
-            for phrase in group.fields:
-                known = notes.get(phrase.name)
-                notes[phrase.name] = known.merged(phrase.typed) if known else phrase.typed
-            continue
-        groups.append(group)
+    masked, notes = _line_lists(masked, groups)
     groups += sentences.read_clauses(masked)
     groups += sentences.pre_cue_fields(masked)
     _declared_enums(groups)
@@ -111,6 +102,23 @@ _FENCE = re.compile(
 
 
 _DIAGRAMS = {"mermaid", "plantuml", "puml", "dot", "graphviz"}
+
+
+def _line_lists(masked: str, groups: list[Group]) -> tuple[str, dict[str, Typed]]:
+    """The lists of fields in ``masked`` added to ``groups``; a list saying more of fields
+    pasted above it ("Field notes: - score is a float from 0 to 1") is notes on them instead.
+    Returns the text with the lists masked, and the notes."""
+    declared = {f.name for g in groups for f in g.fields}
+    notes: dict[str, Typed] = {}
+    for group in sentences.line_lists(masked):
+        masked = _mask(masked, group.start, group.end)
+        if group.fields and all(f.name in declared for f in group.fields):
+            for phrase in group.fields:
+                known = notes.get(phrase.name)
+                notes[phrase.name] = known.merged(phrase.typed) if known else phrase.typed
+            continue
+        groups.append(group)
+    return masked, notes
 
 
 def _unread_blocks(text: str, spans: list[tuple[int, int]]) -> list[str]:
