@@ -192,10 +192,17 @@ def _statements(text: str, names: set[str]) -> dict[str, Typed]:
 _RETURNED = re.compile(r"\)\s*->\s*([A-Z]\w*)")  # a pasted function's result type
 
 
+# "list of Item", "lista de Item", "Liste von Posten", "List[Item]": a model the list holds
+_LIST_OF_MODEL = re.compile(
+    r"\b(?:list|List|Sequence|[Ll]ista|[Ll]iste|[Ll]ijst)\s*(?:\[|(?:of|de|di|von|van|des|med)\s+)"
+    r"([A-Z]\w+)"
+)
+
+
 def _roles(text: str, groups: list[Group]) -> None:
     """Decide what each pasted group is for, by the words just before it."""
     referenced = {f.typed.model for g in groups for f in g.fields if f.typed.model}
-    referenced |= set(re.findall(r"\b(?:list|List|Sequence)\s*(?:\[|of\s+)([A-Z]\w+)", text))
+    referenced |= set(re.findall(_LIST_OF_MODEL, text))
     returned = set(_RETURNED.findall(text))
     seen_input = False
     for group in sorted(groups, key=lambda g: g.start):
@@ -517,13 +524,16 @@ _INCOMING = re.compile(
     r"|receiv\w*|(?:events?|commands?|messages?)\s+(?:on|from)|from\s+the|hört\s+auf|konsumiert|empfängt|abonniert|s'abonne|abonne|écoute|ecoute"
     r"|consomme|démarre\s+sur|demarre\s+sur|sur\s+la\s+commande|when\s+a|we\s+get|events?\s+from"
     r"|folds?|reading\s+from|listening\s+(?:on|to)|escucha\w*|ascolta\w*|escuta\w*|luistert|abonniert"
+    r"|input\s+topic|incoming\s+topic|t[óo]pico\s+de\s+entrada|eingangs?\w*|entr[ée]e|entrada"
+    r"|ingresso|invoer"
     r"|(?:votes?|events?|messages?|commands?)\s+(?:published|publi[ée]e?s?|publicad[oa]s?|pubblicat[ie])\s+(?:on|sur|en|su|auf))\b",
     re.IGNORECASE,
 )
 _OUTGOING = re.compile(
     r"\b(?:publish\w*|emit\w*|announc\w*|produc\w*|push(?:es|ed)?|goes\s+out\s+on|sends?|send\s+to|writes?\s+to"
     r"|answers?\s+on|and\s+then|veröffentlicht\w*|publi[ée]\w*|publie|émet|emet|envoie"
-    r"|goes\s+to|go\s+to|(?:finish|end|complet)\w*\s+(?:with|on|by)|lands?\s+on|out\s+to)\b",
+    r"|goes\s+to|go\s+to|(?:finish|end|complet)\w*\s+(?:with|on|by)|lands?\s+on|out\s+to"
+    r"|output\s+topic|outgoing\s+topic|sa[íi]da|ausgangs?\w*|sortie|salida|uscita|uitvoer)\b",
     re.IGNORECASE,
 )
 
