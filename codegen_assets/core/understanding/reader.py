@@ -205,7 +205,11 @@ def _roles(text: str, groups: list[Group]) -> None:
     referenced |= set(re.findall(_LIST_OF_MODEL, text))
     returned = set(_RETURNED.findall(text))
     seen_input = False
+    previous: Group | None = None
     for group in sorted(groups, key=lambda g: g.start):
+        if _same_sample(text, previous, group) and previous is not None:
+            group.role = previous.role  # JSON Lines: one more sample of the same thing
+        previous = group
         if group.label and group.label in referenced and group.source in ("python", "sketch"):
             group.role = "model"
             continue
@@ -226,6 +230,15 @@ def _roles(text: str, groups: list[Group]) -> None:
             role = "output" if seen_input and group.source in ("json", "sql", "table") else "input"
         group.role = role
         seen_input = seen_input or role == "input"
+
+
+def _same_sample(text: str, previous: Group | None, group: Group) -> bool:
+    """Whether ``group`` is a JSON sample right after another (JSON Lines, nothing between)."""
+    return (
+        previous is not None
+        and previous.source == group.source == "json"
+        and not text[previous.end : group.start].strip()
+    )
 
 
 def _lead(text: str, group: Group, groups: list[Group]) -> int:

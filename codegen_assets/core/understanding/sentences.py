@@ -26,7 +26,8 @@ _INPUT = (
     r"|\b(?:entradas?|par[áa]metros|parametri|campos(?:\s+del\s+evento)?|campi|ingressi|invoer"
     r"|velden)\s*[:=]"
     r"|\b(?:inputs?|eingaben?|entr[ée]es?|entradas?)\b(?=\s+`)"
-    r"|\b(?:event|ereignis|[ée]v[ée]nement|evento|command|befehl|commande|request|anfrage)\b[^:.\n]{0,30}:(?=\s*(?:\n|$))"
+    r"|\b(?:event|ereignis|[ée]v[ée]nement|evento|command|befehl|commande|request|anfrage)\b"
+    r"[^:.\n]{0,30}:(?=\s*(?:\n|$))|\(\s*(?:process\s+|node\s+)?inputs?\s*\)"
     r"|\bwith\b(?=\s+`?[a-z_]+`?\s*\()|(?<![\w.])in\s*:(?=\s)"
 )
 _OUTPUT = (
@@ -44,6 +45,7 @@ _OUTPUT = (
     r"|estado)\s*[:=]"
     r"|\b(?:outputs?|ausgaben?|sorties?|salidas?)\b(?=\s+`)"
     r"|(?<=\))\s*(?:→|⟶|⇒|->|=>)"
+    r"|\b(?:comes?|sends?|gets?\s+sent)\s+back\b|\(\s*(?:process\s+|node\s+)?outputs?\s*\)"
     r"|\b(?:state|zustand|[ée]tat|estado|stato|staat)\b[^:.\n]{0,30}:(?=\s*(?:\n|$))"
 )
 _EACH = re.compile(
@@ -156,6 +158,8 @@ def read_clause(clause: Clause, carried: str = "") -> list[Group]:
     ]
     each = [*_EACH.finditer(text), *_MODEL_DEF.finditer(text), *_CONSISTS.finditer(text)]
     cues = [c for c in cues if not _IN_VALUES.search(text[max(0, c.start() - 24) : c.start()])]
+    per_item = [(m.start(), m.end()) for m in _PER_ITEM.finditer(text)]  # "back per command:"
+    cues = [c for c in cues if not any(a <= c.start() < b for a, b in per_item)]
     inside = [(m.start(), m.end() + 2) for m in each]
     cues = [c for c in cues if not any(a <= c.start() <= b for a, b in inside)]
     marks = sorted(
@@ -165,7 +169,7 @@ def read_clause(clause: Clause, carried: str = "") -> list[Group]:
     outer = ""
     for index, (start, end, role) in enumerate(marks):
         stop = marks[index + 1][0] if index + 1 < len(marks) else len(text)
-        body = text[end:stop]
+        body = _PER_ITEM_LEAD.sub("", text[end:stop])
         if role.startswith("model") and ";" in body and outer:  # "où chaque colis a …; le pays"
             body, rest = body.split(";", 1)
             fields, _ = read_fields(_clip(rest))
@@ -345,11 +349,16 @@ def heading_role(line: str) -> str:
     return ""
 
 
+_PER_ITEM_LEAD = re.compile(r"^\s*(?:per|for\s+each)\s+\w+\s*:?", re.I)
+_PER_ITEM = re.compile(r"\b(?:per|for\s+each)\s+(?:event|command|request|message)\b", re.I)
+
+
 def cue_role(text: str) -> str:
     """ "input" or "output" by the last cue in ``text`` (the words before a group), else "";
     a heading of one cue word says it alone."""
     if heading := heading_role(text):
         return heading
+    text = _PER_ITEM.sub("", text)  # "what comes back per command": not the command
     found = [m for m in _CUE.finditer(text) if not m.group("into")]
     if not found:
         return ""

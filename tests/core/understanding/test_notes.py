@@ -69,3 +69,34 @@ def test_a_single_letter_with_its_type_is_a_field_not_an_article() -> None:
         "in": {"a": "int", "b": "int", "i": "int"},
         "out": {"total": "int"},
     }
+
+
+SAMPLES = """\
+Effect node, operation `update_price`, via `shop_client`. One command per line:
+
+```jsonl
+{"variant": "a-1", "price": "24.90", "effective_at": "2025-06-01T00:00:00Z"}
+{"variant": "a-2", "price": "19.00", "effective_at": "2025-06-01T00:00:00Z", "dry_run": true}
+```
+
+What comes back per command: previous_price (decimal) and updated (bool).
+"""
+
+
+def test_json_lines_are_samples_of_one_input_and_what_comes_back_is_the_output() -> None:
+    op = operations(SAMPLES)["update_price"]
+    assert set(op["in"]) == {"variant", "price", "effective_at", "dry_run"}
+    assert op["out"] == {"previous_price": "decimal", "updated": "bool"}
+
+
+def test_a_heading_saying_process_input_or_output() -> None:
+    prompt = (
+        "Orchestrator `adoption` with operation `process_adoption`.\n\n```\n"
+        'Data object "Application" (process input)\n'
+        "  animal_id          UUID\n"
+        "  has_garden         boolean\n\n"
+        'Data object "Outcome" (process output)\n'
+        "  approved           boolean\n```\n"
+    )
+    op = operations(prompt)["process_adoption"]
+    assert op == {"in": {"animal_id": "uuid", "has_garden": "bool"}, "out": {"approved": "bool"}}
