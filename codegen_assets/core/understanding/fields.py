@@ -438,6 +438,21 @@ def plain_line(line: str) -> str:
     return _EMPHASIS.sub(lambda m: m.group(2), line)
 
 
+def loose_line_field(line: str) -> FieldPhrase | None:
+    """A line of a field list whose type is not understood ("dia: data (só o dia)"): the field,
+    with the type as written kept as unknown (so it is asked about, never dropped)."""
+    line = plain_line(line)
+    found = _LINE_FIELD.match(line)
+    if found is None or not _plain_name(found["name"]) or found["name"][:1].isupper():
+        return None
+    text = (found["paren"] or found["rest"] or "").strip()  # "name: type", "name (type)"
+    if not text:
+        return None
+    typed = parse_type(text)
+    typed.unknown = typed.unknown or text.split()[0].strip(",;.()").lower()
+    return FieldPhrase(found["name"], typed, line.strip())
+
+
 def read_line_field(line: str) -> FieldPhrase | None:
     """One line of a field list ("actor_id -> uuid", "- sujet : une chaîne ...", "month: int")."""
     line = plain_line(line)

@@ -10,6 +10,7 @@ from codegen_assets.core.understanding.fields import (
     IDENT,
     PHRASE_STOP,
     FieldPhrase,
+    loose_line_field,
     read_fields,
     read_line_field,
 )
@@ -244,14 +245,20 @@ def line_lists(text: str) -> list[Group]:
     while i < len(lines):
         fields: list[FieldPhrase] = []
         j = i
-        while j < len(lines) and (phrase := read_line_field(lines[j])) is not None:
+        while j < len(lines):
+            phrase = read_line_field(lines[j])
+            follows = lines[j + 1] if j + 1 < len(lines) else ""
+            if phrase is None and fields and (not follows.strip() or read_line_field(follows)):
+                phrase = loose_line_field(lines[j])  # a field amid fields, its type not known
+            if phrase is None:
+                break
             fields.append(phrase)
             j += 1
         intro = lines[i - 1] if i > 0 else ""
         if len(fields) >= 2 or (fields and (intro.rstrip().endswith(":") or heading_role(intro))):
             role, label = cue_role(intro), ""
             if not role and (named := _MODEL_HEADING.match(intro)):  # "ContactCard", "## LineItem"
-                role, label = "model", named.group(1)
+                role, label = "model", named.group(1) or named.group(2)
             end = offsets[j - 1] + len(lines[j - 1])
             groups.append(Group(fields, offsets[i], end, label, role, "list"))
             i = j
@@ -335,6 +342,9 @@ _OUTPUT_HEADING = re.compile(
 
 _MODEL_HEADING = re.compile(
     r"^\s*(?:#+\s*|\*\*)?`?([A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)*)`?(?:\*\*)?\s*:?\s*$"
+    # "Each LineItem has:", "Cada Participante tem:", "Jeder Posten hat:"
+    r"|^\s*(?i:each|every|cada|chaque|jede[rs]?|ogni|elke|iedere?|varje|hver)\s+`?([A-Z]\w*)`?\s+"
+    r"(?i:has|have|contains|tem|tiene|cont[ée]m|a|hat|ha|heeft|bevat|har)\s*:\s*$"
 )
 
 

@@ -137,7 +137,7 @@ _BETWEEN = re.compile(
     rf"|\b{_NUM}\s+to\s+{_NUM}\b|(?<![\w.]){_NUM}\s*\.\.[.=]?\s*{_NUM}(?![\w.])"
     rf"|\b(?:von|de|da|van)\s+{_NUM}\s+(?:bis|a|à|tot)\s+{_NUM}\b"
     rf"|(?:^|(?<=[\s,(]))(?<![\w.]){_NUM}\s*(?:bis|\u2013|\u2014|\s-\s)\s*{_NUM}(?![\w.])"
-    r"|(?:^|(?<=,\s)|(?<=\())(\d+)-(\d+)(?=\s*(?:$|[,;)]))",  # "share of traffic, 1-50"
+    r"|(?:^|(?<=\s)|(?<=\())(\d+)-(\d+)(?=\s*(?:$|[,;)]))",  # "share of traffic, 1-50"
     re.IGNORECASE,
 )
 _INTERVAL = re.compile(rf"(?<![\w\]])([\[(])\s*{_NUM}\s*[,;]\s*{_NUM}\s*([\])])")

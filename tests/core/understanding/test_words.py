@@ -69,3 +69,27 @@ def test_topic_headings_and_a_list_of_a_model_in_portuguese() -> None:
         "pedido_id": "uuid",
         "itens": "list[{codigo:string,quantidade:int{ge=1}}]{min_length=1}",
     }
+
+
+LIST_WITH_A_TYPE_UNKNOWN = """\
+Compute node. Operação: encontrar_horario
+
+Entrada:
+- participantes: lista de Participante, no mínimo 2
+- dia: data (só o dia, sem hora)
+
+Cada Participante tem:
+- nome: texto
+- inicio_expediente: inteiro de 0 a 23
+"""
+
+
+def test_a_field_whose_type_is_not_known_is_asked_about_never_dropped() -> None:
+    spec = parse_prompt(LIST_WITH_A_TYPE_UNKNOWN)
+    inputs = operations(LIST_WITH_A_TYPE_UNKNOWN)["encontrar_horario"]["in"]
+    assert (
+        inputs["participantes"]
+        == "list[{inicio_expediente:int{ge=0,le=23},nome:string}]{min_length=2}"
+    )
+    assert "dia" in inputs  # kept, its type asked about
+    assert any("dia (the type 'data'" in reason for reason in spec.review)
