@@ -446,8 +446,8 @@ def loose_line_field(line: str) -> FieldPhrase | None:
     if found is None or not _plain_name(found["name"]) or found["name"][:1].isupper():
         return None
     text = (found["paren"] or found["rest"] or "").strip()  # "name: type", "name (type)"
-    if not text:
-        return None
+    if not text or "_" in text.split()[0] or "," in re.sub(r"\([^()]*\)", "", text):
+        return None  # "reset_streak: user_id", "op: a, b": names, not a type
     typed = parse_type(text)
     typed.unknown = typed.unknown or text.split()[0].strip(",;.()").lower()
     return FieldPhrase(found["name"], typed, line.strip())
