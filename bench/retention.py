@@ -27,14 +27,15 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-NODES = {
-    "digest_compute": "Compute node named digest_compute. Its digest operation takes document "
-    "(string).",
-    "invoices_compute": "Calculate a checksum for invoices with verify operations",
-    "totals_compute": "Compute node named totals_compute. Its total operation takes amounts "
-    "(list of float).",
-    "scores_compute": "Compute node named scores_compute. Its score operation takes "
-    "applicant_id (uuid) and income (float).",
+NODES = {  # each prompt says all its node does, so each generation passes
+    "digest_compute": "Compute node named digest_compute. Its digest operation takes size (int) "
+    "and returns blocks = size // 64 + 1, an int.",
+    "invoices_compute": "Calculate a checksum for invoices with verify operations: verify takes "
+    "amount (int) and count (int) and returns checksum = amount * 31 + count",
+    "totals_compute": "Compute node named totals_compute. Its total operation takes net (int) "
+    "and tax (int) and returns gross = net + tax, an int.",
+    "scores_compute": "Compute node named scores_compute. Its score operation takes debts "
+    "(decimal) and income (decimal) and returns risk = debts / income, a decimal.",
 }
 CHECKPOINTS = (1, 100, 250, 500)
 WINDOW = 10  # generations per median

@@ -275,7 +275,7 @@ class Triage:
             return f"rejected: {exc}"
         try:
             prompt = contract_request(command.prompt)  # a contract block: its spec file
-            spec = self._read(prompt, options, style, event.installation.id)
+            spec = self._read(prompt, options, style, event.installation.id, config.llm)
         except (PromptError, ContractError) as exc:  # pre-flight: a bad prompt starts no run
             self._reply(
                 event, f"@{event.sender.login} I cannot generate a node from this request: {exc}"
@@ -332,13 +332,19 @@ class Triage:
         return self._accept(delivery, event, command, config)
 
     def _read(
-        self, prompt: str, options: GenerationOptions, style: StyleConfig | None, installation: int
+        self,
+        prompt: str,
+        options: GenerationOptions,
+        style: StyleConfig | None,
+        installation: int,
+        choice: ModelChoice | None = None,
     ) -> NodeSpec:
         """The request as the run will read it: by the rules, or by the model when one is
-        configured (``NODEGEN_LLM_MODE``) and its reading is at least as good; its answer is
-        cached in the App's database, where the run finds it."""
+        configured (``NODEGEN_LLM_MODE``, or the repository's ``llm:`` ``choice``) and its
+        reading is at least as good; its answer is cached in the App's database, where the run
+        finds it."""
         account = f"installation:{installation}"
-        with reading_gateway(self.store.location, account) as (gateway, note):
+        with reading_gateway(self.store.location, account, choice=choice) as (gateway, note):
             return read_prompt(prompt, options, style, gateway=gateway, note=note)
 
     def _queue(

@@ -232,11 +232,16 @@ def _existing(path: Path) -> Path:
     return next(p for p in (path, *path.parents) if p.is_dir())
 
 
-def _explain(prompt: str, options: GenerationOptions, style: StyleConfig | None) -> int:
+def _explain(
+    prompt: str,
+    options: GenerationOptions,
+    style: StyleConfig | None,
+    choice: ModelChoice | None,
+) -> int:
     """Print what was understood as the editable spec file."""
     from codegen_assets.core.understanding.spec_file import dump_spec
 
-    print(dump_spec(read_request(prompt, options, style)), end="")
+    print(dump_spec(read_request(prompt, options, style, choice)), end="")
     return EXIT_OK
 
 
@@ -262,7 +267,7 @@ def _preflight(args: argparse.Namespace, console: Console) -> Checked | int:
     except StyleConfigError as exc:
         return _input_error(args, console, str(exc), "INVALID_CONFIG")
     if args.explain:  # what was understood is the whole answer
-        return _explain(prompt, options, style)
+        return _explain(prompt, options, style, llm[0])
     return prompt, options, spec, style, llm
 
 

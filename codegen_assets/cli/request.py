@@ -80,7 +80,8 @@ def checked_request(args: argparse.Namespace) -> tuple[str, GenerationOptions, N
     except ValidationError as exc:
         problems = "; ".join(f"{e['loc'][0]}: {e['msg']}" for e in exc.errors())
         raise PromptError(f"invalid option: {problems}") from exc
-    spec = read_request(prompt, options)  # pre-flight: a bad prompt never creates a run
+    choice = ModelChoice(mode=args.llm) if args.llm else None
+    spec = read_request(prompt, options, None, choice)  # pre-flight: a bad prompt starts no run
     if options.target is Target.ONEX:
         require_omnibase_core()
     if args.timeout <= 0:
@@ -89,15 +90,19 @@ def checked_request(args: argparse.Namespace) -> tuple[str, GenerationOptions, N
 
 
 def read_request(
-    prompt: str, options: GenerationOptions, style: StyleConfig | None = None
+    prompt: str,
+    options: GenerationOptions,
+    style: StyleConfig | None = None,
+    choice: ModelChoice | None = None,
 ) -> NodeSpec:
-    """The request as the run reads it: by the rules, or by the model when ``NODEGEN_LLM_MODE``
-    is on or replay and its reading is at least as good (its answer cached in the home's
-    database, where the run finds it). Off, nothing of the model is loaded."""
+    """The request as the run reads it: by the rules, or by the model when ``--llm``
+    (``choice``), else ``NODEGEN_LLM_MODE``, is on or replay and its reading is at least as good
+    (its answer cached in the home's database, where the run finds it). Off, nothing of the
+    model is loaded."""
     from codegen_assets.core.model_settings import ModelSettings
 
     try:
-        enabled = ModelSettings().enabled
+        enabled = ModelSettings().choose(choice).enabled
     except ValidationError as exc:
         problem = exc.errors()[0]
         where = ".".join(str(p) for p in problem["loc"])
@@ -107,7 +112,8 @@ def read_request(
     from codegen_assets.core.stages.read_prompt import read_prompt
     from codegen_assets.storage.model_gateway import reading_gateway
 
-    with reading_gateway(NodegenSettings().artifact_db, "cli") as (gateway, note):
+    database = NodegenSettings().artifact_db
+    with reading_gateway(database, "cli", choice=choice) as (gateway, note):
         return read_prompt(prompt, options, style, gateway=gateway, note=note)
 
 

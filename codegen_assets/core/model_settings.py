@@ -52,6 +52,8 @@ class ModelChoice(BaseModel):
                 "a key never goes in the repository: the App's operator sets "
                 "NODEGEN_LLM_API_KEY (or NODEGEN_LLM_API_KEY_PATH)"
             )
+        if isinstance(data, dict) and isinstance(data.get("mode"), bool):
+            data = {**data, "mode": "on" if data["mode"] else "off"}  # YAML reads `on` as true
         return data
 
 

@@ -123,7 +123,7 @@ def parsed_prompt(
     if request.options.target is Target.ONEX and not omnibase_core_available():
         raise Failure(description=ONEX_MISSING)
     reader = f"installation:{request.github.installation_id}" if request.github else "cli"
-    with model.reader(reader) as (gateway, note):
+    with model.reader(reader, choice=request.llm) as (gateway, note):
         spec = read_prompt(
             request.prompt, request.options, request.style, gateway=gateway, note=note
         )

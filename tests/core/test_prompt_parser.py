@@ -99,6 +99,7 @@ def test_types_lists_and_unknown_types() -> None:
     assert fields["ok"].type is FieldType.BOOL
     assert fields["blob"].type is FieldType.OBJECT
     assert any("unknown type 'bytes'" in w for w in spec.warnings)
+    assert any("the type 'bytes'" in r for r in spec.review)  # asked about, never a pass
     assert spec.node_type is NodeType.COMPUTE
     assert spec.dependencies == ()
 

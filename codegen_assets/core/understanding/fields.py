@@ -16,7 +16,7 @@ IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
 _NAME = re.compile(rf"^`?({IDENT})`?$")
 _ARTICLE = re.compile(
     r"^(?:and\s+|und\s+|et\s+|also\s+|plus\s+|or\s+|as\s+well\s+as\s+)?"
-    r"(?:(?:a|an|the|its|their|ein|eine|einen|der|die|das|le|la|les|l'|un|une|des|du)\s+)?",
+    r"(?:(?:a|an|the|its|their|ein|eine|einen|der|die|das|le|la|les|l'|un|une|des|du)\s+(?!\())?",
     re.IGNORECASE,
 )
 _OPTIONALLY = re.compile(r"^(?:optionally|optional(?:ly)?|facultativement|optional)\s+", re.I)
@@ -231,10 +231,12 @@ def _typed(body: str) -> FieldPhrase | None:
     found = _TYPED.match(body)
     explicit = found is not None and (found["paren"] is not None or found["rest"] is not None)
     pure = found is not None and (found["paren"] or "").strip().lower() in TYPE_WORDS
+    alone = pure and found is not None and not (found["after"] or "").strip()  # "a (int)"
     if found is None or not (
         _is_name(found["name"])
         or (explicit and _plain_name(found["name"]))
         or (pure and found["name"].lower() not in _CONNECTIVES)  # "at (datetime)"
+        or alone  # a word and its type, nothing else: a name, even "a" or "i"
     ):
         return _before_paren(body)
     name = found["name"]
@@ -434,6 +436,21 @@ _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(`?[A-Za-z][\w.]*`?)\1(?!\w)")
 def plain_line(line: str) -> str:
     """A line without markdown emphasis around names ("- **bruttogehalt**: ...")."""
     return _EMPHASIS.sub(lambda m: m.group(2), line)
+
+
+def loose_line_field(line: str) -> FieldPhrase | None:
+    """A line of a field list whose type is not understood ("dia: data (só o dia)"): the field,
+    with the type as written kept as unknown (so it is asked about, never dropped)."""
+    line = plain_line(line)
+    found = _LINE_FIELD.match(line)
+    if found is None or not _plain_name(found["name"]) or found["name"][:1].isupper():
+        return None
+    text = (found["paren"] or found["rest"] or "").strip()  # "name: type", "name (type)"
+    if not text or "_" in text.split()[0] or "," in re.sub(r"\([^()]*\)", "", text):
+        return None  # "reset_streak: user_id", "op: a, b": names, not a type
+    typed = parse_type(text)
+    typed.unknown = typed.unknown or text.split()[0].strip(",;.()").lower()
+    return FieldPhrase(found["name"], typed, line.strip())
 
 
 def read_line_field(line: str) -> FieldPhrase | None:

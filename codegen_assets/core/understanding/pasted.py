@@ -31,7 +31,8 @@ class Group:
 
 
 OUTPUT_CLASS = re.compile(
-    r"(?:Response|Result|Resolution|Reply|Output|Outcome|Decision|Answer|State|Summary|Report)"
+    r"(?:Response|Result|Resolution|Reply|Output|Outcome|Decision|Answer|State|Summary|Report|Ack"
+    r"|Acknowledge?ment|Receipt|Confirmation)"
     r"(?:Schema|Serializer|Dto|DTO|Model|Payload|Body)?$"
 )
 

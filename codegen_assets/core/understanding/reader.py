@@ -70,14 +70,14 @@ def read(text: str) -> Facts:
         groups += _read_sketch(block, facts)
         masked = _mask(masked, block.start, block.end)
         read_spans.append((block.start, block.end))
-    for group in sentences.line_lists(masked):
-        groups.append(group)
-        masked = _mask(masked, group.start, group.end)
+    masked, notes = _line_lists(masked, groups)
     groups += sentences.read_clauses(masked)
     groups += sentences.pre_cue_fields(masked)
     _declared_enums(groups)
     _roles(text, groups)
     said = _statements(masked, {f.name for g in groups for f in g.fields})
+    for name, typed in notes.items():
+        said[name] = said[name].merged(typed) if name in said else typed
     _operations(text, masked, groups, facts)
     _models(groups, facts)
     _apply_statements(facts, said)
@@ -102,6 +102,23 @@ _FENCE = re.compile(
 
 
 _DIAGRAMS = {"mermaid", "plantuml", "puml", "dot", "graphviz"}
+
+
+def _line_lists(masked: str, groups: list[Group]) -> tuple[str, dict[str, Typed]]:
+    """The lists of fields in ``masked`` added to ``groups``; a list saying more of fields
+    pasted above it ("Field notes: - score is a float from 0 to 1") is notes on them instead.
+    Returns the text with the lists masked, and the notes."""
+    declared = {f.name for g in groups for f in g.fields}
+    notes: dict[str, Typed] = {}
+    for group in sentences.line_lists(masked):
+        masked = _mask(masked, group.start, group.end)
+        if group.fields and all(f.name in declared for f in group.fields):
+            for phrase in group.fields:
+                known = notes.get(phrase.name)
+                notes[phrase.name] = known.merged(phrase.typed) if known else phrase.typed
+            continue
+        groups.append(group)
+    return masked, notes
 
 
 def _unread_blocks(text: str, spans: list[tuple[int, int]]) -> list[str]:
@@ -175,13 +192,24 @@ def _statements(text: str, names: set[str]) -> dict[str, Typed]:
 _RETURNED = re.compile(r"\)\s*->\s*([A-Z]\w*)")  # a pasted function's result type
 
 
+# "list of Item", "lista de Item", "Liste von Posten", "List[Item]": a model the list holds
+_LIST_OF_MODEL = re.compile(
+    r"\b(?:list|List|Sequence|[Ll]ista|[Ll]iste|[Ll]ijst)\s*(?:\[|(?:of|de|di|von|van|des|med)\s+)"
+    r"([A-Z]\w+)"
+)
+
+
 def _roles(text: str, groups: list[Group]) -> None:
     """Decide what each pasted group is for, by the words just before it."""
     referenced = {f.typed.model for g in groups for f in g.fields if f.typed.model}
-    referenced |= set(re.findall(r"\b(?:list|List|Sequence)\s*(?:\[|of\s+)([A-Z]\w+)", text))
+    referenced |= set(re.findall(_LIST_OF_MODEL, text))
     returned = set(_RETURNED.findall(text))
     seen_input = False
+    previous: Group | None = None
     for group in sorted(groups, key=lambda g: g.start):
+        if _same_sample(text, previous, group) and previous is not None:
+            group.role = previous.role  # JSON Lines: one more sample of the same thing
+        previous = group
         if group.label and group.label in referenced and group.source in ("python", "sketch"):
             group.role = "model"
             continue
@@ -202,6 +230,15 @@ def _roles(text: str, groups: list[Group]) -> None:
             role = "output" if seen_input and group.source in ("json", "sql", "table") else "input"
         group.role = role
         seen_input = seen_input or role == "input"
+
+
+def _same_sample(text: str, previous: Group | None, group: Group) -> bool:
+    """Whether ``group`` is a JSON sample right after another (JSON Lines, nothing between)."""
+    return (
+        previous is not None
+        and previous.source == group.source == "json"
+        and not text[previous.end : group.start].strip()
+    )
 
 
 def _lead(text: str, group: Group, groups: list[Group]) -> int:
@@ -500,12 +537,16 @@ _INCOMING = re.compile(
     r"|receiv\w*|(?:events?|commands?|messages?)\s+(?:on|from)|from\s+the|hört\s+auf|konsumiert|empfängt|abonniert|s'abonne|abonne|écoute|ecoute"
     r"|consomme|démarre\s+sur|demarre\s+sur|sur\s+la\s+commande|when\s+a|we\s+get|events?\s+from"
     r"|folds?|reading\s+from|listening\s+(?:on|to)|escucha\w*|ascolta\w*|escuta\w*|luistert|abonniert"
+    r"|input\s+topic|incoming\s+topic|t[óo]pico\s+de\s+entrada|eingangs?\w*|entr[ée]e|entrada"
+    r"|ingresso|invoer"
     r"|(?:votes?|events?|messages?|commands?)\s+(?:published|publi[ée]e?s?|publicad[oa]s?|pubblicat[ie])\s+(?:on|sur|en|su|auf))\b",
     re.IGNORECASE,
 )
 _OUTGOING = re.compile(
     r"\b(?:publish\w*|emit\w*|announc\w*|produc\w*|push(?:es|ed)?|goes\s+out\s+on|sends?|send\s+to|writes?\s+to"
-    r"|answers?\s+on|and\s+then|veröffentlicht\w*|publi[ée]\w*|publie|émet|emet|envoie)\b",
+    r"|answers?\s+on|and\s+then|veröffentlicht\w*|publi[ée]\w*|publie|émet|emet|envoie"
+    r"|goes\s+to|go\s+to|(?:finish|end|complet)\w*\s+(?:with|on|by)|lands?\s+on|out\s+to"
+    r"|output\s+topic|outgoing\s+topic|sa[íi]da|ausgangs?\w*|sortie|salida|uscita|uitvoer)\b",
     re.IGNORECASE,
 )
 
@@ -550,7 +591,7 @@ def _direction(before: str, after: str, name: str) -> bool:
     incoming, outgoing = _INCOMING.search(after), _OUTGOING.search(after)
     if incoming or outgoing:
         return (incoming.start() if incoming else 999) < (outgoing.start() if outgoing else 999)
-    return ".evt." not in name
+    return not any(kind in name for kind in (".evt.", ".snapshot."))  # what a node emits
 
 
 # -- sketches -------------------------------------------------------------------------------

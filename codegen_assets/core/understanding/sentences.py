@@ -10,6 +10,7 @@ from codegen_assets.core.understanding.fields import (
     IDENT,
     PHRASE_STOP,
     FieldPhrase,
+    loose_line_field,
     read_fields,
     read_line_field,
 )
@@ -26,7 +27,8 @@ _INPUT = (
     r"|\b(?:entradas?|par[áa]metros|parametri|campos(?:\s+del\s+evento)?|campi|ingressi|invoer"
     r"|velden)\s*[:=]"
     r"|\b(?:inputs?|eingaben?|entr[ée]es?|entradas?)\b(?=\s+`)"
-    r"|\b(?:event|ereignis|[ée]v[ée]nement|evento|command|befehl|commande|request|anfrage)\b[^:.\n]{0,30}:(?=\s*(?:\n|$))"
+    r"|\b(?:event|ereignis|[ée]v[ée]nement|evento|command|befehl|commande|request|anfrage)\b"
+    r"[^:.\n]{0,30}:(?=\s*(?:\n|$))|\(\s*(?:process\s+|node\s+)?inputs?\s*\)"
     r"|\bwith\b(?=\s+`?[a-z_]+`?\s*\()|(?<![\w.])in\s*:(?=\s)"
 )
 _OUTPUT = (
@@ -44,6 +46,7 @@ _OUTPUT = (
     r"|estado)\s*[:=]"
     r"|\b(?:outputs?|ausgaben?|sorties?|salidas?)\b(?=\s+`)"
     r"|(?<=\))\s*(?:→|⟶|⇒|->|=>)"
+    r"|\b(?:comes?|sends?|gets?\s+sent)\s+back\b|\(\s*(?:process\s+|node\s+)?outputs?\s*\)"
     r"|\b(?:state|zustand|[ée]tat|estado|stato|staat)\b[^:.\n]{0,30}:(?=\s*(?:\n|$))"
 )
 _EACH = re.compile(
@@ -70,7 +73,11 @@ _SENTENCE_END = re.compile(
     r"(?<=[.!?])\s+(?=[A-Z`\"'(]|$)|\n\s*\n|\n(?=\s*(?:[-*\u2022]|\d+[.)])\s)"
     r"|\n(?=\s*[A-ZÄÖÜÉ][\w\- ]{0,30}\s?:(?:\s|$))"
 )
-_NEXT_STATEMENT = r"(?:,|\s+and)\s*`?[A-Za-z_]\w*`?\s+(?:is|are|an?|one\s+of)\b"
+# where what is said of one field ends: another's statement, a list item, a blank line
+_NEXT_STATEMENT = (
+    r"(?:,|\s+and)\s*`?[A-Za-z_]\w*`?\s+(?:is|are|an?|one\s+of|defaults?\s+to)\b"
+    r"|\n[ \t]*(?:[-*+•]|\d+[.)])\s|\n[ \t]*\n"
+)
 _STATEMENT = re.compile(
     rf"(?:^|[\s(,;])`?(?P<name>{IDENT})`?\s+(?:list\s+)?(?:is|are|ist|sind|est|sont|must|should)\s+(?:always\s+|also\s+)?"
     rf"(?P<type>(?:(?!{_NEXT_STATEMENT})[^.;()])*)",
@@ -80,6 +87,10 @@ _STATEMENT = re.compile(
 _ELIDED = re.compile(
     rf"(?:,|\band)\s+`?(?P<name>[a-z][a-z0-9_]*)`?\s+(?=(?:an?|one\s+of)\s)"
     rf"(?P<type>(?:(?!{_NEXT_STATEMENT})[^.;()])*)",
+)
+# "`landscape` defaults to false"
+_DEFAULTS_TO = re.compile(
+    rf"(?:^|[\s(,;])`?(?P<name>{IDENT})`?\s+(?P<type>defaults?\s+to\s+[^.;,()]+)", re.IGNORECASE
 )
 _COMES_FROM = re.compile(
     rf"\b(?:comes?\s+from|given\s+by|from)\s+`?(?P<name>{IDENT})`?\s*,\s*(?:which|that)\s+is\s+(?P<type>[^.;]*)",
@@ -148,6 +159,8 @@ def read_clause(clause: Clause, carried: str = "") -> list[Group]:
     ]
     each = [*_EACH.finditer(text), *_MODEL_DEF.finditer(text), *_CONSISTS.finditer(text)]
     cues = [c for c in cues if not _IN_VALUES.search(text[max(0, c.start() - 24) : c.start()])]
+    per_item = [(m.start(), m.end()) for m in _PER_ITEM.finditer(text)]  # "back per command:"
+    cues = [c for c in cues if not any(a <= c.start() < b for a, b in per_item)]
     inside = [(m.start(), m.end() + 2) for m in each]
     cues = [c for c in cues if not any(a <= c.start() <= b for a, b in inside)]
     marks = sorted(
@@ -157,7 +170,7 @@ def read_clause(clause: Clause, carried: str = "") -> list[Group]:
     outer = ""
     for index, (start, end, role) in enumerate(marks):
         stop = marks[index + 1][0] if index + 1 < len(marks) else len(text)
-        body = text[end:stop]
+        body = _PER_ITEM_LEAD.sub("", text[end:stop])
         if role.startswith("model") and ";" in body and outer:  # "où chaque colis a …; le pays"
             body, rest = body.split(";", 1)
             fields, _ = read_fields(_clip(rest))
@@ -232,14 +245,20 @@ def line_lists(text: str) -> list[Group]:
     while i < len(lines):
         fields: list[FieldPhrase] = []
         j = i
-        while j < len(lines) and (phrase := read_line_field(lines[j])) is not None:
+        while j < len(lines):
+            phrase = read_line_field(lines[j])
+            follows = lines[j + 1] if j + 1 < len(lines) else ""
+            if phrase is None and fields and (not follows.strip() or read_line_field(follows)):
+                phrase = loose_line_field(lines[j])  # a field amid fields, its type not known
+            if phrase is None:
+                break
             fields.append(phrase)
             j += 1
         intro = lines[i - 1] if i > 0 else ""
         if len(fields) >= 2 or (fields and (intro.rstrip().endswith(":") or heading_role(intro))):
             role, label = cue_role(intro), ""
             if not role and (named := _MODEL_HEADING.match(intro)):  # "ContactCard", "## LineItem"
-                role, label = "model", named.group(1)
+                role, label = "model", named.group(1) or named.group(2)
             end = offsets[j - 1] + len(lines[j - 1])
             groups.append(Group(fields, offsets[i], end, label, role, "list"))
             i = j
@@ -323,6 +342,9 @@ _OUTPUT_HEADING = re.compile(
 
 _MODEL_HEADING = re.compile(
     r"^\s*(?:#+\s*|\*\*)?`?([A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)*)`?(?:\*\*)?\s*:?\s*$"
+    # "Each LineItem has:", "Cada Participante tem:", "Jeder Posten hat:"
+    r"|^\s*(?i:each|every|cada|chaque|jede[rs]?|ogni|elke|iedere?|varje|hver)\s+`?([A-Z]\w*)`?\s+"
+    r"(?i:has|have|contains|tem|tiene|cont[ée]m|a|hat|ha|heeft|bevat|har)\s*:\s*$"
 )
 
 
@@ -337,11 +359,16 @@ def heading_role(line: str) -> str:
     return ""
 
 
+_PER_ITEM_LEAD = re.compile(r"^\s*(?:per|for\s+each)\s+\w+\s*:?", re.I)
+_PER_ITEM = re.compile(r"\b(?:per|for\s+each)\s+(?:event|command|request|message)\b", re.I)
+
+
 def cue_role(text: str) -> str:
     """ "input" or "output" by the last cue in ``text`` (the words before a group), else "";
     a heading of one cue word says it alone."""
     if heading := heading_role(text):
         return heading
+    text = _PER_ITEM.sub("", text)  # "what comes back per command": not the command
     found = [m for m in _CUE.finditer(text) if not m.group("into")]
     if not found:
         return ""
@@ -352,10 +379,10 @@ def statements(text: str) -> dict[str, Typed]:
     """What sentences say of a named field: "shipment_id is a uuid", "cost is a decimal",
     "outcome is always one of success, failure, timeout", "amounts are decimals"."""
     said: dict[str, Typed] = {}
-    for pattern in (_STATEMENT, _COMES_FROM, _ELIDED):
+    for pattern in (_STATEMENT, _COMES_FROM, _ELIDED, _DEFAULTS_TO):
         for match in pattern.finditer(text):
             typed = parse_type(match.group("type"))
-            if typed.known or _constrains(typed):
+            if typed.known or _constrains(typed) or typed.optional or typed.has_default:
                 name = match.group("name")
                 said[name] = said[name].merged(typed) if name in said else typed
     for match in _REJECT_EMPTY.finditer(text):  # "Reject an empty list of lines."

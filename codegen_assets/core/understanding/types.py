@@ -77,16 +77,21 @@ _NUM = (
     r"|f[üu]nf|zehn|un|deux|trois|quatre|cinq|dix|ein|eine|einen|einem|uno|una|um|uma|dos|due)"
 )
 _CHARS = (
-    r"(?:chars?|characters?|zeichen|caract[èe]res?|caratteri|tekens|letters?|symbols?|digits?"
+    r"(?:chars?|characters?|zeichen|caract[èe]res?|caratteri|tekens|tecken|letters?|symbols?|digits?"
     r"|d[íi]gitos?|cifre|cijfers|ziffern|chiffres|znak(?:i|ów)?)"
 )
 _MAX_WORDS = (
     r"(?:at\s+most|max(?:imum)?\.?|up\s+to|no\s+more\s+than|h[öo]chstens|maximal|au\s+plus"
-    r"|au\s+maximum|bis\s+zu|hasta|como\s+m[áa]ximo|al\s+massimo|fino\s+a|at[ée]|hoogstens|<=|≤)"
+    r"|au\s+maximum|bis\s+zu|hasta|como\s+m[áa]ximo|al\s+massimo|fino\s+a|at[ée]|hoogstens|<=|≤"
+    r"|(?:never|not|no)\s+(?:be\s+)?longer\s+than|h[öo]gst|m[áa]ximo"
+    r"|less\s+than\s+or\s+equal\s+to|menor\s+ou\s+igual\s+a|menor\s+o\s+igual\s+(?:a|que)"
+    r"|minore\s+o\s+uguale\s+a|kleiner\s+(?:als\s+)?oder\s+gleich)"
 )
 _MIN_WORDS = (
     r"(?:at\s+least|min(?:imum)?\.?|no\s+less\s+than|mindestens|au\s+moins|al\s+menos|almeno"
-    r"|pelo\s+menos|minstens|>=|≥)"
+    r"|pelo\s+menos|minstens|minst|m[íi]nimo|>=|≥|greater\s+than\s+or\s+equal\s+to"
+    r"|maior\s+ou\s+igual\s+a|mayor\s+o\s+igual\s+(?:a|que)|maggiore\s+o\s+uguale\s+a"
+    r"|groter\s+dan\s+of\s+gelijk\s+aan|gr[öo]ßer\s+(?:als\s+)?oder\s+gleich)"
 )
 
 _ITEMS = (
@@ -118,7 +123,7 @@ _EXACT_LENGTH = re.compile(
 )
 _LENGTH_RANGE = re.compile(
     rf"\b(?:between\s+|zwischen\s+|entre\s+|from\s+|von\s+|de\s+|da\s+|van\s+)?{_NUM}\s*"
-    rf"(?:to|bis|and|und|et|à|a|y|e|tot|-|\u2013|\.\.=?)\s*{_NUM}\s*(?:{_CHARS}|{_ITEMS})",
+    rf"(?:to|bis|and|und|et|à|a|y|e|tot|or|-|\u2013|\.\.=?)\s*{_NUM}\s*(?:{_CHARS}|{_ITEMS})",
     re.I,
 )
 _NOT_EMPTY = re.compile(
@@ -132,7 +137,7 @@ _BETWEEN = re.compile(
     rf"|\b{_NUM}\s+to\s+{_NUM}\b|(?<![\w.]){_NUM}\s*\.\.[.=]?\s*{_NUM}(?![\w.])"
     rf"|\b(?:von|de|da|van)\s+{_NUM}\s+(?:bis|a|à|tot)\s+{_NUM}\b"
     rf"|(?:^|(?<=[\s,(]))(?<![\w.]){_NUM}\s*(?:bis|\u2013|\u2014|\s-\s)\s*{_NUM}(?![\w.])"
-    r"|(?:^|(?<=,\s)|(?<=\())(\d+)-(\d+)(?=\s*(?:$|[,;)]))",  # "share of traffic, 1-50"
+    r"|(?:^|(?<=\s)|(?<=\())(\d+)-(\d+)(?=\s*(?:$|[,;)]))",  # "share of traffic, 1-50"
     re.IGNORECASE,
 )
 _INTERVAL = re.compile(rf"(?<![\w\]])([\[(])\s*{_NUM}\s*[,;]\s*{_NUM}\s*([\])])")
@@ -167,7 +172,7 @@ _LT = re.compile(
 _DEFAULT = re.compile(
     r"\b(?:defaults?\s+(?:to|is|=|:)?|default\s+value\s+(?:is\s+)?|standardm[äa]ßig|par\s+d[ée]faut"
     r"|vorgabe|standardwert|voreinstellung|valor\s+por\s+defecto|valore\s+predefinito"
-    r"|valor\s+padr[ãa]o|standaardwaarde)\s*(?:is\s+|ist\s+|es\s+|=\s*|:\s*)?[`'\"]?(-?[\w.-]+)[`'\"]?",
+    r"|valor\s+padr[ãa]o|padr[ãa]o|standaardwaarde)\s*(?:is\s+|ist\s+|es\s+|=\s*|:\s*)?[`'\"]?(-?[\w.-]+)[`'\"]?",
     re.IGNORECASE,
 )
 _DEFAULT_AFTER = re.compile(  # "faux par défaut", "50 por defecto"
@@ -180,6 +185,7 @@ _ENUM_LEAD = re.compile(
     r"|l'une\s+des\s+valeurs|une\s+(?:valeur|des\s+valeurs)\s+parmi|parmi|qui\s+vaut|vaut|valeurs?\s*:"
     r"|(?:genau\s+)?(?:einen?|eines)\s+der\s+(?:werte|folgenden)|uno\s+de(?:\s+los\s+valores)?|una\s+de"
     r"|uno\s+(?:tra|fra)|uma\s+de|um\s+de|een\s+van|één\s+van|jedn[aąo]\s+z"
+    r"|(?:um|uma|uno|una)\s+entre|(?:um|uma)\s+dos|(?:uno|una)\s+dei"
     r"|values?\s*:|which\s+is|that\s+is|can\s+be|must\s+be|is|are|ist|sind|est|sont)\s*:?\s*",
     re.IGNORECASE,
 )

@@ -12,12 +12,14 @@ TYPE_WORDS: dict[str, str] = {
     "zeichenketten": "string", "strings": "string", "texte": "string", "citext": "string",
     "cadena": "string", "cadenas": "string", "texto": "string", "textos": "string",
     "stringa": "string", "stringhe": "string", "testo": "string", "tekst": "string",
+    "sträng": "string", "strängar": "string", "napis": "string", "文字列": "string",
+    "テキスト": "string", "문자열": "string", "텍스트": "string",
     # integers
     "int": "int", "integer": "int", "ints": "int", "integers": "int", "bigint": "int",
     "smallint": "int", "serial": "int", "bigserial": "int", "ganzzahl": "int",
     "ganzzahlen": "int", "entier": "int", "entiers": "int", "long": "int", "entero": "int",
     "enteros": "int", "intero": "int", "interi": "int", "inteiro": "int", "inteiros": "int",
-    "int32": "int", "int64": "int",
+    "int32": "int", "int64": "int", "heltal": "int", "整数": "int", "정수": "int",
     # floating point
     "float": "float", "floats": "float", "double": "float", "real": "float", "number": "float",
     "flottant": "float", "flottants": "float", "fließkommazahl": "float", "gleitkommazahl": "float",
@@ -28,16 +30,21 @@ TYPE_WORDS: dict[str, str] = {
     "décimal": "decimal", "décimale": "decimal", "décimaux": "decimal", "dezimal": "decimal",
     "dezimalzahl": "decimal", "dezimalzahlen": "decimal", "betrag": "decimal",
     "decimale": "decimal", "decimali": "decimal", "decimales": "decimal",
+    "decimaltal": "decimal", "decimaal": "decimal", "dziesiętna": "decimal", "小数": "decimal",
+    "金額": "decimal", "십진수": "decimal",
     # truth values
     "bool": "bool", "boolean": "bool", "booleans": "bool", "booléen": "bool", "booleen": "bool",
     "booléenne": "bool", "wahrheitswert": "bool", "boolesch": "bool", "flag": "bool",
     "booleano": "bool", "booleana": "bool", "booleanos": "bool", "wahrheitswerte": "bool",
-    "booléens": "bool",
+    "booléens": "bool", "booleskt": "bool", "boolesk": "bool", "booleaans": "bool",
+    "真偽値": "bool", "불리언": "bool",
     # identifiers and time
     "uuid": "uuid", "guid": "uuid", "uuids": "uuid",
     "datetime": "datetime", "timestamp": "datetime", "timestamptz": "datetime",
     "zeitpunkt": "datetime", "zeitstempel": "datetime", "horodatage": "datetime",
     "date": "date", "datum": "date", "dates": "date", "fecha": "date", "fechas": "date",
+    "日付": "date", "날짜": "date", "tidpunkt": "datetime", "tidsstämpel": "datetime",
+    "日時": "datetime", "일시": "datetime", "flyttal": "float", "実数": "float", "실수": "float",
     # structure
     "object": "object", "objects": "object", "dict": "object", "json": "object",
     "jsonb": "object", "map": "object", "mapping": "object", "objekt": "object", "objet": "object",

@@ -1,6 +1,6 @@
 """Schemas pasted in other languages (TypeScript, protobuf, Go, Rust, GraphQL, Avro, JSON Schema
-and OpenAPI, Python signatures and enums, CSV headers, Kotlin, Scala, Swift, Java, C#, Prisma,
-Zod), each read into the reader's groups."""
+and OpenAPI, Python signatures and enums, CSV headers, Kotlin, Scala, Swift, Java, C#, PHP,
+F#, OCaml, Prisma, Zod), each read into the reader's groups."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from codegen_assets.core.understanding.schemas.avro import avro
 from codegen_assets.core.understanding.schemas.csharp import csharp_types
 from codegen_assets.core.understanding.schemas.csv_header import csv_headers
 from codegen_assets.core.understanding.schemas.field_sheet import field_sheets
+from codegen_assets.core.understanding.schemas.fsharp import fsharp_types
 from codegen_assets.core.understanding.schemas.golang import go_structs
 from codegen_assets.core.understanding.schemas.graphql import graphql
 from codegen_assets.core.understanding.schemas.http import http_bodies
@@ -16,6 +17,7 @@ from codegen_assets.core.understanding.schemas.java import java_types
 from codegen_assets.core.understanding.schemas.jsonc import jsonc_objects
 from codegen_assets.core.understanding.schemas.jsonschema import json_schemas
 from codegen_assets.core.understanding.schemas.kotlin import kotlin_classes
+from codegen_assets.core.understanding.schemas.php import php_classes
 from codegen_assets.core.understanding.schemas.prisma import prisma_schema
 from codegen_assets.core.understanding.schemas.protobuf import protobuf
 from codegen_assets.core.understanding.schemas.python import (
@@ -40,7 +42,7 @@ from codegen_assets.core.understanding.schemas.zod import zod_schemas
 CODE_SOURCES = {
     "python", "signature", "typescript", "protobuf", "go", "rust", "graphql", "avro",
     "jsonschema", "kotlin", "scala", "swift", "java", "csharp", "prisma", "zod",
-    "jsonc", "terraform", "xsd", "tree", "workflow", "sheet",
+    "jsonc", "terraform", "xsd", "tree", "workflow", "sheet", "php", "fsharp",
 }  # fmt: skip
 READERS = (
     python_classes,
@@ -61,6 +63,8 @@ READERS = (
     swift_types,
     java_types,  # before C#: a Java class C# reads alike is Java's (its bases are Java's)
     csharp_types,
+    php_classes,
+    fsharp_types,
     prisma_schema,
     zod_schemas,
     jsonc_objects,
