@@ -4,47 +4,16 @@ into operations (inputs and outputs), nested models, dependencies, topics and na
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from codegen_assets.core.understanding import pasted, schemas, sentences, sketch
+from codegen_assets.core.understanding.facts import Facts, OpFacts, _all_fields
 from codegen_assets.core.understanding.fields import IDENT, FieldPhrase, read_fields
 from codegen_assets.core.understanding.pasted import Group
-from codegen_assets.core.understanding.rules import Stated, read_rules
-from codegen_assets.core.understanding.types import Typed, parse_type
-from codegen_assets.core.understanding.vocabulary import DEPENDENCY_NAME, NODE_TYPES
-
-
-@dataclass
-class OpFacts:
-    """One operation: its name as written, whether the prompt named it, its fields, and the
-    formulas and examples stated for it."""
-
-    name: str
-    stated: bool
-    inputs: list[FieldPhrase] = field(default_factory=list)
-    outputs: list[FieldPhrase] = field(default_factory=list)
-    start: int = 0
-    rules: Stated = field(default_factory=Stated)
-
-
-@dataclass
-class Facts:
-    """What the reader found."""
-
-    operations: list[OpFacts] = field(default_factory=list)
-    models: dict[str, list[FieldPhrase]] = field(default_factory=dict)
-    dependencies: list[str] = field(default_factory=list)
-    subscribe: list[str] = field(default_factory=list)
-    publish: list[str] = field(default_factory=list)
-    node_name: str = ""
-    node_type: str = ""
-    steps: list[str] = field(default_factory=list)
-    requirements: list[str] = field(default_factory=list)
-    examples: list[tuple[str, dict[str, object]]] = field(default_factory=list)
-    mentioned: set[str] = field(default_factory=set)  # operation names the prompt wrote
-    labels: set[str] = field(default_factory=set)  # names of pasted classes, tables, code
-    code: list[tuple[int, int]] = field(default_factory=list)  # where pasted code is
-    unread: list[str] = field(default_factory=list)  # fenced blocks nothing was read from
+from codegen_assets.core.understanding.roles import _roles
+from codegen_assets.core.understanding.rules import read_rules
+from codegen_assets.core.understanding.sketch_facts import _read_sketch
+from codegen_assets.core.understanding.topics import _dependencies, _topics
+from codegen_assets.core.understanding.types import Typed
 
 
 def read(text: str) -> Facts:
@@ -186,114 +155,6 @@ def _statements(text: str, names: set[str]) -> dict[str, Typed]:
         if typed is not None:
             own[name] = own[name].merged(typed) if name in own else typed
     return {**said, **own}
-
-
-# -- roles ----------------------------------------------------------------------------------
-_RETURNED = re.compile(r"\)\s*->\s*([A-Z]\w*)")  # a pasted function's result type
-
-
-# "list of Item", "lista de Item", "Liste von Posten", "List[Item]": a model the list holds
-_LIST_OF_MODEL = re.compile(
-    r"\b(?:list|List|Sequence|[Ll]ista|[Ll]iste|[Ll]ijst)\s*(?:\[|(?:of|de|di|von|van|des|med)\s+)"
-    r"([A-Z]\w+)"
-)
-
-
-def _roles(text: str, groups: list[Group]) -> None:
-    """Decide what each pasted group is for, by the words just before it."""
-    referenced = {f.typed.model for g in groups for f in g.fields if f.typed.model}
-    referenced |= set(re.findall(_LIST_OF_MODEL, text))
-    returned = set(_RETURNED.findall(text))
-    seen_input = False
-    previous: Group | None = None
-    for group in sorted(groups, key=lambda g: g.start):
-        if _same_sample(text, previous, group) and previous is not None:
-            group.role = previous.role  # JSON Lines: one more sample of the same thing
-        previous = group
-        if group.label and group.label in referenced and group.source in ("python", "sketch"):
-            group.role = "model"
-            continue
-        if group.source == "list" and group.role == "model" and group.label not in referenced:
-            group.role = ""  # "Notes" over a list: a heading, not a model anything holds
-        lead = _lead(text, group, groups)
-        before = text[max(0, lead - 200) : lead].rstrip()
-        if group.source == "prose" and returned & set(_subject(before)):
-            group.role = "output"  # "ExportOutcome carries ...", of "def f(...) -> ExportOutcome"
-        if group.role:
-            seen_input = seen_input or group.role == "input"
-            continue
-        line = _cue_line(before)
-        role = ""
-        if line.endswith((":", "like", "e.g.", "e.g.,")) or line.startswith("#"):
-            role = sentences.cue_role(line) or _pasted_cue(line)
-        if not role:
-            role = "output" if seen_input and group.source in ("json", "sql", "table") else "input"
-        group.role = role
-        seen_input = seen_input or role == "input"
-
-
-def _same_sample(text: str, previous: Group | None, group: Group) -> bool:
-    """Whether ``group`` is a JSON sample right after another (JSON Lines, nothing between)."""
-    return (
-        previous is not None
-        and previous.source == group.source == "json"
-        and not text[previous.end : group.start].strip()
-    )
-
-
-def _lead(text: str, group: Group, groups: list[Group]) -> int:
-    """Where the run of declarations a code group is part of starts (an enum, then the model
-    that uses it, in one block): the words before the run are the cue for each of them."""
-    start = group.start
-    while group.source in schemas.CODE_SOURCES:
-        before = [
-            g
-            for g in groups
-            if g.source in schemas.CODE_SOURCES
-            and (g.fields or g.values)  # a declaration (imports are not)
-            and g.start < start
-            and g.end <= start
-            and not text[g.end : start].strip()
-        ]
-        if not before:
-            break
-        group = before[0]
-        start = group.start
-    return start
-
-
-def _subject(before: str) -> list[str]:
-    """The type names written in the sentence that leads up to a group."""
-    return re.findall(
-        r"\b[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+\b", re.split(r"[.!?:]\s|\n\s*\n", before)[-1]
-    )
-
-
-def _cue_line(before: str) -> str:
-    """The line just before a group, a code fence's opening line skipped ("Event:" then
-    "```json")."""
-    lines = [line.strip() for line in before.split("\n")]
-    while lines and (not lines[-1] or re.fullmatch(r"(?:```+|~~~+)[\w+-]*", lines[-1])):
-        lines.pop()
-    return lines[-1] if lines else ""
-
-
-_OUTPUT_HINT = re.compile(
-    r"\b(?:response|output|returns?|result|state|mirror|projection|answer|emits?|gives\s+back)\b",
-    re.IGNORECASE,
-)
-_INPUT_HINT = re.compile(r"\b(?:request|input|event|command|looks\s+like|e\.g\.|payload)\b", re.I)
-
-
-def _pasted_cue(before: str) -> str:
-    sentence = re.split(r"[.!?]\s", before)[-1]
-    outputs = [m.start() for m in _OUTPUT_HINT.finditer(sentence)]
-    inputs = [m.start() for m in _INPUT_HINT.finditer(sentence)]
-    if not outputs and not inputs:
-        return ""
-    if outputs and inputs and abs(max(outputs) - max(inputs)) < 20:
-        return ""  # "Input / output as we have them": a pair, in order
-    return "output" if max(outputs, default=-1) > max(inputs, default=-1) else "input"
 
 
 # -- operations -----------------------------------------------------------------------------
@@ -482,11 +343,6 @@ def _apply_statements(facts: Facts, said: dict[str, Typed]) -> None:
             phrase.typed = phrase.typed.merged(typed)
 
 
-def _all_fields(facts: Facts) -> list[FieldPhrase]:
-    found = [f for op in facts.operations for f in (*op.inputs, *op.outputs)]
-    return found + [f for fields in facts.models.values() for f in fields]
-
-
 def _same_values(facts: Facts) -> None:
     """ "same four values", "mêmes valeurs que type_evenement": another field's enum."""
     seen = {f.name: f.typed.enum for f in _all_fields(facts) if f.typed.enum}
@@ -509,163 +365,6 @@ def _exclusions(text: str, facts: Facts) -> None:
     dropped = set(_EXCEPT.findall(text))
     for op in facts.operations:
         op.inputs = [f for f in op.inputs if f.name not in dropped]
-
-
-# -- dependencies and topics ----------------------------------------------------------------
-_NODE_NAMED = re.compile(
-    rf"\b(?:called|named|namens|nomm[ée]|node|knoten|n[œo]e?ud|reducer|orchestrator|effect|compute)\s*,?\s+`?({IDENT})`?",
-    re.IGNORECASE,
-)
-
-
-def _dependencies(text: str, facts: Facts) -> list[str]:
-    fields = {f.name for f in _all_fields(facts)}
-    nodes = {facts.node_name, *(m.group(1) for m in _NODE_NAMED.finditer(text))}
-    found = list(facts.dependencies)
-    for match in re.finditer(rf"`?\b({IDENT})\b`?", text):
-        name = match.group(1)
-        if DEPENDENCY_NAME.match(name) and name not in fields | nodes and name not in found:
-            found.append(name)
-    return found
-
-
-_TOPIC = re.compile(r"(?<![\w./-])([a-z0-9][a-z0-9_-]*(?:\.[a-z0-9][a-z0-9_-]*){2,})(?![\w/-])")
-_QUOTED_TOPIC = re.compile(r"[\"'`«“]\s*([a-z0-9][a-z0-9_-]*\.[a-z0-9][a-z0-9_-]*)\s*[\"'`»”]")
-_INCOMING = re.compile(
-    r"\b(?:subscrib\w*|consum\w*|listen\w*|arriv\w*|reacts?\s+to|comes?\s+in\s+on|come\s+from"
-    r"|reads?\s+from|started\s+by|starts?\s+(?:when|on)|triggered\s+by|trigger|waits?\s+for"
-    r"|receiv\w*|(?:events?|commands?|messages?)\s+(?:on|from)|from\s+the|hört\s+auf|konsumiert|empfängt|abonniert|s'abonne|abonne|écoute|ecoute"
-    r"|consomme|démarre\s+sur|demarre\s+sur|sur\s+la\s+commande|when\s+a|we\s+get|events?\s+from"
-    r"|folds?|reading\s+from|listening\s+(?:on|to)|escucha\w*|ascolta\w*|escuta\w*|luistert|abonniert"
-    r"|input\s+topic|incoming\s+topic|t[óo]pico\s+de\s+entrada|eingangs?\w*|entr[ée]e|entrada"
-    r"|ingresso|invoer"
-    r"|(?:votes?|events?|messages?|commands?)\s+(?:published|publi[ée]e?s?|publicad[oa]s?|pubblicat[ie])\s+(?:on|sur|en|su|auf))\b",
-    re.IGNORECASE,
-)
-_OUTGOING = re.compile(
-    r"\b(?:publish\w*|emit\w*|announc\w*|produc\w*|push(?:es|ed)?|goes\s+out\s+on|sends?|send\s+to|writes?\s+to"
-    r"|answers?\s+on|and\s+then|veröffentlicht\w*|publi[ée]\w*|publie|émet|emet|envoie"
-    r"|goes\s+to|go\s+to|(?:finish|end|complet)\w*\s+(?:with|on|by)|lands?\s+on|out\s+to"
-    r"|output\s+topic|outgoing\s+topic|sa[íi]da|ausgangs?\w*|sortie|salida|uscita|uitvoer)\b",
-    re.IGNORECASE,
-)
-
-
-def _topics(text: str, facts: Facts) -> None:
-    """Topics written out (three or more dotted parts, or two in quotes), each with the
-    direction the nearest verb before it gives (after it, when none comes before)."""
-    spans = [(m.start(1), m.group(1)) for m in _TOPIC.finditer(text)]
-    for match in _QUOTED_TOPIC.finditer(text):  # "routing.outcomes": a topic, if said to be one
-        near = text[max(0, match.start() - 40) : match.end() + 12].lower()
-        if match.group(1) not in facts.mentioned and re.search(
-            r"\btopics?\b|\b(?:on|to|from|into|auf|sur)\s+[\"'`«“]", near
-        ):
-            spans.append((match.start(1), match.group(1)))
-    for start, name in sorted(spans):
-        if re.search(r"\.(?:py|sql|pdf|csv|json|ya?ml|txt|md|com|org|io)$", name) or all(
-            p.isdigit() for p in name.split(".")
-        ):
-            continue
-        if name in facts.subscribe or name in facts.publish:
-            continue
-        incoming = _direction(
-            text[max(0, start - 120) : start],
-            text[start + len(name) : start + len(name) + 80],
-            name,
-        )
-        (facts.subscribe if incoming else facts.publish).append(name)
-
-
-def _direction(before: str, after: str, name: str) -> bool:
-    line = re.split(r"[.!?;]\s|\n\s*\n|\n\s*(?:[-*]|\d+[.)])\s", before)[-1]
-    verbs = [(m.end(), True) for m in _INCOMING.finditer(line)]
-    verbs += [(m.end(), False) for m in _OUTGOING.finditer(line)]
-    if verbs:
-        return max(verbs)[1]
-    if re.search(
-        r"\b(?:event|events|command|commands)\b\W{0,12}(?:topic\s*)?[`'\"«]?\s*$", line, re.I
-    ):
-        return True
-    if ".cmd." in name:
-        return True
-    incoming, outgoing = _INCOMING.search(after), _OUTGOING.search(after)
-    if incoming or outgoing:
-        return (incoming.start() if incoming else 999) < (outgoing.start() if outgoing else 999)
-    return not any(kind in name for kind in (".evt.", ".snapshot."))  # what a node emits
-
-
-# -- sketches -------------------------------------------------------------------------------
-_SK_NAME = ("name", "node", "node_name")
-_SK_TYPE = ("kind", "type", "node_type")
-_SK_OP = ("operation", "op", "operation_name")
-_SK_IN = ("input", "inputs", "in", "event", "request", "command", "params", "fields")
-_SK_OUT = ("output", "outputs", "out", "state", "result", "response", "returns")
-_SK_DEPS = ("needs", "dependencies", "deps", "uses", "clients")
-_SK_SUB = (
-    "listens_on",
-    "consumes",
-    "consume",
-    "trigger",
-    "subscribe",
-    "subscribes",
-    "source",
-    "on",
-)
-_SK_PUB = ("emits", "emit", "publishes", "publish", "produces", "sink")
-
-
-def _read_sketch(block: sketch.Sketch, facts: Facts) -> list[Group]:
-    groups: list[Group] = []
-    for entry in block.entries:
-        key = entry.key.lower()
-        holds_fields = key in _SK_IN or key in _SK_OUT or entry.key[:1].isupper()
-        fact = _sketch_fact(entry, key, entry.value.strip(" '\"`"), facts)
-        if not fact and entry.children and holds_fields:
-            groups.append(_sketch_group(entry, key, block.end))
-    return groups
-
-
-def _sketch_fact(entry: sketch.Entry, key: str, value: str, facts: Facts) -> bool:
-    """A sketch key that states a fact of its own (name, type, operation, topics, needs)."""
-    plain = re.fullmatch(IDENT, value) is not None
-    if key in NODE_TYPES and plain:
-        facts.node_type, facts.node_name = key, value
-    elif key in _SK_NAME and plain:
-        facts.node_name = value
-    elif key in _SK_TYPE and value.lower() in NODE_TYPES:
-        facts.node_type = value.lower()
-    elif key in _SK_OP and re.fullmatch(rf"{IDENT}(?:\.{IDENT})?", value):
-        facts.operations.append(OpFacts(value, True, start=entry.start))
-    elif key in _SK_DEPS:
-        facts.dependencies += [v for v in sketch.items(entry) if re.fullmatch(IDENT, v)]
-    elif key in _SK_SUB or key in _SK_PUB:
-        (facts.subscribe if key in _SK_SUB else facts.publish).extend(sketch.items(entry))
-    elif key == "steps":
-        facts.steps += sketch.items(entry)
-        found = [n for step in sketch.items(entry) for n in re.findall(IDENT, step)]
-        facts.dependencies += [n for n in found if DEPENDENCY_NAME.match(n)]
-    elif key in ("rules", "constraints", "notes"):
-        facts.requirements += sketch.items(entry)
-    else:
-        return False
-    return True
-
-
-def _sketch_group(entry: sketch.Entry, key: str, end: int) -> Group:
-    role = "input" if key in _SK_IN else "output" if key in _SK_OUT else "model"
-    fields = [f for c in entry.children if c.key != "-" and (f := _sketch_field(c))]
-    return Group(fields, entry.start, end, entry.key if role == "model" else "", role, "sketch")
-
-
-def _sketch_field(entry: sketch.Entry) -> FieldPhrase | None:
-    if not re.fullmatch(IDENT, entry.key):
-        return None
-    text = f"{entry.value}, {entry.comment}" if entry.comment else entry.value
-    typed = parse_type(text)
-    model = re.search(r"\b(?:list\s+of\s+|list\[)([A-Z]\w*)", entry.value)
-    if model:
-        typed.model, typed.is_list, typed.base = model.group(1), True, ""
-    return FieldPhrase(entry.key, typed, f"{entry.key}: {text}")
 
 
 __all__ = ["Facts", "OpFacts", "derived_operation", "read", "read_fields", "without_code"]
