@@ -95,14 +95,14 @@ def read_request(
     style: StyleConfig | None = None,
     choice: ModelChoice | None = None,
 ) -> NodeSpec:
-    """The request as the run reads it: by the rules, or by the model when ``--llm``
-    (``choice``), else ``NODEGEN_LLM_MODE``, is on or replay and its reading is at least as good
-    (its answer cached in the home's database, where the run finds it). Off, nothing of the
-    model is loaded."""
+    """The request as the run reads it: by the rules, or by the model when ``NODEGEN_LLM_MODE``
+    is on or replay (and ``--llm``, the ``choice``, is not off) and its reading is at least as
+    good (its answer cached in the home's database, where the run finds it). Off, nothing of
+    the model is loaded."""
     from codegen_assets.core.model_settings import ModelSettings
 
     try:
-        enabled = ModelSettings().choose(choice).enabled
+        enabled = ModelSettings().enabled and not (choice is not None and choice.mode == "off")
     except ValidationError as exc:
         problem = exc.errors()[0]
         where = ".".join(str(p) for p in problem["loc"])

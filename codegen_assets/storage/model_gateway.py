@@ -72,9 +72,14 @@ def reading_gateway(
 def _usable(
     settings: ModelSettings | None, choice: ModelChoice | None
 ) -> tuple[ModelSettings | None, str]:
-    """The settings a reading asks with, or None and why not ('' when the mode is off)."""
+    """The settings a reading asks with, or None and why not ('' when the mode is off). The
+    operator turns reading on (``NODEGEN_LLM_MODE``); a command's or repository's ``choice``
+    may turn it off (``--llm off``, ``llm: {mode: off}``) or choose the model, never turn it on."""
     try:
-        chosen = (settings or ModelSettings()).choose(choice)
-        return (chosen.check(), "") if chosen.enabled else (None, "")
+        base = settings or ModelSettings()
+        if not base.enabled or (choice is not None and choice.mode == "off"):
+            return None, ""
+        kept = choice.model_copy(update={"mode": None}) if choice is not None else None
+        return base.choose(kept).check(), ""
     except (ModelConfigError, OSError) as exc:
         return None, "no model was asked: " + redact(str(exc), secret_values())

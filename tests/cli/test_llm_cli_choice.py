@@ -1,5 +1,6 @@
-"""``--llm`` decides who reads the prompt, as it decides who writes the bodies: on asks the model
-even when ``NODEGEN_LLM_MODE`` is off; off asks nothing even when it is on."""
+"""Who reads the prompt: the model when its operator turns it on (``NODEGEN_LLM_MODE``);
+``--llm off`` asks it nothing, reading included; ``--llm on`` alone makes the model write
+bodies, not read."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ def explain(capsys: pytest.CaptureFixture[str], *flags: str) -> str:
     return capsys.readouterr().out
 
 
-def test_llm_on_reads_with_the_model_though_the_environment_says_off(
+def test_llm_on_alone_does_not_make_the_model_read(
     nodegen_home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fake = FakeLLM([answer(json.dumps(volume_spec()))])
@@ -28,6 +29,19 @@ def test_llm_on_reads_with_the_model_though_the_environment_says_off(
         monkeypatch.setenv("NODEGEN_LLM_BASE_URL", f"{url}/v1")
         monkeypatch.setenv("NODEGEN_LLM_MODEL", "fake-reader")
         spec = explain(capsys, "--llm", "on")
+    assert fake.requests == []
+    assert "Read by" not in spec
+
+
+def test_the_environment_turns_reading_on(
+    nodegen_home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = FakeLLM([answer(json.dumps(volume_spec()))])
+    with serving(fake) as url:
+        monkeypatch.setenv("NODEGEN_LLM_MODE", "on")
+        monkeypatch.setenv("NODEGEN_LLM_BASE_URL", f"{url}/v1")
+        monkeypatch.setenv("NODEGEN_LLM_MODEL", "fake-reader")
+        spec = explain(capsys)
     assert len(fake.requests) == 1
     assert "# Read by openai fake-reader." in spec
 

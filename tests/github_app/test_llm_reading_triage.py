@@ -63,12 +63,11 @@ def test_llm_refused_reading_leaves_the_rules_draft_saying_why(
     assert "'insurance_value'" in reply and "# Read by the rules" in reply
 
 
-def test_llm_the_repositorys_llm_choice_decides_who_reads(
-    github_env: FakeGitHub, fake_model: FakeLLM, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_llm_a_repository_turns_reading_off(
+    github_env: FakeGitHub, fake_model: FakeLLM, tmp_path: Path
 ) -> None:
-    monkeypatch.setenv("NODEGEN_LLM_MODE", "off")  # the App's default; the repository asks on
-    github_env.push(REPO, "main", {".github/nodegen.yml": "llm:\n  mode: on\n"}, "alice")
+    github_env.push(REPO, "main", {".github/nodegen.yml": "llm:\n  mode: off\n"}, "alice")
     fake_model.script = [answer(json.dumps(record_spec()))]
     svc = triage(github_env, tmp_path, f"/generate-node {RECORD}")
-    assert len(fake_model.requests) == 1
-    assert svc.queue.counts()["runs.pending"] == 1
+    assert fake_model.requests == []  # the model is on for the App, off for this repository
+    assert "runs.pending" not in svc.queue.counts()  # the rules could not read it: a draft
