@@ -14,46 +14,40 @@ from tests.support.fake_llm import FakeLLM, answer, serving
 from tests.support.llm_reading import VOLUME, volume_spec
 
 
-def explain(capsys: pytest.CaptureFixture[str], *flags: str) -> str:
-    capsys.readouterr()
-    assert main([VOLUME, "--explain", *flags]) == EXIT_OK
-    return capsys.readouterr().out
-
-
-def test_llm_on_alone_does_not_make_the_model_read(
-    nodegen_home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def explain(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, mode: str, *flags: str
+) -> tuple[str, FakeLLM]:
+    """``--explain`` of a prompt only a model can read, with ``NODEGEN_LLM_MODE=mode`` and a
+    fake model that reads it right; what it printed, and the fake (what it was asked)."""
     fake = FakeLLM([answer(json.dumps(volume_spec()))])
     with serving(fake) as url:
-        monkeypatch.setenv("NODEGEN_LLM_MODE", "off")
+        monkeypatch.setenv("NODEGEN_LLM_MODE", mode)
         monkeypatch.setenv("NODEGEN_LLM_BASE_URL", f"{url}/v1")
         monkeypatch.setenv("NODEGEN_LLM_MODEL", "fake-reader")
-        spec = explain(capsys, "--llm", "on")
-    assert fake.requests == []
-    assert "Read by" not in spec
+        capsys.readouterr()
+        assert main([VOLUME, "--explain", *flags]) == EXIT_OK
+        return capsys.readouterr().out, fake
 
 
 def test_the_environment_turns_reading_on(
     nodegen_home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fake = FakeLLM([answer(json.dumps(volume_spec()))])
-    with serving(fake) as url:
-        monkeypatch.setenv("NODEGEN_LLM_MODE", "on")
-        monkeypatch.setenv("NODEGEN_LLM_BASE_URL", f"{url}/v1")
-        monkeypatch.setenv("NODEGEN_LLM_MODEL", "fake-reader")
-        spec = explain(capsys)
+    spec, fake = explain(capsys, monkeypatch, "on")
     assert len(fake.requests) == 1
     assert "# Read by openai fake-reader." in spec
+
+
+def test_llm_on_alone_does_not_make_the_model_read(
+    nodegen_home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec, fake = explain(capsys, monkeypatch, "off", "--llm", "on")
+    assert fake.requests == []
+    assert "Read by" not in spec
 
 
 def test_llm_off_asks_nothing_though_the_environment_says_on(
     nodegen_home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fake = FakeLLM([answer(json.dumps(volume_spec()))])
-    with serving(fake) as url:
-        monkeypatch.setenv("NODEGEN_LLM_MODE", "on")
-        monkeypatch.setenv("NODEGEN_LLM_BASE_URL", f"{url}/v1")
-        monkeypatch.setenv("NODEGEN_LLM_MODEL", "fake-reader")
-        spec = explain(capsys, "--llm", "off")
+    spec, fake = explain(capsys, monkeypatch, "on", "--llm", "off")
     assert fake.requests == []
     assert "Read by" not in spec
