@@ -14,21 +14,15 @@ and, when ``webhook`` is set, sends the App the signed ``issues.edited`` deliver
 
 from __future__ import annotations
 
-import base64
-import copy
-import hashlib
 import itertools
 import json
-import re
 import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from functools import cache
-from typing import Any, cast
+from typing import Any
 
 import httpx
-from openapi_core import OpenAPI
 from openapi_core.templating.paths.exceptions import PathNotFound
 from openapi_core.testing import MockRequest, MockResponse
 from starlette.applications import Starlette
@@ -38,98 +32,14 @@ from starlette.routing import Route
 
 from github_app.demo import answers
 from github_app.demo.answers import spec_path as spec_path
+from github_app.demo.fake_git import GitObjects, git_sha
+from github_app.demo.fake_git import Repo as Repo
+from github_app.demo.github_openapi import openapi, slashes_encoded
 from github_app.demo.issue_page import issue_page, toggle_task
-from github_app.demo.local import example, signed
+from github_app.demo.issue_page import issues_payload as issues_payload
+from github_app.demo.local import signed
 
 BASE = answers.API
-DATE = "2026-01-01T00:00:00Z"
-
-
-def _null_in_nullable_enums(node: object) -> None:
-    """``nullable: true`` admits null (OpenAPI 3.0.3), but openapi-core checks ``enum`` first,
-    and GitHub's enums omit null where GitHub answers it (a queued check run's ``conclusion``)."""
-    if isinstance(node, dict):
-        enum = node.get("enum")
-        if node.get("nullable") is True and isinstance(enum, list) and None not in enum:
-            node["enum"] = [*enum, None]
-        for value in node.values():
-            _null_in_nullable_enums(value)
-    elif isinstance(node, list):
-        for value in node:
-            _null_in_nullable_enums(value)
-
-
-@cache
-def openapi() -> OpenAPI:
-    """GitHub's OpenAPI description, loaded once per process (spec self-validation skipped)."""
-    from openapi_core import Config
-
-    spec = copy.deepcopy(answers.description())
-    _null_in_nullable_enums(spec)
-    # None skips validating the 13 MB description itself (27 s); openapi-core checks for None
-    # at run time although its annotation omits it.
-    return OpenAPI.from_dict(spec, config=Config(spec_validator_cls=cast(Any, None)))
-
-
-_SLASHED_PARAM = re.compile(r"^(/repos/[^/]+/[^/]+/(?:contents|git/ref|git/refs))/(.+)$")
-
-
-def _spec_path(path: str) -> str:
-    """GitHub's ``{path}`` and ``{ref}`` parameters hold slashes, which OpenAPI path templates
-    cannot match; encode them so the route is found and the rest is still checked."""
-    match = _SLASHED_PARAM.match(path)
-    return f"{match.group(1)}/{match.group(2).replace('/', '%2F')}" if match else path
-
-
-def git_sha(kind: str, content: bytes) -> str:
-    """The object id git would give ``content``."""
-    return hashlib.sha1(f"{kind} {len(content)}\0".encode() + content).hexdigest()
-
-
-@dataclass
-class Repo:
-    """One repository's state."""
-
-    owner: str
-    name: str
-    default_branch: str = "main"
-    refs: dict[str, str] = field(default_factory=dict)
-    commits: dict[str, dict[str, Any]] = field(default_factory=dict)
-    trees: dict[str, list[dict[str, str]]] = field(default_factory=dict)
-    blobs: dict[str, bytes] = field(default_factory=dict)
-    pulls: dict[int, dict[str, Any]] = field(default_factory=dict)
-    comments: dict[int, dict[str, Any]] = field(default_factory=dict)
-    labels: dict[int, list[str]] = field(default_factory=dict)
-    reviewers: dict[int, list[str]] = field(default_factory=dict)
-    reactions: list[tuple[int, str]] = field(default_factory=list)
-    check_runs: dict[int, dict[str, Any]] = field(default_factory=dict)
-    check_run_updates: list[dict[str, Any]] = field(default_factory=list)  # in arrival order
-    permissions: dict[str, str] = field(default_factory=dict)
-    issues: dict[int, dict[str, Any]] = field(default_factory=dict)  # deleted ones stay, flagged
-    repo_labels: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-    def live_issues(self) -> list[dict[str, Any]]:
-        """Issues not deleted, by number."""
-        return [i for _, i in sorted(self.issues.items()) if not i.get("deleted")]
-
-    def commit_of(self, ref: str) -> str:
-        """The commit ``ref`` names, as GitHub resolves a ``ref`` parameter: a branch, a
-        ``heads/`` ref, or a commit sha (in full, or an unambiguous prefix of 7 or more)."""
-        branch = ref.removeprefix("refs/").removeprefix("heads/")
-        if branch in self.refs:
-            return self.refs[branch]
-        if ref in self.commits:
-            return ref
-        if re.fullmatch(r"[0-9a-f]{7,39}", ref):
-            found = [sha for sha in self.commits if sha.startswith(ref)]
-            if len(found) == 1:
-                return found[0]
-        raise KeyError(f"No commit found for the ref {ref}")
-
-    def files_at(self, ref: str) -> dict[str, bytes]:
-        """Path → content of the tree at ``ref`` (a branch or a commit, see ``commit_of``)."""
-        commit = self.commits[self.commit_of(ref)]
-        return {e["path"]: self.blobs[e["sha"]] for e in self.trees[commit["tree"]]}
 
 
 @dataclass
@@ -145,7 +55,7 @@ class Fault:
     body: Any = None
 
 
-class FakeGitHub:
+class FakeGitHub(GitObjects):
     """State and request handling; ``app`` is the ASGI application."""
 
     def __init__(self, *, validate: bool = True) -> None:
@@ -269,25 +179,6 @@ class FakeGitHub:
         }
         return number
 
-    # -- object storage ---------------------------------------------------------------------
-    def _blob_entry(self, repo: Repo, path: str, content: bytes) -> dict[str, str]:
-        sha = git_sha("blob", content)
-        repo.blobs[sha] = content
-        return {"path": path, "mode": "100644", "type": "blob", "sha": sha}
-
-    def _store_tree(self, repo: Repo, entries: list[dict[str, str]]) -> str:
-        sha = git_sha("tree", json.dumps(entries, sort_keys=True).encode())
-        repo.trees[sha] = entries
-        return sha
-
-    def _store_commit(
-        self, repo: Repo, message: str, tree: str, parents: list[str], author: str
-    ) -> str:
-        body = {"message": message, "tree": tree, "parents": parents, "author": author}
-        sha = git_sha("commit", json.dumps(body, sort_keys=True).encode())
-        repo.commits[sha] = body
-        return sha
-
     # -- request handling -------------------------------------------------------------------
     async def _handle(self, request: Request) -> Response:
         body = await request.body()
@@ -325,7 +216,7 @@ class FakeGitHub:
         return MockRequest(
             BASE,
             request.method.lower(),
-            _spec_path(request.url.path),
+            slashes_encoded(request.url.path),
             args=dict(request.query_params),
             data=body or None,
             headers=dict(request.headers),
@@ -462,97 +353,6 @@ class FakeGitHub:
         repo.check_run_updates.append(body)
         return 200, answers.check_run(repo.owner, repo.name, run)
 
-    def _git(
-        self, repo: Repo, method: str, rest: list[str], body: dict[str, Any]
-    ) -> tuple[int, Any]:
-        kind = rest[0]
-        if method == "POST" and kind == "blobs":
-            content = (
-                base64.b64decode(body["content"])
-                if body.get("encoding") == "base64"
-                else body["content"].encode()
-            )
-            entry = self._blob_entry(repo, "", content)
-            return 201, answers.blob(repo.owner, repo.name, entry["sha"], None)
-        if method == "POST" and kind == "trees":
-            entries = (
-                {e["path"]: e for e in repo.trees[repo.commits[body["base_tree"]]["tree"]]}
-                if body.get("base_tree") in repo.commits
-                else (
-                    {e["path"]: e for e in repo.trees[body["base_tree"]]}
-                    if body.get("base_tree")
-                    else {}
-                )
-            )
-            for item in body["tree"]:
-                if "content" not in item and item.get("sha") is None:
-                    entries.pop(item["path"], None)  # a null sha deletes the path
-                elif "content" in item:
-                    content = item["content"].encode()
-                    entries[item["path"]] = self._blob_entry(repo, item["path"], content)
-                else:
-                    entries[item["path"]] = {
-                        "path": item["path"],
-                        "mode": item["mode"],
-                        "type": "blob",
-                        "sha": item["sha"],
-                    }
-            sha = self._store_tree(repo, sorted(entries.values(), key=lambda e: e["path"]))
-            return 201, answers.git_tree(repo.owner, repo.name, sha, repo.trees[sha], repo.blobs)
-        if method == "POST" and kind == "commits":
-            sha = self._store_commit(
-                repo,
-                body["message"],
-                body["tree"],
-                body.get("parents", []),
-                body.get("author", {}).get("name", "onex-nodegen[bot]"),
-            )
-            return 201, self._commit_json(repo, sha)
-        if method == "GET" and kind == "commits":
-            return 200, self._commit_json(repo, rest[1])
-        if method == "GET" and kind == "trees":
-            tree = repo.trees[repo.commits[rest[1]]["tree"] if rest[1] in repo.commits else rest[1]]
-            return 200, answers.git_tree(repo.owner, repo.name, rest[1], tree, repo.blobs)
-        if method == "GET" and kind == "blobs":
-            return 200, answers.blob(repo.owner, repo.name, rest[1], repo.blobs[rest[1]])
-        return self._refs(repo, method, rest, body)
-
-    def _refs(
-        self, repo: Repo, method: str, rest: list[str], body: dict[str, Any]
-    ) -> tuple[int, Any]:
-        if method == "GET" and rest[0] == "ref":
-            branch = "/".join(rest[2:])
-            if branch not in repo.refs:
-                return 404, {"message": "Not Found"}
-            return 200, answers.git_ref(repo.owner, repo.name, branch, repo.refs[branch])
-        if method == "POST" and rest[0] == "refs":
-            branch = body["ref"].removeprefix("refs/heads/")
-            if branch in repo.refs:
-                return 422, {"message": "Reference already exists"}
-            repo.refs[branch] = body["sha"]
-            return 201, answers.git_ref(repo.owner, repo.name, branch, body["sha"])
-        if method == "PATCH" and rest[0] == "refs":
-            branch = "/".join(rest[2:])
-            current = repo.refs[branch]
-            new = body["sha"]
-            if not body.get("force") and not self._descends(repo, new, current):
-                return 422, {"message": "Update is not a fast forward"}
-            repo.refs[branch] = new
-            return 200, answers.git_ref(repo.owner, repo.name, branch, new)
-        raise KeyError("/".join(rest))
-
-    def _descends(self, repo: Repo, sha: str, ancestor: str) -> bool:
-        todo = [sha]
-        while todo:
-            current = todo.pop()
-            if current == ancestor:
-                return True
-            todo.extend(repo.commits.get(current, {}).get("parents", []))
-        return False
-
-    def _commit_json(self, repo: Repo, sha: str) -> dict[str, Any]:
-        return answers.git_commit(repo.owner, repo.name, sha, repo.commits[sha], DATE)
-
     def _issue_list(
         self, repo: Repo, method: str, query: dict[str, str], body: dict[str, Any]
     ) -> tuple[int, Any]:
@@ -673,33 +473,3 @@ class FakeGitHub:
             repo.labels.setdefault(number, []).extend(body.get("labels", []))
             return 200, [answers.label(repo.owner, repo.name, n) for n in repo.labels[number]]
         raise KeyError("/".join(rest))
-
-
-def issues_payload(
-    full_name: str,
-    issue: dict[str, Any],
-    login: str,
-    *,
-    action: str = "edited",
-    previous_body: str | None = None,
-    installation: int = 42,
-) -> dict[str, Any]:
-    """An ``issues`` delivery shaped like @octokit/webhooks-examples, about ``issue``."""
-    payload = example("issues", action)
-    owner, name = full_name.split("/")
-    payload["repository"].update(full_name=full_name, name=name)
-    payload["repository"]["owner"]["login"] = owner
-    payload["issue"].update(
-        number=issue["number"],
-        title=issue["title"],
-        body=issue.get("body"),
-        state=issue.get("state", "open"),
-        labels=issue.get("labels", []),
-        html_url=issue.get("html_url"),
-    )
-    payload["issue"]["user"].update(login="onex-nodegen[bot]", type="Bot")
-    payload["sender"].update(login=login, type="User")
-    payload["installation"] = {"id": installation, "node_id": "x"}
-    if action == "edited":
-        payload["changes"] = {} if previous_body is None else {"body": {"from": previous_body}}
-    return payload

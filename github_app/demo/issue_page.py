@@ -11,6 +11,8 @@ from typing import Any
 from markdown_it import MarkdownIt
 from mdit_py_plugins.gfm import gfm_plugin
 
+from github_app.demo.local import example
+
 # A task list item's box, as GitHub counts them (code blocks aside, which dashboards do not use).
 TASK = re.compile(r"^(\s*[-*+] \[)([ xX])(\])", re.M)
 _STYLE = """
@@ -88,3 +90,33 @@ def issue_page(issue: dict[str, Any], login: str) -> str:
         f"<article>{render_markdown(str(issue.get('body') or ''))}</article></main>"
         f"<script>{_SCRIPT}</script></body></html>"
     )
+
+
+def issues_payload(
+    full_name: str,
+    issue: dict[str, Any],
+    login: str,
+    *,
+    action: str = "edited",
+    previous_body: str | None = None,
+    installation: int = 42,
+) -> dict[str, Any]:
+    """An ``issues`` delivery shaped like @octokit/webhooks-examples, about ``issue``."""
+    payload = example("issues", action)
+    owner, name = full_name.split("/")
+    payload["repository"].update(full_name=full_name, name=name)
+    payload["repository"]["owner"]["login"] = owner
+    payload["issue"].update(
+        number=issue["number"],
+        title=issue["title"],
+        body=issue.get("body"),
+        state=issue.get("state", "open"),
+        labels=issue.get("labels", []),
+        html_url=issue.get("html_url"),
+    )
+    payload["issue"]["user"].update(login="onex-nodegen[bot]", type="Bot")
+    payload["sender"].update(login=login, type="User")
+    payload["installation"] = {"id": installation, "node_id": "x"}
+    if action == "edited":
+        payload["changes"] = {} if previous_body is None else {"body": {"from": previous_body}}
+    return payload
