@@ -89,4 +89,8 @@ def test_wheel_holds_the_product_and_no_test_double(tmp_path: Path) -> None:
     assert not any(n.startswith("tests/") for n in names)
     assert not any("fake_consul" in n or "local_stack" in n for n in names)
     doubles = {n for n in modules if "fake" in Path(n).name or "local" in Path(n).name}
-    assert doubles == {"github_app/demo/fake_github.py", "github_app/demo/local.py"}
+    assert doubles == {
+        "github_app/demo/fake_github.py",
+        "github_app/demo/fake_git.py",
+        "github_app/demo/local.py",
+    }
