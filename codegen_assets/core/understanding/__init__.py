@@ -2,6 +2,6 @@
 into typed facts (operations with their inputs and outputs, nested models, enums, bounds,
 dependencies and topics), with every identifier the prompt names accounted for."""
 
-from codegen_assets.core.understanding.reader import Facts, read, without_code
+from codegen_assets.core.understanding.reader import Facts, read, ticked_verb_name, without_code
 
-__all__ = ["Facts", "read", "without_code"]
+__all__ = ["Facts", "read", "ticked_verb_name", "without_code"]

@@ -14,6 +14,7 @@ from codegen_assets.core.understanding.rules import read_rules
 from codegen_assets.core.understanding.sketch_facts import _read_sketch
 from codegen_assets.core.understanding.topics import _dependencies, _topics
 from codegen_assets.core.understanding.types import Typed
+from codegen_assets.core.understanding.vocabulary import VERBS
 
 
 def read(text: str) -> Facts:
@@ -238,9 +239,21 @@ def verb_object(text: str) -> str:
     return "_".join(words)
 
 
+_TICKED = re.compile(r"`([a-z][a-z0-9]*(?:_[a-z0-9]+)+)`")
+
+
+def ticked_verb_name(text: str) -> str:
+    """The one identifier in backticks that starts with a verb ("orchestrator please:
+    `send_gift_card`"): the operation's own name, written as the user would call it."""
+    names = {m.group(1) for m in _TICKED.finditer(text) if m.group(1).split("_")[0] in VERBS}
+    return names.pop() if len(names) == 1 else ""
+
+
 def derived_operation(text: str) -> str:
-    """A name for the one operation of a prompt that names none: its verb and object
-    ("validates an email address" -> validate_email)."""
+    """A name for the one operation of a prompt that names none: the one verb-named identifier
+    in backticks, or its verb and object ("validates an email address" -> validate_email)."""
+    if ticked := ticked_verb_name(text):
+        return ticked
     found = _verb(text)
     if found is None:  # "Compute: next cron run (cron_expr: string, ...) -> ...": the words
         titled = re.match(r"^[^:\n]{0,30}:\s*([a-z][a-z ]{2,40}?)\s*\(", text.strip(), re.I)

@@ -38,7 +38,9 @@ _INCOMING = re.compile(
     r"|folds?|reading\s+from|listening\s+(?:on|to)|escucha\w*|ascolta\w*|escuta\w*|luistert|abonniert"
     r"|input\s+topic|incoming\s+topic|t[óo]pico\s+de\s+entrada|eingangs?\w*|entr[ée]e|entrada"
     r"|ingresso|invoer"
-    r"|(?:votes?|events?|messages?|commands?)\s+(?:published|publi[ée]e?s?|publicad[oa]s?|pubblicat[ie])\s+(?:on|sur|en|su|auf))\b",
+    r"|(?:votes?|events?|messages?|commands?)\s+(?:published|publi[ée]e?s?|publicad[oa]s?|pubblicat[ie])\s+(?:on|sur|en|su|auf)"
+    # "every scan at the lifts is published on ...": a feed that others publish
+    r"|(?:every|each|all)\b[^.;\n]{0,80}?\b(?:is|are|gets?)\s+published\s+(?:on|to))\b",
     re.IGNORECASE,
 )
 _OUTGOING = re.compile(

@@ -136,3 +136,13 @@ CODE_WORDS = {
     "NotRequired", "Required", "NamedTuple", "Annotated", "Sequence", "Mapping", "ClassVar",
     "Final", "field", "return", "self", "utc", "now", "utcnow",
 }  # fmt: skip
+
+# The verbs an operation's name starts with (compute_invoice_total, send_gift_card).
+VERBS = (
+    "compute", "calculate", "get", "fetch", "apply", "validate", "check", "process", "handle",
+    "create", "update", "delete", "build", "run", "send", "score", "resolve", "evaluate",
+    "detect", "record", "register", "store", "write", "read", "fold", "track", "estimate",
+    "export", "import", "sync", "settle", "ship", "fulfil", "fulfill", "post", "publish",
+    "notify", "generate", "convert", "parse", "normalize", "normalise", "append", "tally",
+    "count", "meter", "reserve", "deliver", "persist", "save", "load", "list", "find", "lookup",
+)  # fmt: skip

@@ -45,7 +45,8 @@ def _operations(text: str, draft: Draft, node_type: NodeType) -> tuple[Operation
         draft.operations = [DraftOperation(n) for n in names if snake(n)]
     workflow = node_type is NodeType.ORCHESTRATOR and (draft.steps or draft.dependencies)
     if not draft.operations and workflow:  # one entry point that runs the named steps
-        draft.operations = [DraftOperation("process", "Run the workflow for one request")]
+        name = understanding.ticked_verb_name(text) or "process"
+        draft.operations = [DraftOperation(name, "Run the workflow for one request")]
     elif not draft.operations:
         draft.defaulted = True
         draft.warnings.append(

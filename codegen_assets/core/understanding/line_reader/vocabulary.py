@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from codegen_assets.core.models import FieldType, NodeType
+from codegen_assets.core.understanding.vocabulary import VERBS as VERBS
 
 ADDED = "Added by the generator"  # how a dependency the prompt did not name is described
 MAX_DESCRIPTION = 240
@@ -204,14 +205,6 @@ SECTIONS = {
 }
 
 
-VERBS = (
-    "compute", "calculate", "get", "fetch", "apply", "validate", "check", "process", "handle",
-    "create", "update", "delete", "build", "run", "send", "score", "resolve", "evaluate",
-    "detect", "record", "register", "store", "write", "read", "fold", "track", "estimate",
-    "export", "import", "sync", "settle", "ship", "fulfil", "fulfill", "post", "publish",
-    "notify", "generate", "convert", "parse", "normalize", "normalise", "append", "tally",
-    "count", "meter", "reserve", "deliver", "persist", "save", "load", "list", "find", "lookup",
-)  # fmt: skip
 OUTPUT_START = re.compile(r"\s*(?:outputs?|returns?|emits?)\s*:", re.IGNORECASE)
 STEP_LINE = re.compile(r"[\w -]{1,60}|(?:inputs?|eingaben?|entr\u00e9es?)\s*:.*", re.IGNORECASE)
 

@@ -1,11 +1,12 @@
 """Schemas pasted in other languages (TypeScript, protobuf, Go, Rust, GraphQL, Avro, JSON Schema
 and OpenAPI, Python signatures and enums, CSV headers, Kotlin, Scala, Swift, Java, C#, PHP,
-F#, OCaml, Prisma, Zod), each read into the reader's groups."""
+F#, OCaml, Prisma, Zod, calls sketched one a line), each read into the reader's groups."""
 
 from __future__ import annotations
 
 from codegen_assets.core.understanding.pasted import Group
 from codegen_assets.core.understanding.schemas.avro import avro
+from codegen_assets.core.understanding.schemas.call_lines import call_lines
 from codegen_assets.core.understanding.schemas.csharp import csharp_types
 from codegen_assets.core.understanding.schemas.csv_header import csv_headers
 from codegen_assets.core.understanding.schemas.field_sheet import field_sheets
@@ -48,6 +49,7 @@ READERS = (
     python_classes,
     python_enums,
     python_signatures,
+    call_lines,
     python_dicts,
     python_imports,
     typescript,
