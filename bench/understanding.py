@@ -37,6 +37,7 @@ from bench.output import heading, logs_to_file
 from codegen_assets.core.logic.gateway import ModelGateway, UsageTotals
 from codegen_assets.core.model_settings import ModelConfigError, ModelSettings
 from codegen_assets.core.models import NodeSpec
+from codegen_assets.core.naming import snake
 from codegen_assets.core.stages.parsed_prompt import parse_prompt
 from codegen_assets.core.stages.read_prompt import read_prompt
 from codegen_assets.core.understanding.line_reader.text import PromptError
@@ -125,6 +126,10 @@ def score(entry: dict[str, Any], facts_of_spec: dict[str, str]) -> Score:
     expected = expected_facts(entry)
     unnamed = [k.split(" ")[1] for k in expected if re.fullmatch(r"op #\d+", k)]
     mapping = _unnamed_operations(unnamed, expected, facts_of_spec)
+    named = [k[3:] for k in expected if re.fullmatch(r"op [^#\s]\S*", k)]
+    for op in named:  # lookupVehicle is the method lookup_vehicle (Python's names are snake)
+        if f"op {op}" not in facts_of_spec and f"op {snake(op)}" in facts_of_spec:
+            mapping[op] = snake(op)
     for key, want in expected.items():
         actual_key = key
         for placeholder, real in mapping.items():

@@ -29,9 +29,9 @@ from codegen_assets.core.understanding.line_reader.text import (
     PromptError,
     clean_prompt,
 )
-from codegen_assets.core.understanding.line_reader.vocabulary import NAME, NAME_AFTER_TYPE
 from codegen_assets.core.understanding.line_reader.words import (
     name_from_operation,
+    name_match,
     read_description,
     read_node_name,
     read_node_type,
@@ -82,7 +82,7 @@ def parse_prompt(
     if node_type is NodeType.ORCHESTRATOR:
         draft.steps = draft.steps or steps_from_text(text)
     operations = versioned(text, read_operations(text, draft, node_type, facts), node_type)
-    if named.name is None and not NAME.search(text) and not NAME_AFTER_TYPE.search(text):
+    if named.name is None and not name_match(text):
         name = name_from_operation(operations, node_type) or name
     spec = NodeSpec(
         name=name,

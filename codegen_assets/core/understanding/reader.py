@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from codegen_assets.core.understanding import pasted, schemas, sentences, sketch
+from codegen_assets.core.understanding import corrections, pasted, schemas, sentences, sketch
+from codegen_assets.core.understanding.bracket_names import bracket_names
 from codegen_assets.core.understanding.facts import Facts, OpFacts, _all_fields
 from codegen_assets.core.understanding.fields import IDENT, FieldPhrase, read_fields
 from codegen_assets.core.understanding.pasted import Group
@@ -30,8 +31,8 @@ def read(text: str) -> Facts:
         pasted.json_objects(text),
     ):
         for group in found:
-            if any(g.start <= group.start < g.end for g in groups):
-                continue  # a JSON object inside a class, say
+            if group.role != "operation" and any(g.start <= group.start < g.end for g in groups):
+                continue  # a JSON object inside a class, say (an API's operation is its own)
             groups.append(group)
             masked = _mask(masked, group.start, group.end)
     facts.code = [(g.start, g.end) for g in groups if g.source in schemas.CODE_SOURCES]
@@ -43,6 +44,7 @@ def read(text: str) -> Facts:
     masked, notes = _line_lists(masked, groups)
     groups += sentences.read_clauses(masked)
     groups += sentences.pre_cue_fields(masked)
+    groups += bracket_names(masked)
     _declared_enums(groups)
     _roles(text, groups)
     said = _statements(masked, {f.name for g in groups for f in g.fields})
@@ -53,12 +55,13 @@ def read(text: str) -> Facts:
     _apply_statements(facts, said)
     _same_values(facts)
     _exclusions(masked, facts)
+    facts.labels |= corrections.apply(masked, facts)  # named to be dropped: accounted for
     for op in facts.operations:
         op.rules = read_rules(masked, {f.name for f in op.inputs}, {f.name for f in op.outputs})
     facts.dependencies = _dependencies(masked, facts)
     _topics(masked, facts)
     facts.examples = [(g.role or "input", ex) for g in groups for ex in g.examples]
-    facts.labels = {g.label for g in groups if g.label}
+    facts.labels |= {g.label for g in groups if g.label}
     facts.unread = _unread_blocks(text, [*read_spans, *((g.start, g.end) for g in groups)])
     # the words of pasted code (attributes, tags, keywords) are its language's, not names
     for start, end in facts.code:
@@ -215,6 +218,8 @@ _VERB = re.compile(
 
 
 _NODE_OBJECTS = {"node", "nodes", "effect", "compute", "reducer", "orchestrator", "it", "them"}
+_NODE_OBJECTS |= {"into", "to", "from", "on", "in", "with", "per", "by", "for", "at", "of"}
+_NODE_OBJECTS |= {"us", "me", "you", "something", "one", "this", "that", "out", "up"}
 
 
 def _verb(text: str) -> re.Match[str] | None:

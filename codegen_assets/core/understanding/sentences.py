@@ -424,6 +424,7 @@ _NOT_OPERATIONS = {
     "nodes", "ops", "operations", "input", "inputs", "output", "outputs", "takes", "receives",
     "returns", "be", "sont", "est", "ist", "single", "first", "main", "only", "new", "one",
     "two", "three", "each", "every", "this", "these", "those", "same", "other", "entry",
+    "whatever", "anything", "any", "up", "your", "you", "tbd", "none", "dunno", "doesn",
 }  # fmt: skip
 
 

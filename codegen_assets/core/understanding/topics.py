@@ -17,9 +17,24 @@ _NODE_NAMED = re.compile(
 )
 
 
+_OF_DEPENDENCY = re.compile(
+    r"\b(?:connection|connector|client|service|dependency|integration|adapter|api|sdk)\b"
+    r"[^.!?\n]{0,30}$",
+    re.I,
+)
+
+
+def _of_node(text: str, match: re.Match[str]) -> bool:
+    """Whether a name "called X" is the node's ("that connection is called x_client" is not)."""
+    return not _OF_DEPENDENCY.search(text[max(0, match.start() - 40) : match.start()])
+
+
 def _dependencies(text: str, facts: Facts) -> list[str]:
     fields = {f.name for f in _all_fields(facts)}
-    nodes = {facts.node_name, *(m.group(1) for m in _NODE_NAMED.finditer(text))}
+    nodes = {
+        facts.node_name,
+        *(m.group(1) for m in _NODE_NAMED.finditer(text) if _of_node(text, m)),
+    }
     found = list(facts.dependencies)
     for match in re.finditer(rf"`?\b({IDENT})\b`?", text):
         name = match.group(1)
@@ -75,6 +90,20 @@ def _topics(text: str, facts: Facts) -> None:
             name,
         )
         (facts.subscribe if incoming else facts.publish).append(name)
+    _settle(facts)
+
+
+def _settle(facts: Facts) -> None:
+    """A node that would read nothing reads the command it was said to send ("our membership
+    system sends a message called onex.cmd..."), or, beside the snapshot it publishes, the
+    events it would otherwise publish (a reducer folds events into its snapshots)."""
+    if facts.subscribe:
+        return
+    moved = [t for t in facts.publish if ".cmd." in t]
+    if not moved and any(".snapshot." in t for t in facts.publish):
+        moved = [t for t in facts.publish if ".evt." in t]
+    facts.subscribe += moved
+    facts.publish[:] = [t for t in facts.publish if t not in moved]
 
 
 def _direction(before: str, after: str, name: str) -> bool:

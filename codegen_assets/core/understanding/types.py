@@ -193,7 +193,11 @@ _SAME_AS = re.compile(
     r"\b(?:same\s+(?:\w+\s+)?values\s+as|mêmes\s+valeurs\s+que|gleichen?\s+werte\s+wie)\s+[`'\"]?([A-Za-z_]\w*)",
     re.IGNORECASE,
 )
-_SAME_VALUES = re.compile(r"\bsame\s+(?:\w+\s+)?values\b|\bm[êe]mes\s+valeurs\b", re.I)
+_SAME_VALUES = re.compile(
+    r"\bsame\s+(?:\w+\s+)?(?:values|colou?rs|options|choices|levels|states|statuses|codes)\b"
+    r"|\bm[êe]mes\s+valeurs\b",
+    re.I,
+)
 _ENUM_VALUE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*$")
 _ENUM_SPLIT = re.compile(r"\s*(?:,|;|\||/|\bor\b|\band\b|\boder\b|\bund\b|\bou\b|\bet\b)\s*", re.I)
 _ENUM_STOP = re.compile(
@@ -272,7 +276,12 @@ def enum_values(text: str) -> tuple[str, ...]:
 
 
 def _values(body: str, *, has_lead: bool) -> tuple[str, ...]:
-    body = re.sub(r"^(?:either|entweder|soit|one\s+of)\s+", "", body.strip(), flags=re.I)
+    body = re.sub(
+        r"^(?:(?:always|immer|toujours)\s+)?(?:either|entweder|soit|one\s+of)\s+",
+        "",
+        body.strip(),
+        flags=re.I,
+    )
     body = _ENUM_STOP.split(body, maxsplit=1)[0]
     parts = [p.strip(" `'\"*«»“”") for p in _ENUM_SPLIT.split(body)]
     parts = [p for p in parts if p]
@@ -299,6 +308,16 @@ def _base(text: str) -> str:
     return min(found)[2] if found else ""
 
 
+_YES_NO = [
+    {"yes", "no"},
+    {"ja", "nein"},
+    {"oui", "non"},
+    {"si", "no"},
+    {"sí", "no"},
+    {"true", "false"},
+]
+
+
 def parse_type(text: str, *, strict_enum: bool = False) -> Typed:
     """Everything ``text`` (a field's type and notes) says; ``strict_enum``: only an explicit
     "one of" or ``|`` list makes an enum (not "a or b" in running notes)."""
@@ -314,12 +333,10 @@ def parse_type(text: str, *, strict_enum: bool = False) -> Typed:
         typed.format, typed.base = "email", typed.base or "string"
     elif URL_FORMAT.search(plain):
         typed.format, typed.base = "uri", typed.base or "string"
-    values = enum_values(plain)
-    if values and (not strict_enum or _ENUM_LEAD.search(plain) or "|" in plain or "/" in plain):
-        typed.enum = values
-    elif same := _SAME_AS.search(plain):
+    valued = _valued(plain, typed, strict_enum=strict_enum)
+    if not valued and (same := _SAME_AS.search(plain)):
         typed.same_as = same.group(1)
-    elif _SAME_VALUES.search(plain):
+    elif not valued and _SAME_VALUES.search(plain):
         typed.same_as = "?"  # the nearest enum the reader has seen
     _bounds(plain, typed)
     if typed.is_list and not re.search(
@@ -331,7 +348,32 @@ def parse_type(text: str, *, strict_enum: bool = False) -> Typed:
         typed.base = typed.base or "decimal"
     if found := _DEFAULT.search(plain) or _DEFAULT_AFTER.search(plain):
         typed.default, typed.has_default = _literal(found.group(1)), True
+    _text_lengths(typed)
     return typed
+
+
+def _text_lengths(typed: Typed) -> None:
+    """A text's bounds are its length ("string, max 16"): a number's bounds say nothing of it."""
+    if typed.base != "string" or typed.enum or typed.is_list:
+        return
+    high = typed.le if typed.le is not None else None if typed.lt is None else typed.lt - 1
+    if typed.max_length is None and high is not None:
+        typed.max_length, typed.le, typed.lt = int(high), None, None
+    low = typed.ge if typed.ge is not None else None if typed.gt is None else typed.gt + 1
+    if typed.min_length is None and low is not None:
+        typed.min_length, typed.ge, typed.gt = int(low), None, None
+
+
+def _valued(plain: str, typed: Typed, *, strict_enum: bool) -> bool:
+    """The values ``plain`` lists, as an enum (or a flag: "yes or no"); whether it lists any."""
+    values = enum_values(plain)
+    if {v.lower() for v in values} in _YES_NO:  # "yes or no", "ja/nein": a flag
+        typed.base = typed.base or "bool"
+        return True
+    if values and (not strict_enum or _ENUM_LEAD.search(plain) or "|" in plain or "/" in plain):
+        typed.enum = values
+        return True
+    return False
 
 
 def _bounds(text: str, typed: Typed) -> None:

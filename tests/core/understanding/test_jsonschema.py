@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from codegen_assets.core.stages.parsed_prompt import parse_prompt
 from codegen_assets.core.understanding.schemas.jsonschema import json_schemas
 from tests.core.understanding.spec_view import operations, warnings
 
@@ -42,7 +43,7 @@ def test_openapi_components_refs_required_lists_and_bounds() -> None:
         "bill_split": {
             "in": {
                 "total": "decimal",
-                "tip_percent": "float{default=10,ge=0,le=30}?",
+                "tip_percent": "float{default=10,ge=0,le=30}",
                 "rounding": "enum[cent,none,whole]?",
                 "participants": (
                     "list[{email:string{format=email}?,name:string{max_length=40},weight:int{ge=1}}]"
@@ -123,3 +124,46 @@ def test_what_is_not_a_schema_gives_nothing() -> None:
         '{"properties": {"a": {"type": "string"}',
     ):
         assert json_schemas(text) == [], text
+
+
+VEHICLE = """\
+Advisors copy the details from the national registry website by hand. Please build an effect node,
+`vehicle_lookup`, that calls the registry through our existing `vehicle_registry_client`. The
+check-in tablet calls it directly, so no topics. Use its `operationId` as the operation name.
+
+```yaml
+swagger: "2.0"
+paths:
+  /vehicles/lookup:
+    post:
+      operationId: lookupVehicle
+      parameters:
+        - {in: body, name: body, required: true, schema: {$ref: "#/definitions/LookupRequest"}}
+      responses:
+        "200": {description: found, schema: {$ref: "#/definitions/VehicleRecord"}}
+definitions:
+  LookupRequest:
+    type: object
+    required: [plate]
+    properties:
+      plate:           {type: string, maxLength: 10}
+      include_history: {type: boolean, default: false}
+  VehicleRecord:
+    type: object
+    required: [make]
+    properties:
+      make:           {type: string}
+      inspection_due: {type: string, format: date}
+```
+"""
+
+
+def test_a_swagger_operation_takes_its_body_schema_and_returns_its_success_schema() -> None:
+    assert operations(VEHICLE) == {
+        "lookup_vehicle": {
+            "in": {"plate": "string{max_length=10}", "include_history": "bool{default=false}"},
+            "out": {"make": "string", "inspection_due": "date?"},
+        }
+    }
+    spec = parse_prompt(VEHICLE)
+    assert spec.subscribe_topics == ()  # "no topics": none invented from the names around it

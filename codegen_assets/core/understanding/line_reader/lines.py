@@ -139,6 +139,8 @@ def _read_topics(line: str, draft: Draft) -> None:
     names = _QUOTED.findall(line)
     if not names or ("topic" not in line.lower() and "events" not in line.lower()):
         return
+    if re.search(r"\b(?:no|without)\s+(?:kafka\s+)?topics?\b", line, re.I):
+        return  # "the tablet calls it directly, so no topics"
     lowered = line.lower()
     events = [event_name(e) for e in EVENT_BEFORE.findall(line) if e.lower() not in {"kafka"}]
     incoming = re.search(r"\b(subscribe|consume|listen|from)\b", lowered) is not None

@@ -54,6 +54,7 @@ _NOT_NAMES = _ARTICLES | {
     "returns", "bekommt", "erhält", "prend", "reçoit", "to", "of", "for", "with", "named",
     "called", "single", "one", "two", "three", "four", "each", "every", "this", "and", "or",
     "und", "et", "oder", "ou", "then", "dann", "puis", "operation", "operations",
+    "should", "must", "will", "would", "can", "could", "may", "might", "needs", "be", "was",
 }  # fmt: skip
 _IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
 _SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")

@@ -64,9 +64,29 @@ def read_node_type(text: str, options: GenerationOptions, draft: Draft) -> NodeT
     return best
 
 
+# "the operation should be called x", "that connection is called y_client": not the node's name
+_OF_OPERATION = re.compile(
+    r"\b(?:operations?|op|step|function|method|endpoint|action|handler|connection|connector"
+    r"|client|service|dependency|integration|adapter|api|sdk)\b[^.!?\n]{0,30}$",
+    re.I,
+)
+
+
+def name_match(text: str) -> re.Match[str] | None:
+    """Where the prompt names the node ("named X", "reducer node_x"); a name given to an
+    operation ("the operation should be called record_milking") is not the node's."""
+    for match in NAME.finditer(text):
+        found = re.sub(r"\W+$", "", next(group for group in match.groups() if group))
+        if re.search(r"[a-z0-9]\.[a-z]", found):
+            continue  # "a message called onex.cmd.x.v1": a topic
+        if not _OF_OPERATION.search(text[max(0, match.start() - 40) : match.start()]):
+            return match
+    return NAME_AFTER_TYPE.search(text)
+
+
 def read_node_name(text: str, options: GenerationOptions, node_type: NodeType, draft: Draft) -> str:
     requested = options.name
-    if requested is None and (match := NAME.search(text) or NAME_AFTER_TYPE.search(text)):
+    if requested is None and (match := name_match(text)):
         found = next(group for group in match.groups() if group)
         requested = re.sub(r"(?<=\w)\.$", "", found)  # "named signup_flow." ends a sentence
     try:

@@ -1,7 +1,8 @@
 """JSON Schema and OpenAPI schemas pasted into a request, as JSON or YAML: a schema with
 ``properties`` (its ``title`` names it), OpenAPI's ``components: schemas:``, ``definitions`` /
-``$defs``, or a mapping of names to schemas. A property not in ``required`` is optional (as is a
-``nullable`` one or a ``type`` list with ``"null"``); ``type`` and ``format`` give the type
+``$defs``, or a mapping of names to schemas. A property not in ``required`` is optional, or has its
+``default`` when it states one (a ``nullable`` one or a ``type`` list with ``"null"`` is
+optional); ``type`` and ``format`` give the type
 (``string`` + ``uuid``/``date-time``/``date``/``email``/``uri``, ``integer``, ``number`` a float,
 ``format: decimal`` or ``money`` a decimal, ``boolean``, ``array`` of ``items``); ``minimum``,
 ``maximum``, ``exclusiveMinimum`` (a number, or draft 4's flag), ``minLength``/``maxLength``,
@@ -19,6 +20,7 @@ from codegen_assets.core.understanding import sketch
 from codegen_assets.core.understanding.fields import FieldPhrase
 from codegen_assets.core.understanding.pasted import Group
 from codegen_assets.core.understanding.schemas.decls import Decl, groups
+from codegen_assets.core.understanding.schemas.openapi_paths import path_operations
 from codegen_assets.core.understanding.schemas.scan import class_name, fenced, json_values
 from codegen_assets.core.understanding.types import Typed, with_note
 
@@ -51,7 +53,7 @@ def json_schemas(text: str) -> list[Group]:
             continue
         if reader.document(value, start, end):
             taken.append((start, end))
-    return groups(reader.decls, "jsonschema")
+    return groups(reader.decls, "jsonschema") + reader.operations
 
 
 def _documents(text: str) -> list[tuple[object, int, int]]:
@@ -76,6 +78,7 @@ class _Reader:
     def __init__(self, text: str) -> None:
         self.text = text
         self.decls: list[Decl] = []
+        self.operations: list[Group] = []  # an API document's one operation, where it is
 
     def document(self, value: object, start: int, end: int) -> bool:
         """The named schemas of one document; False when it holds none."""
@@ -99,10 +102,26 @@ class _Reader:
         ):
             return False
         places = self._places(list(named), start, end)
+        first = len(self.decls)
         for (name, schema), (begin, finish) in zip(named.items(), places, strict=True):
             if isinstance(schema, dict):
                 self.named(name or class_name("schema"), schema, begin, finish)
+        self._paths(value, self.decls[first:], start, min(places[0][1], end) if places else end)
         return True
+
+    def _paths(self, value: dict[object, object], decls: list[Decl], start: int, end: int) -> None:
+        """An API document's one operation (``operationId``): the operation the schemas it
+        takes and returns belong to, each with its role."""
+        found = path_operations(value)
+        roles = {op.request: "input" for op in found} | {op.response: "output" for op in found}
+        for decl in decls:
+            decl.role = roles.get(decl.name, decl.role) if decl.name else decl.role
+        if len(found) == 1:
+            at = self.text.find(found[0].name, start, end)
+            at = at if at >= 0 else start
+            self.operations.append(
+                Group([], at, at + len(found[0].name), found[0].name, "operation", "signature")
+            )
 
     def _places(self, names: list[str], start: int, end: int) -> list[tuple[int, int]]:
         """Where each named schema is written in the document: from its name to the next one's
@@ -153,7 +172,10 @@ class _Reader:
             properties = part.get("properties")
             for key, sub in properties.items() if isinstance(properties, dict) else ():
                 typed = self.type_of(sub, str(key), end)
-                typed.optional = typed.optional or str(key) not in needed
+                # not required: optional, or the default it has (never null then)
+                typed.optional = typed.optional or (
+                    str(key) not in needed and not typed.has_default
+                )
                 decl.fields.append(FieldPhrase(str(key), typed, f"{key}: {sub}"))
         return name
 

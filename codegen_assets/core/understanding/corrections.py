@@ -1,0 +1,94 @@
+"""Corrections a request makes further down, as people write them after a second thought:
+"Scrap the robot_id altogether", "we don't need gate_temp_c at all", "please make
+has_driving_licence optional", "the shirt number often isn't known yet, so make it optional".
+A field dropped so is taken out of every operation (and is accounted for: the prompt named it
+to drop it); a field made optional is optional wherever it is. "it" and "that one" are the
+field named last before the words."""
+
+from __future__ import annotations
+
+import re
+
+from codegen_assets.core.understanding.facts import Facts
+from codegen_assets.core.understanding.fields import IDENT, FieldPhrase
+
+_PRONOUN = r"it|that(?:\s+one)?|this(?:\s+one)?|that\s+field|this\s+field"
+_DROP = re.compile(
+    r"\b(?:drop|scrap|get\s+rid\s+of|leave\s+out|don'?t\s+need|do\s+not\s+need|no\s+need\s+for"
+    r"|forget\s+about|skip)\s+(?:the\s+|that\s+)?"
+    rf"(?:(?P<pronoun>{_PRONOUN})\b|`?(?P<name>{IDENT})`?)(?=[\s,.;:!)]|$)",
+    re.I,
+)
+_OPTIONAL = re.compile(
+    r"\bmake\s+(?:the\s+)?(?:field\s+)?"
+    rf"(?:(?P<pronoun>{_PRONOUN})\b|`?(?P<name>{IDENT})`?)\s+(?:field\s+)?optional\b",
+    re.I,
+)
+# "the water temperature should be optional": a field by the words for it
+_SAID_OPTIONAL = re.compile(
+    r"\b(?:the\s+|their\s+|its\s+)(?P<words>[a-z]+(?:\s+[a-z]+){0,3}?)\s+"
+    r"(?:should|must|can|may|could)\s+be\s+optional\b",
+    re.I,
+)
+_WINDOW = 300  # how far back "it" looks for the field it stands for
+
+
+def apply(text: str, facts: Facts) -> set[str]:
+    """Apply the corrections ``text`` makes to ``facts``; the names dropped."""
+    fields = _fields(facts)
+    dropped: set[str] = set()
+    for match in _DROP.finditer(text):
+        name = _meant(text, match, fields)
+        if name:
+            dropped.add(name)
+    for match in _OPTIONAL.finditer(text):
+        name = _meant(text, match, fields)
+        for phrase in fields.get(name or "", []):
+            phrase.typed.optional = True
+    for match in _SAID_OPTIONAL.finditer(text):
+        for phrase in fields.get(_by_words(match["words"], fields), []):
+            phrase.typed.optional = True
+    for op in facts.operations:
+        op.inputs = [f for f in op.inputs if f.name not in dropped]
+        op.outputs = [f for f in op.outputs if f.name not in dropped]
+    for name, model in facts.models.items():
+        facts.models[name] = [f for f in model if f.name not in dropped]
+    return dropped
+
+
+def _fields(facts: Facts) -> dict[str, list[FieldPhrase]]:
+    found: dict[str, list[FieldPhrase]] = {}
+    for op in facts.operations:
+        for phrase in (*op.inputs, *op.outputs):
+            found.setdefault(phrase.name, []).append(phrase)
+    for model in facts.models.values():
+        for phrase in model:
+            found.setdefault(phrase.name, []).append(phrase)
+    return found
+
+
+def _meant(text: str, match: re.Match[str], fields: dict[str, list[FieldPhrase]]) -> str:
+    """The field a correction names, or the one its "it" stands for ("" when none is known)."""
+    if name := match["name"]:
+        return name if name in fields else ""
+    before = text[max(0, match.start() - _WINDOW) : match.start()].lower()
+    last, meant = -1, ""
+    for name in fields:
+        for written in {name.lower(), name.lower().replace("_", " ")}:
+            at = before.rfind(written)
+            if at > last and re.match(rf"{re.escape(written)}\b", before[at:]):
+                last, meant = at, name
+    return meant
+
+
+def _by_words(words: str, fields: dict[str, list[FieldPhrase]]) -> str:
+    """The one field whose name the words spell, each part the start of a word ("water
+    temperature" is water_temp_c); "" when none or several do."""
+    said = words.lower().split()
+    found = [
+        name
+        for name in fields
+        if len(parts := name.lower().split("_")) >= len(said)
+        and all(len(p) >= 3 and w.startswith(p) for p, w in zip(parts, said, strict=False))
+    ]
+    return found[0] if len(found) == 1 else ""

@@ -1,0 +1,117 @@
+"""Requests written by people who know the field names but not code: names in brackets after
+the words for them, corrections further down, flags said as "yes or no"."""
+
+from __future__ import annotations
+
+from codegen_assets.core.stages.parsed_prompt import parse_prompt
+from codegen_assets.core.understanding.types import parse_type
+from tests.core.understanding.spec_view import operations
+
+SECRETARY = """\
+Hello! I'm the volunteer secretary of the youth football club. The association's connection is
+called fa_registration_client. What I need is something that registers one player. Please call
+the operation `register_player`.
+
+For each child I type in the first and last name (in my spreadsheet the columns are first_name
+and last_name, text, at most 50 letters each), their date of birth (date_of_birth, just the
+date), and the age group (age_group), which is always one of U8, U10, U12, U14 or U16. Then the
+parent's email address (parent_email), which has to be a proper email format. There's a tick
+box for photo consent (photo_consent, yes or no), the shirt number (shirt_number), a whole
+number from 1 to 99, the flag on their kit (flag: green, yellow or red; red is for keepers),
+and how many brothers play here (siblings, a whole number from 0 to 5).
+
+When it works, the website gives me back a registration number (registration_number, text)
+and the date the registration is valid until (valid_until).
+
+Our membership system sends a message called onex.cmd.club.player-signed-up.v1 whenever a
+parent signs a child up, so it should start from that.
+
+Sorry, one correction: the shirt number often isn't known yet, so please make it optional.
+And scrap the flag altogether.
+"""
+
+
+def test_names_in_brackets_after_the_words_are_fields_with_what_is_said_of_them() -> None:
+    ops = operations(SECRETARY)
+    assert ops["register_player"] == {
+        "in": {
+            "first_name": "string{max_length=50}",
+            "last_name": "string{max_length=50}",
+            "date_of_birth": "date",
+            "age_group": "enum[u10,u12,u14,u16,u8]",
+            "parent_email": "string{format=email}",
+            "photo_consent": "bool",
+            "shirt_number": "int{ge=1,le=99}?",
+            "siblings": "int{ge=0,le=5}",
+        },
+        "out": {"registration_number": "string", "valid_until": "date"},
+    }
+
+
+def test_what_the_secretary_names_in_passing_is_not_the_node_or_its_topics() -> None:
+    spec = parse_prompt(SECRETARY)
+    assert spec.name != "onex_cmd_club_player_signed_up_v1"
+    assert [d.name for d in spec.dependencies] == ["fa_registration_client"]
+    assert [t.name for t in spec.subscribe_topics] == ["onex.cmd.club.player-signed-up.v1"]
+    assert "flag" not in spec.unplaced  # named to be dropped: accounted for
+
+
+def test_words_in_brackets_that_name_no_field_are_left_alone() -> None:
+    ops = operations(
+        "Compute node, operation `t`, takes a (int) and b (int, >= 0) and returns n "
+        "(int, >= 0). Our IT volunteer (thanks, Tom!) said thanks (thanks, Tom!) to us (his word)."
+    )
+    assert set(ops["t"]["in"]) == {"a", "b"}
+    assert set(ops["t"]["out"]) == {"n"}
+
+
+def test_corrections_drop_fields_and_make_them_optional_by_name_pronoun_or_words() -> None:
+    spec = parse_prompt(
+        "Reducer, operation `record_milking`. Each message has cow_tag (string), robot_id "
+        "(string), conductivity_ms (float) and water_temp_c (float). The state holds "
+        "litres_today (float).\nTwo things I forgot. Scrap the robot_id altogether. The "
+        "sensor is temperamental, so conductivity_ms won't always be there; make that one "
+        "optional. The water temperature should be optional too."
+    )
+    (op,) = spec.operations
+    inputs = {f.name: f.optional for f in op.inputs}
+    assert inputs == {
+        "cow_tag": False,
+        "conductivity_ms": True,
+        "water_temp_c": True,
+    }
+
+
+def test_yes_or_no_is_a_flag_and_a_text_bound_is_its_length() -> None:
+    assert parse_type("yes or no").base == "bool"
+    assert parse_type("ja/nein").base == "bool"
+    assert parse_type("one of yes, no, maybe").enum == ("yes", "no", "maybe")
+    text = parse_type("string, max 16")
+    assert (text.max_length, text.le) == (16, None)
+    number = parse_type("int, max 16")
+    assert number.max_length is None
+    assert number.le == 16
+    assert parse_type("which is always one of U8, U10 or U12").enum == ("U8", "U10", "U12")
+    assert parse_type("same four colours").same_as == "?"
+
+
+def test_an_operation_left_to_us_is_not_named_whatever() -> None:
+    spec = parse_prompt(
+        "quick one: reducer that folds onex.evt.museum.kiosk-printed.v1 into a per-kiosk state.\n"
+        "event = kiosk_id (string, max 16), receipts (int 1-20)\n"
+        "state = paper_left_pct (int 0-100)\nop name: whatever you like. the operation should "
+        "be called by the runtime."
+    )
+    assert [op.name for op in spec.operations] != ["whatever"]
+    assert "should" not in [op.name for op in spec.operations]
+    assert operations(spec.description) is not None  # the spec reads back
+
+
+def test_a_reducer_that_would_read_nothing_reads_the_events_beside_its_snapshot() -> None:
+    spec = parse_prompt(
+        "We've a milking robot; every time a cow goes through it, it sends out a message. It goes "
+        "out on onex.evt.dairy.milking-recorded.v1. A reducer, operation `record_milking`, keeps "
+        "a tally per cow and publishes it on onex.snapshot.dairy.cow-yield.v1."
+    )
+    assert [t.name for t in spec.subscribe_topics] == ["onex.evt.dairy.milking-recorded.v1"]
+    assert [t.name for t in spec.publish_topics] == ["onex.snapshot.dairy.cow-yield.v1"]
