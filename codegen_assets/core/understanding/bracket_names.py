@@ -14,11 +14,16 @@ from codegen_assets.core.understanding import sentences
 from codegen_assets.core.understanding.fields import IDENT, FieldPhrase
 from codegen_assets.core.understanding.pasted import Group
 from codegen_assets.core.understanding.types import Typed, parse_type
-from codegen_assets.core.understanding.vocabulary import DEPENDENCY_NAME, TYPE_WORDS
+from codegen_assets.core.understanding.vocabulary import (
+    BRACKET_WORD,
+    DEPENDENCY_NAME,
+    OTHER_SCRIPT,
+    TYPE_WORDS,
+)
 
 _NAMES = rf"`?{IDENT}`?(?:\s*(?:,|/|&|\band\b|\bund\b|\bet\b)\s*`?{IDENT}`?)*"
 _BRACKET = re.compile(
-    rf"\(\s*(?:(?P<lead>[^()]*?\b(?:are|is|called|named|column|columns|field|fields)\s+))?"
+    rf"\(\s*(?:(?P<lead>[^()]*?\b(?:(?:columns?|fields?|names?)\s+(?:are|is)|called|named)\s+))?"
     rf"(?P<names>{_NAMES})\s*(?:[,;:]\s*(?P<notes>[^()]*?))?\s*\)"
 )
 # what follows a bracket and says more of its field: ", which is ...", ", a whole number ..."
@@ -27,6 +32,8 @@ _AFTER = re.compile(
     r"(?P<said>[^.;()]*?)(?=,\s*(?:and|but|or|then|plus)\b|,[^,.;()]*\(|[.;(]|\n\s*\n|$)",
     re.I,
 )
+# the rest of a sentence after a field's words, when no other field is named in it
+_TAIL = re.compile(r",?\s*(?:and|but|so)\s[^.;()]{0,80}?(?=[.;]|\n\s*\n|$)", re.I)
 _PARAGRAPH = re.compile(r"\n\s*\n")
 # plain words that hand something back or show it, which the list cues do not hold
 _OUTPUT_WORDS = re.compile(
@@ -50,18 +57,25 @@ def bracket_names(text: str) -> list[Group]:
         notes = match["notes"] or ""
         if not names or re.search(rf"\b{IDENT}\s*:", notes):
             continue  # "(a: uuid; b: string)" lists fields: not one field's notes
-        typed = parse_type(f"{rest} {notes.split(';')[0]}")
+        typed = parse_type(", ".join(p for p in (rest, notes.split(";")[0]) if p.strip()))
         after = _AFTER.match(text, match.end())
         if after and not typed.known:
             typed = typed.merged(parse_type(after.group(0)))
         elif after:
             typed = typed.merged(_bounds_only(parse_type(after.group(0))))
+        tail = _TAIL.match(text, after.end() if after else match.end())
+        if tail and not typed.has_default:  # "..., and standard unless I say otherwise."
+            stated = parse_type(tail.group(0))
+            typed.default, typed.has_default = stated.default, stated.has_default
         if not typed.known:  # "the date the registration is valid until (valid_until)"
             said = parse_type(re.split(r"[,;:()]", before)[-1])
             if said.base in ("date", "datetime", "uuid") or said.format:
                 typed = typed.merged(said)
-        fields = [FieldPhrase(name, _copy(typed), name) for name in names]
+        if not typed.known and notes.strip():  # "(afm, κείμενο με ακριβώς 9 χαρακτήρες)"
+            typed.unknown = " ".join(notes.split())[:60]  # asked about, not guessed
         end = after.end() if after else match.end()
+        words = text[match.start() : tail.end() if tail else end]  # what leftovers checks
+        fields = [FieldPhrase(name, _copy(typed), words) for name in names]
         found.append(Group(fields, match.start(), end, "", _role(text, match.start()), "prose"))
     return found
 
@@ -84,19 +98,31 @@ def _is_name(name: str, match: re.Match[str], before: str) -> bool:
     one word the bracket's notes give a type ("(swimmers, a whole number from 0 to 3000)")."""
     if DEPENDENCY_NAME.match(name):  # "(docusign_client)": a dependency, not a field
         return False
-    if "_" in name or f"`{name}`" in match.group(0):
+    if "_" in name or f"`{name}`" in match.group(0) or _among_other_letters(match, before):
         return True
     if not name.islower() or len(name) <= 2:
         return False
     if name in TYPE_WORDS and not re.match(rf"\(\s*{name}\s*:", match.group(0)):
         return False  # "(int, >= 0)" is a type; "(flag: green, red)" names the flag
     inner = match.group(0)[1:-1]
-    notes = inner[inner.find(name) + len(name) :].lstrip(" `,:").split(";")[0]
-    typed = not notes or parse_type(notes).known  # "(thanks, Tom!)" says no type: no field
+    after = inner[inner.find(name) + len(name) :]
+    notes = after.lstrip(" `,:").split(";")[0]
+    said = parse_type(notes)
+    # "(thanks, Tom!)" says no type; "(dhl, ups or fedex)" lists values: neither names a field
+    colon = after.lstrip(" `").startswith(":")
+    named_before = re.search(rf"\b{name}\s*$", before) is not None  # "the tier (tier, a/b/c)"
+    typed = not notes or bool(said.base or said.format or ((colon or named_before) and said.known))
     if re.search(rf"\b{name}\b", before):
         return typed
     only = re.fullmatch(rf"\s*`?{name}`?\s*", match["names"])
     return only is not None and bool(notes) and typed
+
+
+def _among_other_letters(match: re.Match[str], before: str) -> bool:
+    """A Latin word opening a bracket in Greek, Hebrew, Thai... text: a name it gives."""
+    return (
+        BRACKET_WORD.match(match.group(0)) is not None and OTHER_SCRIPT.search(before) is not None
+    )
 
 
 def _role(text: str, start: int) -> str:

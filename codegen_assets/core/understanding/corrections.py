@@ -8,6 +8,7 @@ field named last before the words."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from codegen_assets.core.understanding.facts import Facts
 from codegen_assets.core.understanding.fields import IDENT, FieldPhrase
@@ -30,24 +31,27 @@ _SAID_OPTIONAL = re.compile(
     r"(?:should|must|can|may|could)\s+be\s+optional\b",
     re.I,
 )
+# "the maximum for pupils_booked should be 950, not 900"
+_BOUND = re.compile(
+    r"\b(?P<which>maximum|max|upper\s+limit|limit|cap|minimum|min|lower\s+limit)\s+"
+    rf"(?:for|of|on)\s+(?:the\s+)?`?(?P<name>{IDENT})`?\s+"
+    r"(?:should\s+be|must\s+be|is|becomes|will\s+be|=)\s+(?P<value>-?\d+(?:\.\d+)?)\b",
+    re.I,
+)
 _WINDOW = 300  # how far back "it" looks for the field it stands for
 
 
 def apply(text: str, facts: Facts) -> set[str]:
     """Apply the corrections ``text`` makes to ``facts``; the names dropped."""
     fields = _fields(facts)
-    dropped: set[str] = set()
-    for match in _DROP.finditer(text):
-        name = _meant(text, match, fields)
-        if name:
-            dropped.add(name)
-    for match in _OPTIONAL.finditer(text):
-        name = _meant(text, match, fields)
-        for phrase in fields.get(name or "", []):
-            phrase.typed.optional = True
-    for match in _SAID_OPTIONAL.finditer(text):
-        for phrase in fields.get(_by_words(match["words"], fields), []):
-            phrase.typed.optional = True
+    dropped = {name for m in _DROP.finditer(text) if (name := _meant(text, m, fields))}
+    optional = [_meant(text, m, fields) for m in _OPTIONAL.finditer(text)]
+    optional += [_by_words(m["words"], fields) for m in _SAID_OPTIONAL.finditer(text)]
+    for phrase in (p for name in optional for p in fields.get(name, [])):
+        phrase.typed.optional = True
+    for match in _BOUND.finditer(text):
+        for phrase in fields.get(match["name"], []):
+            _rebound(phrase, match["which"].lower(), Decimal(match["value"]))
     for op in facts.operations:
         op.inputs = [f for f in op.inputs if f.name not in dropped]
         op.outputs = [f for f in op.outputs if f.name not in dropped]
@@ -92,3 +96,18 @@ def _by_words(words: str, fields: dict[str, list[FieldPhrase]]) -> str:
         and all(len(p) >= 3 and w.startswith(p) for p, w in zip(parts, said, strict=False))
     ]
     return found[0] if len(found) == 1 else ""
+
+
+def _rebound(phrase: FieldPhrase, which: str, value: Decimal) -> None:
+    """A corrected bound: a text's length, or a number's value."""
+    typed = phrase.typed
+    upper = which in ("maximum", "max", "upper limit", "limit", "cap")
+    if typed.base == "string" and value == int(value):
+        if upper:
+            typed.max_length = int(value)
+        else:
+            typed.min_length = int(value)
+    elif upper:
+        typed.le, typed.lt = value, None
+    else:
+        typed.ge, typed.gt = value, None

@@ -13,9 +13,9 @@ from codegen_assets.core.understanding.pasted import Group
 from codegen_assets.core.understanding.roles import _roles
 from codegen_assets.core.understanding.rules import read_rules
 from codegen_assets.core.understanding.sketch_facts import _read_sketch
-from codegen_assets.core.understanding.topics import _dependencies, _topics
+from codegen_assets.core.understanding.topics import _NODE_NAMED, _dependencies, _topics
 from codegen_assets.core.understanding.types import Typed
-from codegen_assets.core.understanding.vocabulary import VERBS
+from codegen_assets.core.understanding.vocabulary import DEPENDENCY_NAME, VERBS
 
 
 def read(text: str) -> Facts:
@@ -42,9 +42,13 @@ def read(text: str) -> Facts:
         masked = _mask(masked, block.start, block.end)
         read_spans.append((block.start, block.end))
     masked, notes = _line_lists(masked, groups)
-    groups += sentences.read_clauses(masked)
-    groups += sentences.pre_cue_fields(masked)
-    groups += bracket_names(masked)
+    bracketed = bracket_names(masked)
+    prose = masked  # a name in brackets with its notes is read whole, not as words of a list
+    for group in bracketed:
+        prose = _mask(prose, group.start, group.end)
+    groups += sentences.read_clauses(prose)
+    groups += sentences.pre_cue_fields(prose)
+    groups += bracketed
     _declared_enums(groups)
     _roles(text, groups)
     said = _statements(masked, {f.name for g in groups for f in g.fields})
@@ -168,17 +172,23 @@ def _operations(text: str, masked: str, groups: list[Group], facts: Facts) -> No
     named = _named_operations(masked, groups, facts)
     facts.mentioned = set(named)
     ops = sorted(named.values(), key=lambda o: o.start)
-    io = [g for g in groups if g.role in ("input", "output")]
+    io = sorted((g for g in groups if g.role in ("input", "output")), key=lambda g: g.start)
     if not ops and io:
-        ops = [OpFacts(derived_operation(text), False)]
+        fields = {f.name for g in groups for f in g.fields}
+        ops = [OpFacts(ticked_name(text, fields) or derived_operation(text), False)]
         if not any(g.role == "input" for g in io) and (obj := verb_object(text)):
             ops[0].inputs.append(FieldPhrase(obj, Typed(base="string"), obj))
+    where: dict[int, int] = {}  # each field where the prompt names it, for their order
     for group in io:
         owner = _owner(ops, group.start)
         target = owner.inputs if group.role == "input" else owner.outputs
         _extend(target, group.fields)
+        for phrase in group.fields:
+            found = masked.find(phrase.name, group.start, group.end)
+            where.setdefault(id(phrase), found if found >= 0 else group.start)
     for op in ops:  # words made into a name give way to fields the prompt lists by name
         for side in (op.inputs, op.outputs):
+            side.sort(key=lambda f: where.get(id(f), 0))
             if any(not f.guessed for f in side):
                 side[:] = [f for f in side if not f.guessed or f.typed.known]
     facts.operations = ops
@@ -251,6 +261,19 @@ def ticked_verb_name(text: str) -> str:
     """The one identifier in backticks that starts with a verb ("orchestrator please:
     `send_gift_card`"): the operation's own name, written as the user would call it."""
     names = {m.group(1) for m in _TICKED.finditer(text) if m.group(1).split("_")[0] in VERBS}
+    return names.pop() if len(names) == 1 else ""
+
+
+def ticked_name(text: str, fields: set[str]) -> str:
+    """The one identifier in backticks that names nothing else (no field, dependency, topic or
+    node): what the operation is called, in any language ("Jina la hesabu hiyo liwe
+    `hesabu_malipo`")."""
+    nodes = {m.group(1) for m in _NODE_NAMED.finditer(text)}
+    names = {
+        m.group(1)
+        for m in _TICKED.finditer(text)
+        if m.group(1) not in fields | nodes and not DEPENDENCY_NAME.match(m.group(1))
+    }
     return names.pop() if len(names) == 1 else ""
 
 

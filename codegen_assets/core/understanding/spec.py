@@ -19,7 +19,12 @@ from codegen_assets.core.models import (
 from codegen_assets.core.naming import NameError_, camel, identifier, snake
 from codegen_assets.core.understanding.fields import FieldPhrase
 from codegen_assets.core.understanding.reader import Facts, OpFacts
-from codegen_assets.core.understanding.vocabulary import CODE_WORDS, TYPE_WORDS
+from codegen_assets.core.understanding.vocabulary import (
+    BRACKET_WORD,
+    CODE_WORDS,
+    OTHER_SCRIPT,
+    TYPE_WORDS,
+)
 
 _BASES = {
     "string": FieldType.STRING,
@@ -301,6 +306,9 @@ def _names(plain: str, placed: set[str]) -> dict[str, int]:
         token = match.group(1).strip()
         if re.fullmatch(r"[A-Za-z_][\w.-]*", token):
             found.setdefault(token, match.start())
+    for match in BRACKET_WORD.finditer(plain):  # "(afm, κείμενο ...)" among other letters
+        if OTHER_SCRIPT.search(plain[max(0, match.start() - 40) : match.start()]):
+            found.setdefault(match.group(1), match.start(1))
     for match in _TYPE_PAIR.finditer(plain):  # "review_service (ReviewService)": the type
         if match.group(1).lower() not in placed and match.group(2).lower() not in TYPE_WORDS:
             found.setdefault(match.group(2), match.start(2))  # of a fact not placed

@@ -175,9 +175,10 @@ _DEFAULT = re.compile(
     r"|valor\s+padr[ãa]o|padr[ãa]o|standaardwaarde)\s*(?:is\s+|ist\s+|es\s+|=\s*|:\s*)?[`'\"]?(-?[\w.-]+)[`'\"]?",
     re.IGNORECASE,
 )
-_DEFAULT_AFTER = re.compile(  # "faux par défaut", "50 por defecto"
+_DEFAULT_AFTER = re.compile(  # "faux par défaut", "50 por defecto", "make 0 the default"
     r"[`'\"]?([\w.-]+)[`'\"]?\s+(?:par\s+d[ée]faut|por\s+defecto|por\s+omisi[óo]n|per\s+default"
-    r"|di\s+default|por\s+padr[ãa]o|standaard)\b",
+    r"|di\s+default|por\s+padr[ãa]o|standaard|by\s+default|the\s+default"
+    r"|unless\s+(?:I|we|you|they|someone|the\s+\w+)\s+says?\s+otherwise|unless\s+told\s+otherwise)\b",
     re.IGNORECASE,
 )
 _ENUM_LEAD = re.compile(
@@ -260,7 +261,10 @@ def enum_values(text: str) -> tuple[str, ...]:
             for p in parts
         ):
             return tuple(dict.fromkeys(parts))
-    if slashed := re.fullmatch(r"\s*\(?\s*([\w-]+(?:\s*/\s*[\w-]+)+)\s*\)?\s*", text):
+    slashed = re.fullmatch(r"\s*\(?\s*([\w-]+(?:\s*/\s*[\w-]+)+)\s*\)?\s*", text)
+    # "none/silver/gold, default none": three or more values first, then words about them
+    slashed = slashed or re.match(r"\s*([\w-]+(?:/[\w-]+){2,})\s*(?:,|;|$)", text)
+    if slashed:
         parts = [p.strip() for p in slashed.group(1).split("/")]  # "open/pending/solved"
         if all(_ENUM_VALUE.match(p) and p.lower() not in TYPE_WORDS for p in parts):
             return tuple(dict.fromkeys(parts))
@@ -348,6 +352,8 @@ def parse_type(text: str, *, strict_enum: bool = False) -> Typed:
         typed.base = typed.base or "decimal"
     if found := _DEFAULT.search(plain) or _DEFAULT_AFTER.search(plain):
         typed.default, typed.has_default = _literal(found.group(1)), True
+        if found.group(1) in typed.enum:  # "none/silver/gold, default none": the value
+            typed.default = found.group(1)
     _text_lengths(typed)
     return typed
 

@@ -146,3 +146,12 @@ VERBS = (
     "notify", "generate", "convert", "parse", "normalize", "normalise", "append", "tally",
     "count", "meter", "reserve", "deliver", "persist", "save", "load", "list", "find", "lookup",
 )  # fmt: skip
+
+# Letters of scripts other than Latin (Greek, Cyrillic, Hebrew, Arabic, Thai, Japanese, Chinese,
+# Korean): a Latin word in brackets among them is a name the writer gave.
+OTHER_SCRIPT = re.compile(
+    "[\u0370-\u03ff\u0400-\u04ff\u0590-\u05ff\u0600-\u06ff\u0e00-\u0e7f"
+    "\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]"
+)
+# "(afm, κείμενο ...)", "(mines)": a Latin word opening a bracket
+BRACKET_WORD = re.compile(r"\(\s*`?([a-z][a-z0-9]{1,})`?\s*[,:;)]")

@@ -4,6 +4,7 @@ the words for them, corrections further down, flags said as "yes or no"."""
 from __future__ import annotations
 
 from codegen_assets.core.stages.parsed_prompt import parse_prompt
+from codegen_assets.core.understanding import spec as understood
 from codegen_assets.core.understanding.types import parse_type
 from tests.core.understanding.spec_view import operations
 
@@ -115,3 +116,52 @@ def test_a_reducer_that_would_read_nothing_reads_the_events_beside_its_snapshot(
     )
     assert [t.name for t in spec.subscribe_topics] == ["onex.evt.dairy.milking-recorded.v1"]
     assert [t.name for t in spec.publish_topics] == ["onex.snapshot.dairy.cow-yield.v1"]
+
+
+def test_the_one_name_in_backticks_names_the_operation_in_any_language() -> None:
+    spec = parse_prompt(
+        "Tunataka compute node ya kuhesabu malipo. Jina la hesabu hiyo liwe `hesabu_malipo`.\n"
+        "Tunaingiza namba ya mkulima (mkulima_id, ni UUID) na ada (ada_ya_chama, decimal)."
+    )
+    assert [op.name for op in spec.operations] == ["hesabu_malipo"]
+
+
+def test_notes_in_a_language_the_reader_does_not_know_are_asked_about() -> None:
+    spec = parse_prompt(
+        "Θέλουμε orchestrator. Η λειτουργία να ονομάζεται `eggrafi`. Η αίτηση περιέχει τον ΑΦΜ "  # noqa: RUF001
+        "(afm, κείμενο με ακριβώς 9 χαρακτήρες) και το email (email, σε έγκυρη μορφή email)."
+    )
+    (op,) = spec.operations
+    assert "afm" in [f.name for f in op.inputs]  # kept, and asked about: not guessed
+    assert any("afm" in line and "not one the reader knows" in line for line in spec.review)
+    icelandic = parse_prompt(
+        "Effect node, operation `skra_komu`. Um skipið þurfum við að vita: IMO-númerið "
+        "(imo_numer, string, nákvæmlega 7 stafir) og nafn (heiti_skips, string)."
+    )
+    assert any("imo_numer" in line and "7" in line for line in icelandic.review)
+
+
+def test_a_latin_word_in_brackets_among_other_letters_is_accounted_for() -> None:
+    text = "Η αίτηση περιέχει τον ΑΦΜ (afm, κείμενο) και (mines)."  # noqa: RUF001
+    missed = [line.split(" ")[0] for line in understood.unplaced(text, set(), set())]
+    assert missed == ["afm", "mines"]
+    assert understood.unplaced("the carrier (dhl, ups or fedex)", set(), set()) == []
+
+
+def test_defaults_and_bounds_said_after_the_field_and_corrected_later() -> None:
+    ops = operations(
+        "A compute node, operation `portions`. I put in how many children booked "
+        "(pupils_booked, a whole number from 0 to 900) and how many staff eat (staff_meals, a "
+        "whole number, usually 0, so make 0 the default). Then the portion size "
+        "(portion_size), which is small, standard or large, and standard unless I say "
+        "otherwise. And the tier (tier, none/silver/gold, default none). It should tell me "
+        "the total (total_portions, a whole number).\n"
+        "Oh, one correction: the maximum for pupils_booked should be 950, not 900."
+    )
+    assert ops["portions"]["in"] == {
+        "pupils_booked": "int{ge=0,le=950}",
+        "staff_meals": "int{default=0}",
+        "portion_size": "enum[large,small,standard]{default=standard}",
+        "tier": "enum[gold,none,silver]{default=none}",
+    }
+    assert list(ops["portions"]["out"]) == ["total_portions"]
