@@ -77,7 +77,23 @@ def bracket_names(text: str) -> list[Group]:
         words = text[match.start() : tail.end() if tail else end]  # what leftovers checks
         fields = [FieldPhrase(name, _copy(typed), words) for name in names]
         found.append(Group(fields, match.start(), end, "", _role(text, match.start()), "prose"))
+    _guess_roles(text, found)
     return found
+
+
+def _guess_roles(text: str, found: list[Group]) -> None:
+    """Fields no words give a role, listed in paragraphs of their own: the first such
+    paragraph holds inputs (requests list them first), later ones outputs; a guess the request
+    is asked about, never taken silently."""
+    first = -1
+    for group in (g for g in found if not g.role):
+        paragraph = len(_PARAGRAPH.findall(text, 0, group.start))
+        if first < 0 and not any(g.role == "input" and g.start < group.start for g in found):
+            first = paragraph
+        if paragraph != first:
+            group.role = "output"
+            for phrase in group.fields:
+                phrase.role_guessed = True
 
 
 def _names(match: re.Match[str], before: str) -> tuple[list[str], str]:

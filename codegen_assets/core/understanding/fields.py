@@ -70,6 +70,7 @@ class FieldPhrase:
     typed: Typed = field(default_factory=Typed)
     text: str = ""  # the words it was read from
     guessed: bool = False  # a name made from plain words ("the new total" -> new_total)
+    role_guessed: bool = False  # read as an output though no word said it is one
 
 
 _BETWEEN_RUN = re.compile(

@@ -123,6 +123,8 @@ def _missing(phrase: FieldPhrase, in_formulas: set[Decimal]) -> list[str]:
         missing.append("a list of values")
     if OPTIONAL_WORDS.search(text) and not typed.optional and not typed.has_default:
         missing.append("'optional'")
+    if phrase.role_guessed:
+        missing.append("whether it is an input or an output (read as an output)")
     if typed.unknown and not (typed.known or typed.is_list):
         missing.append(f"the type {typed.unknown!r}, which is not one the reader knows")
     return missing

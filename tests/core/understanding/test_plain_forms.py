@@ -165,3 +165,15 @@ def test_defaults_and_bounds_said_after_the_field_and_corrected_later() -> None:
         "tier": "enum[gold,none,silver]{default=none}",
     }
     assert list(ops["portions"]["out"]) == ["total_portions"]
+
+
+def test_a_later_paragraph_of_fields_no_words_give_a_role_is_read_as_outputs_and_asked() -> None:
+    spec = parse_prompt(
+        "Reducer, operatsioon `registreeri`.\n\n"
+        "Iga sündmus: jaatee_id (jaatee_id, string) ja mass_t (mass_t, float).\n\n"
+        "Olek: jaal_praegu (jaal_praegu, int) ja suletud (suletud, bool).\n"
+    )
+    (op,) = spec.operations
+    assert [f.name for f in op.inputs] == ["jaatee_id", "mass_t"]
+    assert [f.name for f in op.outputs] == ["jaal_praegu", "suletud"]
+    assert any("jaal_praegu" in line and "input or an output" in line for line in spec.review)
