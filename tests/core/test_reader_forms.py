@@ -257,3 +257,14 @@ def test_examples_numbering_and_precision_are_not_unread_rules() -> None:
         "Operation `f` takes checksum (string, e.g. sha256 of the body, like 9f86d081).",
     ):
         assert parse_prompt(prompt).review == (), prompt
+
+
+def test_two_formulas_in_one_sentence_are_both_read() -> None:
+    facts = read(
+        "Operation `split` takes amount (decimal) and rate (decimal) and returns "
+        "total = amount * rate and share = amount / rate."
+    )
+    assert {out: expr for out, (expr, _) in _op(facts).rules.formulas.items()} == {
+        "total": "amount * rate",
+        "share": "amount / rate",
+    }

@@ -41,10 +41,11 @@ def mypy_cache(shared_mypy_cache: Path) -> Path:
     return shared_mypy_cache
 
 
-# A compute node whose behaviour the prompt states (a formula): nothing is left to write.
+# A compute node whose behaviour the prompt states (formulas, one dividing by an input, which
+# the node refuses when it is 0): nothing is left to write.
 ALPHA = (
     "Compute node named alpha_operations_compute. Its alpha operation takes amount (decimal) "
-    "and rate (decimal) and returns total = amount * rate."
+    "and rate (decimal) and returns total = amount * rate and share = amount / rate."
 )
 
 

@@ -24,7 +24,7 @@ from codegen_assets.core.plan import NodePlan, OperationPlan
 from codegen_assets.core.rendering import field_context as fc
 from codegen_assets.core.rendering.pysource import py_literal
 from codegen_assets.core.resilience import NODE_BREAKER, NODE_RETRY
-from codegen_assets.core.understanding.behaviour import behaviour, emit, uses_decimal
+from codegen_assets.core.understanding.behaviour import behaviour, divisors, emit, uses_decimal
 
 SPDX_YEAR = 2025  # the ecosystem's header policy freezes the year
 # Words in an input's name that make a negative number or an empty text meaningless.
@@ -179,6 +179,7 @@ def _operation(plan: NodePlan, op: OperationPlan, width: int, types: fc.Types) -
         "behaviour": _behaviour(plan, op),
         "examples": _examples(op, types),
         "formulas": _formulas(op),
+        "divisors": divisors(op.op) if op.op.formulas else [],
         "uses_decimal_math": uses_decimal(op.op),
         "strategies": [(f.name, fc.strategy(f, types)) for f in op.op.inputs],
         "strategy_imports": fc.import_block(

@@ -128,6 +128,22 @@ def emit(formula: Formula, inputs: tuple[InputField, ...], output: InputField) -
     return code
 
 
+def divisors(spec_op: Operation) -> list[str]:
+    """The inputs the operation's formulas divide by ("risk = debts / income": income), each
+    once: a request where one is 0 is refused, not answered with a crash."""
+    names = {f.name for f in spec_op.inputs}
+    found: dict[str, None] = {}
+    for formula in spec_op.formulas:
+        for node in ast.walk(check_expression(formula.expression, names)):
+            if not isinstance(node, ast.BinOp) or not isinstance(
+                node.op, (ast.Div, ast.FloorDiv, ast.Mod)
+            ):
+                continue
+            if isinstance(node.right, ast.Name) and node.right.id in names:
+                found[node.right.id] = None
+    return list(found)
+
+
 def uses_decimal(spec_op: Operation) -> bool:
     """Whether the handler's formulas need ``Decimal`` (and ``ROUND_HALF_UP``)."""
     outputs = {f.name: f for f in spec_op.outputs}

@@ -36,13 +36,16 @@ class Stated:
 def read_rules(text: str, inputs: set[str], outputs: set[str]) -> Stated:
     """What ``text`` states about an operation with these inputs and outputs."""
     stated = Stated()
-    for match in _FORMULA.finditer(text):
+    position = 0
+    while match := _FORMULA.search(text, position):
+        position = match.start("expr")  # "total = a * b and share = a / b": both are read
         output = match.group("out")
         if output not in outputs or output in stated.formulas:
             continue
         expression = _expression(match.group("expr"), inputs)
         if expression:
-            stated.formulas[output] = (expression, _sentence(match.group(0)).strip())
+            written = text[match.start() : match.start("expr")] + expression
+            stated.formulas[output] = (expression, written.strip())
     for match in _EXAMPLE.finditer(text):
         given = _pairs(match.group("given"), inputs)
         then = _pairs(_sentence(match.group("then")), outputs)
