@@ -167,3 +167,76 @@ def test_a_swagger_operation_takes_its_body_schema_and_returns_its_success_schem
     }
     spec = parse_prompt(VEHICLE)
     assert spec.subscribe_topics == ()  # "no topics": none invented from the names around it
+
+
+LAUNDRY = """\
+A reducer, operation `apply_machine_status`. Each event has machine_id (string) and room_id
+(uuid). The state is what we store in Mongo; here's the collection validator:
+
+```js
+db.createCollection("laundry_room_state", {
+  validator: {
+    $jsonSchema: {
+      bsonType: "object",
+      required: ["free_washers", "busy_level", "updated_at"],
+      properties: {
+        free_washers: { bsonType: "int", minimum: 0 },
+        busy_level:   { bsonType: "string", enum: ["quiet", "busy", "full"] },
+        balance:      { bsonType: "decimal" },
+        next_free_at: { bsonType: ["date", "null"] },
+        updated_at:   { bsonType: "date" }
+      }
+    }
+  }
+})
+```
+"""
+
+
+def test_a_mongodb_collection_validator_is_read_as_the_json_schema_it_is() -> None:
+    assert operations(LAUNDRY)["apply_machine_status"]["out"] == {
+        "free_washers": "int{ge=0}",
+        "busy_level": "enum[busy,full,quiet]",
+        "balance": "decimal?",
+        "next_free_at": "datetime?",
+        "updated_at": "datetime",
+    }
+
+
+RIVER = """\
+Compute node with the operation `score_water_sample`. The `sample` resource is the input, the
+`score` resource the output.
+
+```json
+{"resources": [
+  {"name": "sample", "schema": {"fields": [
+    {"name": "site_id", "type": "string", "constraints": {"required": true, "maxLength": 8}},
+    {"name": "ph", "type": "number",
+     "constraints": {"required": true, "minimum": 0, "maximum": 14}},
+    {"name": "turbidity_ntu", "type": "number", "constraints": {"minimum": 0}},
+    {"name": "site_type", "type": "string",
+     "constraints": {"required": true, "enum": ["river", "lake"]}},
+    {"name": "contact", "type": "string", "format": "email"}
+  ]}},
+  {"name": "score", "schema": {"fields": [
+    {"name": "wqi", "type": "integer",
+     "constraints": {"required": true, "minimum": 0, "maximum": 100}}
+  ]}}
+]}
+```
+"""
+
+
+def test_a_frictionless_table_schema_gives_each_resource_its_fields_and_role() -> None:
+    assert operations(RIVER) == {
+        "score_water_sample": {
+            "in": {
+                "site_id": "string{max_length=8}",
+                "ph": "float{ge=0,le=14}",
+                "turbidity_ntu": "float{ge=0}?",
+                "site_type": "enum[lake,river]",
+                "contact": "string{format=email}?",
+            },
+            "out": {"wqi": "int{ge=0,le=100}"},
+        }
+    }

@@ -19,6 +19,8 @@ from codegen_assets.core.understanding.line_reader.vocabulary import (
     WRITE_VERBS,
 )
 
+_NOT_NAMES = {"the", "a", "an", "its", "their", "one", "this", "that", "these", "those"}
+
 
 def read_operations(
     text: str, draft: Draft, node_type: NodeType, facts: understanding.Facts
@@ -42,7 +44,9 @@ def read_operations(
 def _operations(text: str, draft: Draft, node_type: NodeType) -> tuple[Operation, ...]:
     if not draft.operations and (match := WITH_OPERATIONS.search(text)):
         names = [ARTICLE.sub("", n) for n in re.split(r"\s*,\s*|\s+and\s+", match.group(1))]
-        draft.operations = [DraftOperation(n) for n in names if snake(n)]
+        draft.operations = [
+            DraftOperation(n) for n in names if snake(n) and n.lower() not in _NOT_NAMES
+        ]
     workflow = node_type is NodeType.ORCHESTRATOR and (draft.steps or draft.dependencies)
     if not draft.operations and workflow:  # one entry point that runs the named steps
         name = understanding.ticked_verb_name(text) or "process"

@@ -1,6 +1,7 @@
 """Schemas pasted in other languages (TypeScript, protobuf, Go, Rust, GraphQL, Avro, JSON Schema
 and OpenAPI, Python signatures and enums, CSV headers, Kotlin, Scala, Swift, Java, C#, PHP,
-F#, OCaml, Prisma, Zod, calls sketched one a line), each read into the reader's groups."""
+F#, OCaml, Prisma, Zod, Frictionless Table Schemas, calls sketched
+one a line), each read into the reader's groups."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from codegen_assets.core.understanding.schemas.python_cli import cli_options
 from codegen_assets.core.understanding.schemas.rust import rust_types
 from codegen_assets.core.understanding.schemas.scala import scala_types
 from codegen_assets.core.understanding.schemas.swift import swift_types
+from codegen_assets.core.understanding.schemas.table_schema import table_schemas
 from codegen_assets.core.understanding.schemas.terraform import terraform_variables
 from codegen_assets.core.understanding.schemas.tree import trees
 from codegen_assets.core.understanding.schemas.typescript import typescript
@@ -43,7 +45,7 @@ from codegen_assets.core.understanding.schemas.zod import zod_schemas
 CODE_SOURCES = {
     "python", "signature", "typescript", "protobuf", "go", "rust", "graphql", "avro",
     "jsonschema", "kotlin", "scala", "swift", "java", "csharp", "prisma", "zod",
-    "jsonc", "terraform", "xsd", "tree", "workflow", "sheet", "php", "fsharp",
+    "jsonc", "terraform", "xsd", "tree", "workflow", "sheet", "php", "fsharp", "tableschema",
 }  # fmt: skip
 READERS = (
     python_classes,
@@ -58,6 +60,7 @@ READERS = (
     rust_types,
     graphql,
     avro,
+    table_schemas,  # before JSON Schema: a Table Schema's fields are a list, not properties
     json_schemas,
     csv_headers,
     kotlin_classes,

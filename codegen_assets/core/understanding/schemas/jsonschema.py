@@ -25,7 +25,8 @@ from codegen_assets.core.understanding.schemas.scan import class_name, fenced, j
 from codegen_assets.core.understanding.types import Typed, with_note
 
 _KEYWORDS = {
-    "type", "$ref", "enum", "const", "format", "items", "properties", "oneOf", "anyOf", "allOf",
+    "type", "bsonType", "$ref", "enum", "const", "format", "items", "properties", "oneOf", "anyOf",
+    "allOf",
     "minimum", "maximum", "minLength", "maxLength", "description", "nullable",
 }  # fmt: skip
 _FORMATS = {
@@ -56,8 +57,70 @@ def json_schemas(text: str) -> list[Group]:
     return groups(reader.decls, "jsonschema") + reader.operations
 
 
+_MONGO = re.compile(r"\$jsonSchema\s*:\s*\{")
+_COLLECTION = re.compile(r"createCollection\(\s*[\"']([\w.-]+)[\"']")
+# MongoDB's BSON types as JSON Schema's type and format ("date" is a timestamp)
+_BSON = {
+    "int": ("integer", ""), "long": ("integer", ""), "double": ("number", ""),
+    "decimal": ("string", "decimal"), "string": ("string", ""), "bool": ("boolean", ""),
+    "date": ("string", "date-time"), "timestamp": ("string", "date-time"),
+    "objectId": ("string", ""), "object": ("object", ""), "array": ("array", ""),
+    "null": ("null", ""),
+}  # fmt: skip
+
+
+def _from_bson(schema: dict[str, object]) -> dict[str, object]:
+    """A schema written with ``bsonType`` as JSON Schema writes it (``type``, ``format``)."""
+    kinds = schema["bsonType"]
+    written = [k for k in (kinds if isinstance(kinds, list) else [kinds]) if isinstance(k, str)]
+    mapped = [_BSON.get(k, (k, "")) for k in written]
+    formats = [f for _, f in mapped if f]
+    result = {**schema, "type": [t for t, _ in mapped]}
+    if formats and "format" not in schema:
+        result["format"] = formats[0]
+    return result
+
+
+def _mongo_validators(text: str) -> list[tuple[object, int, int]]:
+    """``$jsonSchema: { bsonType: "object", ... }`` in a ``createCollection`` call: a JavaScript
+    object literal, which reads as a YAML flow mapping; titled by its collection."""
+    found: list[tuple[object, int, int]] = []
+    for match in _MONGO.finditer(text):
+        close = _balanced(text, match.end() - 1)
+        if close is None:
+            continue
+        try:
+            value = yaml.safe_load(text[match.end() - 1 : close + 1])
+        except (yaml.YAMLError, RecursionError, ValueError):
+            continue
+        if isinstance(value, dict):
+            named = _COLLECTION.search(text, max(0, match.start() - 300), match.start())
+            if named and "title" not in value:
+                value["title"] = class_name(named.group(1))
+            found.append((value, match.start(), close + 1))
+    return found
+
+
+def _balanced(text: str, opening: int) -> int | None:
+    """Where the brace at ``opening`` closes (strings not counted), or None."""
+    depth, quote = 0, ""
+    for index in range(opening, len(text)):
+        char = text[index]
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return index
+    return None
+
+
 def _documents(text: str) -> list[tuple[object, int, int]]:
-    found = list(json_values(text))
+    found = list(json_values(text)) + _mongo_validators(text)
     blocks = [(code, start, end) for tag, code, start, end in fenced(text) if tag in _YAML_TAGS]
     blocks += [(text[b.start : b.end], b.start, b.end) for b in sketch.sketches(text)]
     for code, start, end in blocks:
@@ -195,6 +258,8 @@ class _Reader:
                 )
                 typed.optional = typed.optional or len(kept) < len(options)
                 return self._described(typed, schema)
+        if "bsonType" in schema and "type" not in schema:
+            schema = _from_bson(schema)
         kinds = schema.get("type")
         kinds = kinds if isinstance(kinds, list) else [kinds]
         kind = next((k for k in kinds if k != "null"), None)
