@@ -28,6 +28,7 @@ from codegen_assets.core.understanding.line_reader.text import (
     MAX_PROMPT_BYTES,
     PromptError,
     clean_prompt,
+    post_image,
 )
 from codegen_assets.core.understanding.line_reader.words import (
     name_from_operation,
@@ -56,7 +57,7 @@ def parse_prompt(
     size = len(prompt.encode("utf-8", "surrogatepass"))
     if size > MAX_PROMPT_BYTES:
         raise PromptError(f"prompt is {size:,} bytes; the limit is {MAX_PROMPT_BYTES:,} bytes")
-    text = clean_prompt(prompt)
+    text = post_image(clean_prompt(prompt))  # a pasted diff reads as after the change
     if not text:
         raise PromptError("prompt is empty: describe the node to generate")
     if is_spec(text):  # a spec file (--spec, or an edited spec on GitHub): exactly this node

@@ -14,7 +14,7 @@ from codegen_assets.core.stages.parsed_prompt import parse_prompt
 from codegen_assets.core.understanding.line_reader.draft import pattern_gate_warnings
 from codegen_assets.core.understanding.line_reader.review import review_reasons, unplaced_warnings
 from codegen_assets.core.understanding.line_reader.spec_parts import conventional
-from codegen_assets.core.understanding.line_reader.text import clean_prompt
+from codegen_assets.core.understanding.line_reader.text import clean_prompt, post_image
 from codegen_assets.core.understanding.model_reading import (
     account_model,
     account_rules,
@@ -36,7 +36,7 @@ def read_prompt(
     ``PromptError``), or the model's when ``gateway`` is given and its reading is at least as
     good. ``note``: why no model was asked although one is configured (a warning)."""
     rules = parse_prompt(prompt, options, style)
-    text = clean_prompt(prompt)
+    text = post_image(clean_prompt(prompt))  # a pasted diff reads as after the change
     if gateway is None or is_spec(text):  # a spec file is read exactly, by no one
         return _warned(rules, note) if note and gateway is None else rules
     options = options or GenerationOptions()

@@ -17,6 +17,7 @@ from codegen_assets.core.understanding.types import Typed, parse_type
 from codegen_assets.core.understanding.vocabulary import (
     BRACKET_WORD,
     DEPENDENCY_NAME,
+    OPTIONAL_WORDS,
     OTHER_SCRIPT,
     TYPE_WORDS,
 )
@@ -57,8 +58,12 @@ def bracket_names(text: str) -> list[Group]:
         notes = match["notes"] or ""
         if not names or re.search(rf"\b{IDENT}\s*:", notes):
             continue  # "(a: uuid; b: string)" lists fields: not one field's notes
-        typed = parse_type(", ".join(p for p in (rest, notes.split(";")[0]) if p.strip()))
+        first, _, later = notes.partition(";")  # "(flag: a, b or c; c is for keepers)"
+        typed = parse_type(", ".join(p for p in (rest, first) if p.strip()))
+        typed.optional = typed.optional or OPTIONAL_WORDS.search(later) is not None
         after = _AFTER.match(text, match.end())
+        if after and text[after.end() :].lstrip().startswith("("):
+            after = None  # ", a grid reference (grid_ref, ...)": the next field's words
         if after and not typed.known:
             typed = typed.merged(parse_type(after.group(0)))
         elif after:

@@ -1,9 +1,10 @@
 """Corrections a request makes further down, as people write them after a second thought:
 "Scrap the robot_id altogether", "we don't need gate_temp_c at all", "please make
-has_driving_licence optional", "the shirt number often isn't known yet, so make it optional".
-A field dropped so is taken out of every operation (and is accounted for: the prompt named it
-to drop it); a field made optional is optional wherever it is. "it" and "that one" are the
-field named last before the words."""
+has_driving_licence optional", "the shirt number often isn't known yet, so make it optional",
+"rename casualties to casualty_count", "the maximum for pupils_booked should be 950". A field
+dropped so is taken out of every operation (and is accounted for: the prompt named it to drop
+it); a field made optional is optional wherever it is. "it" and "that one" are the field named
+last before the words."""
 
 from __future__ import annotations
 
@@ -38,6 +39,12 @@ _BOUND = re.compile(
     r"(?:should\s+be|must\s+be|is|becomes|will\s+be|=)\s+(?P<value>-?\d+(?:\.\d+)?)\b",
     re.I,
 )
+# "please rename casualties to casualty_count"
+_RENAME = re.compile(
+    rf"\brenam(?:e|ing)\s+(?:the\s+)?(?:field\s+)?`?(?P<old>{IDENT})`?\s+(?:to|as|into)\s+"
+    rf"`?(?P<new>{IDENT})`?",
+    re.I,
+)
 _WINDOW = 300  # how far back "it" looks for the field it stands for
 
 
@@ -52,6 +59,12 @@ def apply(text: str, facts: Facts) -> set[str]:
     for match in _BOUND.finditer(text):
         for phrase in fields.get(match["name"], []):
             _rebound(phrase, match["which"].lower(), Decimal(match["value"]))
+    for match in _RENAME.finditer(text):
+        for phrase in fields.get(match["old"], []):
+            phrase.name = match["new"]
+            dropped.discard(match["new"])
+        if match["old"] in fields:  # the old name is accounted for: the prompt renamed it
+            dropped.add(match["old"])
     for op in facts.operations:
         op.inputs = [f for f in op.inputs if f.name not in dropped]
         op.outputs = [f for f in op.outputs if f.name not in dropped]

@@ -41,11 +41,12 @@ def read(text: str) -> Facts:
         groups += _read_sketch(block, facts)
         masked = _mask(masked, block.start, block.end)
         read_spans.append((block.start, block.end))
-    masked, notes = _line_lists(masked, groups)
     bracketed = bracket_names(masked)
     prose = masked  # a name in brackets with its notes is read whole, not as words of a list
     for group in bracketed:
         prose = _mask(prose, group.start, group.end)
+    prose, notes = _line_lists(prose, groups)
+    masked = _unmasked_brackets(masked, prose, bracketed)
     groups += sentences.read_clauses(prose)
     groups += sentences.pre_cue_fields(prose)
     groups += bracketed
@@ -96,6 +97,14 @@ def _line_lists(masked: str, groups: list[Group]) -> tuple[str, dict[str, Typed]
             continue
         groups.append(group)
     return masked, notes
+
+
+def _unmasked_brackets(masked: str, prose: str, bracketed: list[Group]) -> str:
+    """``prose`` (lists masked too) with the brackets read as names shown again, for the
+    readers of sentences about fields ("shirt_number is optional")."""
+    for group in bracketed:
+        prose = prose[: group.start] + masked[group.start : group.end] + prose[group.end :]
+    return prose
 
 
 def _unread_blocks(text: str, spans: list[tuple[int, int]]) -> list[str]:

@@ -401,7 +401,7 @@ def statements(text: str) -> dict[str, Typed]:
 _OP_NAME = rf"`?(?P<name>{IDENT}(?:\.{IDENT})?)`?"
 _OPERATION_WORD = (
     r"(?:operation|operaton|opration|opération|operacion|operación|operazione|operação|operacao"
-    r"|operatie|op|operationen)\b"
+    r"|operatie|op|operationen|main\s+step|entry\s+point)\b"
 )
 _OP_PATTERNS = [
     re.compile(

@@ -170,9 +170,10 @@ _LT = re.compile(
     rf"(?:<|less\s+than|below|under|kleiner\s+als|inf[ée]rieur\s+[àa])\s*{_NUM}{_NOT_A_VALUE}", re.I
 )
 _DEFAULT = re.compile(
-    r"\b(?:defaults?\s+(?:to|is|=|:)?|default\s+value\s+(?:is\s+)?|standardm[äa]ßig|par\s+d[ée]faut"
+    r"\b(?:default\s+value\s+(?:is\s+)?|defaults?(?:\s+(?:to|is)\b|\s*[=:]|\s)|standardm[äa]ßig|par\s+d[ée]faut"
     r"|vorgabe|standardwert|voreinstellung|valor\s+por\s+defecto|valore\s+predefinito"
-    r"|valor\s+padr[ãa]o|padr[ãa]o|standaardwaarde)\s*(?:is\s+|ist\s+|es\s+|=\s*|:\s*)?[`'\"]?(-?[\w.-]+)[`'\"]?",
+    r"|valor\s+padr[ãa]o|padr[ãa]o|standaardwaarde)\s*(?:is\s+|ist\s+|es\s+|=\s*|:\s*)?"
+    r"[`'\"]?(-?[\w./-]+)[`'\"]?",
     re.IGNORECASE,
 )
 _DEFAULT_AFTER = re.compile(  # "faux par défaut", "50 por defecto", "make 0 the default"
@@ -372,7 +373,7 @@ def _text_lengths(typed: Typed) -> None:
 
 def _valued(plain: str, typed: Typed, *, strict_enum: bool) -> bool:
     """The values ``plain`` lists, as an enum (or a flag: "yes or no"); whether it lists any."""
-    values = enum_values(plain)
+    values = enum_values(_DEFAULT.sub("", plain).strip(" ,;"))  # "yes or no, default no"
     if {v.lower() for v in values} in _YES_NO:  # "yes or no", "ja/nein": a flag
         typed.base = typed.base or "bool"
         return True

@@ -177,3 +177,62 @@ def test_a_later_paragraph_of_fields_no_words_give_a_role_is_read_as_outputs_and
     assert [f.name for f in op.inputs] == ["jaatee_id", "mass_t"]
     assert [f.name for f in op.outputs] == ["jaal_praegu", "suletud"]
     assert any("jaal_praegu" in line and "input or an output" in line for line in spec.review)
+
+
+RESCUE = """\
+I'm the call-out coordinator. A member suggested calling it team_callout, with the main step
+called call_out_team.
+
+From the police we get an incident reference (incident_ref, text, up to 20 characters), a grid
+reference (grid_ref, text, up to 12 characters), whether a helicopter has been requested
+(helicopter_requested, yes or no, default no), the phone number of the person who
+called it in (caller_phone, text, up to 20 characters; optional, because it often comes via a
+third party) and the time of the call (reported_at, date and time).
+
+What I'd like back: the call-out number (callout_id, a UUID).
+
+One correction: please rename incident_ref to police_ref, because that's what the form says.
+"""
+
+
+def test_names_renames_and_notes_after_a_semicolon_in_a_coordinators_letter() -> None:
+    spec = parse_prompt(RESCUE)
+    assert spec.name == "team_callout"
+    assert [op.name for op in spec.operations] == ["call_out_team"]
+    assert operations(RESCUE)["call_out_team"] == {
+        "in": {
+            "police_ref": "string{max_length=20}",
+            "grid_ref": "string{max_length=12}",
+            "helicopter_requested": "bool{default=false}",
+            "caller_phone": "string{max_length=20}?",
+            "reported_at": "datetime",
+        },
+        "out": {"callout_id": "uuid"},
+    }
+    assert spec.unplaced == ()  # incident_ref was renamed: accounted for
+
+
+def test_a_pasted_diff_is_read_as_it_is_after_the_change() -> None:
+    ops = operations(
+        "Effect node `vet_booking`, operation `book_appointment`. Generate it from the models "
+        "as they are after the diff.\n\n```diff\n--- a/models.py\n+++ b/models.py\n"
+        "@@ -1,6 +1,6 @@\n class BookAppointmentRequest(BaseModel):\n     pet_id: UUID\n"
+        "-    vet: str\n+    vet_id: UUID | None = None\n-    slot_minutes: int = 15\n"
+        "+    slot_minutes: int = Field(default=15, ge=10, le=60)\n```\n"
+    )
+    assert ops["book_appointment"]["in"] == {
+        "pet_id": "uuid",
+        "vet_id": "uuid?",
+        "slot_minutes": "int{default=15,ge=10,le=60}",
+    }
+
+
+def test_a_default_is_read_whatever_follows_the_word() -> None:
+    for written, value in (
+        ("string, defaults to `/inbound`", "/inbound"),
+        ("default: true", True),
+        ("the default value is 7", 7),
+        ("int, default 5", 5),
+    ):
+        typed = parse_type(written)
+        assert (typed.default, typed.has_default) == (value, True), written

@@ -65,3 +65,32 @@ def clean_prompt(prompt: str) -> str:
     text = _INVISIBLE.sub("", text)
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
     return text.replace("\t", " ").strip()
+
+
+_DIFF_FENCE = re.compile(
+    r"^[ \t]*(```+|~~~+)[ \t]*(?:diff|patch)\b[^\n]*\n(.*?)^[ \t]*\1[ \t]*$", re.M | re.S
+)
+_DIFF_HEADER = re.compile(r"^(?:---|\+\+\+|@@|diff |index )")
+
+
+def post_image(text: str) -> str:
+    """A pasted diff as it reads after the change: its removed lines blanked, the marks of the
+    others (``+``, `` ``) and its headers too, every length kept (offsets stay true)."""
+
+    def after(block: re.Match[str]) -> str:
+        lines = []
+        for line in block.group(2).split("\n"):
+            if _DIFF_HEADER.match(line) or (line.startswith("-") and not line.startswith("---")):
+                lines.append(" " * len(line))
+            elif line[:1] in ("+", " "):
+                lines.append(" " + line[1:])
+            else:
+                lines.append(line)
+        code = "\n".join(lines)
+        return (
+            block.group(0)[: block.start(2) - block.start(0)]
+            + code
+            + block.group(0)[block.end(2) - block.start(0) :]
+        )
+
+    return _DIFF_FENCE.sub(after, text)

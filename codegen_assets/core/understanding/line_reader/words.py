@@ -72,13 +72,22 @@ _OF_OPERATION = re.compile(
 )
 
 
+_NOT_NAMES = {"it", "in", "the", "a", "an", "this", "that", "them", "me", "us", "for", "by"}
+_CALL_IT = re.compile(
+    r"\b(?:call(?:ing)?|nam(?:e|ing))\s+it\s+`?([a-z][a-z0-9]*(?:_[a-z0-9]+)+)`?", re.I
+)
+
+
 def name_match(text: str) -> re.Match[str] | None:
-    """Where the prompt names the node ("named X", "reducer node_x"); a name given to an
-    operation ("the operation should be called record_milking") is not the node's."""
+    """Where the prompt names the node ("named X", "calling it X", "reducer node_x"); a name
+    given to an operation ("the operation should be called x") is not the node's, nor a word
+    that is no name ("the person who called it in")."""
+    if said := _CALL_IT.search(text):
+        return said
     for match in NAME.finditer(text):
         found = re.sub(r"\W+$", "", next(group for group in match.groups() if group))
-        if re.search(r"[a-z0-9]\.[a-z]", found):
-            continue  # "a message called onex.cmd.x.v1": a topic
+        if re.search(r"[a-z0-9]\.[a-z]", found) or found.lower() in _NOT_NAMES:
+            continue  # "a message called onex.cmd.x.v1": a topic; "who called it in": a word
         if not _OF_OPERATION.search(text[max(0, match.start() - 40) : match.start()]):
             return match
     return NAME_AFTER_TYPE.search(text)
