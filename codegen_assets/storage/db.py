@@ -5,6 +5,8 @@ definitions are in ``schema.py``, their upgrades in ``migrate.py``."""
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -32,12 +34,32 @@ def engine_for(location: Location) -> Engine:
         @event.listens_for(engine, "connect")
         def _pragmas(connection: Any, _record: Any) -> None:
             cursor = connection.cursor()
-            cursor.execute("PRAGMA journal_mode = WAL")  # readers never block the webhook
-            cursor.execute("PRAGMA synchronous = NORMAL")  # durable against process crashes
             cursor.execute("PRAGMA busy_timeout = 30000")
+            _wal(cursor)  # readers never block the webhook
+            cursor.execute("PRAGMA synchronous = NORMAL")  # durable against process crashes
             cursor.close()
 
     return engine
+
+
+_WAL_WAIT_SECONDS = 30.0
+
+
+def _wal(cursor: Any) -> None:
+    """Put the file in WAL mode. SQLite answers "database is locked" at once, without waiting
+    the busy timeout, while another process holds its lock to do the same or to migrate (four
+    processes starting together): wait and try again, as the busy timeout would."""
+    deadline = time.monotonic() + _WAL_WAIT_SECONDS
+    pause = 0.01
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
 
 
 def open_database(location: Location) -> Engine:
