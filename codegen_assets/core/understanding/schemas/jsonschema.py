@@ -12,7 +12,6 @@ nested model; ``description`` is read like a comment."""
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
 
 import yaml
 
@@ -21,7 +20,13 @@ from codegen_assets.core.understanding.fields import FieldPhrase
 from codegen_assets.core.understanding.pasted import Group
 from codegen_assets.core.understanding.schemas.decls import Decl, groups
 from codegen_assets.core.understanding.schemas.openapi_paths import path_operations
-from codegen_assets.core.understanding.schemas.scan import class_name, fenced, json_values
+from codegen_assets.core.understanding.schemas.scan import (
+    class_name,
+    fenced,
+    json_count,
+    json_number,
+    json_values,
+)
 from codegen_assets.core.understanding.types import Typed, with_note
 
 _KEYWORDS = {
@@ -268,8 +273,8 @@ class _Reader:
             item = self.type_of(schema.get("items"), field_name, at)
             item.is_list, item.optional = True, typed.optional
             typed = item
-            typed.min_length = _count(schema.get("minItems"))
-            typed.max_length = _count(schema.get("maxItems"))
+            typed.min_length = json_count(schema.get("minItems"))
+            typed.max_length = json_count(schema.get("maxItems"))
         elif kind == "object" and _has_properties(schema):
             model = str(schema.get("title") or class_name(field_name))
             typed.model = self.record(model, schema, at, at)
@@ -294,8 +299,8 @@ class _Reader:
                 typed.base = "string"
             elif kept and not typed.base:
                 typed.base = "int" if all(isinstance(v, int) for v in kept) else "float"
-        typed.min_length = _count(schema.get("minLength"))
-        typed.max_length = _count(schema.get("maxLength"))
+        typed.min_length = json_count(schema.get("minLength"))
+        typed.max_length = json_count(schema.get("maxLength"))
         _numbers(schema, typed)
         if not typed.base and not typed.enum:
             typed.base = "object"
@@ -311,30 +316,17 @@ class _Reader:
 def _numbers(schema: dict[str, object], typed: Typed) -> None:
     """``minimum``/``maximum`` and the exclusive bounds, as numbers (draft 6 on) or as draft
     4's flags on the inclusive ones."""
-    low, high = _number(schema.get("minimum")), _number(schema.get("maximum"))
+    low, high = json_number(schema.get("minimum")), json_number(schema.get("maximum"))
     exclusive_low, exclusive_high = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
     if exclusive_low is True:
         typed.gt, low = low, None
-    elif (value := _number(exclusive_low)) is not None:
+    elif (value := json_number(exclusive_low)) is not None:
         typed.gt = value
     if exclusive_high is True:
         typed.lt, high = high, None
-    elif (value := _number(exclusive_high)) is not None:
+    elif (value := json_number(exclusive_high)) is not None:
         typed.lt = value
     typed.ge, typed.le = low, high
-
-
-def _number(value: object) -> Decimal | None:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
-def _count(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
 
 
 def _has_properties(schema: object) -> bool:

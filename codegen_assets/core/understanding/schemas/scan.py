@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from codegen_assets.core.understanding.types import parse_type
@@ -298,3 +299,18 @@ _FENCE = re.compile(r"^[ \t]*(```+|~~~+)[ \t]*([\w+-]*)[^\n]*\n(.*?)^[ \t]*\1[ \
 def fenced(text: str) -> list[tuple[str, str, int, int]]:
     """Every fenced code block: its language tag, its code, and where the code is."""
     return [(m.group(2).lower(), m.group(3), m.start(3), m.end(3)) for m in _FENCE.finditer(text)]
+
+
+def json_number(value: object) -> Decimal | None:
+    """A bound written in a JSON or YAML document (a number, or a numeric string), else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def json_count(value: object) -> int | None:
+    """A length or a count written in a document (a whole number, not below 0), else None."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import itertools
 import re
-from decimal import Decimal, InvalidOperation
 
 import yaml
 
 from codegen_assets.core.understanding.fields import FieldPhrase
 from codegen_assets.core.understanding.pasted import Group
-from codegen_assets.core.understanding.schemas.scan import fenced, json_values
+from codegen_assets.core.understanding.schemas.scan import (
+    fenced,
+    json_count,
+    json_number,
+    json_values,
+)
 from codegen_assets.core.understanding.types import Typed
 
 _TYPES = {
@@ -79,28 +83,15 @@ def _field(field: object) -> FieldPhrase | None:
     rules = field.get("constraints")
     rules = rules if isinstance(rules, dict) else {}
     typed.optional = rules.get("required") is not True
-    typed.ge, typed.le = _number(rules.get("minimum")), _number(rules.get("maximum"))
+    typed.ge, typed.le = json_number(rules.get("minimum")), json_number(rules.get("maximum"))
     typed.min_length, typed.max_length = (
-        _count(rules.get("minLength")),
-        _count(rules.get("maxLength")),
+        json_count(rules.get("minLength")),
+        json_count(rules.get("maxLength")),
     )
     values = rules.get("enum")
     if isinstance(values, list) and values and all(isinstance(v, str) for v in values):
         typed.enum, typed.base = tuple(values), "string"
     return FieldPhrase(field["name"], typed, str(field))
-
-
-def _number(value: object) -> Decimal | None:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
-
-
-def _count(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _place(text: str, name: str, start: int, end: int) -> int:
