@@ -4,7 +4,8 @@ the date)", "the age group (age_group), which is always one of U8, U10 or U12", 
 number (shirt_number), a whole number from 1 to 99", "the first and last name (the columns are
 first_name and last_name, text, at most 50 letters each)". The type is what the bracket's
 notes say, or the clause that follows it says of it; the role is the one the words before it
-in its paragraph give (left to the role reader when they give none)."""
+in its paragraph give. Where no words give one, the first such paragraph holds inputs and later
+ones are read as outputs, a guess the request is asked about."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ _AFTER = re.compile(
 # the rest of a sentence after a field's words, when no other field is named in it
 _TAIL = re.compile(r",?\s*(?:and|but|so)\s[^.;()]{0,80}?(?=[.;]|\n\s*\n|$)", re.I)
 _PARAGRAPH = re.compile(r"\n\s*\n")
+_NEXT_BRACKET = re.compile(r"\s*\(")
 # plain words that hand something back or show it, which the list cues do not hold
 _OUTPUT_WORDS = re.compile(
     r"\b(?:gives?\s+(?:me|us|you)\s+back|(?:get|send)s?\s+(?:me\s+|us\s+)?back|want\s+to\s+see"
@@ -62,7 +64,7 @@ def bracket_names(text: str) -> list[Group]:
         typed = parse_type(", ".join(p for p in (rest, first) if p.strip()))
         typed.optional = typed.optional or OPTIONAL_WORDS.search(later) is not None
         after = _AFTER.match(text, match.end())
-        if after and text[after.end() :].lstrip().startswith("("):
+        if after and _NEXT_BRACKET.match(text, after.end()):
             after = None  # ", a grid reference (grid_ref, ...)": the next field's words
         if after and not typed.known:
             typed = typed.merged(parse_type(after.group(0)))
